@@ -1,0 +1,2 @@
+//! The access engine: decides offline what AWS would answer to one request, and why.
+//! (Built in the engine issue.)

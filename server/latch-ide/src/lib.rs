@@ -1,0 +1,1 @@
+//! The workspace: per-file summaries, the merged index, the checks, fixes and hovers.

@@ -1,0 +1,34 @@
+//! A JSON parser that never fails. See [`parse`].
+
+mod lexer;
+mod parser;
+pub mod tree;
+
+pub use parser::MAX_DEPTH;
+pub use tree::{Member, Value, ValueKind, json_string};
+
+use crate::finding::Finding;
+
+/// The result of parsing: the tree (absent only for an empty document) and every
+/// problem found, sorted by position.
+#[derive(Clone, Debug)]
+pub struct ParsedJson {
+    pub value: Option<Value>,
+    pub findings: Vec<Finding>,
+}
+
+impl ParsedJson {
+    pub fn has_errors(&self) -> bool {
+        !self.findings.is_empty()
+    }
+}
+
+/// Parses `text` as JSON, recovering from errors. Every key and value keeps its byte range;
+/// duplicate keys are kept (and reported).
+pub fn parse(text: &str) -> ParsedJson {
+    let (value, findings) = parser::Parser::new(text).parse_document();
+    ParsedJson { value, findings }
+}
+
+#[cfg(test)]
+mod tests;

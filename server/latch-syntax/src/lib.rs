@@ -1,0 +1,16 @@
+//! Text in, spanned models out. Nothing here does I/O and nothing here fails: every parser
+//! returns its model together with the findings that describe what was wrong with the text.
+//!
+//! - [`span`]: byte ranges and values that carry one without counting it for equality.
+//! - [`finding`]: the one report type used by every layer (code, severity, range, fixes).
+//! - [`json`]: a tolerant JSON parser that keeps every key and value range and repairs the
+//!   mistakes people make when they paste policies from web pages.
+//! - [`policy`]: the IAM policy document model built from a JSON tree.
+
+pub mod finding;
+pub mod json;
+pub mod policy;
+pub mod span;
+
+pub use finding::{Edit, Finding, Fix, Related, Severity};
+pub use span::{Span, Spanned};

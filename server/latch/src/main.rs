@@ -1,0 +1,3 @@
+//! The `latch` binary.
+
+fn main() {}
