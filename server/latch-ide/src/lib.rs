@@ -1,1 +1,5 @@
-//! The workspace: per-file summaries, the merged index, the checks, fixes and hovers.
+//! The workspace: per-file summaries, the merged index, the checks, fixes and hovers. Pure:
+//! text in, findings out, in byte ranges and plain structs. The `latch` binary turns these
+//! into terminal output and LSP messages.
+
+pub mod checks;
