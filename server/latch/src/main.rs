@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod conformance;
 
 #[derive(Parser)]
 #[command(
@@ -23,6 +24,8 @@ struct Cli {
 enum Command {
     /// Analyse files or workspace folders and report findings.
     Check(check::CheckArgs),
+    /// Run access cases through the engine and report the ones that fail.
+    Conformance(conformance::ConformanceArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,5 +43,6 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Conformance(args) => conformance::run(args),
     }
 }
