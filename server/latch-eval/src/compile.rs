@@ -35,6 +35,8 @@ impl PolicyRef {
 pub struct CompiledPolicy {
     pub reference: PolicyRef,
     pub source: Policy,
+    /// Whether the policy is "public" in the S3 Block Public Access sense (§8.3).
+    pub public: bool,
     pub(crate) statements: Vec<CStatement>,
 }
 
@@ -120,6 +122,11 @@ fn classify_aws(value: &str) -> PEntry {
 impl CompiledPolicy {
     /// Compiles `policy`. Never fails: what cannot be read never matches.
     pub fn new(reference: PolicyRef, policy: &Policy) -> CompiledPolicy {
+        CompiledPolicy::from_policy(reference, policy.clone())
+    }
+
+    /// Compiles `policy`, keeping it as the source without a copy.
+    pub fn from_policy(reference: PolicyRef, policy: Policy) -> CompiledPolicy {
         let vars = policy.variables_enabled();
         let statements = policy
             .statements
@@ -189,7 +196,8 @@ impl CompiledPolicy {
             .collect();
         CompiledPolicy {
             reference,
-            source: policy.clone(),
+            public: crate::s3::is_public_policy(&policy),
+            source: policy,
             statements,
         }
     }
