@@ -45,9 +45,9 @@ pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
             DOC.severity,
             sid.span,
             format!(
-                "`Sid` `{}` may only contain {what} in a {}",
+                "`Sid` `{}` may only contain {what} in {}",
                 sid.value,
-                ctx.kind.name()
+                ctx.kind.a_name()
             ),
         );
         // Joining words in CamelCase keeps the meaning of `read-reports`; a Sid with no
