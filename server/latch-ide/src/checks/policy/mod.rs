@@ -171,29 +171,6 @@ pub(crate) fn insert_member(
     }
 }
 
-#[cfg(test)]
-pub(crate) mod test_util {
-    use latch_syntax::Finding;
-    use latch_syntax::policy::{PolicyKind, parse_policy};
-
-    /// Runs every policy check on `text` as a policy of `kind` and returns the findings.
-    pub fn check_as(text: &str, kind: PolicyKind) -> Vec<Finding> {
-        let parsed = parse_policy(text);
-        let mut out = Vec::new();
-        if let Some(tree) = &parsed.tree {
-            super::run_all(
-                &super::PolicyCtx::new(text, tree, &parsed.policy, kind),
-                &mut out,
-            );
-        }
-        out
-    }
-
-    pub fn codes_as(text: &str, kind: PolicyKind) -> Vec<&'static str> {
-        check_as(text, kind).iter().map(|f| f.code).collect()
-    }
-}
-
 /// Where a statement-level finding goes: the statement's `Sid` value when it has one,
 /// else its opening brace.
 pub(crate) fn statement_head(obj: &Value) -> latch_syntax::Span {
@@ -219,4 +196,27 @@ pub(crate) fn member_removal(
         m.span()
     };
     (span.end <= text.len()).then(|| latch_syntax::Edit::delete(span))
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use latch_syntax::Finding;
+    use latch_syntax::policy::{PolicyKind, parse_policy};
+
+    /// Runs every policy check on `text` as a policy of `kind` and returns the findings.
+    pub fn check_as(text: &str, kind: PolicyKind) -> Vec<Finding> {
+        let parsed = parse_policy(text);
+        let mut out = Vec::new();
+        if let Some(tree) = &parsed.tree {
+            super::run_all(
+                &super::PolicyCtx::new(text, tree, &parsed.policy, kind),
+                &mut out,
+            );
+        }
+        out
+    }
+
+    pub fn codes_as(text: &str, kind: PolicyKind) -> Vec<&'static str> {
+        check_as(text, kind).iter().map(|f| f.code).collect()
+    }
 }
