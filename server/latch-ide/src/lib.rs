@@ -3,3 +3,5 @@
 //! into terminal output and LSP messages.
 
 pub mod checks;
+pub mod text;
+pub mod workspace;
