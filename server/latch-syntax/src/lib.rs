@@ -9,6 +9,7 @@
 
 pub mod finding;
 pub mod json;
+pub mod manifest;
 pub mod policy;
 pub mod span;
 
