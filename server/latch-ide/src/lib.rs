@@ -3,6 +3,7 @@
 //! into terminal output and LSP messages.
 
 pub mod checks;
+pub mod scenario;
 pub mod statement_hover;
 pub mod text;
 pub mod workspace;
