@@ -1,5 +1,7 @@
 //! `latch why` through the built binary, on `tests/fixtures/why`.
 
+#![expect(clippy::unwrap_used, reason = "helpers of a test file")]
+
 use assert_cmd::Command;
 
 fn fixture() -> std::path::PathBuf {
