@@ -392,10 +392,13 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
     // Every policy is evaluated first so that every Deny is found (step 1). Each RCP and
     // SCP level records whether one of its policies allows.
     let mut rcp_blocked: Option<usize> = None;
+    // `kms:RetireGrant` cannot be restricted by an RCP, even by `"Action": "*"` (§3.1).
+    let rcp_na =
+        (req.action_lower == "kms:retiregrant").then_some(NotApplicable::NotRestrictedByRcp);
     for (level, ps) in set.rcp.iter().enumerate() {
-        let mut allowed = false;
+        let mut allowed = rcp_na.is_some();
         for p in ps {
-            let s = run.eval(p, Layer::Rcp { level }, None);
+            let s = run.eval(p, Layer::Rcp { level }, rcp_na);
             any_deny |= s.any_deny;
             allowed |= s.allows();
         }

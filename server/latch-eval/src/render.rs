@@ -299,6 +299,7 @@ fn render_trace(
                         "the request does not come through this endpoint"
                     }
                     NotApplicable::RootUser => "does not apply to the root user",
+                    NotApplicable::NotRestrictedByRcp => "cannot restrict this action",
                 };
                 out.push_str(&format!(
                     "{indent}{} `{label}`: {why}\n",
