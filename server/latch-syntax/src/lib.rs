@@ -11,6 +11,7 @@ pub mod finding;
 pub mod json;
 pub mod policy;
 pub mod span;
+pub mod terraform;
 
 pub use finding::{Edit, Finding, Fix, Related, Severity};
 pub use span::{Span, Spanned};

@@ -1,0 +1,4 @@
+//! Terraform (WIP)
+pub mod ast;
+pub mod scan;
+pub mod syntax;
