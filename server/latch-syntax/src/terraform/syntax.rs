@@ -26,6 +26,7 @@ pub const SYNTAX: &str = "terraform/syntax";
 #[derive(Clone, Debug)]
 pub struct TfFile {
     pub path: Arc<str>,
+    pub text: Arc<str>,
     pub blocks: Vec<Block>,
     pub findings: Vec<Finding>,
 }
@@ -43,6 +44,7 @@ pub fn parse_file(path: &str, text: &str) -> TfFile {
     }
     TfFile {
         path,
+        text: Arc::from(text),
         blocks,
         findings,
     }
@@ -256,6 +258,14 @@ impl Cx<'_> {
             })
             .collect()
     }
+}
+
+/// The parts of a whole file read as a Terraform template (`templatefile`), spans in
+/// `text`; `None` if it is not a valid template.
+pub fn template_parts(text: &str) -> Option<Vec<TemplatePart>> {
+    let t = hcl_edit::parser::parse_template(text).ok()?;
+    let cx = Cx { text, offset: 0 };
+    Some(cx.template(&t, Span::new(0, text.len())))
 }
 
 /// `"${x}"` means `x` itself (not its string form) in Terraform.
