@@ -299,8 +299,10 @@ fn document_member(key: &str, value: &Value, statement: &Value, object: &Value) 
         }]),
         Span::default(),
     ))
-    .trim_end()
-    .to_string()
+    .lines()
+    .map(|l| l.strip_prefix("  ").unwrap_or(l))
+    .collect::<Vec<_>>()
+    .join("\n")
 }
 
 fn list(v: &Value) -> String {
