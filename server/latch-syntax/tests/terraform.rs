@@ -549,3 +549,215 @@ fn website_policies_in_hcl_and_terraform_json() {
         .unwrap();
     assert_eq!(s(web.get("bucket")), "www.example.com");
 }
+
+/// Renders a module's model as text for the snapshot: policies with their elements'
+/// positions, unknowns, and resources with account and ARN.
+fn render(m: &Module, files: &[(String, String)]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for p in &m.policies {
+        let _ = writeln!(
+            out,
+            "policy {} kind={:?} syntax={:?}",
+            p.address(),
+            p.kind,
+            p.syntax
+        );
+        match &p.source {
+            PolicySource::Inline(i) => {
+                let start = latch_syntax::Span::new(i.text_span.start, i.text_span.start);
+                let _ = writeln!(out, "  text at {}", loc(files, &i.path, start).trim_end());
+                let _ = writeln!(out, "  json {}", i.tree.to_compact_json());
+                for (n, st) in i.policy.statements.iter().enumerate() {
+                    let _ = writeln!(out, "  statement {}", st.label(n));
+                    let path = &i.statement_paths[n];
+                    if let Some(a) = &st.action {
+                        for v in &a.values {
+                            let _ = writeln!(out, "    action {}", loc(files, path, v.span));
+                        }
+                    }
+                    if let Some(r) = &st.resource {
+                        for v in &r.values {
+                            let _ = writeln!(
+                                out,
+                                "    resource {:?} at {}",
+                                v.value,
+                                loc(files, path, v.span)
+                            );
+                        }
+                    }
+                }
+                for s in &i.symbols {
+                    let _ = writeln!(
+                        out,
+                        "  unknown {} at {} ({})",
+                        s.text,
+                        loc(files, &s.path, s.span),
+                        s.reason
+                    );
+                }
+            }
+            other => {
+                let _ = writeln!(out, "  {other:?}");
+            }
+        }
+    }
+    for r in &m.resources {
+        let arn = match r.arn.as_ref().map(|a| &a.value) {
+            Some(TfValue::String(s)) => s.clone(),
+            Some(TfValue::Symbolic(s)) => format!("unknown {}", s.text),
+            _ => "-".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "resource {} provider={} account={:?} arn={arn}",
+            r.address, r.provider, r.account
+        );
+    }
+    out
+}
+
+#[test]
+fn website_model_snapshot() {
+    let (m, files) = analyze("website", &providers());
+    insta::assert_snapshot!(render(&m, &files));
+}
+
+#[test]
+fn every_fixture_and_example_parses_cleanly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut stack = vec![root.join("tests"), root.join("examples")];
+    let mut seen = 0;
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let name = p.to_string_lossy().to_string();
+            // Fixtures that are broken on purpose live under a `bad` folder.
+            if name.contains("/bad/") || !(name.ends_with(".tf") || name.ends_with(".tf.json")) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            let f = latch_syntax::terraform::syntax::parse_file(&name, &text);
+            assert!(f.findings.is_empty(), "{name}: {:#?}", f.findings);
+            seen += 1;
+        }
+    }
+    assert!(seen >= 8, "only {seen} files");
+}
+
+mod cut {
+    //! A half-typed file never panics, keeps every span inside its file, and leaves the
+    //! other files' policies as they were.
+
+    use super::*;
+    use latch_syntax::json::{Value, ValueKind};
+    use proptest::prelude::*;
+
+    fn check_spans(v: &Value, len: usize) {
+        assert!(
+            v.span.start <= v.span.end && v.span.end <= len,
+            "{:?} > {len}",
+            v.span
+        );
+        match &v.kind {
+            ValueKind::Array(items) => items.iter().for_each(|i| check_spans(i, len)),
+            ValueKind::Object(ms) => {
+                for m in ms {
+                    assert!(m.key_span.end <= len);
+                    check_spans(&m.value, len);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn tree_of(m: &Module, address: &str) -> Option<Value> {
+        m.policies
+            .iter()
+            .find(|p| p.address() == address)
+            .and_then(|p| p.inline())
+            .map(|i| i.tree.clone())
+    }
+
+    fn run(cut_file: &str, start: usize, len: usize) -> (Module, Vec<(String, String)>) {
+        let mut files = load("datalake");
+        for (path, text) in &mut files {
+            if path.ends_with(cut_file) {
+                let mut a = start.min(text.len());
+                while !text.is_char_boundary(a) {
+                    a -= 1;
+                }
+                let mut b = (a + len).min(text.len());
+                while !text.is_char_boundary(b) {
+                    b += 1;
+                }
+                text.replace_range(a..b, "");
+            }
+        }
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        (analyze_module(&refs, &providers()), files)
+    }
+
+    fn check_bounds(m: &Module, files: &[(String, String)]) {
+        let len_of = |path: &str| {
+            files
+                .iter()
+                .find(|(p, _)| p == path)
+                .map_or(0, |(_, t)| t.len())
+        };
+        for f in &m.findings {
+            assert!(f.range.end <= len_of(&f.path), "{f:?}");
+        }
+        for p in &m.policies {
+            assert!(p.attribute_span.end <= len_of(&p.path));
+            if let Some(i) = p.inline() {
+                check_spans(&i.tree, len_of(&i.path));
+            }
+        }
+        for r in &m.resources {
+            assert!(r.span.end <= len_of(&r.path));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn cutting_main_keeps_iam_policies(start in 0usize..5000, len in 0usize..400) {
+            let (whole, _) = analyze("datalake", &providers());
+            let (m, files) = run("/main.tf", start, len);
+            check_bounds(&m, &files);
+            for address in ["aws_iam_role.reader.assume_role_policy", "aws_iam_role_policy.reader.policy"] {
+                prop_assert_eq!(tree_of(&m, address), tree_of(&whole, address));
+            }
+        }
+
+        #[test]
+        fn cutting_iam_keeps_bucket_and_key_policies(start in 0usize..1800, len in 0usize..300) {
+            let (m, files) = run("/iam.tf", start, len);
+            check_bounds(&m, &files);
+            let lake = m.policies.iter().find(|p| p.address() == "aws_s3_bucket_policy.lake.policy").and_then(|p| p.inline());
+            prop_assert_eq!(lake.map(|i| i.policy.statements.len()), Some(3));
+            let key = m.policies.iter().find(|p| p.address() == "aws_kms_key.lake.policy").and_then(|p| p.inline());
+            prop_assert_eq!(key.map(|i| i.policy.statements.len()), Some(2));
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "[ -~\n]{0,300}") {
+            let m = analyze_module(&[("x.tf", text.as_str()), ("y.tf.json", text.as_str())], &providers());
+            for f in &m.findings {
+                prop_assert!(f.range.end <= text.len());
+            }
+        }
+    }
+}

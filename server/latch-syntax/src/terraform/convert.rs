@@ -299,7 +299,13 @@ fn track_strings(s: &str, in_string: &mut bool, escaped: &mut bool) {
 
 /// Decodes one raw literal, recording for every output byte the file offset of the raw
 /// character it came from.
-fn decode(raw: &str, base: usize, escapes: Escapes, out: &mut String, map: &mut Vec<usize>) {
+pub(crate) fn decode(
+    raw: &str,
+    base: usize,
+    escapes: Escapes,
+    out: &mut String,
+    map: &mut Vec<usize>,
+) {
     let mut push = |s: &str, at: usize, out: &mut String| {
         out.push_str(s);
         map.extend(std::iter::repeat_n(base + at, s.len()));

@@ -63,6 +63,7 @@ pub fn parse_tf(text: &str) -> (Vec<Block>, Vec<Finding>) {
                 let cx = Cx {
                     text,
                     offset: chunk.start,
+                    map: None,
                 };
                 let (_, mut bs) = cx.body(&body, chunk);
                 blocks.append(&mut bs);
@@ -102,10 +103,19 @@ fn syntax_finding(text: &str, offset: usize, e: &hcl_edit::parser::Error) -> Fin
 struct Cx<'a> {
     text: &'a str,
     offset: usize,
+    /// For text that was decoded before parsing (a JSON string holding a template): the
+    /// file offset of every decoded byte, plus one past the end.
+    map: Option<&'a [usize]>,
 }
 
 impl Cx<'_> {
     fn span(&self, r: Option<std::ops::Range<usize>>, fallback: Span) -> Span {
+        if let (Some(map), Some(r)) = (self.map, r.as_ref()) {
+            return match (map.get(r.start), map.get(r.end)) {
+                (Some(&a), Some(&b)) if a <= b => Span::new(a, b),
+                _ => fallback,
+            };
+        }
         match r {
             Some(r) if r.end + self.offset <= self.text.len() => {
                 Span::new(r.start + self.offset, r.end + self.offset)
@@ -264,7 +274,11 @@ impl Cx<'_> {
 /// `text`; `None` if it is not a valid template.
 pub fn template_parts(text: &str) -> Option<Vec<TemplatePart>> {
     let t = hcl_edit::parser::parse_template(text).ok()?;
-    let cx = Cx { text, offset: 0 };
+    let cx = Cx {
+        text,
+        offset: 0,
+        map: None,
+    };
     Some(cx.template(&t, Span::new(0, text.len())))
 }
 
@@ -461,18 +475,34 @@ impl JsonCx<'_> {
         Expr::new(kind, v.span)
     }
 
-    /// A JSON string holding a Terraform template. When the string has no escapes its
-    /// decoded value is its raw text, so the template's spans map 1:1 into the file;
-    /// otherwise every part gets the string's span.
+    /// A JSON string holding a Terraform template. The raw string is decoded with a map
+    /// from each decoded byte back to the file, so the template's spans land on the raw
+    /// text even when the string has escapes.
     fn json_template(&self, v: &Value, s: &str) -> Expr {
         let inner = v.inner_span();
-        let exact = self.text.get(inner.range()) == Some(s);
-        let Ok(t) = hcl_edit::parser::parse_template(s) else {
+        let (decoded, map) = match self.text.get(inner.range()) {
+            Some(raw) => {
+                let mut decoded = String::new();
+                let mut map = Vec::new();
+                crate::terraform::convert::decode(
+                    raw,
+                    inner.start,
+                    crate::terraform::convert::Escapes::Json,
+                    &mut decoded,
+                    &mut map,
+                );
+                map.push(inner.end);
+                (decoded, Some(map))
+            }
+            None => (s.to_string(), None),
+        };
+        let Ok(t) = hcl_edit::parser::parse_template(&decoded) else {
             return Expr::new(ExprKind::String(s.to_string()), v.span);
         };
         let cx = Cx {
-            text: if exact { self.text } else { "" },
-            offset: inner.start,
+            text: "",
+            offset: 0,
+            map: map.as_deref(),
         };
         let parts = cx.template(&t, v.span);
         unwrap_single_interpolation(

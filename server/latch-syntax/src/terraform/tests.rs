@@ -6,7 +6,10 @@ use crate::json;
 use crate::terraform::*;
 
 fn module(text: &str) -> Module {
-    analyze_module(&[("m/main.tf", text)], &ProviderAccounts::new([("aws", "444455556666")]))
+    analyze_module(
+        &[("m/main.tf", text)],
+        &ProviderAccounts::new([("aws", "444455556666")]),
+    )
 }
 
 fn first_policy(m: &Module) -> &ExtractedPolicy {
@@ -47,7 +50,10 @@ fn jsonencode_member_is_an_hcl_item_with_the_neighbours_indent() {
     let i = p.inline().unwrap();
     let st = crate::policy::build::statement_objects(&i.tree)[0];
     let cond = value(r#"{"Bool": {"aws:SecureTransport": "true"}}"#);
-    let out = apply(JSONENCODE, edit::insert_member(JSONENCODE, p, st, "Condition", &cond).unwrap());
+    let out = apply(
+        JSONENCODE,
+        edit::insert_member(JSONENCODE, p, st, "Condition", &cond).unwrap(),
+    );
     assert!(
         out.contains(
             "        Resource  = \"arn:aws:s3:::b/*\"\n        Condition = {\n          Bool = {\n            \"aws:SecureTransport\" = \"true\"\n          }\n        }\n      },"
@@ -72,8 +78,13 @@ fn scalar_becomes_a_list_and_policy_variables_stay_escaped() {
     let resource = st.get("Resource").unwrap();
     let out = apply(
         JSONENCODE,
-        edit::append_element(JSONENCODE, p, resource, &value(r#""arn:aws:s3:::b/${aws:username}""#))
-            .unwrap(),
+        edit::append_element(
+            JSONENCODE,
+            p,
+            resource,
+            &value(r#""arn:aws:s3:::b/${aws:username}""#),
+        )
+        .unwrap(),
     );
     assert!(
         out.contains(r#"Resource  = ["arn:aws:s3:::b/*", "arn:aws:s3:::b/$${aws:username}"]"#),
@@ -101,7 +112,9 @@ fn heredoc_edits_are_json() {
         edit::insert_member(HEREDOC, p, st, "Sid", &value(r#""ReadObjects""#)).unwrap(),
     );
     assert!(
-        out.contains("          \"Resource\": \"*\",\n          \"Sid\": \"ReadObjects\"\n        }"),
+        out.contains(
+            "          \"Resource\": \"*\",\n          \"Sid\": \"ReadObjects\"\n        }"
+        ),
         "{out}"
     );
     let stmt = value(r#"{"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}"#);
@@ -109,7 +122,10 @@ fn heredoc_edits_are_json() {
     let again = module(&out2);
     let pol = &first_policy(&again).inline().unwrap().policy;
     assert_eq!(pol.statements.len(), 2);
-    assert_eq!(pol.statements[1].effect(), Some(crate::policy::Effect::Deny));
+    assert_eq!(
+        pol.statements[1].effect(),
+        Some(crate::policy::Effect::Deny)
+    );
     assert!(again.findings.is_empty(), "{:?}\n{out2}", again.findings);
 }
 
@@ -136,7 +152,10 @@ fn policy_document_edits_are_attributes_and_blocks() {
     let st = crate::policy::build::statement_objects(&i.tree)[0];
 
     let cond = value(r#"{"StringEquals": {"aws:SourceVpce": ["vpce-1a2b3c4d"]}}"#);
-    let out = apply(DOCUMENT, edit::insert_member(DOCUMENT, p, st, "Condition", &cond).unwrap());
+    let out = apply(
+        DOCUMENT,
+        edit::insert_member(DOCUMENT, p, st, "Condition", &cond).unwrap(),
+    );
     assert!(
         out.contains(
             "    resources = [\"arn:aws:s3:::b/*\"]\n    condition {\n      test     = \"StringEquals\"\n      variable = \"aws:SourceVpce\"\n      values   = [\"vpce-1a2b3c4d\"]\n    }\n  }\n"
@@ -145,19 +164,28 @@ fn policy_document_edits_are_attributes_and_blocks() {
     );
     let again = module(&out);
     let c = &first_policy(&again).inline().unwrap().policy.statements[0];
-    assert_eq!(c.condition.as_ref().unwrap().clauses[0].operator.value, "StringEquals");
+    assert_eq!(
+        c.condition.as_ref().unwrap().clauses[0].operator.value,
+        "StringEquals"
+    );
 
     let actions = st.get("Action").unwrap();
     let out = apply(
         DOCUMENT,
         edit::append_element(DOCUMENT, p, actions, &value(r#""s3:ListBucket""#)).unwrap(),
     );
-    assert!(out.contains(r#"actions   = ["s3:GetObject", "s3:ListBucket"]"#), "{out}");
+    assert!(
+        out.contains(r#"actions   = ["s3:GetObject", "s3:ListBucket"]"#),
+        "{out}"
+    );
 
     let stmt = value(
         r#"{"Sid": "DenyHttp", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}"#,
     );
-    let out = apply(DOCUMENT, edit::append_statement(DOCUMENT, p, &stmt).unwrap());
+    let out = apply(
+        DOCUMENT,
+        edit::append_statement(DOCUMENT, p, &stmt).unwrap(),
+    );
     let again = module(&out);
     assert!(again.findings.is_empty(), "{:?}\n{out}", again.findings);
     let pol = &first_policy(&again).inline().unwrap().policy;
@@ -167,7 +195,10 @@ fn policy_document_edits_are_attributes_and_blocks() {
         pol.statements[1].principal.as_ref().unwrap().value,
         crate::policy::PrincipalValue::Star
     );
-    assert!(out.contains("\n\n  statement {\n    sid = \"DenyHttp\"\n"), "{out}");
+    assert!(
+        out.contains("\n\n  statement {\n    sid = \"DenyHttp\"\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -178,24 +209,40 @@ fn quoted_json_edits_are_escaped() {
     let p = first_policy(&m);
     assert_eq!(p.syntax, PolicySyntax::QuotedJson);
     let st = crate::policy::build::statement_objects(&p.inline().unwrap().tree)[0];
-    let out = apply(text, edit::insert_member(text, p, st, "Sid", &value(r#""All""#)).unwrap());
-    assert!(out.contains(r#"\"Resource\": \"*\", \"Sid\": \"All\"}"#), "{out}");
+    let out = apply(
+        text,
+        edit::insert_member(text, p, st, "Sid", &value(r#""All""#)).unwrap(),
+    );
+    assert!(
+        out.contains(r#"\"Resource\": \"*\", \"Sid\": \"All\"}"#),
+        "{out}"
+    );
     let again = module(&out);
     assert_eq!(
-        first_policy(&again).inline().unwrap().policy.statements[0].sid.as_ref().unwrap().value,
+        first_policy(&again).inline().unwrap().policy.statements[0]
+            .sid
+            .as_ref()
+            .unwrap()
+            .value,
         "All"
     );
 }
 
 #[test]
 fn a_broken_block_is_one_finding_and_the_rest_still_counts() {
-    let text = format!("resource \"aws_iam_policy\" \"broken\" {{\n  policy = jsonencode({{\n    Version = \n}}\n\n{JSONENCODE}");
+    let text = format!(
+        "resource \"aws_iam_policy\" \"broken\" {{\n  policy = jsonencode({{\n    Version = \n}}\n\n{JSONENCODE}"
+    );
     let m = module(&text);
     assert_eq!(m.findings.len(), 1, "{:?}", m.findings);
     let f = &m.findings[0];
     assert_eq!(f.code, "terraform/syntax");
     assert_eq!(&*f.path, "m/main.tf");
-    assert!(f.message.starts_with("this block is not valid HCL: "), "{}", f.message);
+    assert!(
+        f.message.starts_with("this block is not valid HCL: "),
+        "{}",
+        f.message
+    );
     assert!(!f.message.ends_with('.'));
     let line = text[..f.range.start].matches('\n').count() + 1;
     assert!(line <= 4, "{line}");
@@ -284,7 +331,11 @@ fn plan_values_feed_the_same_model() {
     }
   }
 }"#;
-    let m = analyze_plan("plan.json", plan, &ProviderAccounts::new([("aws", "444455556666")]));
+    let m = analyze_plan(
+        "plan.json",
+        plan,
+        &ProviderAccounts::new([("aws", "444455556666")]),
+    );
     assert!(m.findings.is_empty(), "{:?}", m.findings);
     let b = m.resource("aws_s3_bucket.b").unwrap();
     assert_eq!(b.get_str("bucket"), Some("logs"));
