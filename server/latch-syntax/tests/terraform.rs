@@ -2,6 +2,11 @@
 //! policies in every syntax, their element positions as `.tf` line:column, references
 //! resolved and kept symbolic.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "a broken fixture should fail the test loudly"
+)]
+
 use std::path::Path;
 
 use latch_syntax::terraform::*;

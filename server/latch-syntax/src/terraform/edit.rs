@@ -90,8 +90,7 @@ pub fn append_statement(text: &str, policy: &ExtractedPolicy, statement: &Value)
             .zip(&inline.statement_paths)
             .filter(|(_, p)| *p == own_path)
             .map(|(s, _)| s.span)
-            .filter(|s| block.start <= s.start && s.end <= block.end)
-            .next_back();
+            .rfind(|s| block.start <= s.start && s.end <= block.end);
         let indent = match last {
             Some(s) => line_indent(text, s.start),
             None => format!("{}  ", line_indent(text, block.start)),

@@ -55,7 +55,7 @@ impl ExtractedPolicy {
 
     pub fn inline(&self) -> Option<&InlinePolicy> {
         match &self.source {
-            PolicySource::Inline(p) => Some(p),
+            PolicySource::Inline(p) => Some(&**p),
             _ => None,
         }
     }
@@ -64,7 +64,7 @@ impl ExtractedPolicy {
 #[derive(Clone, Debug)]
 pub enum PolicySource {
     /// The text is in the module: its JSON tree and model, spans in `path`.
-    Inline(InlinePolicy),
+    Inline(Box<InlinePolicy>),
     /// The text is in another file of the workspace, which the caller loads
     /// ([`crate::terraform::policy_from_file`]).
     File {
@@ -213,7 +213,7 @@ pub fn extract_policies(index: &Index<'_>) -> Vec<ExtractedPolicy> {
                     attribute_span: b.span,
                     kind: None,
                     syntax: PolicySyntax::PolicyDocument,
-                    source: PolicySource::Inline(inline(
+                    source: PolicySource::Inline(Box::new(inline(
                         index,
                         fi,
                         b.span,
@@ -222,7 +222,7 @@ pub fn extract_policies(index: &Index<'_>) -> Vec<ExtractedPolicy> {
                         d.symbols,
                         Some(&d.statement_files),
                         Some(owner),
-                    )),
+                    ))),
                 });
             }
         }
@@ -253,7 +253,10 @@ fn extract_one(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a private constructor with one call per policy form"
+)]
 fn inline(
     index: &Index<'_>,
     file: usize,
@@ -325,7 +328,7 @@ fn policy_text(
                 None,
                 None,
             );
-            (PolicySyntax::Jsonencode, PolicySource::Inline(p))
+            (PolicySyntax::Jsonencode, PolicySource::Inline(Box::new(p)))
         }
         ExprKind::Call { name, args }
             if (name == "file" && args.len() == 1)
@@ -400,7 +403,10 @@ fn policy_text(
                     Some(&d.statement_files),
                     Some(owner),
                 );
-                return (PolicySyntax::PolicyDocument, PolicySource::Inline(p));
+                return (
+                    PolicySyntax::PolicyDocument,
+                    PolicySource::Inline(Box::new(p)),
+                );
             }
             let p: Vec<&str> = parts.iter().map(String::as_str).collect();
             let target = match p.as_slice() {
@@ -452,7 +458,7 @@ fn text_policy(
         None,
         None,
     );
-    (syntax, PolicySource::Inline(p))
+    (syntax, PolicySource::Inline(Box::new(p)))
 }
 
 fn unknown(index: &Index<'_>, file: usize, e: &Expr) -> (PolicySyntax, PolicySource) {

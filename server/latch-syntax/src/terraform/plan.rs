@@ -21,8 +21,10 @@ use crate::terraform::resources::{ResourceAttr, ResourceBody, ResourceMode, TfRe
 pub fn analyze_plan(path: &str, text: &str, providers: &ProviderAccounts) -> Module {
     let path: Arc<str> = Arc::from(path);
     let parsed = json::parse(text);
-    let mut module = Module::default();
-    module.findings = parsed.findings;
+    let mut module = Module {
+        findings: parsed.findings,
+        ..Module::default()
+    };
     let root = parsed
         .value
         .as_ref()
@@ -182,7 +184,7 @@ fn plan_policy(
                 f.path = path.clone();
             }
             let statement_paths = vec![path.clone(); policy.statements.len()];
-            PolicySource::Inline(InlinePolicy {
+            PolicySource::Inline(Box::new(InlinePolicy {
                 path: path.clone(),
                 text_span: inner,
                 tree,
@@ -191,7 +193,7 @@ fn plan_policy(
                 symbols: Vec::new(),
                 statement_paths,
                 document: None,
-            })
+            }))
         }
         _ => PolicySource::Unknown {
             span: v.span,

@@ -424,6 +424,10 @@ impl<'a> Index<'a> {
         }
     }
 
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the reference and its context, split for reuse"
+    )]
     fn data_attr(
         &self,
         file: usize,
@@ -458,6 +462,10 @@ impl<'a> Index<'a> {
 
     /// The attributes AWS assigns that can be derived from the configuration: names, and
     /// ARNs built from a name, the provider's account and the partition.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the reference and its context, split for reuse"
+    )]
     fn resource_attr(
         &self,
         file: usize,

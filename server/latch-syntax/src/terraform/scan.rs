@@ -109,13 +109,15 @@ pub fn split_top_level(text: &str) -> Vec<Span> {
             _ => {}
         }
         // Code: top level, brackets or an interpolation.
-        if at_line_start && !stack.is_empty() && starts_top_level_block(text, i) {
-            if stack.iter().all(|c| *c == Ctx::Bracket) {
-                if let Some(s) = start.take() {
-                    chunks.push(Span::new(s, trim_end(text, s, i)));
-                }
-                stack.clear();
+        if at_line_start
+            && !stack.is_empty()
+            && starts_top_level_block(text, i)
+            && stack.iter().all(|c| *c == Ctx::Bracket)
+        {
+            if let Some(s) = start.take() {
+                chunks.push(Span::new(s, trim_end(text, s, i)));
             }
+            stack.clear();
         }
         match c {
             b'\n' => {
