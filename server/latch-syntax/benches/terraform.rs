@@ -115,3 +115,22 @@ fn parse_and_extract_1000_files(bencher: Bencher) {
         divan::black_box(policies)
     });
 }
+
+/// hcl-edit parsing alone (block splitting included), to show where the time goes.
+#[divan::bench(sample_count = 10)]
+fn parse_only_1000_files(bencher: Bencher) {
+    let modules = corpus();
+    let bytes: usize = modules
+        .iter()
+        .flat_map(|m| m.iter().map(|(_, t)| t.len()))
+        .sum();
+    bencher.counter(BytesCount::new(bytes)).bench(|| {
+        let mut blocks = 0;
+        for m in &modules {
+            for (p, t) in m {
+                blocks += latch_syntax::terraform::syntax::parse_file(p, t).blocks.len();
+            }
+        }
+        divan::black_box(blocks)
+    });
+}
