@@ -128,7 +128,9 @@ fn parse_only_1000_files(bencher: Bencher) {
         let mut blocks = 0;
         for m in &modules {
             for (p, t) in m {
-                blocks += latch_syntax::terraform::syntax::parse_file(p, t).blocks.len();
+                blocks += latch_syntax::terraform::syntax::parse_file(p, t)
+                    .blocks
+                    .len();
             }
         }
         divan::black_box(blocks)

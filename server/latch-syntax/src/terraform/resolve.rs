@@ -23,6 +23,10 @@ pub struct ProviderAccounts {
     pub accounts: BTreeMap<String, String>,
     /// `aws` unless set (`aws-cn`, `aws-us-gov`).
     pub partition: String,
+    /// Values known from outside Terraform's configuration, by reference:
+    /// `aws_kms_key.k.arn` or `aws_vpc_endpoint.s3.id` pinned in `latch.toml`. They win
+    /// over what latch would derive, and turn unknowns into known values.
+    pub pinned: BTreeMap<String, String>,
 }
 
 impl Default for ProviderAccounts {
@@ -30,6 +34,7 @@ impl Default for ProviderAccounts {
         ProviderAccounts {
             accounts: BTreeMap::new(),
             partition: "aws".to_string(),
+            pinned: BTreeMap::new(),
         }
     }
 }
@@ -46,6 +51,24 @@ impl ProviderAccounts {
                 .collect(),
             ..ProviderAccounts::default()
         }
+    }
+
+    /// Pins the value of a reference such as `aws_kms_key.k.arn`.
+    pub fn pin(mut self, reference: impl Into<String>, value: impl Into<String>) -> Self {
+        self.pinned.insert(reference.into(), value.into());
+        self
+    }
+
+    /// A pinned value for `address.attr`; a KMS key's id follows from its pinned ARN.
+    fn pinned_value(&self, address: &str, attr: &str) -> Option<String> {
+        if let Some(v) = self.pinned.get(&format!("{address}.{attr}")) {
+            return Some(v.clone());
+        }
+        if address.starts_with("aws_kms_key.") && matches!(attr, "key_id" | "id") {
+            let arn = self.pinned.get(&format!("{address}.arn"))?;
+            return arn.rsplit_once("key/").map(|(_, id)| id.to_string());
+        }
+        None
     }
 
     pub fn account(&self, provider: &str) -> Option<&str> {
@@ -440,6 +463,11 @@ impl<'a> Index<'a> {
     ) -> TfValue {
         let sym = |reason: String| TfValue::symbolic(format!("${{{text}}}"), reason);
         let provider = Index::provider_of(b);
+        if let Some((attr, more)) = rest.split_first() {
+            if let Some(v) = self.providers.pinned_value(address, attr) {
+                return index_into(TfValue::String(v), more, text);
+            }
+        }
         match (ty, rest) {
             ("aws_caller_identity", ["account_id"]) => match self.providers.account(&provider) {
                 Some(acct) => TfValue::String(acct.to_string()),
@@ -480,6 +508,9 @@ impl<'a> Index<'a> {
         let Some((attr, more)) = rest.split_first() else {
             return sym(format!("`{address}` is a whole resource, not a value"));
         };
+        if let Some(v) = self.providers.pinned_value(address, attr) {
+            return index_into(TfValue::String(v), more, text);
+        }
         let config = |key: &str| {
             b.attr(key)
                 .map(|a| self.eval_at(file, &a.value, depth + 1).value)

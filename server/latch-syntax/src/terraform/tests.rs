@@ -355,3 +355,79 @@ fn plan_values_feed_the_same_model() {
     let not_plan = analyze_plan("x.json", "{}", &ProviderAccounts::default());
     assert_eq!(not_plan.findings[0].code, "terraform/not-a-plan");
 }
+
+#[test]
+fn pinned_values_replace_unknowns() {
+    let text = r#"
+resource "aws_kms_key" "k" {}
+resource "aws_iam_role_policy" "p" {
+  role   = "r"
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = "kms:Decrypt", Resource = aws_kms_key.k.arn }]
+  })
+}
+resource "aws_s3_bucket_server_side_encryption_configuration" "c" {
+  bucket = "b"
+  rule {
+    apply_server_side_encryption_by_default {
+      kms_master_key_id = aws_kms_key.k.key_id
+    }
+  }
+}
+"#;
+    let arn = "arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let providers = ProviderAccounts::new([("aws", "444455556666")]).pin("aws_kms_key.k.arn", arn);
+    let m = analyze_module(&[("main.tf", text)], &providers);
+    let p = m.policies[0].inline().unwrap();
+    assert!(p.symbols.is_empty());
+    assert_eq!(
+        p.policy.statements[0].resource.as_ref().unwrap().values[0].value,
+        arn
+    );
+    let c = m
+        .resource("aws_s3_bucket_server_side_encryption_configuration.c")
+        .unwrap();
+    let by_default = &c.body.blocks[0].body.blocks[0];
+    assert_eq!(
+        by_default.body.get("kms_master_key_id"),
+        Some(&TfValue::String(
+            "1234abcd-12ab-34cd-56ef-1234567890ab".to_string()
+        ))
+    );
+    assert_eq!(
+        m.resource("aws_kms_key.k")
+            .unwrap()
+            .arn
+            .as_ref()
+            .unwrap()
+            .value,
+        TfValue::String(arn.to_string())
+    );
+}
+
+#[test]
+fn dynamic_statements_are_read_once_and_flagged() {
+    let text = r#"
+data "aws_iam_policy_document" "d" {
+  dynamic "statement" {
+    for_each = var.readers
+    content {
+      actions   = ["s3:GetObject"]
+      resources = ["arn:aws:s3:::b/*"]
+      principals {
+        type        = "AWS"
+        identifiers = [statement.value]
+      }
+    }
+  }
+}
+variable "readers" { default = ["arn:aws:iam::111122223333:root"] }
+"#;
+    let m = module(text);
+    let p = m.policies[0].inline().unwrap();
+    assert_eq!(m.policies[0].kind, None);
+    assert_eq!(p.policy.statements.len(), 1);
+    let reasons: Vec<_> = p.symbols.iter().map(|s| s.reason.as_str()).collect();
+    assert!(reasons[0].contains("dynamic"), "{reasons:?}");
+    assert_eq!(p.symbols[1].text, "${statement.value}");
+}
