@@ -163,5 +163,7 @@ pub struct ObjectItem {
     /// The key's text (unquoted); its span includes quotes.
     pub key: Spanned<String>,
     pub style: KeyStyle,
+    /// The key's expression, for [`KeyStyle::Expression`] (`"${var.prefix}:tag" = ...`).
+    pub key_expr: Option<Box<Expr>>,
     pub value: Expr,
 }

@@ -68,16 +68,13 @@ impl<'i, 'a> TreeBuilder<'i, 'a> {
                     items
                         .iter()
                         .map(|i| {
-                            let key = if i.style == KeyStyle::Expression {
-                                let k = self.index.eval_at(
-                                    self.file,
-                                    &Expr::new(ExprKind::Other, i.key.span),
-                                    self.depth,
-                                );
-                                self.note(&k.value, i.key.span);
-                                k.value.string_text().unwrap_or_else(|| i.key.value.clone())
-                            } else {
-                                i.key.value.clone()
+                            let key = match &i.key_expr {
+                                Some(k) => {
+                                    let k = self.index.eval_at(self.file, k, self.depth);
+                                    self.note(&k.value, i.key.span);
+                                    k.value.string_text().unwrap_or_else(|| i.key.value.clone())
+                                }
+                                None => i.key.value.clone(),
                             };
                             Member {
                                 key,

@@ -18,7 +18,8 @@
 //!   target once the caller has read it.
 //! - [`ProviderAccounts`]: `latch.toml` `[providers]` resolved to account ids, the
 //!   partition, and values pinned from outside (`.pin("aws_kms_key.k.arn", arn)`,
-//!   `.pin("aws_vpc_endpoint.s3.id", "vpce-1a2b3c4d")`) that turn unknowns into values.
+//!   `.pin("aws_vpc_endpoint.s3.id", "vpce-1a2b3c4d")`, or every known value of a plan
+//!   with `.pin_plan(&plan_module)`) that turn unknowns into values.
 //! - [`edit`]: text edits that add a member, a list element or a statement to an extracted
 //!   policy in its own syntax (HCL object, JSON, or `statement {}` block).
 //!

@@ -59,6 +59,24 @@ impl ProviderAccounts {
         self
     }
 
+    /// Pins every known string attribute of the root module's resources in a plan
+    /// ([`crate::terraform::analyze_plan`]), so that analyzing the configuration with these
+    /// accounts replaces unknowns with the plan's values while spans stay in the `.tf` files.
+    pub fn pin_plan(mut self, plan: &crate::terraform::Module) -> Self {
+        for r in &plan.resources {
+            if r.address.starts_with("module.") {
+                continue;
+            }
+            for a in &r.body.attributes {
+                if let TfValue::String(v) = &a.value.value {
+                    self.pinned
+                        .insert(format!("{}.{}", r.address, a.key.value), v.clone());
+                }
+            }
+        }
+        self
+    }
+
     /// A pinned value for `address.attr`; a KMS key's id follows from its pinned ARN.
     fn pinned_value(&self, address: &str, attr: &str) -> Option<String> {
         if let Some(v) = self.pinned.get(&format!("{address}.{attr}")) {
@@ -262,7 +280,16 @@ impl<'a> Index<'a> {
             ExprKind::Object(items) => TfValue::Object(
                 items
                     .iter()
-                    .map(|i| (i.key.clone(), self.eval_at(file, &i.value, depth + 1)))
+                    .map(|i| {
+                        let key = match &i.key_expr {
+                            Some(k) => match self.eval_at(file, k, depth + 1).value.string_text() {
+                                Some(t) => Spanned::new(t, i.key.span),
+                                None => i.key.clone(),
+                            },
+                            None => i.key.clone(),
+                        };
+                        (key, self.eval_at(file, &i.value, depth + 1))
+                    })
                     .collect(),
             ),
             ExprKind::Template(t) => self.template(file, t, depth),

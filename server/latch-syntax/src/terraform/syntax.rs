@@ -186,22 +186,24 @@ impl Cx<'_> {
                 o.iter()
                     .map(|(k, v)| {
                         let key_span = self.span(k.span(), span);
-                        let (text, style) = match k {
-                            ObjectKey::Ident(i) => (i.as_str().to_string(), KeyStyle::Ident),
+                        let (text, style, key_expr) = match k {
+                            ObjectKey::Ident(i) => (i.as_str().to_string(), KeyStyle::Ident, None),
                             ObjectKey::Expression(Expression::String(s)) => {
-                                (s.value().clone(), KeyStyle::Quoted)
+                                (s.value().clone(), KeyStyle::Quoted, None)
                             }
                             ObjectKey::Expression(Expression::Variable(v)) => {
-                                (v.as_str().to_string(), KeyStyle::Ident)
+                                (v.as_str().to_string(), KeyStyle::Ident, None)
                             }
-                            ObjectKey::Expression(_) => (
+                            ObjectKey::Expression(other) => (
                                 self.text.get(key_span.range()).unwrap_or("").to_string(),
                                 KeyStyle::Expression,
+                                Some(Box::new(self.expr(other, key_span))),
                             ),
                         };
                         ObjectItem {
                             key: Spanned::new(text, key_span),
                             style,
+                            key_expr,
                             value: self.expr(v.expr(), span),
                         }
                     })
@@ -467,6 +469,7 @@ impl JsonCx<'_> {
                     .map(|m| ObjectItem {
                         key: Spanned::new(m.key.clone(), m.key_span),
                         style: KeyStyle::Quoted,
+                        key_expr: None,
                         value: self.expr(&m.value),
                     })
                     .collect(),

@@ -431,3 +431,50 @@ variable "readers" { default = ["arn:aws:iam::111122223333:root"] }
     assert!(reasons[0].contains("dynamic"), "{reasons:?}");
     assert_eq!(p.symbols[1].text, "${statement.value}");
 }
+
+#[test]
+fn computed_object_keys_are_evaluated() {
+    let text = r#"
+locals { svc = "s3" }
+resource "aws_iam_policy" "p" {
+  name = "p"
+  policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "s3:GetObject"
+      Resource  = "*"
+      Condition = { StringEquals = { "${local.svc}:prefix" = "home/" } }
+    }]
+  })
+}
+"#;
+    let m = module(text);
+    let st = &m.policies[0].inline().unwrap().policy.statements[0];
+    let clause = &st.condition.as_ref().unwrap().clauses[0];
+    assert_eq!(clause.key.value, "s3:prefix");
+    assert_eq!(&text[clause.key.span.range()], "\"${local.svc}:prefix\"");
+}
+
+#[test]
+fn plan_values_replace_symbols_in_the_configuration() {
+    let plan = r#"{"planned_values": {"root_module": {"resources": [
+      {"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k",
+       "provider_name": "registry.terraform.io/hashicorp/aws",
+       "values": {"arn": "arn:aws:kms:eu-west-1:444455556666:key/abcd", "key_id": "abcd"}}
+    ]}}}"#;
+    let text = r#"
+resource "aws_kms_key" "k" {}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "kms:Decrypt", Resource = aws_kms_key.k.arn }] })
+}
+"#;
+    let providers = ProviderAccounts::new([("aws", "444455556666")]);
+    let plan = analyze_plan("plan.json", plan, &providers);
+    let m = analyze_module(&[("main.tf", text)], &providers.pin_plan(&plan));
+    let p = m.policies[0].inline().unwrap();
+    let r = &p.policy.statements[0].resource.as_ref().unwrap().values[0];
+    assert_eq!(r.value, "arn:aws:kms:eu-west-1:444455556666:key/abcd");
+    assert_eq!(&text[r.span.range()], "aws_kms_key.k.arn");
+    assert!(p.symbols.is_empty());
+}
