@@ -8,6 +8,7 @@
 //! latch does not compute) becomes [`TfValue::Symbolic`] with its text and the reason, and
 //! is never guessed.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
@@ -191,6 +192,10 @@ pub struct Index<'a> {
     pub providers: &'a ProviderAccounts,
     /// The module folder, workspace-relative (`""` for the root), for `path.module`.
     pub module_dir: String,
+    /// Locals already evaluated (`None` while one is being evaluated, which detects
+    /// cycles). Without it, locals that use each other twice would be evaluated an
+    /// exponential number of times.
+    local_cache: RefCell<HashMap<String, Option<TfValue>>>,
 }
 
 impl<'a> Index<'a> {
@@ -202,6 +207,7 @@ impl<'a> Index<'a> {
             variables: HashMap::new(),
             providers,
             module_dir: module_dir.to_string(),
+            local_cache: RefCell::new(HashMap::new()),
         };
         for (fi, f) in files.iter().enumerate() {
             for b in &f.blocks {
@@ -424,6 +430,25 @@ impl<'a> Index<'a> {
         }
     }
 
+    fn local(&self, name: &str, file: usize, e: &Expr, depth: usize) -> TfValue {
+        let cached = self.local_cache.borrow().get(name).cloned();
+        match cached {
+            Some(Some(v)) => v,
+            Some(None) => TfValue::symbolic(
+                format!("${{local.{name}}}"),
+                format!("`local.{name}` refers to itself"),
+            ),
+            None => {
+                self.local_cache.borrow_mut().insert(name.to_string(), None);
+                let v = self.eval_at(file, e, depth + 1).value;
+                self.local_cache
+                    .borrow_mut()
+                    .insert(name.to_string(), Some(v.clone()));
+                v
+            }
+        }
+    }
+
     /// Follows a reference. The result's spans are fixed by the caller.
     fn reference(&self, parts: &[String], depth: usize) -> TfValue {
         let text = parts.join(".");
@@ -442,11 +467,7 @@ impl<'a> Index<'a> {
                 None => sym(format!("`var.{name}` is not declared in this module")),
             },
             ["local", name, rest @ ..] => match self.locals.get(*name) {
-                Some(l) => index_into(
-                    self.eval_at(l.file, &l.item.value, depth + 1).value,
-                    rest,
-                    &text,
-                ),
+                Some(l) => index_into(self.local(name, l.file, &l.item.value, depth), rest, &text),
                 None => sym(format!("`local.{name}` is not defined in this module")),
             },
             ["path", "module" | "root" | "cwd"] => TfValue::String(if self.module_dir.is_empty() {

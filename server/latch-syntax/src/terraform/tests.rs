@@ -478,3 +478,42 @@ resource "aws_iam_policy" "p" {
     assert_eq!(&text[r.span.range()], "aws_kms_key.k.arn");
     assert!(p.symbols.is_empty());
 }
+
+#[test]
+fn deep_nesting_does_not_overflow_the_stack() {
+    for depth in [200, 5_000] {
+        let text = format!(
+            "locals {{\n  x = {}1{}\n}}\nresource \"aws_iam_policy\" \"p\" {{\n  policy = jsonencode({{ Statement = local.x }})\n}}\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let m = module(&text);
+        assert_eq!(m.policies.len(), 1);
+    }
+}
+
+#[test]
+fn locals_are_evaluated_once_and_cycles_stay_unknown() {
+    let mut text = String::from("locals {\n  l0 = \"arn:aws:s3:::b\"\n");
+    for i in 1..40 {
+        text.push_str(&format!("  l{i} = [local.l{}, local.l{}]\n", i - 1, i - 1));
+    }
+    text.push_str("  a = local.b\n  b = local.a\n}\n");
+    let m = module(&text);
+    let index_files = &m.files;
+    let providers = ProviderAccounts::default();
+    let index = resolve::Index::new(index_files, &providers, "");
+    let e = ast::Expr::new(
+        ast::ExprKind::Reference(vec!["local".into(), "a".into()]),
+        crate::Span::default(),
+    );
+    let TfValue::Symbolic(s) = index.eval(0, &e).value else {
+        panic!("a cycle cannot be known")
+    };
+    assert!(s.reason.contains("refers to itself"), "{}", s.reason);
+    let e = ast::Expr::new(
+        ast::ExprKind::Reference(vec!["local".into(), "l39".into()]),
+        crate::Span::default(),
+    );
+    assert!(matches!(index.eval(0, &e).value, TfValue::List(_)));
+}
