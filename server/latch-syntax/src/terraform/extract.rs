@@ -101,6 +101,17 @@ pub struct InlinePolicy {
     pub document: Option<String>,
 }
 
+impl InlinePolicy {
+    /// Whether the value at `span` (a string of the tree) holds an unknown: validators
+    /// should not report a `${var.effect}` as a misspelled effect, and the engine should
+    /// say what its decision depends on.
+    pub fn is_symbolic(&self, span: Span) -> bool {
+        self.symbols
+            .iter()
+            .any(|s| s.path == self.path && span.start <= s.span.start && s.span.end <= span.end)
+    }
+}
+
 /// The policy attributes of a resource type, with the kind each implies.
 pub fn policy_attributes(resource_type: &str) -> &'static [(&'static str, PolicyKind)] {
     use PolicyKind::*;

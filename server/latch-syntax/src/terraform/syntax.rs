@@ -68,35 +68,74 @@ pub fn parse_tf(text: &str) -> (Vec<Block>, Vec<Finding>) {
                 let (_, mut bs) = cx.body(&body, chunk);
                 blocks.append(&mut bs);
             }
-            Err(e) => findings.push(syntax_finding(text, chunk.start, &e)),
+            Err(e) => findings.push(syntax_finding(text, chunk, &e)),
         }
     }
     (blocks, findings)
 }
 
-/// A finding for an hcl-edit error in the chunk at `offset`. The range runs from the
+/// A finding for an hcl-edit error in the chunk at `chunk`. The range runs from the
 /// reported place to the end of its line, because hcl-edit often reports the start of the
-/// construct that failed rather than the exact token.
-fn syntax_finding(text: &str, offset: usize, e: &hcl_edit::parser::Error) -> Finding {
-    let mut start = (offset + e.location().offset()).min(text.len());
+/// construct that failed rather than the exact token; an error at the end of a line (a
+/// missing value) covers that line's text instead.
+fn syntax_finding(text: &str, chunk: Span, e: &hcl_edit::parser::Error) -> Finding {
+    let mut start = (chunk.start + e.location().offset()).min(text.len());
     while start > 0 && !text.is_char_boundary(start) {
         start -= 1;
     }
+    let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |p| start + p);
+    if text[start..line_end].trim().is_empty() {
+        let content = &text[line_start..line_end];
+        let lead = content.len() - content.trim_start().len();
+        if !content.trim().is_empty() {
+            start = line_start + lead;
+        }
+    }
     let end = if line_end > start {
-        line_end
+        start + text[start..line_end].trim_end().len().max(1)
     } else {
         (start + 1).min(text.len())
     };
-    let mut message = e.message().trim_end_matches('.').to_string();
-    if let Some(first) = message.get(..1) {
-        message = first.to_lowercase() + &message[1..];
+    let end = end.min(text.len()).max(start);
+    let mut end = end;
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
     }
+    let header = text
+        .get(chunk.range())
+        .and_then(|c| c.lines().next())
+        .map(|l| l.trim_end_matches('{').trim())
+        .unwrap_or("");
     Finding::error(
         SYNTAX,
         Span::new(start, end),
-        format!("this block is not valid HCL: {message}"),
+        format!(
+            "invalid HCL in `{header}`: {}; latch skips this block until it parses",
+            explain(e.message())
+        ),
     )
+}
+
+/// hcl-edit's message in fewer words where the cause is known.
+fn explain(message: &str) -> String {
+    if message.contains("redefined object key") {
+        return "an object has the same key twice".to_string();
+    }
+    if message.contains("redefined attribute") {
+        return "a block has the same attribute twice".to_string();
+    }
+    if message.contains("heredoc end delimiter") {
+        return "the heredoc is not closed".to_string();
+    }
+    if message.starts_with("invalid expression") {
+        return "a value is missing or malformed".to_string();
+    }
+    let mut m = message.trim_end_matches('.').to_string();
+    if let Some(first) = m.get(..1) {
+        m = first.to_lowercase() + &m[1..];
+    }
+    m
 }
 
 /// Converts hcl-edit nodes, adding the chunk offset to every span.
