@@ -321,6 +321,7 @@ fn file_policies_are_left_to_the_caller() {
         panic!("{:?}", p.source)
     };
     assert_eq!(path, "datalake/policies/boundary.json");
+    assert_eq!(p.boundary_for, vec!["aws_iam_role.reader".to_string()]);
     assert!(vars.is_none());
     assert_eq!(
         loc(&files, "datalake/iam.tf", *span),

@@ -45,6 +45,10 @@ pub struct ExtractedPolicy {
     pub kind: Option<PolicyKind>,
     pub syntax: PolicySyntax,
     pub source: PolicySource,
+    /// For a managed policy (`aws_iam_policy`): the roles and users whose
+    /// `permissions_boundary` refers to it, where it acts as a
+    /// [`PolicyKind::Boundary`] rather than an identity policy.
+    pub boundary_for: Vec<String>,
 }
 
 impl ExtractedPolicy {
@@ -208,6 +212,7 @@ pub fn extract_policies(index: &Index<'_>) -> Vec<ExtractedPolicy> {
             }
         }
     }
+    link_boundaries(index, &mut out);
     // Documents nobody in the module uses are still checked, without a kind.
     for (fi, f) in index.files.iter().enumerate() {
         for b in &f.blocks {
@@ -234,11 +239,37 @@ pub fn extract_policies(index: &Index<'_>) -> Vec<ExtractedPolicy> {
                         Some(&d.statement_files),
                         Some(owner),
                     ))),
+                    boundary_for: Vec::new(),
                 });
             }
         }
     }
     out
+}
+
+/// Records which roles and users use each managed policy as their permissions boundary.
+fn link_boundaries(index: &Index<'_>, policies: &mut [ExtractedPolicy]) {
+    for f in index.files {
+        for b in &f.blocks {
+            let ty = b.label(0);
+            if b.ident.value != "resource" || !matches!(ty, "aws_iam_role" | "aws_iam_user") {
+                continue;
+            }
+            let Some(a) = b.attr("permissions_boundary") else {
+                continue;
+            };
+            let principal = format!("{ty}.{}", b.label(1));
+            for r in a.value.references() {
+                let parts: Vec<&str> = r.value.split('.').collect();
+                if let ["aws_iam_policy", name, "arn" | "id"] = parts.as_slice() {
+                    let owner = format!("aws_iam_policy.{name}");
+                    for p in policies.iter_mut().filter(|p| p.owner == owner) {
+                        p.boundary_for.push(principal.clone());
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn extract_one(
@@ -261,6 +292,7 @@ fn extract_one(
         kind,
         syntax,
         source,
+        boundary_for: Vec::new(),
     }
 }
 

@@ -211,6 +211,7 @@ fn plan_policy(
         kind: Some(kind),
         syntax: PolicySyntax::QuotedJson,
         source,
+        boundary_for: Vec::new(),
     }
 }
 
