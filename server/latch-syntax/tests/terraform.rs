@@ -454,7 +454,7 @@ fn organization_policies() {
     assert_eq!(clauses[0].values.len(), 2);
     assert_eq!(
         loc(&files, "organization/main.tf", clauses[0].values[1].span),
-        "organization/main.tf:31:53 local.allowed_regions"
+        "organization/main.tf:16:35 \"eu-central-1\""
     );
     assert_eq!(
         loc(&files, "organization/main.tf", clauses[1].key.span),

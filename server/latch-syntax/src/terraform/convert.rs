@@ -86,11 +86,41 @@ impl<'i, 'a> TreeBuilder<'i, 'a> {
                 ),
                 e.span,
             ),
+            ExprKind::Reference(parts) if self.depth < 16 => {
+                // A local written in this same file keeps the spans of its own text.
+                match self.same_file_local(parts) {
+                    Some(local) => {
+                        self.depth += 1;
+                        let v = self.value(local);
+                        self.depth -= 1;
+                        v
+                    }
+                    None => {
+                        let v = self.index.eval_at(self.file, e, self.depth);
+                        self.from_tf(&v)
+                    }
+                }
+            }
             _ => {
                 let v = self.index.eval_at(self.file, e, self.depth);
                 self.from_tf(&v)
             }
         }
+    }
+
+    /// The expression of `local.<name>` when it is an object or list written in this
+    /// builder's file.
+    fn same_file_local(&self, parts: &[String]) -> Option<&'a Expr> {
+        let [root, name] = parts else {
+            return None;
+        };
+        if root != "local" {
+            return None;
+        }
+        let l = self.index.locals.get(name)?;
+        let e = &l.item.value;
+        (l.file == self.file && matches!(e.kind, ExprKind::Object(_) | ExprKind::List(_)))
+            .then_some(e)
     }
 
     fn note(&mut self, v: &TfValue, span: Span) {

@@ -359,8 +359,13 @@ fn policy_text(
     }
     match &e.kind {
         ExprKind::Call { name, args } if name == "jsonencode" && args.len() == 1 => {
+            // `jsonencode(local.policy)`: the text is the local's object, wherever it is.
+            let (file, arg) = match local_literal(index, &args[0]) {
+                Some(target) => target,
+                None => (file, &args[0]),
+            };
             let mut tb = TreeBuilder::new(index, file, 0);
-            let tree = tb.value(&args[0]);
+            let tree = tb.value(arg);
             let p = inline(
                 index,
                 file,
@@ -471,6 +476,25 @@ fn policy_text(
         }
         _ => unknown(index, file, e),
     }
+}
+
+/// `local.x` (or `var.x` with a default) whose value is an object written in the module.
+fn local_literal<'a>(index: &Index<'a>, e: &Expr) -> Option<(usize, &'a Expr)> {
+    let ExprKind::Reference(parts) = &e.kind else {
+        return None;
+    };
+    let (file, target) = match parts.as_slice() {
+        [root, name] if root == "local" => {
+            let l = index.locals.get(name)?;
+            (l.file, &l.item.value)
+        }
+        [root, name] if root == "var" => {
+            let v = index.variables.get(name)?;
+            (v.file, &v.item.attr("default")?.value)
+        }
+        _ => return None,
+    };
+    matches!(target.kind, ExprKind::Object(_)).then_some((file, target))
 }
 
 fn text_policy(

@@ -520,3 +520,34 @@ fn locals_are_evaluated_once_and_cycles_stay_unknown() {
     );
     assert!(matches!(index.eval(0, &e).value, TfValue::List(_)));
 }
+
+#[test]
+fn jsonencode_of_a_local_object_keeps_the_local_spans() {
+    let locals = r#"locals {
+  read = {
+    Effect   = "Allow"
+    Action   = "s3:GetObject"
+    Resource = "arn:aws:s3:::b/*"
+  }
+  policy = {
+    Version   = "2012-10-17"
+    Statement = [local.read]
+  }
+}
+"#;
+    let main = r#"resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode(local.policy)
+}
+"#;
+    let m = analyze_module(
+        &[("m/main.tf", main), ("m/locals.tf", locals)],
+        &ProviderAccounts::default(),
+    );
+    let p = m.policies[0].inline().unwrap();
+    assert_eq!(m.policies[0].syntax, PolicySyntax::Jsonencode);
+    assert_eq!(&*p.path, "m/locals.tf");
+    let a = &p.policy.statements[0].action.as_ref().unwrap().values[0];
+    assert_eq!(&locals[a.span.range()], "\"s3:GetObject\"");
+    assert_eq!(&*m.policies[0].path, "m/main.tf");
+}
