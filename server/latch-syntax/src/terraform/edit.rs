@@ -34,6 +34,10 @@ pub fn insert_member(
         );
     }
     let style = Style::of(policy.syntax)?;
+    // An object that is a reference (`Condition = local.tls`) has no text to insert into.
+    if !text.get(object.span.range())?.starts_with('{') {
+        return None;
+    }
     let item = style.member(key, value, 0);
     match members.last() {
         Some(last) => {
@@ -65,15 +69,21 @@ pub fn append_element(
     policy.inline()?;
     let style = Style::of(policy.syntax).unwrap_or(Style::Hcl);
     let rendered = style.value(element, 0);
+    let old = text.get(list.span.range())?;
     match &list.kind {
+        ValueKind::Array(_) if !old.starts_with('[') => match style {
+            // A list from a reference grows by concatenation in HCL.
+            Style::Hcl => Some(Edit::replace(
+                list.span,
+                format!("concat({old}, [{rendered}])"),
+            )),
+            Style::Json | Style::Quoted => None,
+        },
         ValueKind::Array(items) => match items.last() {
             Some(last) => Some(Edit::insert(last.span.end, format!(", {rendered}"))),
             None => Some(Edit::insert(list.span.start + 1, rendered)),
         },
-        _ => {
-            let old = text.get(list.span.range())?;
-            Some(Edit::replace(list.span, format!("[{old}, {rendered}]")))
-        }
+        _ => Some(Edit::replace(list.span, format!("[{old}, {rendered}]"))),
     }
 }
 

@@ -551,3 +551,47 @@ fn jsonencode_of_a_local_object_keeps_the_local_spans() {
     assert_eq!(&locals[a.span.range()], "\"s3:GetObject\"");
     assert_eq!(&*m.policies[0].path, "m/main.tf");
 }
+
+#[test]
+fn a_list_from_another_file_grows_by_concatenation() {
+    let main = r#"data "aws_iam_policy_document" "d" {
+  statement {
+    actions   = local.read_actions
+    resources = ["*"]
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = local.tls
+    }
+  }
+}
+"#;
+    let locals = "locals {\n  read_actions = [\"s3:GetObject\"]\n  tls = [\"true\"]\n}\n";
+    let m = analyze_module(
+        &[("main.tf", main), ("locals.tf", locals)],
+        &ProviderAccounts::default(),
+    );
+    let p = &m.policies[0];
+    let st = crate::policy::build::statement_objects(&p.inline().unwrap().tree)[0];
+    let edit = edit::append_element(
+        main,
+        p,
+        st.get("Action").unwrap(),
+        &value(r#""s3:ListBucket""#),
+    )
+    .unwrap();
+    let out = apply(main, edit);
+    assert!(
+        out.contains(r#"actions   = concat(local.read_actions, ["s3:ListBucket"])"#),
+        "{out}"
+    );
+    let again = analyze_module(
+        &[("main.tf", &out), ("locals.tf", locals)],
+        &ProviderAccounts::default(),
+    );
+    let actions = &again.policies[0].inline().unwrap().policy.statements[0]
+        .action
+        .clone()
+        .unwrap();
+    assert_eq!(actions.values.len(), 2);
+}
