@@ -190,11 +190,18 @@ pub fn referenced_document<'a>(index: &Index<'a>, e: &Expr) -> Option<(usize, &'
     let ExprKind::Reference(parts) = &e.kind else {
         return None;
     };
+    // `data.aws_iam_policy_document.d[0].json` with `count`: the instance key goes.
+    let parts: Vec<&str> = parts
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| !(*i == 3 && parts.len() == 5 && *p != "json"))
+        .map(|(_, p)| p.as_str())
+        .collect();
     match parts.as_slice() {
         [data, ty, name, json]
-            if data == "data"
-                && ty == "aws_iam_policy_document"
-                && (json == "json" || json == "minified_json") =>
+            if *data == "data"
+                && *ty == "aws_iam_policy_document"
+                && (*json == "json" || *json == "minified_json") =>
         {
             let r = index.resources.get(&format!("data.{ty}.{name}"))?;
             Some((r.file, r.item))

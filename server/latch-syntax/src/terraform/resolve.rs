@@ -475,19 +475,26 @@ impl<'a> Index<'a> {
             } else {
                 self.module_dir.clone()
             }),
+            ["module", name, ..] => sym(format!(
+                "latch does not follow the outputs of module `{name}`"
+            )),
             ["data", ty, name, rest @ ..] => {
-                let rest = skip_instance_key(rest);
                 let address = format!("data.{ty}.{name}");
                 match self.resources.get(&address) {
-                    Some(r) => self.data_attr(r.file, r.item, ty, &address, rest, depth, &text),
+                    Some(r) => {
+                        let rest = skip_instance_key(r.item, rest);
+                        self.data_attr(r.file, r.item, ty, &address, rest, depth, &text)
+                    }
                     None => sym(format!("`{address}` is not defined in this module")),
                 }
             }
             [ty, name, rest @ ..] if ty.contains('_') => {
-                let rest = skip_instance_key(rest);
                 let address = format!("{ty}.{name}");
                 match self.resources.get(&address) {
-                    Some(r) => self.resource_attr(r.file, r.item, ty, &address, rest, depth, &text),
+                    Some(r) => {
+                        let rest = skip_instance_key(r.item, rest);
+                        self.resource_attr(r.file, r.item, ty, &address, rest, depth, &text)
+                    }
                     None => sym(format!("`{address}` is not defined in this module")),
                 }
             }
@@ -624,15 +631,14 @@ impl<'a> Index<'a> {
     }
 }
 
-/// `aws_iam_role.r[0].arn` and `aws_iam_role.r["a"].arn`: the instance key is dropped; the
-/// attributes that depend on `count.index` or `each` stay unknown by themselves.
-fn skip_instance_key<'s>(rest: &'s [&'s str]) -> &'s [&'s str] {
+/// `aws_iam_role.r[0].arn` and `aws_iam_role.r["a"].arn`: the instance key of a resource
+/// with `count` or `for_each` is dropped; the attributes that depend on `count.index` or
+/// `each` stay unknown by themselves.
+pub(crate) fn skip_instance_key<'s>(block: &Block, rest: &'s [&'s str]) -> &'s [&'s str] {
+    let repeated = block.attr("count").is_some() || block.attr("for_each").is_some();
     match rest.split_first() {
-        Some((first, more))
-            if first.chars().all(|c| c.is_ascii_digit()) || first.contains(['-', ' ']) =>
-        {
-            more
-        }
+        Some((_, more)) if repeated && !more.is_empty() => more,
+        Some((first, more)) if first.chars().all(|c| c.is_ascii_digit()) => more,
         _ => rest,
     }
 }

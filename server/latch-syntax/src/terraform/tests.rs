@@ -595,3 +595,48 @@ fn a_list_from_another_file_grows_by_concatenation() {
         .unwrap();
     assert_eq!(actions.values.len(), 2);
 }
+
+#[test]
+fn repeated_resources_and_module_outputs() {
+    let text = r#"
+resource "aws_iam_role" "r" {
+  for_each = toset(["a", "b"])
+  name     = "reader-${each.key}"
+}
+resource "aws_s3_bucket" "b" {
+  count  = 1
+  bucket = "logs"
+}
+data "aws_iam_policy_document" "d" {
+  count = 1
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.b[0].arn}/*"]
+    principals {
+      type        = "AWS"
+      identifiers = [aws_iam_role.r["a"].arn, module.other.role_arn]
+    }
+  }
+}
+resource "aws_s3_bucket_policy" "p" {
+  bucket = aws_s3_bucket.b[0].id
+  policy = data.aws_iam_policy_document.d[0].json
+}
+"#;
+    let m = module(text);
+    let p = m
+        .policies
+        .iter()
+        .find(|p| p.owner == "aws_s3_bucket_policy.p")
+        .unwrap();
+    assert_eq!(p.syntax, PolicySyntax::PolicyDocument);
+    let i = p.inline().unwrap();
+    assert_eq!(
+        i.policy.statements[0].resource.as_ref().unwrap().values[0].value,
+        "arn:aws:s3:::logs/*"
+    );
+    let reasons: Vec<_> = i.symbols.iter().map(|s| s.reason.as_str()).collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons[0].contains("each.key"), "{reasons:?}");
+    assert!(reasons[1].contains("module `other`"), "{reasons:?}");
+}
