@@ -20,8 +20,14 @@
 //!   partition, and values pinned from outside (`.pin("aws_kms_key.k.arn", arn)`,
 //!   `.pin("aws_vpc_endpoint.s3.id", "vpce-1a2b3c4d")`, or every known value of a plan
 //!   with `.pin_plan(&plan_module)`) that turn unknowns into values.
-//! - [`edit`]: text edits that add a member, a list element or a statement to an extracted
-//!   policy in its own syntax (HCL object, JSON, or `statement {}` block).
+//! - [`edit`]: `insert_member`, `append_element`, `append_statement`: text edits that
+//!   add to an extracted policy in its own syntax (HCL object item, JSON, escaped JSON,
+//!   or an attribute / `statement {}` / `principals {}` / `condition {}` block).
+//! - [`InlinePolicy::is_symbolic`]`(span)`: whether a value holds an unknown (validators
+//!   should not call `${var.effect}` a misspelled effect; the engine should say "allowed if
+//!   `var.partner_account` is ...").
+//! - [`ExtractedPolicy::boundary_for`]: the roles and users that use a managed policy as
+//!   their permissions boundary.
 //!
 //! Invariants: parsing never fails (a broken block is one finding; the other blocks are
 //! kept); every span is a byte range into the file named next to it; values that cannot be
@@ -33,6 +39,11 @@
 //! resource's policy (syntax `PolicyDocument`, spans in the data block); a document no
 //! resource uses appears on its own with `kind: None`. When several resources use one
 //! document, its findings appear once per use: deduplicate by `(path, range, code)`.
+//! A policy whose text is an object or list written in a local keeps the local's spans
+//! (the text lives there; `InlinePolicy::path` says which file). Statements merged from
+//! `source_policy_documents` keep their own file in `InlinePolicy::statement_paths`.
+//! `dynamic "statement"` blocks are read once, with a symbol saying so; module outputs
+//! and resources of child modules are not followed.
 
 pub mod ast;
 pub mod convert;
