@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand};
 mod check;
 
 #[derive(Parser)]
-#[command(name = "latch", version, about = "Why AWS will answer 403 Access Denied, before you deploy")]
+#[command(
+    name = "latch",
+    version,
+    about = "Why AWS will answer 403 Access Denied, before you deploy"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -27,7 +31,9 @@ fn main() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
                 _ => ExitCode::from(2),
             };
         }
