@@ -599,20 +599,24 @@ impl Catalog {
         self.keys.iter()
     }
 
-    /// The resource types whose ARN template `arn` can match (only the ARN's own service
-    /// when it names one without wildcards).
+    /// The resource types whose ARN template `arn` can match (only templates of the ARN's
+    /// service when it names one without wildcards), those of the service itself first.
     pub fn resource_types_for_arn(&self, arn: &str) -> Vec<&ResourceType> {
         let Some(fields) = pattern::arn_fields(arn) else {
             return Vec::new();
         };
         let service = fields[2];
         let exact = !pattern::is_wildcard(service) && !service.contains("${");
-        self.services
+        let mut out: Vec<&ResourceType> = self
+            .services
             .iter()
             .flat_map(|s| &s.resource_types)
             .filter(|r| !exact || arn_service(r.arn) == Some(service))
             .filter(|r| r.matches_arn(arn) == Some(true))
-            .collect()
+            .collect();
+        // The service the ARN names first: `s3`'s `bucket` before another service's copy.
+        out.sort_by_key(|r| r.service != service);
+        out
     }
 }
 
