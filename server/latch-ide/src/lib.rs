@@ -3,4 +3,7 @@
 //! into terminal output and LSP messages.
 
 pub mod checks;
+pub mod completion;
+pub mod hover;
 pub mod operators;
+pub mod position;
