@@ -700,24 +700,30 @@ pub(crate) fn statement_keys(
             services.push(a.service);
         }
     }
-    if acts.len() <= PER_ACTION_LIMIT {
-        for a in &acts {
-            if let Some(s) = cat.service(a.service) {
-                names.extend(a.all_condition_keys(s));
-            }
-        }
-    } else {
+    if acts.len() > PER_ACTION_LIMIT {
+        // Many actions: every key their services document, as defined there.
+        let mut out: Vec<&'static ConditionKey> = Vec::new();
         for p in &services {
             if let Some(s) = cat.service(p) {
-                names.extend(cat.service_keys(s).iter().map(|k| k.name));
+                out.extend(
+                    cat.service_keys(s)
+                        .iter()
+                        .filter(|k| !starts_with_ignore_case(k.name, "aws:")),
+                );
             }
+        }
+        return out;
+    }
+    for a in &acts {
+        if let Some(s) = cat.service(a.service) {
+            names.extend(a.all_condition_keys(s));
         }
     }
     names.sort_unstable_by_key(|n| n.to_ascii_lowercase());
     names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
     let mut out: Vec<&'static ConditionKey> = Vec::new();
     for n in names {
-        let defs = cat.condition_key(n);
+        let defs = cat.key_definitions(n);
         // Prefer the definition of one of the statement's services (it has the text).
         let best = defs
             .iter()

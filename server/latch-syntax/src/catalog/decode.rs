@@ -109,13 +109,26 @@ pub(super) fn decode(text: &'static str) -> Catalog {
             _ => {}
         }
     }
-    // The generator sorts by lower-case name; sort again with the comparison the lookups
-    // use, so that a difference in collation can never break a binary search.
-    services.sort_by(|a, b| cmp_ignore_case(a.prefix, b.prefix));
+    // The generator sorts by lower-case name. Check with the comparison the lookups use
+    // (linear) and sort only if the collations ever disagree, so that a difference can
+    // never break a binary search.
+    if !services.is_sorted_by(|a, b| cmp_ignore_case(a.prefix, b.prefix).is_le()) {
+        services.sort_by(|a, b| cmp_ignore_case(a.prefix, b.prefix));
+    }
     for s in &mut services {
-        s.actions.sort_by(|a, b| cmp_ignore_case(a.name, b.name));
-        s.resource_types
-            .sort_by(|a, b| cmp_ignore_case(a.name, b.name));
+        if !s
+            .actions
+            .is_sorted_by(|a, b| cmp_ignore_case(a.name, b.name).is_le())
+        {
+            s.actions.sort_by(|a, b| cmp_ignore_case(a.name, b.name));
+        }
+        if !s
+            .resource_types
+            .is_sorted_by(|a, b| cmp_ignore_case(a.name, b.name).is_le())
+        {
+            s.resource_types
+                .sort_by(|a, b| cmp_ignore_case(a.name, b.name));
+        }
     }
     let mut exact: Vec<u32> = Vec::with_capacity(keys.len());
     let mut templated: Vec<u32> = Vec::new();

