@@ -160,23 +160,15 @@ function generate(files) {
     out.push(`U\t${name(prefix)}\t${uniqueSorted(unassociated[prefix]).join(',')}`);
   }
 
+  // Each service's `S` line, resource types and keys come first; its actions follow the
+  // `#actions` line, in a block whose byte range the `S` line gives, so that the reader can
+  // decode one service's actions when first asked for them.
   const serviceNames = json('data/serviceNames.json');
   const services = json('data/services.json').slice().sort(byName);
+  const bodies = [];
+  let offset = 0;
   for (const prefix of services) {
-    out.push(`S\t${name(prefix)}\t${clean(serviceNames[prefix] || prefix)}`);
-
-    const resourceTypes = Object.values(json(`data/resourceTypes/${prefix}.json`)).sort((a, b) =>
-      byName(a.key, b.key),
-    );
-    for (const r of resourceTypes) {
-      out.push(`R\t${name(r.key)}\t${clean(r.arn)}\t${uniqueSorted(r.conditionKeys || []).join(',')}`);
-    }
-
-    const keys = Object.values(json(`data/conditionKeys/${prefix}.json`)).sort((a, b) =>
-      byName(a.key, b.key),
-    );
-    for (const k of keys) out.push(`K\t${name(k.key)}\t${name(k.type)}\t${clean(k.description)}`);
-
+    const body = [];
     const actions = Object.values(json(`data/actions/${prefix}.json`)).sort((a, b) =>
       byName(a.name, b.name),
     );
@@ -186,7 +178,7 @@ function generate(files) {
       let description = clean(a.description);
       if (description.startsWith(GRANTS)) description = `^${description.slice(GRANTS.length)}`;
       const rts = (a.resourceTypes || []).map((rt) => `${name(rt.name)}${rt.required ? '*' : ''}`);
-      out.push(
+      body.push(
         [
           'A',
           name(a.name),
@@ -201,11 +193,30 @@ function generate(files) {
       for (const rt of a.resourceTypes || []) {
         const ck = uniqueSorted(rt.conditionKeys || []);
         const dep = uniqueSorted(rt.dependentActions || []);
-        if (ck.length || dep.length) out.push(`T\t${name(rt.name)}\t${ck.join(',')}\t${dep.join(',')}`);
+        if (ck.length || dep.length) body.push(`T\t${name(rt.name)}\t${ck.join(',')}\t${dep.join(',')}`);
       }
     }
+    const text = body.map((line) => line + '\n').join('');
+    const size = Buffer.byteLength(text, 'utf8');
+    bodies.push(text);
+    const serviceName = clean(serviceNames[prefix] || prefix);
+    out.push(`S\t${name(prefix)}\t${serviceName}\t${actions.length}\t${offset}\t${offset + size}`);
+    offset += size;
+
+    const resourceTypes = Object.values(json(`data/resourceTypes/${prefix}.json`)).sort((a, b) =>
+      byName(a.key, b.key),
+    );
+    for (const r of resourceTypes) {
+      out.push(`R\t${name(r.key)}\t${clean(r.arn)}\t${uniqueSorted(r.conditionKeys || []).join(',')}`);
+    }
+
+    const keys = Object.values(json(`data/conditionKeys/${prefix}.json`)).sort((a, b) =>
+      byName(a.key, b.key),
+    );
+    for (const k of keys) out.push(`K\t${name(k.key)}\t${name(k.type)}\t${clean(k.description)}`);
   }
-  return out.join('\n') + '\n';
+  out.push('#actions');
+  return out.join('\n') + '\n' + bodies.join('');
 }
 
 function main() {

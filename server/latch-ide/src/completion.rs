@@ -390,7 +390,7 @@ fn actions(token: &Token, statement: &Value) -> Vec<CompletionItem> {
             .map(|(_, s)| {
                 let mut it = item(token, s.prefix, CompletionKind::Service);
                 it.insert_text = format!("{}:", s.prefix);
-                it.detail = Some(format!("{} ({} actions)", s.name, s.actions.len()));
+                it.detail = Some(format!("{} ({} actions)", s.name, s.action_count));
                 it
             })
             .collect();
@@ -418,7 +418,7 @@ fn actions(token: &Token, statement: &Value) -> Vec<CompletionItem> {
             })
     };
     let mut ranked: Vec<(ActionRank, &Action)> = service
-        .actions
+        .actions()
         .iter()
         .filter(|a| {
             starts_with_ignore_case(a.name, name)
@@ -466,8 +466,7 @@ fn actions(token: &Token, statement: &Value) -> Vec<CompletionItem> {
         );
         it.detail = Some(format!(
             "every action of {} ({})",
-            service.name,
-            service.actions.len()
+            service.name, service.action_count
         ));
         out.push(it);
     }

@@ -16,7 +16,7 @@ pub mod suggest;
 
 use std::cmp::Ordering;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// The embedded catalogue file.
 pub static DATA: &str = include_str!("../../data/iam-catalog.tsv");
@@ -327,19 +327,30 @@ impl Action {
 pub struct Service {
     pub prefix: &'static str,
     pub name: &'static str,
-    /// Sorted by name, ignoring case.
-    pub actions: Vec<Action>,
+    /// How many actions the service has (known without decoding them).
+    pub action_count: usize,
+    /// The service's `A` and `T` lines, decoded on first use into `actions`.
+    body: &'static str,
+    actions: OnceLock<Vec<Action>>,
     pub resource_types: Vec<ResourceType>,
     keys: Range<usize>,
 }
 
 impl Service {
+    /// The service's actions, sorted by name ignoring case. Decoded on first use (a few
+    /// microseconds per service), so that loading the catalogue stays cheap.
+    pub fn actions(&self) -> &[Action] {
+        self.actions
+            .get_or_init(|| decode::actions(self.prefix, self.body))
+    }
+
     /// The action named `name`, ignoring case.
     pub fn action(&self, name: &str) -> Option<&Action> {
-        self.actions
+        let actions = self.actions();
+        actions
             .binary_search_by(|a| cmp_ignore_case(a.name, name))
             .ok()
-            .and_then(|i| self.actions.get(i))
+            .and_then(|i| actions.get(i))
     }
 
     pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
@@ -351,7 +362,7 @@ impl Service {
 
     /// The actions whose names match `pattern` (IAM wildcards, ignoring case).
     pub fn matching_actions<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a Action> {
-        self.actions
+        self.actions()
             .iter()
             .filter(move |a| pattern::wildcard_match_ignore_case(pattern, a.name))
     }
@@ -402,7 +413,7 @@ impl Catalog {
     }
 
     pub fn action_count(&self) -> usize {
-        self.services.iter().map(|s| s.actions.len()).sum()
+        self.services.iter().map(|s| s.action_count).sum()
     }
 
     /// Resolves `service:Name` (no wildcards), ignoring case.
@@ -426,7 +437,7 @@ impl Catalog {
     /// service, then by name. An unparseable value matches nothing.
     pub fn expand(&self, pattern: &str) -> Vec<&Action> {
         if pattern == "*" {
-            return self.services.iter().flat_map(|s| &s.actions).collect();
+            return self.services.iter().flat_map(|s| s.actions()).collect();
         }
         let Some((sp, ap)) = pattern.split_once(':') else {
             return Vec::new();
@@ -434,7 +445,7 @@ impl Catalog {
         self.services
             .iter()
             .filter(|s| pattern::wildcard_match_ignore_case(sp, s.prefix))
-            .flat_map(|s| &s.actions)
+            .flat_map(|s| s.actions())
             .filter(|a| pattern::wildcard_match_ignore_case(ap, a.name))
             .collect()
     }
@@ -450,7 +461,13 @@ impl Catalog {
         self.services
             .iter()
             .filter(|s| pattern::wildcard_match_ignore_case(sp, s.prefix))
-            .map(|s| s.matching_actions(ap).count())
+            .map(|s| {
+                if ap == "*" {
+                    s.action_count
+                } else {
+                    s.matching_actions(ap).count()
+                }
+            })
             .sum()
     }
 
@@ -479,7 +496,7 @@ impl Catalog {
 
     /// Did-you-mean for an unknown action of a known service: the closest names, best first.
     pub fn suggest_actions<'a>(&'a self, service: &'a Service, name: &str) -> Vec<&'a Action> {
-        suggest::closest(name, service.actions.iter().map(|a| a.name))
+        suggest::closest(name, service.actions().iter().map(|a| a.name))
             .into_iter()
             .filter_map(|(n, _)| service.action(n))
             .collect()
@@ -492,7 +509,7 @@ impl Catalog {
         match self.action(full) {
             ActionLookup::Found(..) | ActionLookup::Malformed => None,
             ActionLookup::UnknownAction(service) => {
-                let names = suggest::closest(name, service.actions.iter().map(|a| a.name));
+                let names = suggest::closest(name, service.actions().iter().map(|a| a.name));
                 let (best, d) = *names.first()?;
                 let unique = names.iter().filter(|&&(_, e)| e == d).count() == 1;
                 Some((format!("{}:{best}", service.prefix), unique))
@@ -619,7 +636,7 @@ impl Catalog {
             return true;
         }
         if service
-            .actions
+            .actions()
             .iter()
             .any(|a| listed(a.condition_keys) || a.extras.iter().any(|e| listed(e.condition_keys)))
         {
