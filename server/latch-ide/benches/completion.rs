@@ -16,6 +16,20 @@ fn catalog_load() -> usize {
         .len()
 }
 
+/// Decoding the index and the actions of every service (what `"Action": "*"` pays once).
+#[divan::bench]
+fn catalog_load_all_actions() -> usize {
+    let c = latch_syntax::catalog::decode_embedded();
+    c.services.iter().map(|s| s.actions().len()).sum()
+}
+
+/// Decoding the index and the actions of `s3` (a typical first completion).
+#[divan::bench]
+fn catalog_load_with_s3() -> usize {
+    let c = latch_syntax::catalog::decode_embedded();
+    c.service("s3").map_or(0, |s| s.actions().len())
+}
+
 const POLICY: &str = r#"{
   "Version": "2012-10-17",
   "Statement": [
