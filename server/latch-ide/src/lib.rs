@@ -6,3 +6,7 @@ pub mod checks;
 pub mod statement_hover;
 pub mod text;
 pub mod workspace;
+pub mod completion;
+pub mod hover;
+pub mod operators;
+pub mod position;

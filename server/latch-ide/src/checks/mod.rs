@@ -2,6 +2,8 @@
 //! preferred form a test runs; [`registry`] lists them all and `docs/checks.md` is
 //! generated from it.
 
+pub mod catalog;
+
 use latch_syntax::Severity;
 
 pub mod policy;
