@@ -550,6 +550,8 @@ fn jsonencode_of_a_local_object_keeps_the_local_spans() {
     let a = &p.policy.statements[0].action.as_ref().unwrap().values[0];
     assert_eq!(&locals[a.span.range()], "\"s3:GetObject\"");
     assert_eq!(&*m.policies[0].path, "m/main.tf");
+    assert!(locals[p.text_span.range()].starts_with("{\n    Version"));
+    assert_eq!(p.references[0].value, "local.read");
 }
 
 #[test]
