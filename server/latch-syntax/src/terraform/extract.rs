@@ -437,7 +437,7 @@ fn policy_text(
             let (syntax, escapes) = if t.heredoc.is_some() {
                 (PolicySyntax::Heredoc, Escapes::Heredoc)
             } else {
-                (PolicySyntax::QuotedJson, Escapes::Quoted)
+                (PolicySyntax::QuotedJson, quoted_escapes(&f.path))
             };
             let text_span = t
                 .parts
@@ -462,7 +462,7 @@ fn policy_text(
                 file,
                 &f.text,
                 &parts,
-                Escapes::Quoted,
+                quoted_escapes(&f.path),
                 inner,
                 PolicySyntax::QuotedJson,
             )
@@ -505,6 +505,15 @@ fn policy_text(
             }
         }
         _ => unknown(index, file, e),
+    }
+}
+
+/// How a quoted string is escaped: HCL in `.tf`, JSON in `.tf.json` (both with `$${`).
+fn quoted_escapes(path: &str) -> Escapes {
+    if path.ends_with(".json") {
+        Escapes::TfJson
+    } else {
+        Escapes::Quoted
     }
 }
 

@@ -642,3 +642,18 @@ resource "aws_s3_bucket_policy" "p" {
     assert!(reasons[0].contains("each.key"), "{reasons:?}");
     assert!(reasons[1].contains("module `other`"), "{reasons:?}");
 }
+
+#[test]
+fn terraform_json_strings_use_json_escapes() {
+    let text = r#"{"resource": {"aws_iam_policy": {"p": {"name": "p",
+  "policy": "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b\/home\/$${aws:username}\/*\"}]}"}}}}"#;
+    let m = analyze_module(&[("main.tf.json", text)], &ProviderAccounts::default());
+    assert!(m.findings.is_empty(), "{:?}", m.findings);
+    let r = &m.policies[0].inline().unwrap().policy.statements[0]
+        .resource
+        .clone()
+        .unwrap()
+        .values[0];
+    assert_eq!(r.value, "arn:aws:s3:::b/home/${aws:username}/*");
+    assert!(text[r.span.range()].starts_with("\\\"arn:aws:s3:::b\\/home"));
+}
