@@ -191,6 +191,24 @@ impl Run<'_> {
 pub fn evaluate(set: &PolicySet, req: &Request) -> Decision {
     let trace = decide(set, req);
     let mut dependent = Vec::new();
+    if sets_an_acl(req) {
+        // Setting an ACL other than bucket-owner-full-control while uploading also needs
+        // `s3:PutObjectAcl` on the object (docs/semantics.md §19).
+        let sub = Request::new(
+            req.principal.clone(),
+            "s3:PutObjectAcl",
+            &req.resource,
+            req.context.clone(),
+        );
+        let t = decide(set, &sub);
+        dependent.push(DependentDecision {
+            action: sub.action.clone(),
+            resource: sub.resource.clone(),
+            outcome: t.outcome,
+            trace: t,
+            request: sub,
+        });
+    }
     if let Some(s3) = &set.s3 {
         for (action, key) in kms_dependencies(req, s3) {
             let sub = kms_request(req, action, &key);
@@ -284,6 +302,24 @@ fn bucket_arn(resource: &str) -> String {
         Some(rest) => format!("arn:aws:s3:::{}", rest.split('/').next().unwrap_or(rest)),
         None => resource.to_string(),
     }
+}
+
+/// Whether an upload sets an ACL that needs `s3:PutObjectAcl`: a canned ACL other than
+/// `bucket-owner-full-control`, or an explicit grant header.
+fn sets_an_acl(req: &Request) -> bool {
+    if req.service() != "s3" || req.operation() != "putobject" {
+        return false;
+    }
+    let canned = req
+        .context
+        .values("s3:x-amz-acl")
+        .and_then(|v| v.first())
+        .is_some_and(|v| !v.is_empty() && v != "bucket-owner-full-control");
+    let grants =
+        req.context.entries().iter().any(|e| {
+            e.key.starts_with("s3:x-amz-grant-") && e.values.iter().any(|v| !v.is_empty())
+        });
+    canned || grants
 }
 
 /// The KMS requests S3 makes for an SSE-KMS object (AWS_SEMANTICS §8.6).
