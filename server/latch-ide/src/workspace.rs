@@ -92,6 +92,17 @@ impl PolicyDoc {
     }
 }
 
+/// A policy as the editor features see it.
+#[derive(Clone, Debug)]
+pub struct PolicyView {
+    pub tree: Value,
+    pub policy: Policy,
+    pub kind: PolicyKind,
+    pub source: KindSource,
+    /// The Terraform attribute that holds it (`aws_s3_bucket_policy.b.policy`).
+    pub owner: Option<String>,
+}
+
 /// What one file says on its own.
 #[derive(Clone, Debug)]
 pub struct FileSummary {
@@ -413,6 +424,37 @@ impl Workspace {
             for (role, r) in m.policy_refs() {
                 if is_file_reference(&r.value) {
                     out.insert(join_path(dir, &r.value), role_kind(role));
+                }
+            }
+        }
+        out
+    }
+
+    /// Every policy held in `path`, with the kind it is analysed as and where that kind
+    /// comes from: JSON policy files and policies embedded in Terraform files.
+    pub fn policies_in(&self, path: &str) -> Vec<PolicyView> {
+        let mut out = Vec::new();
+        if let Some(summary) = self.summary(path) {
+            let declared = self.declared_kinds().get(path).copied();
+            for doc in &summary.policies {
+                let (kind, source) = match declared {
+                    Some(k) => (k, KindSource::Manifest),
+                    None => (doc.kind, doc.kind_source),
+                };
+                out.push(PolicyView { tree: doc.tree.clone(), policy: doc.policy.clone(), kind, source, owner: None });
+            }
+        }
+        for m in self.modules() {
+            for p in &m.module.policies {
+                let Some(inline) = p.inline() else { continue };
+                if &*inline.path == path {
+                    out.push(PolicyView {
+                        tree: inline.tree.clone(),
+                        policy: inline.policy.clone(),
+                        kind: p.kind.unwrap_or_else(|| infer_kind(&inline.policy)),
+                        source: KindSource::Terraform,
+                        owner: Some(p.address()),
+                    });
                 }
             }
         }
