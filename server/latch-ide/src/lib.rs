@@ -3,3 +3,4 @@
 //! into terminal output and LSP messages.
 
 pub mod checks;
+pub mod text;

@@ -4,6 +4,8 @@
 
 use latch_syntax::Severity;
 
+pub mod policy;
+
 /// How a check's findings are repaired.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FixAvailability {
@@ -32,5 +34,5 @@ pub struct CheckDoc {
 
 /// Every check, in the order of `docs/checks.md`.
 pub fn registry() -> Vec<&'static CheckDoc> {
-    Vec::new()
+    policy::checks().into_iter().map(|(doc, _)| doc).collect()
 }
