@@ -8,7 +8,8 @@
 
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { test } from "node:test";
@@ -37,25 +38,13 @@ import { StreamMessageReader, StreamMessageWriter, createMessageConnection } fro
 const REPO = resolve(__dirname, "..", "..", "..", "..");
 const BINARY = process.env["LATCH_PATH"] ?? join(REPO, "target", "debug", "latch");
 
-/** The seed policy: a lower-case `deny` and a missing comma, after a Japanese Sid with an emoji. */
-export const SEED = [
-  "{",
-  '  "Version": "2012-10-17",',
-  '  "Statement": [',
-  "    {",
-  '      "Sid": "レポート閲覧😀", "Effect": "deny",',
-  '      "Action": "s3:GetObject"',
-  '      "Resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET/reports/*"',
-  "    }",
-  "  ]",
-  "}",
-  "",
-].join("\n");
+/** The seed policy shared with the Neovim test: a lower-case `deny` and a missing comma, after a Japanese Sid with an emoji. */
+const SEED = readFileSync(join(REPO, "tests", "e2e", "fixtures", "seed.policy.json"), "utf8");
 
 const FIXED = SEED.replace('"deny"', '"Deny"').replace('"s3:GetObject"\n', '"s3:GetObject",\n');
 
 /** Applies LSP text edits (UTF-16 positions, which are JavaScript string indices) to `text`. */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) {
     if (text[i] === "\n") lineStarts.push(i + 1);
@@ -158,12 +147,15 @@ const byCode = (code: string) => (d: Diagnostic) => d.code === code;
 test("latch lsp: diagnostics on open, quick fixes apply, diagnostics clear, clean exit", async () => {
   const s = start();
   try {
-    const dir = resolve(REPO, "examples");
-    const uri = pathToFileURL(join(dir, "protocol-test.policy.json")).toString();
+    // The policy lives in a fresh folder that is also the workspace root, so that the
+    // server's own workspace scan sees the same text on disk as the opened buffer.
+    const root = mkdtempSync(join(tmpdir(), "latch-protocol-"));
+    writeFileSync(join(root, "seed.policy.json"), SEED);
+    const uri = pathToFileURL(join(root, "seed.policy.json")).toString();
 
     const init: InitializeResult = await s.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: pathToFileURL(REPO).toString(),
+      rootUri: pathToFileURL(root).toString(),
       workspaceFolders: null,
       capabilities: {
         general: { positionEncodings: ["utf-16"] },
@@ -173,7 +165,7 @@ test("latch lsp: diagnostics on open, quick fixes apply, diagnostics clear, clea
         },
         window: { workDoneProgress: true },
       },
-      initializationOptions: { workspaceAnalysis: false },
+      initializationOptions: { workspaceAnalysis: true },
     });
     assert.ok(init.capabilities.codeActionProvider, "the server does not advertise code actions");
     const encoding = init.capabilities.positionEncoding ?? "utf-16";
