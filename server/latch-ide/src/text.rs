@@ -18,7 +18,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The candidate closest to `word` (case-insensitively first, then by edit distance), if
 /// it is close enough to be what was meant.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();
     let mut best: Option<(&str, usize)> = None;
     for c in candidates {
@@ -51,6 +54,9 @@ mod tests {
         assert_eq!(did_you_mean("deny", ["Allow", "Deny"]), Some("Deny"));
         assert_eq!(did_you_mean("Alow", ["Allow", "Deny"]), Some("Allow"));
         assert_eq!(did_you_mean("Permit", ["Allow", "Deny"]), None);
-        assert_eq!(did_you_mean("StringEqual", ["StringEquals", "StringLike"]), Some("StringEquals"));
+        assert_eq!(
+            did_you_mean("StringEqual", ["StringEquals", "StringLike"]),
+            Some("StringEquals")
+        );
     }
 }

@@ -7,9 +7,17 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod explain;
+mod line_index;
+mod loader;
+mod sarif;
 
 #[derive(Parser)]
-#[command(name = "latch", version, about = "Why AWS will answer 403 Access Denied, before you deploy")]
+#[command(
+    name = "latch",
+    version,
+    about = "Why AWS will answer 403 Access Denied, before you deploy"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -19,6 +27,8 @@ struct Cli {
 enum Command {
     /// Analyse files or workspace folders and report findings.
     Check(check::CheckArgs),
+    /// Print the documentation of a check, e.g. `latch explain policy/invalid-effect`.
+    Explain(explain::ExplainArgs),
 }
 
 fn main() -> ExitCode {
@@ -27,12 +37,15 @@ fn main() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
                 _ => ExitCode::from(2),
             };
         }
     };
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Explain(args) => explain::run(args),
     }
 }

@@ -93,7 +93,7 @@ impl<'a> Parser<'a> {
                         "]"
                     };
                     self.error(
-                        "syntax/unmatched-bracket",
+                        "syntax/unexpected-token",
                         tok.span,
                         format!("`{text}` has no opening bracket"),
                     )
@@ -112,7 +112,7 @@ impl<'a> Parser<'a> {
                         }
                     }
                     self.error(
-                        "syntax/trailing-content",
+                        "syntax/unexpected-token",
                         Span::new(start, end),
                         "unexpected content after the end of the document",
                     );
@@ -156,7 +156,7 @@ impl<'a> Parser<'a> {
             TokenKind::Unknown(c) => {
                 let tok = self.bump();
                 self.error(
-                    "syntax/unexpected-character",
+                    "syntax/unexpected-token",
                     tok.span,
                     format!("unexpected character `{c}`"),
                 );
@@ -306,7 +306,7 @@ impl<'a> Parser<'a> {
     }
 
     fn extra_comma(&mut self, comma: Span) {
-        self.error("syntax/extra-comma", comma, "unexpected `,`")
+        self.error("syntax/trailing-comma", comma, "unexpected `,`")
             .fixes
             .push(Fix::safe("remove the `,`", vec![Edit::delete(comma)]));
     }
@@ -366,7 +366,7 @@ impl<'a> Parser<'a> {
                         TokenKind::Word(w) => {
                             let quoted = crate::json::tree::json_string(&w);
                             self.error(
-                                "syntax/unquoted-key",
+                                "syntax/unquoted-string",
                                 key_tok.span,
                                 format!("key `{w}` must be quoted"),
                             )
@@ -425,14 +425,14 @@ impl<'a> Parser<'a> {
                     if let TokenKind::Unknown(_) = tok.kind {
                         let t = self.bump();
                         self.error(
-                            "syntax/unexpected-character",
+                            "syntax/unexpected-token",
                             t.span,
                             format!("unexpected character `{}`", self.slice(t.span)),
                         );
                         continue;
                     }
                     let v = self.value(depth + 1);
-                    self.error("syntax/expected-key", v.span, "expected a quoted key");
+                    self.error("syntax/unexpected-token", v.span, "expected a quoted key");
                 }
             }
         }

@@ -3,7 +3,7 @@
 
 use latch_syntax::{Finding, Related, Severity};
 
-use super::{member, PolicyCtx};
+use super::{PolicyCtx, member};
 use crate::checks::{CheckDoc, FixAvailability};
 
 pub const DOC: CheckDoc = CheckDoc {
@@ -19,11 +19,24 @@ pub const DOC: CheckDoc = CheckDoc {
 
 pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
     for obj in &ctx.statements {
-        for (a, b) in [("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal")] {
+        for (a, b) in [
+            ("Action", "NotAction"),
+            ("Resource", "NotResource"),
+            ("Principal", "NotPrincipal"),
+        ] {
             if let (Some(ma), Some(mb)) = (member(obj, a), member(obj, b)) {
                 out.push(
-                    Finding::new(DOC.code, DOC.severity, mb.key_span, format!("a statement cannot have both `{a}` and `{b}`"))
-                        .with_related(Related { path: None, range: ma.key_span, message: format!("`{a}` is here") }),
+                    Finding::new(
+                        DOC.code,
+                        DOC.severity,
+                        mb.key_span,
+                        format!("a statement cannot have both `{a}` and `{b}`"),
+                    )
+                    .with_related(Related {
+                        path: None,
+                        range: ma.key_span,
+                        message: format!("`{a}` is here"),
+                    }),
                 );
             }
         }

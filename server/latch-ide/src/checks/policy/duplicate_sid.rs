@@ -21,15 +21,34 @@ pub const DOC: CheckDoc = CheckDoc {
 
 pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
     let severity = match ctx.kind {
-        PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session | PolicyKind::Scp | PolicyKind::Rcp => Severity::Error,
+        PolicyKind::Identity
+        | PolicyKind::Boundary
+        | PolicyKind::Session
+        | PolicyKind::Scp
+        | PolicyKind::Rcp => Severity::Error,
         _ => Severity::Warning,
     };
-    let sids: Vec<_> = ctx.policy.statements.iter().filter_map(|s| s.sid.as_ref()).filter(|s| !s.value.is_empty()).collect();
+    let sids: Vec<_> = ctx
+        .policy
+        .statements
+        .iter()
+        .filter_map(|s| s.sid.as_ref())
+        .filter(|s| !s.value.is_empty())
+        .collect();
     for (i, sid) in sids.iter().enumerate() {
         if let Some(first) = sids[..i].iter().find(|p| p.value == sid.value) {
             out.push(
-                Finding::new(DOC.code, severity, sid.span, format!("`Sid` `{}` is already used by another statement", sid.value))
-                    .with_related(Related { path: None, range: first.span, message: "first used here".into() }),
+                Finding::new(
+                    DOC.code,
+                    severity,
+                    sid.span,
+                    format!("`Sid` `{}` is already used by another statement", sid.value),
+                )
+                .with_related(Related {
+                    path: None,
+                    range: first.span,
+                    message: "first used here".into(),
+                }),
             );
         }
     }

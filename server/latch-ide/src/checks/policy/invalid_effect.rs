@@ -2,7 +2,7 @@
 
 use latch_syntax::{Edit, Finding, Fix, Severity};
 
-use super::{member, PolicyCtx};
+use super::{PolicyCtx, member};
 use crate::checks::{CheckDoc, FixAvailability};
 use crate::text::did_you_mean;
 
@@ -20,16 +20,30 @@ pub const DOC: CheckDoc = CheckDoc {
 
 pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
     for obj in &ctx.statements {
-        let Some(m) = member(obj, "Effect") else { continue };
-        let Some(value) = m.value.as_str() else { continue };
+        let Some(m) = member(obj, "Effect") else {
+            continue;
+        };
+        let Some(value) = m.value.as_str() else {
+            continue;
+        };
         if value == "Allow" || value == "Deny" {
             continue;
         }
         let span = m.value.span;
-        let mut f = Finding::new(DOC.code, DOC.severity, span, format!("`{value}` is not a valid effect: use `Allow` or `Deny`"));
+        let mut f = Finding::new(
+            DOC.code,
+            DOC.severity,
+            span,
+            format!("`{value}` is not a valid effect: use `Allow` or `Deny`"),
+        );
         if let Some(s) = did_you_mean(value.trim(), ["Allow", "Deny"]) {
-            f.message = format!("`{value}` is not a valid effect; did you mean `{s}`? (effects are case-sensitive)");
-            f.fixes.push(Fix::safe(format!("change to `{s}`"), vec![Edit::replace(span, latch_syntax::json::json_string(s))]));
+            f.message = format!(
+                "`{value}` is not a valid effect; did you mean `{s}`? (effects are case-sensitive)"
+            );
+            f.fixes.push(Fix::safe(
+                format!("change to `{s}`"),
+                vec![Edit::replace(span, latch_syntax::json::json_string(s))],
+            ));
         }
         out.push(f);
     }
@@ -46,7 +60,10 @@ mod tests {
             {"Effect": "deny", "Action": "*", "Resource": "*"},
             {"Effect": "Alow", "Action": "*", "Resource": "*"},
             {"Effect": "Permit", "Action": "*", "Resource": "*"}]}"#;
-        let f: Vec<_> = check_as(text, PolicyKind::Identity).into_iter().filter(|f| f.code == "policy/invalid-effect").collect();
+        let f: Vec<_> = check_as(text, PolicyKind::Identity)
+            .into_iter()
+            .filter(|f| f.code == "policy/invalid-effect")
+            .collect();
         assert_eq!(f.len(), 3);
         assert_eq!(f[0].fixes[0].edits[0].new_text, "\"Deny\"");
         assert_eq!(f[1].fixes[0].edits[0].new_text, "\"Allow\"");

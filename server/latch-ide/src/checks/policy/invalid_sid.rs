@@ -22,9 +22,11 @@ pub const DOC: CheckDoc = CheckDoc {
 
 pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
     let allowed: fn(char) -> bool = match ctx.kind {
-        PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session | PolicyKind::Scp | PolicyKind::Rcp => {
-            |c| c.is_ascii_alphanumeric()
-        }
+        PolicyKind::Identity
+        | PolicyKind::Boundary
+        | PolicyKind::Session
+        | PolicyKind::Scp
+        | PolicyKind::Rcp => |c| c.is_ascii_alphanumeric(),
         PolicyKind::KeyPolicy => |c| c.is_ascii_alphanumeric() || c == ' ',
         _ => return,
     };
@@ -33,12 +35,20 @@ pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
         if bad.is_empty() {
             continue;
         }
-        let what = if ctx.kind == PolicyKind::KeyPolicy { "ASCII letters, digits and spaces" } else { "ASCII letters and digits" };
+        let what = if ctx.kind == PolicyKind::KeyPolicy {
+            "ASCII letters, digits and spaces"
+        } else {
+            "ASCII letters and digits"
+        };
         let mut f = Finding::new(
             DOC.code,
             DOC.severity,
             sid.span,
-            format!("`Sid` `{}` may only contain {what} in a {}", sid.value, ctx.kind.name()),
+            format!(
+                "`Sid` `{}` may only contain {what} in {}",
+                sid.value,
+                ctx.kind.a_name()
+            ),
         );
         // Joining words in CamelCase keeps the meaning of `read-reports`; a Sid with no
         // usable characters left gets no fix.
@@ -48,11 +58,19 @@ pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
             .filter(|w| !w.is_empty())
             .map(|w| {
                 let mut cs = w.chars();
-                cs.next().map(|c| c.to_ascii_uppercase().to_string() + cs.as_str()).unwrap_or_default()
+                cs.next()
+                    .map(|c| c.to_ascii_uppercase().to_string() + cs.as_str())
+                    .unwrap_or_default()
             })
             .collect();
         if !camel.is_empty() {
-            f.fixes.push(Fix::safe(format!("rename to `{camel}`"), vec![Edit::replace(sid.span, latch_syntax::json::json_string(&camel))]));
+            f.fixes.push(Fix::safe(
+                format!("rename to `{camel}`"),
+                vec![Edit::replace(
+                    sid.span,
+                    latch_syntax::json::json_string(&camel),
+                )],
+            ));
         }
         out.push(f);
     }
@@ -66,9 +84,16 @@ mod tests {
     #[test]
     fn japanese_sid_is_invalid_in_iam_but_fine_in_a_bucket_policy() {
         let text = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "読み取り許可", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
-        let f: Vec<_> = check_as(text, PolicyKind::Identity).into_iter().filter(|f| f.code == "policy/invalid-sid").collect();
+        let f: Vec<_> = check_as(text, PolicyKind::Identity)
+            .into_iter()
+            .filter(|f| f.code == "policy/invalid-sid")
+            .collect();
         assert_eq!(f.len(), 1);
         assert!(f[0].fixes.is_empty());
-        assert!(!check_as(text, PolicyKind::Resource).iter().any(|f| f.code == "policy/invalid-sid"));
+        assert!(
+            !check_as(text, PolicyKind::Resource)
+                .iter()
+                .any(|f| f.code == "policy/invalid-sid")
+        );
     }
 }

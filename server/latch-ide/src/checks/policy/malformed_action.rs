@@ -28,13 +28,19 @@ pub fn problem(action: &str) -> Option<&'static str> {
     if service.is_empty() {
         return Some("has no service prefix");
     }
-    if !service.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+    if !service
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
         return Some("has characters that no service prefix has");
     }
     if name.is_empty() {
         return Some("has no action name after the `:`");
     }
-    if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '?' | '-' | '_' | '.')) {
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '?' | '-' | '_' | '.'))
+    {
         return Some("has characters that no action name has");
     }
     None
@@ -47,10 +53,18 @@ fn repair(action: &str) -> Option<String> {
         return Some(squeezed);
     }
     if !action.contains(':') {
-        let split = action.char_indices().find(|(_, c)| c.is_ascii_uppercase() || *c == '*')?.0;
+        let split = action
+            .char_indices()
+            .find(|(_, c)| c.is_ascii_uppercase() || *c == '*')?
+            .0;
         let (service, name) = action.split_at(split);
         let candidate = format!("{service}:{name}");
-        if !service.is_empty() && service.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') && problem(&candidate).is_none() {
+        if !service.is_empty()
+            && service
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && problem(&candidate).is_none()
+        {
             return Some(candidate);
         }
     }
@@ -58,12 +72,30 @@ fn repair(action: &str) -> Option<String> {
 }
 
 pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
-    for list in ctx.policy.statements.iter().filter_map(|s| s.action.as_ref()) {
+    for list in ctx
+        .policy
+        .statements
+        .iter()
+        .filter_map(|s| s.action.as_ref())
+    {
         for v in &list.values {
-            let Some(why) = problem(&v.value) else { continue };
-            let mut f = Finding::new(DOC.code, DOC.severity, v.span, format!("action `{}` {why}", v.value));
+            let Some(why) = problem(&v.value) else {
+                continue;
+            };
+            let mut f = Finding::new(
+                DOC.code,
+                DOC.severity,
+                v.span,
+                format!("action `{}` {why}", v.value),
+            );
             if let Some(fixed) = repair(&v.value) {
-                f.fixes.push(Fix::unsafe_(format!("change to `{fixed}`"), vec![Edit::replace(v.span, latch_syntax::json::json_string(&fixed))]));
+                f.fixes.push(Fix::unsafe_(
+                    format!("change to `{fixed}`"),
+                    vec![Edit::replace(
+                        v.span,
+                        latch_syntax::json::json_string(&fixed),
+                    )],
+                ));
             }
             out.push(f);
         }

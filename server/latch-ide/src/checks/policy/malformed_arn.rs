@@ -47,7 +47,16 @@ pub fn split_arn(arn: &str) -> Vec<&str> {
     fields
 }
 
-const PARTITIONS: &[&str] = &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+const PARTITIONS: &[&str] = &[
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
 
 /// What is wrong with a resource ARN pattern, and a repaired ARN when the repair is
 /// mechanical.
@@ -57,22 +66,34 @@ pub fn resource_problem(arn: &str) -> Option<(String, Option<String>)> {
     }
     if !arn.starts_with("arn:") {
         let fix = (!arn.contains(':') && !arn.is_empty()).then(|| format!("arn:aws:s3:::{arn}"));
-        return Some((format!("`{arn}` is not an ARN; ARNs start with `arn:`"), fix));
+        return Some((
+            format!("`{arn}` is not an ARN; ARNs start with `arn:`"),
+            fix,
+        ));
     }
     let fields = split_arn(arn);
     if fields.len() < 6 {
         let fix = if fields.get(2) == Some(&"s3") {
-            let rest = arn.splitn(3, ':').nth(2).unwrap_or("").trim_start_matches("s3").trim_start_matches(':');
+            let rest = arn
+                .splitn(3, ':')
+                .nth(2)
+                .unwrap_or("")
+                .trim_start_matches("s3")
+                .trim_start_matches(':');
             (!rest.is_empty()).then(|| format!("arn:{}:s3:::{rest}", fields[1]))
         } else {
             None
         };
         return Some((
-            format!("`{arn}` has {} of the six ARN fields `arn:partition:service:region:account:resource`", fields.len()),
+            format!(
+                "`{arn}` has {} of the six ARN fields `arn:partition:service:region:account:resource`",
+                fields.len()
+            ),
             fix,
         ));
     }
-    let (partition, service, region, account, resource) = (fields[1], fields[2], fields[3], fields[4], fields[5]);
+    let (partition, service, region, account, resource) =
+        (fields[1], fields[2], fields[3], fields[4], fields[5]);
     let variable = |s: &str| s.starts_with("${");
     if !PARTITIONS.contains(&partition) && partition != "*" && !variable(partition) {
         return Some((format!("`{partition}` is not an AWS partition"), None));
@@ -81,23 +102,38 @@ pub fn resource_problem(arn: &str) -> Option<(String, Option<String>)> {
         return Some((format!("`{arn}` has no service"), None));
     }
     if service.contains(['*', '?']) {
-        return Some(("wildcards are not allowed in the service field of an ARN".to_string(), None));
+        return Some((
+            "wildcards are not allowed in the service field of an ARN".to_string(),
+            None,
+        ));
     }
     if resource.is_empty() {
         return Some((format!("`{arn}` has no resource part"), None));
     }
-    let s3_bucket_or_object = service == "s3" && !resource.starts_with("accesspoint/") && !resource.starts_with("job/");
-    if s3_bucket_or_object && (!region.is_empty() || !account.is_empty()) && region != "*" && account != "*" {
+    let s3_bucket_or_object =
+        service == "s3" && !resource.starts_with("accesspoint/") && !resource.starts_with("job/");
+    if s3_bucket_or_object
+        && (!region.is_empty() || !account.is_empty())
+        && region != "*"
+        && account != "*"
+    {
         return Some((
-            "S3 bucket and object ARNs have no region or account: `arn:aws:s3:::bucket`".to_string(),
+            "S3 bucket and object ARNs have no region or account: `arn:aws:s3:::bucket`"
+                .to_string(),
             Some(format!("arn:{partition}:s3:::{resource}")),
         ));
     }
-    if !account.is_empty() && account != "*" && !variable(account) && !account.contains(['*', '?'])
+    if !account.is_empty()
+        && account != "*"
+        && !variable(account)
+        && !account.contains(['*', '?'])
         && !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
         && service != "s3"
     {
-        return Some((format!("account `{account}` is not a 12-digit account id"), None));
+        return Some((
+            format!("account `{account}` is not a 12-digit account id"),
+            None,
+        ));
     }
     None
 }
@@ -113,13 +149,20 @@ pub fn principal_problem(value: &str) -> Option<String> {
     if !value.starts_with("arn:") {
         // Unique ids (`AIDA...`, `AROA...`) appear when the principal was deleted.
         if value.starts_with("AIDA") || value.starts_with("AROA") {
-            return Some(format!("`{value}` is a unique id: the user or role it named was deleted, so it matches no one"));
+            return Some(format!(
+                "`{value}` is a unique id: the user or role it named was deleted, so it matches no one"
+            ));
         }
-        return Some(format!("`{value}` is neither `*`, a 12-digit account id nor an ARN"));
+        return Some(format!(
+            "`{value}` is neither `*`, a 12-digit account id nor an ARN"
+        ));
     }
     let fields = split_arn(value);
     if fields.len() < 6 || fields[5].is_empty() {
-        return Some(format!("`{value}` has {} of the six ARN fields", fields.len().min(5)));
+        return Some(format!(
+            "`{value}` has {} of the six ARN fields",
+            fields.len().min(5)
+        ));
     }
     if value.contains(['*', '?']) {
         return Some(format!(
@@ -135,13 +178,22 @@ pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
             if let Some((message, fix)) = resource_problem(&v.value) {
                 let mut f = Finding::new(DOC.code, DOC.severity, v.span, message);
                 if let Some(fixed) = fix {
-                    f.fixes.push(Fix::unsafe_(format!("change to `{fixed}`"), vec![Edit::replace(v.span, latch_syntax::json::json_string(&fixed))]));
+                    f.fixes.push(Fix::unsafe_(
+                        format!("change to `{fixed}`"),
+                        vec![Edit::replace(
+                            v.span,
+                            latch_syntax::json::json_string(&fixed),
+                        )],
+                    ));
                 }
                 out.push(f);
             }
         }
         if let Some(PrincipalValue::Map(entries)) = st.principal.as_ref().map(|p| &p.value) {
-            for e in entries.iter().filter(|e| e.kind.value == PrincipalType::Aws) {
+            for e in entries
+                .iter()
+                .filter(|e| e.kind.value == PrincipalType::Aws)
+            {
                 for v in &e.values {
                     if let Some(message) = principal_problem(&v.value) {
                         out.push(Finding::new(DOC.code, DOC.severity, v.span, message));
@@ -158,18 +210,34 @@ mod tests {
 
     #[test]
     fn arn_fields() {
-        assert_eq!(split_arn("arn:aws:s3:::b/*"), vec!["arn", "aws", "s3", "", "", "b/*"]);
-        assert_eq!(split_arn("arn:${AWS::Partition}:s3:::b"), vec!["arn", "${AWS::Partition}", "s3", "", "", "b"]);
-        assert_eq!(split_arn("arn:aws:iam::1:role/a:b"), vec!["arn", "aws", "iam", "", "1", "role/a:b"]);
+        assert_eq!(
+            split_arn("arn:aws:s3:::b/*"),
+            vec!["arn", "aws", "s3", "", "", "b/*"]
+        );
+        assert_eq!(
+            split_arn("arn:${AWS::Partition}:s3:::b"),
+            vec!["arn", "${AWS::Partition}", "s3", "", "", "b"]
+        );
+        assert_eq!(
+            split_arn("arn:aws:iam::1:role/a:b"),
+            vec!["arn", "aws", "iam", "", "1", "role/a:b"]
+        );
     }
 
     #[test]
     fn resource_problems() {
         assert!(resource_problem("arn:aws:s3:::b").is_none());
         assert!(resource_problem("arn:aws:kms:us-east-1:444455556666:key/*").is_none());
-        assert_eq!(resource_problem("arn:aws:s3::bucket").and_then(|p| p.1).as_deref(), Some("arn:aws:s3:::bucket"));
         assert_eq!(
-            resource_problem("arn:aws:s3:us-east-1:111122223333:bucket").and_then(|p| p.1).as_deref(),
+            resource_problem("arn:aws:s3::bucket")
+                .and_then(|p| p.1)
+                .as_deref(),
+            Some("arn:aws:s3:::bucket")
+        );
+        assert_eq!(
+            resource_problem("arn:aws:s3:us-east-1:111122223333:bucket")
+                .and_then(|p| p.1)
+                .as_deref(),
             Some("arn:aws:s3:::bucket")
         );
         assert!(resource_problem("arn:aws:s*:::b").is_some());

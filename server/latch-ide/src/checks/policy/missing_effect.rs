@@ -2,7 +2,7 @@
 
 use latch_syntax::{Finding, Severity};
 
-use super::{member, PolicyCtx};
+use super::{PolicyCtx, member};
 use crate::checks::{CheckDoc, FixAvailability};
 
 pub const DOC: CheckDoc = CheckDoc {
@@ -19,8 +19,17 @@ pub const DOC: CheckDoc = CheckDoc {
 pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
     for (i, obj) in ctx.statements.iter().enumerate() {
         if member(obj, "Effect").is_none() {
-            let label = ctx.policy.statements.get(i).map_or_else(|| format!("#{}", i + 1), |s| s.label(i));
-            out.push(Finding::new(DOC.code, DOC.severity, super::statement_head(obj), format!("statement `{label}` has no `Effect`")));
+            let label = ctx
+                .policy
+                .statements
+                .get(i)
+                .map_or_else(|| format!("#{}", i + 1), |s| s.label(i));
+            out.push(Finding::new(
+                DOC.code,
+                DOC.severity,
+                super::statement_head(obj),
+                format!("statement `{label}` has no `Effect`"),
+            ));
         }
     }
 }

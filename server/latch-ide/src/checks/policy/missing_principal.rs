@@ -2,7 +2,7 @@
 
 use latch_syntax::{Finding, Severity};
 
-use super::{member, PolicyCtx};
+use super::{PolicyCtx, member};
 use crate::checks::{CheckDoc, FixAvailability};
 
 pub const DOC: CheckDoc = CheckDoc {
@@ -28,12 +28,19 @@ pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
     }
     for (i, obj) in ctx.statements.iter().enumerate() {
         if member(obj, "Principal").is_none() && member(obj, "NotPrincipal").is_none() {
-            let label = ctx.policy.statements.get(i).map_or_else(|| format!("#{}", i + 1), |s| s.label(i));
+            let label = ctx
+                .policy
+                .statements
+                .get(i)
+                .map_or_else(|| format!("#{}", i + 1), |s| s.label(i));
             out.push(Finding::new(
                 DOC.code,
                 DOC.severity,
                 super::statement_head(obj),
-                format!("statement `{label}` of this {} names no `Principal`, so it applies to no one", ctx.kind.name()),
+                format!(
+                    "statement `{label}` of this {} names no `Principal`, so it applies to no one",
+                    ctx.kind.name()
+                ),
             ));
         }
     }

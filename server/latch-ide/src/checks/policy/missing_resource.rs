@@ -4,7 +4,7 @@
 use latch_syntax::policy::PolicyKind;
 use latch_syntax::{Finding, Severity};
 
-use super::{member, PolicyCtx};
+use super::{PolicyCtx, member};
 use crate::checks::{CheckDoc, FixAvailability};
 
 pub const DOC: CheckDoc = CheckDoc {
@@ -26,12 +26,19 @@ pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
     }
     for (i, obj) in ctx.statements.iter().enumerate() {
         if member(obj, "Resource").is_none() && member(obj, "NotResource").is_none() {
-            let label = ctx.policy.statements.get(i).map_or_else(|| format!("#{}", i + 1), |s| s.label(i));
+            let label = ctx
+                .policy
+                .statements
+                .get(i)
+                .map_or_else(|| format!("#{}", i + 1), |s| s.label(i));
             out.push(Finding::new(
                 DOC.code,
                 DOC.severity,
                 super::statement_head(obj),
-                format!("statement `{label}` has no `Resource` or `NotResource`, which a {} requires", ctx.kind.name()),
+                format!(
+                    "statement `{label}` has no `Resource` or `NotResource`, which {} requires",
+                    ctx.kind.a_name()
+                ),
             ));
         }
     }

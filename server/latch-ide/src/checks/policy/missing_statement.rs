@@ -22,14 +22,25 @@ pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
         return;
     }
     match ctx.policy.statement_span {
-        None => out.push(Finding::new(DOC.code, DOC.severity, open_brace(ctx), "the policy has no `Statement` element")),
-        Some(span) if ctx.policy.statements.is_empty() => {
-            out.push(Finding::new(DOC.code, DOC.severity, span, "`Statement` is empty: this policy grants and denies nothing"))
-        }
+        None => out.push(Finding::new(
+            DOC.code,
+            DOC.severity,
+            open_brace(ctx),
+            "the policy has no `Statement` element",
+        )),
+        Some(span) if ctx.policy.statements.is_empty() => out.push(Finding::new(
+            DOC.code,
+            DOC.severity,
+            span,
+            "`Statement` is empty: this policy grants and denies nothing",
+        )),
         Some(_) => {}
     }
 }
 
 fn open_brace(ctx: &PolicyCtx<'_>) -> latch_syntax::Span {
-    latch_syntax::Span::new(ctx.tree.span.start, (ctx.tree.span.start + 1).min(ctx.tree.span.end))
+    latch_syntax::Span::new(
+        ctx.tree.span.start,
+        (ctx.tree.span.start + 1).min(ctx.tree.span.end),
+    )
 }

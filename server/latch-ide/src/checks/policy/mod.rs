@@ -1,9 +1,9 @@
 //! Single-document validation (SCENARIOS section C): what IAM Access Analyzer's policy
 //! validation would say about one policy on its own. One file per check code.
 
+use latch_syntax::Finding;
 use latch_syntax::json::Value;
 use latch_syntax::policy::{Policy, PolicyKind};
-use latch_syntax::Finding;
 
 use super::CheckDoc;
 
@@ -40,8 +40,19 @@ pub struct PolicyCtx<'a> {
 }
 
 impl<'a> PolicyCtx<'a> {
-    pub fn new(text: &'a str, tree: &'a Value, policy: &'a Policy, kind: PolicyKind) -> PolicyCtx<'a> {
-        PolicyCtx { text, tree, policy, kind, statements: latch_syntax::policy::build::statement_objects(tree) }
+    pub fn new(
+        text: &'a str,
+        tree: &'a Value,
+        policy: &'a Policy,
+        kind: PolicyKind,
+    ) -> PolicyCtx<'a> {
+        PolicyCtx {
+            text,
+            tree,
+            policy,
+            kind,
+            statements: latch_syntax::policy::build::statement_objects(tree),
+        }
     }
 }
 
@@ -68,8 +79,14 @@ pub fn checks() -> Vec<(&'static CheckDoc, PolicyCheck)> {
         (&version::LEGACY_DOC, version::check_legacy_variables),
         (&malformed_action::DOC, malformed_action::check),
         (&malformed_arn::DOC, malformed_arn::check),
-        (&unknown_condition_operator::DOC, unknown_condition_operator::check),
-        (&set_operator_single_valued::DOC, set_operator_single_valued::check),
+        (
+            &unknown_condition_operator::DOC,
+            unknown_condition_operator::check,
+        ),
+        (
+            &set_operator_single_valued::DOC,
+            set_operator_single_valued::check,
+        ),
         (&size_limit::DOC, size_limit::check),
     ]
 }
@@ -85,7 +102,11 @@ pub fn run_all(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
 /// with a `Principal` make a resource policy; `kms:*` with a principal makes a key
 /// policy; `sts:AssumeRole*` with a principal a trust policy.
 pub fn infer_kind(policy: &Policy) -> PolicyKind {
-    let with_principal: Vec<_> = policy.statements.iter().filter(|s| s.principal.is_some()).collect();
+    let with_principal: Vec<_> = policy
+        .statements
+        .iter()
+        .filter(|s| s.principal.is_some())
+        .collect();
     if with_principal.is_empty() {
         return PolicyKind::Identity;
     }
@@ -99,7 +120,9 @@ pub fn infer_kind(policy: &Policy) -> PolicyKind {
     if actions().any(|a| a.starts_with("kms:")) {
         return PolicyKind::KeyPolicy;
     }
-    if actions().any(|a| a.starts_with("sts:assumerole") || a == "sts:tagsession") && actions().all(|a| a.starts_with("sts:")) {
+    if actions().any(|a| a.starts_with("sts:assumerole") || a == "sts:tagsession")
+        && actions().all(|a| a.starts_with("sts:"))
+    {
         return PolicyKind::Trust;
     }
     PolicyKind::Resource
@@ -112,31 +135,56 @@ pub(crate) fn member<'v>(obj: &'v Value, key: &str) -> Option<&'v latch_syntax::
 
 /// Where to insert a new member in a JSON object: after its last member, with the
 /// indentation of that member. Returns the offset and the text to insert for `"key": value`.
-pub(crate) fn insert_member(text: &str, obj: &Value, key: &str, value_json: &str) -> Option<(usize, String)> {
+pub(crate) fn insert_member(
+    text: &str,
+    obj: &Value,
+    key: &str,
+    value_json: &str,
+) -> Option<(usize, String)> {
     let members = obj.as_object()?;
     match members.last() {
         Some(last) => {
             let line_start = text[..last.key_span.start].rfind('\n').map_or(0, |i| i + 1);
-            let indent: String = text[line_start..last.key_span.start].chars().take_while(|c| c.is_whitespace()).collect();
-            let same_line = line_start > last.key_span.start || text[line_start..last.key_span.start].trim().is_empty();
-            let sep = if same_line { format!(",\n{indent}") } else { ", ".to_string() };
-            Some((last.value.span.end, format!("{sep}{}: {value_json}", latch_syntax::json::json_string(key))))
+            let indent: String = text[line_start..last.key_span.start]
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .collect();
+            let same_line = line_start > last.key_span.start
+                || text[line_start..last.key_span.start].trim().is_empty();
+            let sep = if same_line {
+                format!(",\n{indent}")
+            } else {
+                ", ".to_string()
+            };
+            Some((
+                last.value.span.end,
+                format!(
+                    "{sep}{}: {value_json}",
+                    latch_syntax::json::json_string(key)
+                ),
+            ))
         }
-        None => Some((obj.span.start + 1, format!("{}: {value_json}", latch_syntax::json::json_string(key)))),
+        None => Some((
+            obj.span.start + 1,
+            format!("{}: {value_json}", latch_syntax::json::json_string(key)),
+        )),
     }
 }
 
 #[cfg(test)]
 pub(crate) mod test_util {
-    use latch_syntax::policy::{parse_policy, PolicyKind};
     use latch_syntax::Finding;
+    use latch_syntax::policy::{PolicyKind, parse_policy};
 
     /// Runs every policy check on `text` as a policy of `kind` and returns the findings.
     pub fn check_as(text: &str, kind: PolicyKind) -> Vec<Finding> {
         let parsed = parse_policy(text);
         let mut out = Vec::new();
         if let Some(tree) = &parsed.tree {
-            super::run_all(&super::PolicyCtx::new(text, tree, &parsed.policy, kind), &mut out);
+            super::run_all(
+                &super::PolicyCtx::new(text, tree, &parsed.policy, kind),
+                &mut out,
+            );
         }
         out
     }
@@ -156,7 +204,11 @@ pub(crate) fn statement_head(obj: &Value) -> latch_syntax::Span {
 }
 
 /// The edit that removes member `m` from `obj` together with one adjacent comma.
-pub(crate) fn member_removal(text: &str, obj: &Value, m: &latch_syntax::json::Member) -> Option<latch_syntax::Edit> {
+pub(crate) fn member_removal(
+    text: &str,
+    obj: &Value,
+    m: &latch_syntax::json::Member,
+) -> Option<latch_syntax::Edit> {
     let members = obj.as_object()?;
     let i = members.iter().position(|x| std::ptr::eq(x, m))?;
     let span = if let Some(next) = members.get(i + 1) {

@@ -5,7 +5,7 @@
 use latch_syntax::policy::PolicyKind;
 use latch_syntax::{Finding, Fix, Severity};
 
-use super::{member, PolicyCtx};
+use super::{PolicyCtx, member};
 use crate::checks::{CheckDoc, FixAvailability};
 
 pub const DOC: CheckDoc = CheckDoc {
@@ -23,7 +23,9 @@ pub const DOC: CheckDoc = CheckDoc {
 
 pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
     let forbidden: &[&str] = match ctx.kind {
-        PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session | PolicyKind::Scp => &["Principal", "NotPrincipal"],
+        PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session | PolicyKind::Scp => {
+            &["Principal", "NotPrincipal"]
+        }
         PolicyKind::Trust | PolicyKind::Rcp => &["NotPrincipal"],
         _ => &[],
     };
@@ -31,9 +33,15 @@ pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
         for key in forbidden {
             let Some(m) = member(obj, key) else { continue };
             let removal = super::member_removal(ctx.text, obj, m);
-            let mut f = Finding::new(DOC.code, DOC.severity, m.key_span, format!("`{key}` is not allowed in a {}", ctx.kind.name()));
+            let mut f = Finding::new(
+                DOC.code,
+                DOC.severity,
+                m.key_span,
+                format!("`{key}` is not allowed in {}", ctx.kind.a_name()),
+            );
             if let Some(edit) = removal {
-                f.fixes.push(Fix::unsafe_(format!("remove `{key}`"), vec![edit]));
+                f.fixes
+                    .push(Fix::unsafe_(format!("remove `{key}`"), vec![edit]));
             }
             out.push(f);
         }

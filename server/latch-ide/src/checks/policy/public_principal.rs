@@ -23,14 +23,17 @@ pub const DOC: CheckDoc = CheckDoc {
 pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
     for st in &ctx.policy.statements {
         let Some(p) = &st.principal else { continue };
-        if st.effect() != Some(Effect::Allow) || p.negated || st.condition.as_ref().is_some_and(|c| !c.clauses.is_empty()) {
+        if st.effect() != Some(Effect::Allow)
+            || p.negated
+            || st.condition.as_ref().is_some_and(|c| !c.clauses.is_empty())
+        {
             continue;
         }
         let everyone = match &p.value {
             PrincipalValue::Star => true,
-            PrincipalValue::Map(entries) => {
-                entries.iter().any(|e| e.kind.value == PrincipalType::Aws && e.values.iter().any(|v| v.value == "*"))
-            }
+            PrincipalValue::Map(entries) => entries.iter().any(|e| {
+                e.kind.value == PrincipalType::Aws && e.values.iter().any(|v| v.value == "*")
+            }),
         };
         if everyone {
             out.push(Finding::new(

@@ -53,9 +53,17 @@ const SINGLE_VALUED: &[&str] = &[
 ];
 
 pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
-    for clause in ctx.policy.statements.iter().filter_map(|s| s.condition.as_ref()).flat_map(|c| c.clauses.iter()) {
+    for clause in ctx
+        .policy
+        .statements
+        .iter()
+        .filter_map(|s| s.condition.as_ref())
+        .flat_map(|c| c.clauses.iter())
+    {
         let op = &clause.operator.value;
-        let Some((prefix, base)) = op.split_once(':') else { continue };
+        let Some((prefix, base)) = op.split_once(':') else {
+            continue;
+        };
         if prefix != "ForAllValues" && prefix != "ForAnyValue" {
             continue;
         }
@@ -67,9 +75,18 @@ pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
                 DOC.code,
                 DOC.severity,
                 clause.operator.span,
-                format!("`{prefix}:` on `{}`, which has a single value; use `{base}`", clause.key.value),
+                format!(
+                    "`{prefix}:` on `{}`, which has a single value; use `{base}`",
+                    clause.key.value
+                ),
             )
-            .with_fix(Fix::unsafe_(format!("change to `{base}`"), vec![Edit::replace(clause.operator.span, latch_syntax::json::json_string(base))])),
+            .with_fix(Fix::unsafe_(
+                format!("change to `{base}`"),
+                vec![Edit::replace(
+                    clause.operator.span,
+                    latch_syntax::json::json_string(base),
+                )],
+            )),
         );
     }
 }

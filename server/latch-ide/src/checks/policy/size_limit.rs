@@ -37,7 +37,10 @@ pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
     let (max, whitespace_counts, unit) = limit(ctx.kind);
     // The policy as written when it is a whole JSON file; the compact JSON that Terraform
     // sends when it is embedded in a `.tf` file.
-    let source = ctx.text.get(ctx.tree.span.range()).filter(|s| s.starts_with('{'));
+    let source = ctx
+        .text
+        .get(ctx.tree.span.range())
+        .filter(|s| s.starts_with('{'));
     let compact;
     let text: &str = match source {
         Some(s) if ctx.tree.span.len() == ctx.text.trim().len() => s,
@@ -52,12 +55,22 @@ pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
         (false, _) => text.chars().filter(|c| !c.is_whitespace()).count(),
     };
     if size > max {
-        let counting = if whitespace_counts { "" } else { ", whitespace not counted" };
+        let counting = if whitespace_counts {
+            ""
+        } else {
+            ", whitespace not counted"
+        };
         out.push(Finding::new(
             DOC.code,
             DOC.severity,
-            latch_syntax::Span::new(ctx.tree.span.start, (ctx.tree.span.start + 1).min(ctx.tree.span.end)),
-            format!("this {} is {size} {unit}{counting}; AWS accepts at most {max}", ctx.kind.name()),
+            latch_syntax::Span::new(
+                ctx.tree.span.start,
+                (ctx.tree.span.start + 1).min(ctx.tree.span.end),
+            ),
+            format!(
+                "this {} is {size} {unit}{counting}; AWS accepts at most {max}",
+                ctx.kind.name()
+            ),
         ));
     }
 }
@@ -69,8 +82,11 @@ mod tests {
 
     /// The generated example of the doc block.
     pub fn oversized() -> String {
-        let arns = vec!["\"arn:aws:s3:::a-very-long-bucket-name-for-the-size-example/*\""; 300].join(", ");
-        format!(r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": [{arns}]}}]}}"#)
+        let arns =
+            vec!["\"arn:aws:s3:::a-very-long-bucket-name-for-the-size-example/*\""; 300].join(", ");
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": [{arns}]}}]}}"#
+        )
     }
 
     #[test]

@@ -52,7 +52,10 @@ pub const OPERATORS: &[&str] = &[
 
 /// Whether `op` is a valid operator as written.
 pub fn is_valid(op: &str) -> bool {
-    let base = op.strip_prefix("ForAllValues:").or_else(|| op.strip_prefix("ForAnyValue:")).unwrap_or(op);
+    let base = op
+        .strip_prefix("ForAllValues:")
+        .or_else(|| op.strip_prefix("ForAnyValue:"))
+        .unwrap_or(op);
     if base == "Null" {
         return !op.contains(':');
     }
@@ -80,16 +83,33 @@ fn all_spellings() -> Vec<String> {
 pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
     let mut seen = Vec::new();
     let spellings = all_spellings();
-    for clause in ctx.policy.statements.iter().filter_map(|s| s.condition.as_ref()).flat_map(|c| c.clauses.iter()) {
+    for clause in ctx
+        .policy
+        .statements
+        .iter()
+        .filter_map(|s| s.condition.as_ref())
+        .flat_map(|c| c.clauses.iter())
+    {
         let op = &clause.operator;
         if is_valid(&op.value) || seen.contains(&op.span) {
             continue;
         }
         seen.push(op.span);
-        let mut f = Finding::new(DOC.code, DOC.severity, op.span, format!("unknown condition operator `{}`", op.value));
+        let mut f = Finding::new(
+            DOC.code,
+            DOC.severity,
+            op.span,
+            format!("unknown condition operator `{}`", op.value),
+        );
         if let Some(s) = did_you_mean(&op.value, spellings.iter().map(String::as_str)) {
-            f.message = format!("unknown condition operator `{}`; did you mean `{s}`?", op.value);
-            f.fixes.push(Fix::safe(format!("change to `{s}`"), vec![Edit::replace(op.span, latch_syntax::json::json_string(s))]));
+            f.message = format!(
+                "unknown condition operator `{}`; did you mean `{s}`?",
+                op.value
+            );
+            f.fixes.push(Fix::safe(
+                format!("change to `{s}`"),
+                vec![Edit::replace(op.span, latch_syntax::json::json_string(s))],
+            ));
         }
         out.push(f);
     }
@@ -101,10 +121,23 @@ mod tests {
 
     #[test]
     fn validity() {
-        for ok in ["StringEquals", "ForAnyValue:StringLikeIfExists", "Null", "NotIpAddressIfExists", "ArnLike"] {
+        for ok in [
+            "StringEquals",
+            "ForAnyValue:StringLikeIfExists",
+            "Null",
+            "NotIpAddressIfExists",
+            "ArnLike",
+        ] {
             assert!(is_valid(ok), "{ok}");
         }
-        for bad in ["stringEquals", "StringEqual", "NullIfExists", "ForAllValues:Null", "ForSomeValues:StringLike", "IfExists"] {
+        for bad in [
+            "stringEquals",
+            "StringEqual",
+            "NullIfExists",
+            "ForAllValues:Null",
+            "ForSomeValues:StringLike",
+            "IfExists",
+        ] {
             assert!(!is_valid(bad), "{bad}");
         }
     }

@@ -21,8 +21,17 @@ pub const DOC: CheckDoc = CheckDoc {
 };
 
 const TOP: &[&str] = &["Version", "Id", "Statement"];
-const STATEMENT: &[&str] =
-    &["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
+const STATEMENT: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
 
 pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
     unknown(ctx.tree, TOP, "policy document", out);
@@ -32,24 +41,47 @@ pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
 }
 
 fn unknown(obj: &Value, known: &[&'static str], place: &str, out: &mut Vec<Finding>) {
-    let Some(members) = obj.as_object() else { return };
+    let Some(members) = obj.as_object() else {
+        return;
+    };
     for m in members {
         if known.contains(&m.key.as_str()) {
             continue;
         }
         // A suggestion is only offered when the intended element is not already there.
-        let suggestion = did_you_mean(&m.key, known.iter().copied()).filter(|s| !members.iter().any(|o| o.key == *s));
+        let suggestion = did_you_mean(&m.key, known.iter().copied())
+            .filter(|s| !members.iter().any(|o| o.key == *s));
         let mut f = match suggestion {
-            Some(s) => Finding::new(DOC.code, DOC.severity, m.key_span, format!("unknown {place} element `{}`; did you mean `{s}`?", m.key))
-                .with_fix(Fix {
-                    title: format!("rename to `{s}`"),
-                    safe: s.eq_ignore_ascii_case(&m.key),
-                    edits: vec![Edit::replace(m.key_span, latch_syntax::json::json_string(s))],
-                }),
-            None => Finding::new(DOC.code, DOC.severity, m.key_span, format!("unknown {place} element `{}`", m.key)),
+            Some(s) => Finding::new(
+                DOC.code,
+                DOC.severity,
+                m.key_span,
+                format!("unknown {place} element `{}`; did you mean `{s}`?", m.key),
+            )
+            .with_fix(Fix {
+                title: format!("rename to `{s}`"),
+                safe: s.eq_ignore_ascii_case(&m.key),
+                edits: vec![Edit::replace(
+                    m.key_span,
+                    latch_syntax::json::json_string(s),
+                )],
+            }),
+            None => Finding::new(
+                DOC.code,
+                DOC.severity,
+                m.key_span,
+                format!("unknown {place} element `{}`", m.key),
+            ),
         };
         if suggestion.is_none() {
-            f.message.push_str(&format!("; expected one of {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")));
+            f.message.push_str(&format!(
+                "; expected one of {}",
+                known
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
         out.push(f);
     }
@@ -62,8 +94,14 @@ mod tests {
 
     #[test]
     fn lower_case_element_gets_a_safe_rename() {
-        let f = check_as(r#"{"Version": "2012-10-17", "Statement": {"effect": "Allow", "Effect": "Deny", "action": "*", "Resource": "*"}}"#, PolicyKind::Identity);
-        let unknown: Vec<_> = f.iter().filter(|f| f.code == "policy/unknown-element").collect();
+        let f = check_as(
+            r#"{"Version": "2012-10-17", "Statement": {"effect": "Allow", "Effect": "Deny", "action": "*", "Resource": "*"}}"#,
+            PolicyKind::Identity,
+        );
+        let unknown: Vec<_> = f
+            .iter()
+            .filter(|f| f.code == "policy/unknown-element")
+            .collect();
         assert_eq!(unknown.len(), 2);
         // `effect` cannot be renamed: `Effect` is already there.
         assert!(unknown[0].fixes.is_empty());

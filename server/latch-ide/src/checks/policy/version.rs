@@ -4,7 +4,7 @@
 use latch_syntax::policy::Policy;
 use latch_syntax::{Edit, Finding, Fix, Severity, Span};
 
-use super::{insert_member, PolicyCtx};
+use super::{PolicyCtx, insert_member};
 use crate::checks::{CheckDoc, FixAvailability};
 
 pub const MISSING_DOC: CheckDoc = CheckDoc {
@@ -49,12 +49,20 @@ const CURRENT: &str = "\"2012-10-17\"";
 fn insert_version(ctx: &PolicyCtx<'_>) -> Option<Edit> {
     // `Version` goes first, where people expect it.
     let first = ctx.tree.as_object()?.first()?;
-    let line_start = ctx.text[..first.key_span.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = ctx.text[..first.key_span.start]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let prefix = &ctx.text[line_start..first.key_span.start];
     if prefix.trim().is_empty() && line_start > ctx.tree.span.start {
-        Some(Edit::insert(first.key_span.start, format!("\"Version\": {CURRENT},\n{prefix}")))
+        Some(Edit::insert(
+            first.key_span.start,
+            format!("\"Version\": {CURRENT},\n{prefix}"),
+        ))
     } else {
-        Some(Edit::insert(first.key_span.start, format!("\"Version\": {CURRENT}, ")))
+        Some(Edit::insert(
+            first.key_span.start,
+            format!("\"Version\": {CURRENT}, "),
+        ))
     }
 }
 
@@ -62,24 +70,45 @@ pub fn check_missing(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
     if ctx.tree.as_object().is_none() || super::member(ctx.tree, "Version").is_some() {
         return;
     }
-    let at = Span::new(ctx.tree.span.start, (ctx.tree.span.start + 1).min(ctx.tree.span.end));
-    let mut f = Finding::new(MISSING_DOC.code, MISSING_DOC.severity, at, "the policy has no `Version`; add `\"Version\": \"2012-10-17\"`");
-    let edit = insert_version(ctx).or_else(|| insert_member(ctx.text, ctx.tree, "Version", CURRENT).map(|(o, t)| Edit::insert(o, t)));
+    let at = Span::new(
+        ctx.tree.span.start,
+        (ctx.tree.span.start + 1).min(ctx.tree.span.end),
+    );
+    let mut f = Finding::new(
+        MISSING_DOC.code,
+        MISSING_DOC.severity,
+        at,
+        "the policy has no `Version`; add `\"Version\": \"2012-10-17\"`",
+    );
+    let edit = insert_version(ctx).or_else(|| {
+        insert_member(ctx.text, ctx.tree, "Version", CURRENT).map(|(o, t)| Edit::insert(o, t))
+    });
     if let Some(edit) = edit {
-        f.fixes.push(Fix::safe("add `\"Version\": \"2012-10-17\"`", vec![edit]));
+        f.fixes
+            .push(Fix::safe("add `\"Version\": \"2012-10-17\"`", vec![edit]));
     }
     out.push(f);
 }
 
 pub fn check_invalid(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
-    let Some(m) = super::member(ctx.tree, "Version") else { return };
+    let Some(m) = super::member(ctx.tree, "Version") else {
+        return;
+    };
     let Some(v) = m.value.as_str() else { return };
     if v == "2012-10-17" || v == "2008-10-17" {
         return;
     }
     out.push(
-        Finding::new(INVALID_DOC.code, INVALID_DOC.severity, m.value.span, format!("`{v}` is not a policy language version; use `2012-10-17`"))
-            .with_fix(Fix::safe("change to `2012-10-17`", vec![Edit::replace(m.value.span, CURRENT)])),
+        Finding::new(
+            INVALID_DOC.code,
+            INVALID_DOC.severity,
+            m.value.span,
+            format!("`{v}` is not a policy language version; use `2012-10-17`"),
+        )
+        .with_fix(Fix::safe(
+            "change to `2012-10-17`",
+            vec![Edit::replace(m.value.span, CURRENT)],
+        )),
     );
 }
 
@@ -88,7 +117,11 @@ fn variable_uses(policy: &Policy) -> Vec<(Span, String)> {
     let mut uses = Vec::new();
     for st in &policy.statements {
         let resources = st.resource.iter().flat_map(|r| r.values.iter());
-        let conditions = st.condition.iter().flat_map(|c| c.clauses.iter()).flat_map(|c| c.values.iter());
+        let conditions = st
+            .condition
+            .iter()
+            .flat_map(|c| c.clauses.iter())
+            .flat_map(|c| c.values.iter());
         for v in resources.chain(conditions) {
             if v.value.contains("${") {
                 uses.push((v.span, v.value.clone()));
@@ -116,19 +149,21 @@ pub fn check_legacy_variables(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
             LEGACY_DOC.code,
             LEGACY_DOC.severity,
             span,
-            format!("`{value}` is compared as literal text {why}: policy variables are not substituted"),
+            format!(
+                "`{value}` is compared as literal text {why}: policy variables are not substituted"
+            ),
         );
         let edit = match version {
             Some(m) => Some(Edit::replace(m.value.span, CURRENT)),
             None => insert_version(ctx),
         };
         if let Some(edit) = edit {
-            f.fixes.push(Fix::safe("use `\"Version\": \"2012-10-17\"`", vec![edit]));
+            f.fixes
+                .push(Fix::safe("use `\"Version\": \"2012-10-17\"`", vec![edit]));
         }
         out.push(f);
     }
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -139,9 +174,19 @@ mod tests {
     #[test]
     fn missing_version_is_inserted_first_with_the_documents_indentation() {
         let text = "{\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]\n}";
-        let f: Vec<_> = check_as(text, PolicyKind::Identity).into_iter().filter(|f| f.code == "policy/missing-version").collect();
+        let f: Vec<_> = check_as(text, PolicyKind::Identity)
+            .into_iter()
+            .filter(|f| f.code == "policy/missing-version")
+            .collect();
         let (fixed, _) = apply_edits(text, &[&f[0].fixes[0].edits[0]]);
-        assert_eq!(fixed, "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]\n}");
-        assert!(check_as(&fixed, PolicyKind::Identity).iter().all(|f| f.code != "policy/missing-version"));
+        assert_eq!(
+            fixed,
+            "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]\n}"
+        );
+        assert!(
+            check_as(&fixed, PolicyKind::Identity)
+                .iter()
+                .all(|f| f.code != "policy/missing-version")
+        );
     }
 }
