@@ -18,7 +18,7 @@ mkdir -p "$work/project/policies" "$work/xdg"
 cp "$repo/tests/e2e/fixtures/screenshot.policy.json" "$work/project/policies/reports.json"
 touch "$work/project/latch.toml"
 
-cols=100 rows=24
+cols=120 rows=26
 tmux -L latch-shot -f /dev/null new-session -d -s shot -x "$cols" -y "$rows" \
   -e TERM=tmux-256color -e LATCH_REPO="$repo" -e LATCH_PATH="$latch" -e LATCH_SHOT="${LATCH_SHOT:-hover}" \
   -e XDG_CONFIG_HOME="$work/xdg" -e XDG_STATE_HOME="$work/xdg" -e XDG_DATA_HOME="$work/xdg" \
