@@ -3,5 +3,6 @@
 //! into terminal output and LSP messages.
 
 pub mod checks;
+pub mod statement_hover;
 pub mod text;
 pub mod workspace;

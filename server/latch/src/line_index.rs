@@ -108,7 +108,7 @@ mod tests {
         let x = text.find('x').unwrap();
         assert_eq!(idx.position(text, x, Encoding::Utf16), (1, 15));
         assert_eq!(idx.position(text, x, Encoding::Utf32), (1, 14));
-        assert_eq!(idx.position(text, x, Encoding::Utf8), (1, 20));
+        assert_eq!(idx.position(text, x, Encoding::Utf8), (1, 21));
         for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
             let (l, c) = idx.position(text, x, enc);
             assert_eq!(idx.offset(text, l, c, enc), x);

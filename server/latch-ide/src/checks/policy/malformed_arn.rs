@@ -123,13 +123,9 @@ pub fn resource_problem(arn: &str) -> Option<(String, Option<String>)> {
             Some(format!("arn:{partition}:s3:::{resource}")),
         ));
     }
-    if !account.is_empty()
-        && account != "*"
-        && !variable(account)
-        && !account.contains(['*', '?'])
-        && !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
-        && service != "s3"
-    {
+    let account_id = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    let pattern = account.is_empty() || variable(account) || account.contains(['*', '?']);
+    if !pattern && !account_id && service != "s3" {
         return Some((
             format!("account `{account}` is not a 12-digit account id"),
             None,

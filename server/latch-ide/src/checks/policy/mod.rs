@@ -10,6 +10,8 @@ use super::CheckDoc;
 pub mod conflicting_elements;
 pub mod duplicate_sid;
 pub mod invalid_effect;
+pub mod invalid_principal;
+pub mod invalid_value_type;
 pub mod invalid_sid;
 pub mod malformed_action;
 pub mod malformed_arn;
@@ -63,6 +65,8 @@ pub fn checks() -> Vec<(&'static CheckDoc, PolicyCheck)> {
     vec![
         (&missing_statement::DOC, missing_statement::check),
         (&unknown_element::DOC, unknown_element::check),
+        (&invalid_value_type::DOC, reported_by_the_builder),
+        (&invalid_principal::DOC, reported_by_the_builder),
         (&invalid_effect::DOC, invalid_effect::check),
         (&missing_effect::DOC, missing_effect::check),
         (&missing_action::DOC, missing_action::check),
@@ -90,6 +94,9 @@ pub fn checks() -> Vec<(&'static CheckDoc, PolicyCheck)> {
         (&size_limit::DOC, size_limit::check),
     ]
 }
+
+/// For codes the model builder reports while reading the policy.
+fn reported_by_the_builder(_: &PolicyCtx<'_>, _: &mut Vec<Finding>) {}
 
 /// Runs every single-document check.
 pub fn run_all(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
@@ -171,29 +178,6 @@ pub(crate) fn insert_member(
     }
 }
 
-#[cfg(test)]
-pub(crate) mod test_util {
-    use latch_syntax::Finding;
-    use latch_syntax::policy::{PolicyKind, parse_policy};
-
-    /// Runs every policy check on `text` as a policy of `kind` and returns the findings.
-    pub fn check_as(text: &str, kind: PolicyKind) -> Vec<Finding> {
-        let parsed = parse_policy(text);
-        let mut out = Vec::new();
-        if let Some(tree) = &parsed.tree {
-            super::run_all(
-                &super::PolicyCtx::new(text, tree, &parsed.policy, kind),
-                &mut out,
-            );
-        }
-        out
-    }
-
-    pub fn codes_as(text: &str, kind: PolicyKind) -> Vec<&'static str> {
-        check_as(text, kind).iter().map(|f| f.code).collect()
-    }
-}
-
 /// Where a statement-level finding goes: the statement's `Sid` value when it has one,
 /// else its opening brace.
 pub(crate) fn statement_head(obj: &Value) -> latch_syntax::Span {
@@ -219,4 +203,27 @@ pub(crate) fn member_removal(
         m.span()
     };
     (span.end <= text.len()).then(|| latch_syntax::Edit::delete(span))
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use latch_syntax::Finding;
+    use latch_syntax::policy::{PolicyKind, parse_policy};
+
+    /// Runs every policy check on `text` as a policy of `kind` and returns the findings.
+    pub fn check_as(text: &str, kind: PolicyKind) -> Vec<Finding> {
+        let parsed = parse_policy(text);
+        let mut out = Vec::new();
+        if let Some(tree) = &parsed.tree {
+            super::run_all(
+                &super::PolicyCtx::new(text, tree, &parsed.policy, kind),
+                &mut out,
+            );
+        }
+        out
+    }
+
+    pub fn codes_as(text: &str, kind: PolicyKind) -> Vec<&'static str> {
+        check_as(text, kind).iter().map(|f| f.code).collect()
+    }
 }

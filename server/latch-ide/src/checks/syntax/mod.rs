@@ -6,6 +6,8 @@ use super::CheckDoc;
 pub mod comment;
 pub mod duplicate_key;
 pub mod empty_document;
+pub mod file_too_large;
+pub mod invalid_utf8;
 pub mod invalid_literal;
 pub mod invalid_number;
 pub mod invalid_string;
@@ -41,5 +43,7 @@ pub fn docs() -> Vec<&'static CheckDoc> {
         &invalid_string::DOC,
         &typographic_quote::DOC,
         &unterminated_string::DOC,
+        &invalid_utf8::DOC,
+        &file_too_large::DOC,
     ]
 }
