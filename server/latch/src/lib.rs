@@ -11,6 +11,7 @@ pub mod explain;
 pub mod line_index;
 pub mod loader;
 pub mod lsp;
+pub mod lsp_extras;
 pub mod sarif;
 
 #[derive(Parser)]
