@@ -24,9 +24,6 @@ export const DOCUMENT_SELECTOR: DocumentSelector = [
   { scheme: "file", pattern: "**/latch.toml" },
 ];
 
-/** Files whose changes on disk the server hears about, even when they are not open. */
-export const WATCHED_FILES = "**/{*.json,*.tf,latch.toml}";
-
 /** The settings the server reads, sent at initialize and on every change. */
 export interface ServerSettings {
   workspaceAnalysis: boolean;
@@ -38,7 +35,6 @@ export function serverSettings(): ServerSettings {
 }
 
 let client: LanguageClient | undefined;
-let watcher: vscode.FileSystemWatcher | undefined;
 let log: vscode.LogOutputChannel | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -77,12 +73,12 @@ async function start(context: vscode.ExtensionContext, channel: vscode.LogOutput
   }
   const run = { command: binary, args: ["lsp"], transport: TransportKind.stdio };
   const serverOptions: ServerOptions = { run, debug: run };
-  watcher = vscode.workspace.createFileSystemWatcher(WATCHED_FILES);
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: channel,
     initializationOptions: () => serverSettings(),
-    synchronize: { fileEvents: watcher },
+    // No `synchronize.fileEvents`: the server registers its own file watchers
+    // (workspace/didChangeWatchedFiles) and the client library honours the registration.
   };
   // The client id `latch` makes the library read the `latch.trace.server` setting itself.
   const next = new LanguageClient("latch", "Latch", serverOptions, clientOptions);
@@ -98,8 +94,6 @@ async function start(context: vscode.ExtensionContext, channel: vscode.LogOutput
 }
 
 async function stop(): Promise<void> {
-  watcher?.dispose();
-  watcher = undefined;
   const current = client;
   client = undefined;
   if (current === undefined) {

@@ -29,8 +29,10 @@ import {
   type PublishDiagnosticsParams,
   PublishDiagnosticsNotification,
   type Range,
+  RegistrationRequest,
   ShutdownRequest,
   type TextEdit,
+  WorkDoneProgressCreateRequest,
   type WorkspaceEdit,
 } from "vscode-languageserver-protocol";
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from "vscode-languageserver-protocol/node";
@@ -74,6 +76,9 @@ function editsFor(edit: WorkspaceEdit, uri: string): TextEdit[] {
 
 class Session {
   readonly diagnostics: PublishDiagnosticsParams[] = [];
+  /** `$/progress` values in arrival order, and the tokens the server created. */
+  readonly progress: { token: unknown; value: { kind?: string; title?: string; message?: string } }[] = [];
+  readonly createdTokens: unknown[] = [];
   private waiters: (() => void)[] = [];
   readonly stderr: string[] = [];
 
@@ -84,6 +89,14 @@ class Session {
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.diagnostics.push(p);
       for (const w of this.waiters.splice(0)) w();
+    });
+    // Answer the server's own requests the way vscode-languageclient does.
+    connection.onRequest(WorkDoneProgressCreateRequest.type, (p) => {
+      this.createdTokens.push(p.token);
+    });
+    connection.onRequest(RegistrationRequest.type, () => undefined);
+    connection.onNotification("$/progress", (p: { token: unknown; value: { kind?: string } }) => {
+      this.progress.push(p);
     });
     proc.stderr?.on("data", (d: Buffer) => this.stderr.push(d.toString()));
   }
@@ -213,6 +226,13 @@ test("latch lsp: diagnostics on open, quick fixes apply, diagnostics clear, clea
       (ds) => !ds.some(byCode("syntax/missing-comma")) && !ds.some(byCode("policy/invalid-effect")),
       "`syntax/missing-comma` to clear",
     );
+
+    // The workspace folder was indexed with progress, from begin to end, on a created token.
+    const kinds = s.progress.map((p) => p.value.kind);
+    assert.ok(s.createdTokens.length > 0, "no window/workDoneProgress/create from the server");
+    assert.equal(kinds[0], "begin", `progress: ${JSON.stringify(s.progress)}`);
+    assert.equal(kinds[kinds.length - 1], "end", `progress: ${JSON.stringify(s.progress)}`);
+    assert.ok(s.progress.every((p) => s.createdTokens.includes(p.token)), "progress on a token that was not created");
 
     await s.connection.sendRequest(ShutdownRequest.type);
     const exited = new Promise<number | null>((res) => s.proc.on("exit", (code) => res(code)));
