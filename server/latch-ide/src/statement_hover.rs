@@ -72,7 +72,9 @@ pub fn describe_condition(clause: &ConditionClause) -> String {
             };
         }
         _ => {
-            return format!("`{op_full}` on {key} (unknown operator: this condition never matches)");
+            return format!(
+                "`{op_full}` on {key} (unknown operator: this condition never matches)"
+            );
         }
     };
     let vals = if base == "StringNotLike" || base == "ArnNotLike" {

@@ -49,6 +49,43 @@ pub struct PolicyDoc {
     pub policy: Policy,
     pub kind: PolicyKind,
     pub kind_source: KindSource,
+    /// The single-document findings for `kind`, computed once per content.
+    pub validation: Vec<Finding>,
+}
+
+impl PolicyDoc {
+    /// Builds the document and validates it as a policy of `kind`.
+    pub fn new(
+        text: &str,
+        tree: Value,
+        policy: Policy,
+        kind: PolicyKind,
+        kind_source: KindSource,
+    ) -> PolicyDoc {
+        let mut validation = Vec::new();
+        run_all(&PolicyCtx::new(text, &tree, &policy, kind), &mut validation);
+        PolicyDoc {
+            tree,
+            policy,
+            kind,
+            kind_source,
+            validation,
+        }
+    }
+
+    /// The single-document findings for `kind`: cached when it is the kind the document
+    /// was summarised with.
+    pub fn validate_as(&self, text: &str, kind: PolicyKind) -> std::borrow::Cow<'_, [Finding]> {
+        if kind == self.kind {
+            return std::borrow::Cow::Borrowed(&self.validation);
+        }
+        let mut out = Vec::new();
+        run_all(
+            &PolicyCtx::new(text, &self.tree, &self.policy, kind),
+            &mut out,
+        );
+        std::borrow::Cow::Owned(out)
+    }
 }
 
 /// What one file says on its own.
@@ -145,12 +182,13 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
                 let (policy, mut f) = policy_from_value(&tree);
                 findings.append(&mut f);
                 let kind = infer_kind(&policy);
-                policies.push(PolicyDoc {
+                policies.push(PolicyDoc::new(
+                    text,
                     tree,
                     policy,
                     kind,
-                    kind_source: KindSource::Inferred,
-                });
+                    KindSource::Inferred,
+                ));
             }
             FileSummary {
                 kind: FileKind::JsonPolicy,

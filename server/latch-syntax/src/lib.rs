@@ -6,11 +6,14 @@
 //! - [`json`]: a tolerant JSON parser that keeps every key and value range and repairs the
 //!   mistakes people make when they paste policies from web pages.
 //! - [`policy`]: the IAM policy document model built from a JSON tree.
+//! - [`terraform`]: policies and resources from `.tf`, `.tf.json` and plan JSON, with
+//!   ranges in the Terraform files and references resolved across a module.
 
 pub mod finding;
 pub mod json;
 pub mod policy;
 pub mod span;
+pub mod terraform;
 
 pub use finding::{Edit, Finding, Fix, Related, Severity};
 pub use span::{Span, Spanned};

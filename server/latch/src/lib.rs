@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod check;
+pub mod conformance;
 pub mod explain;
 pub mod line_index;
 pub mod loader;
@@ -31,6 +32,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Run the language server on stdio.
     Lsp,
+    /// Run access cases through the engine and report the ones that fail.
+    Conformance(conformance::ConformanceArgs),
     /// Print the documentation of a check, e.g. `latch explain policy/invalid-effect`.
     Explain(explain::ExplainArgs),
 }
@@ -53,5 +56,6 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Lsp => lsp::run_stdio(),
         Command::Explain(args) => explain::run(args),
+        Command::Conformance(args) => conformance::run(args),
     }
 }

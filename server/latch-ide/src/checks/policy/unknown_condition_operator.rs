@@ -82,7 +82,7 @@ fn all_spellings() -> Vec<String> {
 
 pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
     let mut seen = Vec::new();
-    let spellings = all_spellings();
+    let mut spellings: Option<Vec<String>> = None;
     for clause in ctx
         .policy
         .statements
@@ -101,7 +101,13 @@ pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
             op.span,
             format!("unknown condition operator `{}`", op.value),
         );
-        if let Some(s) = did_you_mean(&op.value, spellings.iter().map(String::as_str)) {
+        if let Some(s) = did_you_mean(
+            &op.value,
+            spellings
+                .get_or_insert_with(all_spellings)
+                .iter()
+                .map(String::as_str),
+        ) {
             f.message = format!(
                 "unknown condition operator `{}`; did you mean `{s}`?",
                 op.value
