@@ -35,5 +35,9 @@ echo "nvim e2e: $("$nvim" --version | head -1) with $latch"
 # A private XDG home keeps the user's own Neovim configuration, plugins and state out.
 xdg="$(mktemp -d)"
 trap 'rm -rf "$xdg"' EXIT
-XDG_CONFIG_HOME="$xdg/config" XDG_DATA_HOME="$xdg/data" XDG_STATE_HOME="$xdg/state" XDG_CACHE_HOME="$xdg/cache" \
-  timeout 120 "$nvim" --headless -u NONE -i NONE -l "$repo/tests/e2e/nvim_test.lua" "$latch" "$policy"
+# Two runs: the 0.11 way (lsp/latch.lua with vim.lsp.enable) and the 0.8-0.10 way
+# (require('latch').setup() falling back to vim.lsp.start).
+for mode in enable legacy; do
+  XDG_CONFIG_HOME="$xdg/config" XDG_DATA_HOME="$xdg/data" XDG_STATE_HOME="$xdg/state" XDG_CACHE_HOME="$xdg/cache" \
+    LATCH_E2E_MODE="$mode" timeout 120 "$nvim" --headless -u NONE -i NONE -l "$repo/tests/e2e/nvim_test.lua" "$latch" "$policy"
+done

@@ -46,13 +46,24 @@ local file = dir .. '/seed.policy.json'
 vim.fn.writefile(lines, file, 'b')
 vim.fn.writefile({ '# latch workspace for the Neovim end-to-end test' }, dir .. '/latch.toml')
 
+-- LATCH_E2E_MODE=legacy exercises `require('latch').setup()` as Neovim 0.8-0.10 run it:
+-- with `vim.lsp.config`/`vim.lsp.enable` hidden, it must fall back to `vim.lsp.start`.
+local legacy = vim.env.LATCH_E2E_MODE == 'legacy'
 local ok, err = pcall(function()
-  vim.lsp.config('latch', { cmd = { binary, 'lsp' } })
-  vim.lsp.enable('latch')
+  if legacy then
+    vim.lsp.config = nil
+    vim.lsp.enable = nil
+    require('latch').setup({ cmd = { binary, 'lsp' } })
+  else
+    vim.lsp.config('latch', { cmd = { binary, 'lsp' } })
+    vim.lsp.enable('latch')
+  end
 end)
 if not ok then
-  fail('`vim.lsp.config`/`vim.lsp.enable` failed for editors/neovim/lsp/latch.lua: ' .. tostring(err))
+  fail((legacy and "require('latch').setup()" or '`vim.lsp.config`/`vim.lsp.enable` with lsp/latch.lua')
+    .. ' failed: ' .. tostring(err))
 end
+step(legacy and "started through require('latch').setup() with vim.lsp.start" or "started through vim.lsp.enable('latch')")
 
 vim.cmd.edit(vim.fn.fnameescape(file))
 local bufnr = vim.api.nvim_get_current_buf()
@@ -189,5 +200,5 @@ if
 then
   fail('the server did not stop within 5 s of shutdown/exit')
 end
-step('PASS')
+step('PASS (' .. (legacy and 'setup() with vim.lsp.start' or 'vim.lsp.enable') .. ')')
 os.exit(0)
