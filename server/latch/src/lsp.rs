@@ -588,11 +588,13 @@ pub fn run_stdio() -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
-    runtime.block_on(async {
+    let shut_down = runtime.block_on(async {
         let (service, socket) = service();
+        let state = service.inner().state.clone();
         Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
             .serve(service)
             .await;
+        lock(&state).shutting_down
     });
-    std::process::ExitCode::SUCCESS
+    lsp_extras::finish(runtime, shut_down)
 }

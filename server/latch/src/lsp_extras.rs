@@ -310,6 +310,21 @@ where
     loaded
 }
 
+/// How long `exit` waits for background work (a workspace still being read) before the
+/// process ends anyway: an editor that quits must not wait for indexing.
+const EXIT_GRACE: Duration = Duration::from_millis(500);
+
+/// Ends the server after `exit` or end of input. The exit code follows the protocol: 0 when
+/// `shutdown` came first, 1 otherwise (the client died or skipped the handshake).
+pub fn finish(runtime: tokio::runtime::Runtime, shut_down: bool) -> std::process::ExitCode {
+    runtime.shutdown_timeout(EXIT_GRACE);
+    if shut_down {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::from(1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

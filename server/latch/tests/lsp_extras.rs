@@ -2,13 +2,15 @@
 //! fixes: `$/progress` while the workspace is indexed, the file watcher registration,
 //! `workspace/didChangeWatchedFiles` re-reading a file changed outside the editor, the
 //! `workspaceAnalysis` setting from `initializationOptions` and
-//! `workspace/didChangeConfiguration`, `$/cancelRequest`, and a clean shutdown.
+//! `workspace/didChangeConfiguration`, `$/cancelRequest`, and a clean shutdown (in process,
+//! and over stdio for the exit code).
 //!
 //! The fake client answers every server-to-client request (`window/workDoneProgress/create`,
 //! `client/registerCapability`) with `null`, as a real client does, and records them.
 
 #![expect(clippy::unwrap_used, reason = "helpers of a test file")]
 
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -419,5 +421,96 @@ async fn cancel_is_accepted_and_shutdown_then_exit_stops_the_service() {
         c.service.ready().await.is_err(),
         "the service still accepts messages after exit"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Writes one framed JSON-RPC message to the server's stdin.
+fn send(stdin: &mut impl std::io::Write, msg: &Value) {
+    let body = msg.to_string();
+    write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    stdin.flush().unwrap();
+}
+
+/// Reads framed messages from the server's stdout until the response with `id`.
+fn response(stdout: &mut impl std::io::BufRead, id: i64) -> Value {
+    loop {
+        let mut len = 0;
+        loop {
+            let mut line = String::new();
+            assert!(
+                stdout.read_line(&mut line).unwrap() > 0,
+                "the server closed stdout"
+            );
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length: ") {
+                len = v.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; len];
+        stdout.read_exact(&mut body).unwrap();
+        let msg: Value = serde_json::from_slice(&body).unwrap();
+        if msg["id"] == id {
+            return msg;
+        }
+    }
+}
+
+/// Waits up to 10 s for the process to end and returns its exit code.
+fn exit_code(child: &mut std::process::Child) -> Option<i32> {
+    for _ in 0..200 {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("the server did not exit within 10 s");
+}
+
+fn spawn_server() -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_latch"))
+        .arg("lsp")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn stdio_exit_code_is_0_after_shutdown_and_1_without() {
+    let dir = workspace("exitcode", &[("a.json", BAD)]);
+    let mut child = spawn_server();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "rootUri": file_uri(&dir)}}),
+    );
+    assert!(response(&mut stdout, 1)["result"]["capabilities"].is_object());
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+    );
+    assert_eq!(response(&mut stdout, 2)["result"], Value::Null);
+    send(&mut stdin, &json!({"jsonrpc": "2.0", "method": "exit"}));
+    assert_eq!(exit_code(&mut child), Some(0));
+
+    // A client that quits without the shutdown handshake gets status 1, as the protocol says.
+    let mut child = spawn_server();
+    let mut stdin = child.stdin.take().unwrap();
+    send(&mut stdin, &json!({"jsonrpc": "2.0", "method": "exit"}));
+    assert_eq!(exit_code(&mut child), Some(1));
+    // So does one whose input just ends.
+    let mut child = spawn_server();
+    drop(child.stdin.take());
+    assert_eq!(exit_code(&mut child), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
 }
