@@ -3,6 +3,10 @@
 //! into terminal output and LSP messages.
 
 pub mod checks;
+pub mod completion;
+pub mod hover;
+pub mod operators;
+pub mod position;
 pub mod statement_hover;
 pub mod text;
 pub mod workspace;

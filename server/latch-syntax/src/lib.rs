@@ -8,7 +8,10 @@
 //! - [`policy`]: the IAM policy document model built from a JSON tree.
 //! - [`terraform`]: policies and resources from `.tf`, `.tf.json` and plan JSON, with
 //!   ranges in the Terraform files and references resolved across a module.
+//! - [`catalog`]: the embedded AWS catalogue of services, actions, resource types and
+//!   condition keys.
 
+pub mod catalog;
 pub mod finding;
 pub mod json;
 pub mod policy;

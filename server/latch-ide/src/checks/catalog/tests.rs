@@ -1,0 +1,162 @@
+//! Tests of the catalogue checks: each fires on its documented example and is silent on
+//! the preferred form, safe fixes repair what they report, and the policies of the seed
+//! articles (valid policies, in `tests/fixtures/seeds`) raise nothing.
+
+use latch_syntax::finding::apply_edits;
+use latch_syntax::policy::parse_policy;
+use latch_syntax::{Edit, Finding};
+
+use super::*;
+
+fn run(check: CatalogCheck, text: &str) -> Vec<Finding> {
+    let parsed = parse_policy(text);
+    let mut out = Vec::new();
+    check(&parsed.policy, &mut out);
+    out
+}
+
+fn render(text: &str, findings: &[Finding]) -> String {
+    let mut s = String::new();
+    for f in findings {
+        s.push_str(&format!(
+            "{} {}: `{}`: {}\n",
+            f.severity.as_str(),
+            f.code,
+            &text[f.range.range()],
+            f.message
+        ));
+        for r in &f.related {
+            s.push_str(&format!(
+                "  related `{}`: {}\n",
+                &text[r.range.range()],
+                r.message
+            ));
+        }
+        for fix in &f.fixes {
+            s.push_str(&format!(
+                "  fix ({}): {}\n",
+                if fix.safe { "safe" } else { "unsafe" },
+                fix.title
+            ));
+        }
+    }
+    s
+}
+
+#[test]
+fn each_check_fires_on_its_example_and_not_on_prefer() {
+    for (doc, check) in catalog_checks() {
+        let bad = run(check, doc.example);
+        assert!(
+            bad.iter().any(|f| f.code == doc.code),
+            "{} is silent on its example",
+            doc.code
+        );
+        assert!(
+            bad.iter()
+                .all(|f| f.code == doc.code && f.severity == doc.severity)
+        );
+        let good = run(check, doc.prefer);
+        assert!(good.is_empty(), "{} fires on prefer: {good:?}", doc.code);
+        assert!(doc.code.starts_with("catalog/"));
+    }
+}
+
+#[test]
+fn examples_render() {
+    let mut all = String::new();
+    for (doc, check) in catalog_checks() {
+        all.push_str(&format!("## {}\n", doc.code));
+        all.push_str(&render(doc.example, &run(check, doc.example)));
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn fixes_repair_the_examples() {
+    for (doc, check) in catalog_checks() {
+        let bad = run(check, doc.example);
+        let edits: Vec<&Edit> = bad
+            .iter()
+            .filter_map(|f| f.fixes.first())
+            .flat_map(|f| &f.edits)
+            .collect();
+        if edits.is_empty() {
+            continue;
+        }
+        let (fixed, skipped) = apply_edits(doc.example, &edits);
+        assert_eq!(skipped, 0);
+        // Every finding that had a fix is gone; those without one remain.
+        let after = run(check, &fixed);
+        let unfixable = bad.iter().filter(|f| f.fixes.is_empty()).count();
+        assert_eq!(
+            after.len(),
+            unfixable,
+            "{}: {after:?} after fixing:\n{fixed}",
+            doc.code
+        );
+    }
+}
+
+#[test]
+fn silent_on_the_seed_policies() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
+    let mut count = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    entries.sort();
+    for path in entries {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let parsed = parse_policy(&text);
+        assert!(parsed.findings.is_empty(), "{path:?} is not a valid policy");
+        let mut out = Vec::new();
+        check_all(&parsed.policy, &mut out);
+        assert!(out.is_empty(), "{path:?}:\n{}", render(&text, &out));
+        count += 1;
+    }
+    assert!(count >= 19, "only {count} seed policies found");
+}
+
+#[test]
+fn unknown_action_details() {
+    let text = r#"{"Statement": {"Effect": "Allow", "Action": ["s3:getobject", "S3:List*", "nosuchservice:Get", "iam:PassRoles", "*", "s3:*"], "Resource": "*"}}"#;
+    let out = run(unknown_action::check, text);
+    insta::assert_snapshot!(render(text, &out));
+}
+
+#[test]
+fn mismatch_details() {
+    let text = r#"{"Statement": [
+        {"Effect": "Allow", "Action": ["s3:ListAllMyBuckets", "s3:GetBucketPolicy", "s3:PutObject"], "Resource": "arn:aws:s3:::b"},
+        {"Effect": "Allow", "Action": "s3:*Object", "Resource": "arn:aws:s3:::b"},
+        {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:*:111122223333:key/*"},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": ["arn:aws:s3:::b", "*"]},
+        {"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::b"},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::${aws:username}"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/path/to/r"}
+    ]}"#;
+    let out = run(action_resource_mismatch::check, text);
+    insta::assert_snapshot!(render(text, &out));
+}
+
+#[test]
+fn condition_key_details() {
+    let text = r#"{"Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Resource": "*", "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:*"}, "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub": "system:serviceaccount:a:b", "sts:ExternalId": "x", "saml:aud": "y"}}},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"saml:aud": "y", "ec2:SourceInstanceARN": "arn:aws:ec2:us-east-1:111122223333:instance/i-1", "aws:SourceVpcId": "v", "s3:nosuchkey": "x"}}},
+        {"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:RequestTag/Team": "a", "s3:ExistingObjectTag/secret": "x", "kms:ViaService": "s3.us-east-1.amazonaws.com"}}},
+        {"Effect": "Deny", "NotAction": "s3:*", "Resource": "*", "Condition": {"StringEquals": {"kms:ViaService": "x", "aws:sourcevpce": "vpce-1"}}},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01"}, "Bool": {"aws:MultiFactorAuthAge": "true"}, "NumericLessThan": {"aws:EpochTime": "1"}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}, "StringLike": {"aws:SourceIp": "10.*"}}},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": "a", "aws:SourceVpce": "v"}, "ForAnyValue:StringNotEquals": {"aws:SourceVpce": "v"}}}
+    ]}"#;
+    let mut out = Vec::new();
+    for check in [
+        unknown_condition_key::check as CatalogCheck,
+        operator_type_mismatch::check,
+        set_operator_on_single_valued_key::check,
+    ] {
+        out.extend(run(check, text));
+    }
+    insta::assert_snapshot!(render(text, &out));
+}

@@ -1,0 +1,216 @@
+//! Completion snapshots at JSON positions: each case marks the cursor with `|`, and the
+//! snapshot lists the first items (label, kind, detail, insertion and the text replaced)
+//! with the total count.
+
+use std::fmt::Write;
+
+use latch_syntax::json::parse;
+
+use super::*;
+
+/// Completes at the `|` in `marked` and renders the first `limit` items.
+pub(crate) fn render(marked: &str, limit: usize) -> String {
+    let offset = marked.find('|').unwrap_or(0);
+    let text = marked.replacen('|', "", 1);
+    let Some(tree) = parse(&text).value else {
+        return "no tree".into();
+    };
+    let items = complete(&text, &tree, offset);
+    let mut out = format!("{} items\n", items.len());
+    for it in items.iter().take(limit) {
+        let _ = writeln!(
+            out,
+            "{} | {:?} | {} | insert {:?} over {:?}{}",
+            it.label,
+            it.kind,
+            it.detail.as_deref().unwrap_or("-"),
+            it.insert_text,
+            &text[it.range.range()],
+            it.snippet
+                .as_ref()
+                .map(|s| format!(" | snippet {s:?}"))
+                .unwrap_or_default()
+        );
+    }
+    out
+}
+
+fn statement(body: &str) -> String {
+    format!("{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {body}\n  ]\n}}")
+}
+
+#[test]
+fn element_names() {
+    insta::assert_snapshot!(render(&statement(r#"{"Effect": "Allow", "|"}"#), 20));
+    insta::assert_snapshot!(
+        "element_names_bare",
+        render(
+            &statement(r#"{"Effect": "Allow", "Action": "s3:GetObject", |}"#),
+            20
+        )
+    );
+    insta::assert_snapshot!(
+        "policy_keys",
+        render(r#"{"Version": "2012-10-17", "|"}"#, 20)
+    );
+}
+
+#[test]
+fn effect_and_version() {
+    insta::assert_snapshot!(render(&statement(r#"{"Effect": "|"}"#), 20));
+    insta::assert_snapshot!("effect_bare", render(&statement(r#"{"Effect": |}"#), 20));
+    insta::assert_snapshot!("version", render(r#"{"Version": "|"}"#, 20));
+}
+
+#[test]
+fn services() {
+    insta::assert_snapshot!(render(
+        &statement(r#"{"Effect": "Allow", "Action": "|"}"#),
+        12
+    ));
+    insta::assert_snapshot!(
+        "services_dyn",
+        render(&statement(r#"{"Effect": "Allow", "Action": "dyn|"}"#), 12)
+    );
+}
+
+#[test]
+fn actions() {
+    insta::assert_snapshot!(render(
+        &statement(r#"{"Effect": "Allow", "Action": ["s3:GetObj|"]}"#),
+        12
+    ));
+    // With a bucket ARN, bucket actions come first.
+    insta::assert_snapshot!(
+        "actions_for_bucket",
+        render(
+            &statement(
+                r#"{"Effect": "Allow", "Action": ["s3:List|"], "Resource": "arn:aws:s3:::reports"}"#
+            ),
+            8
+        )
+    );
+    insta::assert_snapshot!(
+        "actions_empty",
+        render(&statement(r#"{"Effect": "Allow", "Action": ["kms:|"]}"#), 6)
+    );
+}
+
+#[test]
+fn resources() {
+    insta::assert_snapshot!(render(
+        &statement(
+            r#"{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["|"]}"#
+        ),
+        10
+    ));
+}
+
+#[test]
+fn operators() {
+    insta::assert_snapshot!(render(
+        &statement(r#"{"Effect": "Allow", "Condition": {"|"}}"#),
+        12
+    ));
+    insta::assert_snapshot!(
+        "operators_date",
+        render(
+            &statement(r#"{"Effect": "Allow", "Condition": {"Date|": {}}}"#),
+            12
+        )
+    );
+}
+
+#[test]
+fn condition_keys() {
+    insta::assert_snapshot!(render(
+        &statement(
+            r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"StringLike": {"|"}}}"#
+        ),
+        15
+    ));
+    insta::assert_snapshot!(
+        "condition_keys_bool",
+        render(
+            &statement(
+                r#"{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:|"}}}"#
+            ),
+            8
+        )
+    );
+    insta::assert_snapshot!(
+        "condition_keys_tags",
+        render(
+            &statement(
+                r#"{"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*", "Condition": {"StringEquals": {"aws:Req|"}}}"#
+            ),
+            8
+        )
+    );
+}
+
+#[test]
+fn principals_and_values() {
+    insta::assert_snapshot!(render(
+        &statement(r#"{"Effect": "Allow", "Principal": {"|"}}"#),
+        10
+    ));
+    insta::assert_snapshot!(
+        "principal_service",
+        render(
+            &statement(r#"{"Effect": "Allow", "Principal": {"Service": "cl|"}}"#),
+            10
+        )
+    );
+    insta::assert_snapshot!(
+        "principal_aws",
+        render(
+            &statement(r#"{"Effect": "Allow", "Principal": {"AWS": ["|"]}}"#),
+            10
+        )
+    );
+    insta::assert_snapshot!(
+        "bool_values",
+        render(
+            &statement(
+                r#"{"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "|"}}}"#
+            ),
+            10
+        )
+    );
+}
+
+#[test]
+fn nothing_outside_the_policy() {
+    assert_eq!(render(r#"|{"Version": "2012-10-17"}"#, 5), "0 items\n");
+    assert_eq!(
+        render(r#"{"Version": "2012-10-17", "Statement": [|]}"#, 5),
+        "0 items\n"
+    );
+}
+
+#[test]
+fn action_items_carry_documentation() {
+    let text = statement(r#"{"Effect": "Allow", "Action": "s3:GetObject"}"#);
+    let offset = text.find("GetObject").unwrap_or(0) + 3;
+    let tree = parse(&text).value;
+    let items = tree
+        .map(|t| complete(&text, &t, offset))
+        .unwrap_or_default();
+    let first = items
+        .first()
+        .and_then(|i| i.documentation.clone())
+        .unwrap_or_default();
+    insta::assert_snapshot!(first);
+}
+
+proptest::proptest! {
+    #[test]
+    fn never_panics(body in "[{}\\[\\]\":, a-zA-Z0-9*]{0,60}", offset in 0usize..140) {
+        let text = statement(&body);
+        if let Some(tree) = parse(&text).value {
+            let _ = complete(&text, &tree, offset.min(text.len()));
+            let _ = crate::hover::hover(&text, &tree, offset.min(text.len()));
+        }
+    }
+}
