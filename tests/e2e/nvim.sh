@@ -25,6 +25,8 @@ if [[ "${1:-}" == "--install-only" ]]; then
 fi
 
 latch="${1:-${LATCH_PATH:-$repo/target/debug/latch}}"
+# Absolute, because Neovim starts the server from another working directory.
+[[ "$latch" == /* ]] || latch="$PWD/$latch"
 if [[ ! -x "$latch" ]]; then
   echo "nvim e2e: building the latch binary"
   (cd "$repo" && cargo build --quiet -p latch)

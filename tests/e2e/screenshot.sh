@@ -11,6 +11,8 @@ venv="$repo/build/nvim-venv"
 [[ -x "$venv/bin/nvim" ]] || "$repo/tests/e2e/nvim.sh" --install-only
 "$venv/bin/python" -c 'import PIL' 2>/dev/null || "$venv/bin/pip" install --quiet --disable-pip-version-check pillow
 latch="${1:-${LATCH_PATH:-$repo/target/debug/latch}}"
+# Absolute, because Neovim starts the server from another working directory.
+[[ "$latch" == /* ]] || latch="$PWD/$latch"
 
 work="$(mktemp -d)"
 trap 'tmux -L latch-shot kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -29,5 +31,9 @@ tmux -L latch-shot set-option -ga terminal-overrides ',*:Tc' >/dev/null
 sleep "${LATCH_SHOT_WAIT:-4}"
 mkdir -p "$repo/build" "$repo/docs/img"
 tmux -L latch-shot capture-pane -p -e -t shot > "$repo/build/neovim.ansi"
+if ! grep -q '●' "$repo/build/neovim.ansi"; then
+  echo "screenshot: no Latch diagnostics on screen after ${LATCH_SHOT_WAIT:-4} s; not writing the image" >&2
+  exit 1
+fi
 "$venv/bin/python" "$repo/tests/e2e/ansi_to_png.py" "$repo/build/neovim.ansi" "$repo/docs/img/neovim.png" --cols "$cols" --rows "$rows"
 echo "wrote docs/img/neovim.png"
