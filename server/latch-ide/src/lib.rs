@@ -5,8 +5,10 @@
 pub mod checks;
 pub mod completion;
 pub mod hover;
+pub mod ide;
 pub mod operators;
 pub mod position;
+pub mod scenario;
 pub mod statement_hover;
 pub mod text;
 pub mod workspace;

@@ -14,11 +14,12 @@ pub mod loader;
 pub mod lsp;
 pub mod lsp_extras;
 pub mod sarif;
+pub mod why;
 
 #[derive(Parser)]
 #[command(
     name = "latch",
-    version,
+    version = VERSION.as_str(),
     about = "Why AWS will answer 403 Access Denied, before you deploy"
 )]
 struct Cli {
@@ -34,9 +35,20 @@ enum Command {
     Lsp,
     /// Run access cases through the engine and report the ones that fail.
     Conformance(conformance::ConformanceArgs),
+    /// Explain the decision AWS would make for one request, across the workspace's policies.
+    Why(why::WhyArgs),
     /// Print the documentation of a check, e.g. `latch explain policy/invalid-effect`.
     Explain(explain::ExplainArgs),
 }
+
+/// The version line: Latch's own and the AWS catalogue's it embeds.
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{} (catalogue {})",
+        env!("CARGO_PKG_VERSION"),
+        latch_syntax::catalog::catalog_version()
+    )
+});
 
 /// Runs the command line; `main` only calls this.
 pub fn run() -> ExitCode {
@@ -57,5 +69,6 @@ pub fn run() -> ExitCode {
         Command::Lsp => lsp::run_stdio(),
         Command::Explain(args) => explain::run(args),
         Command::Conformance(args) => conformance::run(args),
+        Command::Why(args) => why::run(args),
     }
 }
