@@ -12,6 +12,7 @@ pub mod explain;
 pub mod line_index;
 pub mod loader;
 pub mod lsp;
+pub mod lsp_extras;
 pub mod sarif;
 pub mod why;
 
