@@ -441,7 +441,13 @@ impl Workspace {
                     Some(k) => (k, KindSource::Manifest),
                     None => (doc.kind, doc.kind_source),
                 };
-                out.push(PolicyView { tree: doc.tree.clone(), policy: doc.policy.clone(), kind, source, owner: None });
+                out.push(PolicyView {
+                    tree: doc.tree.clone(),
+                    policy: doc.policy.clone(),
+                    kind,
+                    source,
+                    owner: None,
+                });
             }
         }
         for m in self.modules() {
