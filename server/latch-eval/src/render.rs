@@ -299,6 +299,9 @@ fn note_text(n: &Note) -> String {
             format!("cross-account: caller account `{caller}`, resource account `{owner}`; both sides must allow")
         }
         Note::DerivedKeys => "some context keys were derived from the principal".into(),
+        Note::RootUser => {
+            "the account root user has every permission in its own account without an identity policy".into()
+        }
     }
 }
 

@@ -281,6 +281,8 @@ pub enum Note {
     CrossAccount { caller: String, owner: String },
     /// A context key the engine added from the principal was used.
     DerivedKeys,
+    /// The account root user needs no identity policy in its own account.
+    RootUser,
 }
 
 /// The trace of one request.
