@@ -338,3 +338,23 @@ pub struct Decision {
     pub dependent: Vec<DependentDecision>,
     pub http: Option<HttpAnswer>,
 }
+
+impl Decision {
+    /// The whole explanation as text; see [`crate::render::explain`].
+    pub fn explain(
+        &self,
+        req: &crate::request::Request,
+        locate: crate::render::Locate<'_>,
+    ) -> String {
+        crate::render::explain(self, req, locate)
+    }
+
+    /// The deciding reason in one line; see [`crate::render::one_line`].
+    pub fn reason(
+        &self,
+        req: &crate::request::Request,
+        locate: crate::render::Locate<'_>,
+    ) -> String {
+        crate::render::one_line(self, req, locate)
+    }
+}
