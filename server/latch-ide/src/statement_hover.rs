@@ -182,14 +182,26 @@ pub fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<HoverInfo> {
             }
             let name = match (&view.owner, view.source) {
                 (Some(owner), _) => format!("the {} `{owner}`", view.kind.name()),
-                (None, KindSource::Manifest) => format!("this {} (from `latch.toml`)", view.kind.name()),
-                (None, KindSource::Inferred) => format!("this {} (inferred from its content)", view.kind.name()),
+                (None, KindSource::Manifest) => {
+                    format!("this {} (from `latch.toml`)", view.kind.name())
+                }
+                (None, KindSource::Inferred) => {
+                    format!("this {} (inferred from its content)", view.kind.name())
+                }
                 (None, KindSource::Terraform) => format!("this {}", view.kind.name()),
             };
             // The range is the statement's Effect when the cursor is on it, else the
             // whole statement.
-            let range = st.effect.as_ref().map(|e| e.span).filter(|s| s.touches(offset)).unwrap_or(st.span);
-            return Some(HoverInfo { range, markdown: describe_statement(st, i, &name) });
+            let range = st
+                .effect
+                .as_ref()
+                .map(|e| e.span)
+                .filter(|s| s.touches(offset))
+                .unwrap_or(st.span);
+            return Some(HoverInfo {
+                range,
+                markdown: describe_statement(st, i, &name),
+            });
         }
     }
     None
@@ -242,7 +254,9 @@ mod tests {
         let at = tf.find("\"Deny\"").unwrap() + 2;
         let h = hover(&ws, "infra/main.tf", at).unwrap();
         assert!(h.markdown.starts_with("**Deny** statement `OnlyFromEndpoint` of the resource policy `aws_s3_bucket_policy.b.policy`"), "{}", h.markdown);
-        assert!(h.markdown.contains("`aws:SourceVpce` is not `vpce-1a2b3c4d` (also true when the key is absent)"));
+        assert!(h.markdown.contains(
+            "`aws:SourceVpce` is not `vpce-1a2b3c4d` (also true when the key is absent)"
+        ));
         assert_eq!(&tf[h.range.range()], "\"Deny\"");
     }
 
