@@ -225,15 +225,17 @@ pub fn arn_fields(arn: &str) -> Option<[&str; 6]> {
 /// Whether the policy ARN pattern `arn` (wildcards, policy variables) and the resource
 /// type's ARN `template` can describe the same resource. `None` when `arn` is not an ARN.
 ///
-/// Field by field; a placeholder of the template stays inside one path segment when the
-/// template's resource part has no `/` (so `${BucketName}` is not `bucket/key`).
+/// Field by field. In S3, a placeholder of the template stays inside one path segment when
+/// the template's resource part has no `/` (so `${BucketName}` is not `bucket/key`). Other
+/// services' names may hold `/` (CloudWatch log groups such as `/aws/lambda/x`, IAM paths),
+/// so there a placeholder spans anything.
 pub fn arn_matches_template(template: &str, arn: &str) -> Option<bool> {
     let a = arn_fields(arn)?;
     let Some(t) = arn_fields(template) else {
         return Some(false);
     };
     for i in 0..6 {
-        let no_slash = i == 5 && !t[5].contains('/');
+        let no_slash = i == 5 && t[2] == "s3" && !t[5].contains('/');
         let ta = template_tokens(t[i], no_slash, false);
         let pa = pattern_tokens(a[i], false);
         if !intersects(&pa, &ta) {
@@ -246,6 +248,23 @@ pub fn arn_matches_template(template: &str, arn: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_group_names_may_hold_slashes() {
+        let stream = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}";
+        assert_eq!(
+            arn_matches_template(
+                stream,
+                "arn:aws:logs:us-east-1:123456789012:log-group:/app/*"
+            ),
+            Some(true)
+        );
+        let bucket = "arn:${Partition}:s3:::${BucketName}";
+        assert_eq!(
+            arn_matches_template(bucket, "arn:aws:s3:::b/*"),
+            Some(false)
+        );
+    }
 
     #[test]
     fn wildcards_ignore_case() {
