@@ -7,3 +7,6 @@ pub mod completion;
 pub mod hover;
 pub mod operators;
 pub mod position;
+pub mod statement_hover;
+pub mod text;
+pub mod workspace;

@@ -1,13 +1,331 @@
-//! `latch check`: analyse paths and print findings (filled in by the foundation issue).
+//! `latch check`: analyse files or workspace folders and print the findings, for people
+//! (source line and caret, in the style of rustc and ruff) or machines (JSON, SARIF).
+//! `--fix` applies the safe fixes.
 
+use std::fmt::Write as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use latch_ide::workspace::Analysis;
+use latch_syntax::{Finding, Severity};
+use serde_json::json;
+
+use crate::line_index::{Encoding, LineIndex};
+use crate::loader::{Loaded, load};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+}
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
     /// Files or workspace folders (default: the current folder).
-    pub paths: Vec<std::path::PathBuf>,
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Apply the safe fixes to the files, then report what is left.
+    #[arg(long)]
+    pub fix: bool,
 }
 
-pub fn run(_args: CheckArgs) -> ExitCode {
-    ExitCode::SUCCESS
+/// One analysed root: the loaded workspace and its analysis.
+struct Checked {
+    loaded: Loaded,
+    analysis: Analysis,
+}
+
+impl Checked {
+    /// The path to print for a workspace-relative path.
+    fn display_path(&self, rel: &str) -> String {
+        let p = self.loaded.root.join(rel);
+        p.strip_prefix("./")
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+
+    fn text(&self, rel: &str) -> &str {
+        self.loaded.workspace.text(rel).unwrap_or("")
+    }
+
+    fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.analysis
+            .findings
+            .iter()
+            .filter(|(p, _)| self.loaded.files.iter().any(|f| f == &***p))
+            .flat_map(|(_, f)| f)
+    }
+}
+
+pub fn run(args: CheckArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut checked = Vec::new();
+    for path in &paths {
+        match load(path) {
+            Ok(loaded) => {
+                let mut loaded = loaded;
+                if args.fix {
+                    apply_safe_fixes(&mut loaded);
+                }
+                let analysis = loaded.workspace.analyze();
+                checked.push(Checked { loaded, analysis });
+            }
+            Err(e) => {
+                eprintln!("error: cannot read `{}`: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let out = match args.format {
+        Format::Human => human(&checked),
+        Format::Json => json_report(&checked).to_string() + "\n",
+        Format::Sarif => {
+            let items: Vec<(String, &str, &Finding)> = checked
+                .iter()
+                .flat_map(|c| {
+                    c.findings()
+                        .map(move |f| (c.display_path(&f.path), c.text(&f.path), f))
+                })
+                .collect();
+            crate::sarif::report(&items).to_string() + "\n"
+        }
+    };
+    print!("{out}");
+    let errors = checked
+        .iter()
+        .flat_map(|c| c.findings())
+        .any(|f| f.severity == Severity::Error);
+    if errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Applies the first safe fix of every finding, repeatedly (a fix can reveal another),
+/// and writes the changed files.
+fn apply_safe_fixes(loaded: &mut Loaded) {
+    for _round in 0..5 {
+        let analysis = loaded.workspace.analyze();
+        let mut changed = false;
+        for (path, findings) in &analysis.findings {
+            let Some(text) = loaded.workspace.text(path).map(str::to_string) else {
+                continue;
+            };
+            // Edits of one pass must not overlap; later ones wait for the next round.
+            let mut edits: Vec<&latch_syntax::Edit> = Vec::new();
+            for fix in findings
+                .iter()
+                .filter_map(|f| f.fixes.iter().find(|x| x.safe))
+            {
+                if fix.edits.iter().any(|e| e.path.is_some()) {
+                    continue;
+                }
+                let overlaps = fix.edits.iter().any(|e| {
+                    edits
+                        .iter()
+                        .any(|o| e.range.start <= o.range.end && o.range.start <= e.range.end)
+                });
+                if !overlaps {
+                    edits.extend(fix.edits.iter());
+                }
+            }
+            if edits.is_empty() {
+                continue;
+            }
+            let (new_text, _) = latch_syntax::finding::apply_edits(&text, &edits);
+            if new_text != text {
+                let file = loaded.root.join(&**path);
+                if std::fs::write(&file, &new_text).is_ok() {
+                    loaded.workspace.set_file(path, new_text.as_bytes());
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// 1-based line and column (Unicode scalar values) of a byte offset.
+pub fn line_col(text: &str, index: &LineIndex, offset: usize) -> (u32, u32) {
+    let (l, c) = index.position(text, offset, Encoding::Utf32);
+    (l + 1, c + 1)
+}
+
+fn range_json(text: &str, index: &LineIndex, range: latch_syntax::Span) -> serde_json::Value {
+    let (sl, sc) = line_col(text, index, range.start);
+    let (el, ec) = line_col(text, index, range.end);
+    json!({"start": {"line": sl, "column": sc}, "end": {"line": el, "column": ec}})
+}
+
+fn json_report(checked: &[Checked]) -> serde_json::Value {
+    let mut findings = Vec::new();
+    let mut files = 0;
+    for c in checked {
+        files += c.loaded.files.len();
+        for f in c.findings() {
+            let text = c.text(&f.path);
+            let index = LineIndex::new(text);
+            let other =
+                |p: &Option<std::sync::Arc<str>>| p.as_deref().unwrap_or(&f.path).to_string();
+            let related: Vec<_> = f
+                .related
+                .iter()
+                .map(|r| {
+                    let rp = other(&r.path);
+                    let rt = c.text(&rp);
+                    json!({"path": c.display_path(&rp), "range": range_json(rt, &LineIndex::new(rt), r.range), "message": r.message})
+                })
+                .collect();
+            let fixes: Vec<_> = f
+                .fixes
+                .iter()
+                .map(|fix| {
+                    let edits: Vec<_> = fix
+                        .edits
+                        .iter()
+                        .map(|e| {
+                            let ep = other(&e.path);
+                            let et = c.text(&ep);
+                            json!({"path": c.display_path(&ep), "range": range_json(et, &LineIndex::new(et), e.range), "new_text": e.new_text})
+                        })
+                        .collect();
+                    json!({"title": fix.title, "safe": fix.safe, "edits": edits})
+                })
+                .collect();
+            findings.push(json!({
+                "code": f.code,
+                "severity": f.severity.as_str(),
+                "path": c.display_path(&f.path),
+                "range": range_json(text, &index, f.range),
+                "byte_range": [f.range.start, f.range.end],
+                "message": f.message,
+                "related": related,
+                "fixes": fixes,
+            }));
+        }
+    }
+    let all: Vec<&Finding> = checked.iter().flat_map(|c| c.findings()).collect();
+    json!({
+        "version": 1,
+        "findings": findings,
+        "summary": {
+            "files": files,
+            "errors": all.iter().filter(|f| f.severity == Severity::Error).count(),
+            "warnings": all.iter().filter(|f| f.severity == Severity::Warning).count(),
+        }
+    })
+}
+
+/// The display width of a string in a terminal (CJK and emoji take two columns).
+fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+fn human(checked: &[Checked]) -> String {
+    let mut out = String::new();
+    let mut counts = [0usize; 4];
+    let mut fixable = 0;
+    let mut files = 0;
+    for c in checked {
+        files += c.loaded.files.len();
+        for f in c.findings() {
+            counts[f.severity as usize] += 1;
+            if f.fixes
+                .iter()
+                .any(|x| x.safe && x.edits.iter().all(|e| e.path.is_none()))
+            {
+                fixable += 1;
+            }
+            render_finding(c, f, &mut out);
+        }
+    }
+    let [errors, warnings, infos, hints] = counts;
+    if errors + warnings + infos + hints == 0 {
+        let _ = writeln!(
+            out,
+            "no problems found in {files} file{}",
+            if files == 1 { "" } else { "s" }
+        );
+        return out;
+    }
+    let mut parts = Vec::new();
+    for (n, word) in [
+        (errors, "error"),
+        (warnings, "warning"),
+        (infos, "info"),
+        (hints, "hint"),
+    ] {
+        if n > 0 {
+            parts.push(format!(
+                "{n} {word}{}",
+                if n == 1 || word == "info" { "" } else { "s" }
+            ));
+        }
+    }
+    let _ = write!(
+        out,
+        "found {} in {files} file{}",
+        parts.join(", "),
+        if files == 1 { "" } else { "s" }
+    );
+    if fixable > 0 {
+        let _ = write!(out, " ({fixable} fixable with `latch check --fix`)");
+    }
+    out.push('\n');
+    out
+}
+
+fn render_finding(c: &Checked, f: &Finding, out: &mut String) {
+    let text = c.text(&f.path);
+    let index = LineIndex::new(text);
+    let (line, col) = line_col(text, &index, f.range.start);
+    let _ = writeln!(out, "{}[{}]: {}", f.severity.as_str(), f.code, f.message);
+    let _ = writeln!(out, "  --> {}:{line}:{col}", c.display_path(&f.path));
+    if let Some(range) = index.line_range(text, line.saturating_sub(1)) {
+        let src = &text[range.clone()];
+        let gutter = line.to_string().len();
+        let shown = src.replace('\t', "    ");
+        let before = &text[range.start..f.range.start.clamp(range.start, range.end)];
+        let end = f.range.end.clamp(range.start, range.end);
+        let under = &text[f.range.start.clamp(range.start, range.end)..end];
+        let pad = width(&before.replace('\t', "    "));
+        let carets = width(&under.replace('\t', "    ")).max(1);
+        let _ = writeln!(out, "{:gutter$} |", "");
+        let _ = writeln!(out, "{line:>gutter$} | {shown}");
+        let _ = writeln!(
+            out,
+            "{:gutter$} | {}{}",
+            "",
+            " ".repeat(pad),
+            "^".repeat(carets)
+        );
+        for r in &f.related {
+            let rp = r.path.as_deref().unwrap_or(&f.path);
+            let rt = c.text(rp);
+            let (rl, rc) = line_col(rt, &LineIndex::new(rt), r.range.start);
+            let _ = writeln!(
+                out,
+                "{:gutter$} = note: {} ({}:{rl}:{rc})",
+                "",
+                r.message,
+                c.display_path(rp)
+            );
+        }
+        for fix in &f.fixes {
+            let kind = if fix.safe { "fix" } else { "suggestion" };
+            let _ = writeln!(out, "{:gutter$} = {kind}: {}", "", fix.title);
+        }
+    }
+    out.push('\n');
 }

@@ -1,44 +1,6 @@
-//! The `latch` binary: the command line and the language server. This is the only crate
-//! that touches files, the terminal or the LSP protocol; everything it reports comes from
-//! the pure crates as [`latch_syntax::Finding`]s and decisions.
+//! The `latch` executable. Everything lives in the library so that tests can drive the
+//! language server in-process.
 
-use std::process::ExitCode;
-
-use clap::{Parser, Subcommand};
-
-mod check;
-
-#[derive(Parser)]
-#[command(
-    name = "latch",
-    version,
-    about = "Why AWS will answer 403 Access Denied, before you deploy"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Analyse files or workspace folders and report findings.
-    Check(check::CheckArgs),
-}
-
-fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
-                    ExitCode::SUCCESS
-                }
-                _ => ExitCode::from(2),
-            };
-        }
-    };
-    match cli.command {
-        Command::Check(args) => check::run(args),
-    }
+fn main() -> std::process::ExitCode {
+    latch::run()
 }

@@ -89,7 +89,7 @@ impl<'a> Lexer<'a> {
                     let span = Span::new(self.pos, self.pos + c.len_utf8());
                     self.findings.push(
                         Finding::error(
-                            "syntax/invalid-whitespace",
+                            "syntax/non-ascii-punctuation",
                             span,
                             "this space character is not allowed in JSON",
                         )
@@ -194,7 +194,7 @@ impl<'a> Lexer<'a> {
                 let span = Span::new(start, start + c.len_utf8());
                 self.findings.push(
                     Finding::error(
-                        "syntax/full-width-punctuation",
+                        "syntax/non-ascii-punctuation",
                         span,
                         format!("full-width `{c}` is not JSON punctuation"),
                     )
@@ -327,7 +327,7 @@ impl<'a> Lexer<'a> {
                     };
                     self.findings.push(
                         Finding::error(
-                            "syntax/control-character",
+                            "syntax/invalid-string",
                             span,
                             "control characters must be escaped in JSON strings",
                         )
@@ -350,7 +350,7 @@ impl<'a> Lexer<'a> {
     fn bad_quote(&mut self, c: char, span: Span) {
         let (code, what) = if c == '\'' {
             (
-                "syntax/single-quote",
+                "syntax/typographic-quote",
                 "single quotes do not delimit strings in JSON",
             )
         } else {
@@ -453,7 +453,7 @@ impl<'a> Lexer<'a> {
         let raw = self.text.get(start..end).unwrap_or("\\");
         self.findings.push(
             Finding::error(
-                "syntax/invalid-escape",
+                "syntax/invalid-string",
                 span,
                 format!("`{raw}` is not a valid JSON escape"),
             )

@@ -13,6 +13,38 @@ use crate::span::Span;
 /// Nesting deeper than this is reported and skipped. Policies nest about six levels.
 pub const MAX_DEPTH: usize = 128;
 
+/// The kind of a token without its payload: cheap to copy while looking ahead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    LBrace,
+    RBrace,
+    LBracket,
+    RBracket,
+    Colon,
+    Comma,
+    Str,
+    Number,
+    Word,
+    Unknown(char),
+    Eof,
+}
+
+fn class(kind: &TokenKind) -> Class {
+    match kind {
+        TokenKind::LBrace => Class::LBrace,
+        TokenKind::RBrace => Class::RBrace,
+        TokenKind::LBracket => Class::LBracket,
+        TokenKind::RBracket => Class::RBracket,
+        TokenKind::Colon => Class::Colon,
+        TokenKind::Comma => Class::Comma,
+        TokenKind::Str { .. } => Class::Str,
+        TokenKind::Number(_) => Class::Number,
+        TokenKind::Word(_) => Class::Word,
+        TokenKind::Unknown(c) => Class::Unknown(*c),
+        TokenKind::Eof => Class::Eof,
+    }
+}
+
 pub struct Parser<'a> {
     text: &'a str,
     lexer: Lexer<'a>,
@@ -44,6 +76,12 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// The next token's class and span, without consuming it.
+    fn peek_c(&mut self) -> (Class, Span) {
+        let t = self.peek();
+        (class(&t.kind), t.span)
+    }
+
     fn bump(&mut self) -> Token {
         let tok = match self.peeked.take() {
             Some(t) => t,
@@ -68,8 +106,7 @@ impl<'a> Parser<'a> {
 
     /// Parses the whole text: one value, then nothing.
     pub fn parse_document(mut self) -> (Option<Value>, Vec<Finding>) {
-        let first = self.peek().clone();
-        let value = if first.kind == TokenKind::Eof {
+        let value = if self.peek_c().0 == Class::Eof {
             let span = Span::new(0, self.text.len());
             self.error(
                 "syntax/empty-document",
@@ -82,10 +119,10 @@ impl<'a> Parser<'a> {
         };
         // Anything after the top-level value.
         loop {
-            let tok = self.peek().clone();
-            match tok.kind {
-                TokenKind::Eof => break,
-                TokenKind::RBrace | TokenKind::RBracket => {
+            let (c, span) = self.peek_c();
+            match c {
+                Class::Eof => break,
+                Class::RBrace | Class::RBracket => {
                     let tok = self.bump();
                     let text = if tok.kind == TokenKind::RBrace {
                         "}"
@@ -93,7 +130,7 @@ impl<'a> Parser<'a> {
                         "]"
                     };
                     self.error(
-                        "syntax/unmatched-bracket",
+                        "syntax/unexpected-token",
                         tok.span,
                         format!("`{text}` has no opening bracket"),
                     )
@@ -101,10 +138,10 @@ impl<'a> Parser<'a> {
                     .push(Fix::safe("remove it", vec![Edit::delete(tok.span)]));
                 }
                 _ => {
-                    let start = tok.span.start;
+                    let start = span.start;
                     // Read (and drop) the rest as values so the report covers it whole.
-                    let mut end = tok.span.end;
-                    while self.peek().kind != TokenKind::Eof {
+                    let mut end = span.end;
+                    while self.peek_c().0 != Class::Eof {
                         let v = self.value(0);
                         end = v.span.end.max(end);
                         if v.kind == ValueKind::Missing {
@@ -112,7 +149,7 @@ impl<'a> Parser<'a> {
                         }
                     }
                     self.error(
-                        "syntax/trailing-content",
+                        "syntax/unexpected-token",
                         Span::new(start, end),
                         "unexpected content after the end of the document",
                     );
@@ -127,42 +164,42 @@ impl<'a> Parser<'a> {
     }
 
     fn value(&mut self, depth: usize) -> Value {
-        let tok = self.peek().clone();
-        match tok.kind {
-            TokenKind::LBrace | TokenKind::LBracket if depth >= MAX_DEPTH => self.skip_deep(),
-            TokenKind::LBrace => self.object(depth),
-            TokenKind::LBracket => self.array(depth),
-            TokenKind::Str { .. } => {
+        let (c, span) = self.peek_c();
+        match c {
+            Class::LBrace | Class::LBracket if depth >= MAX_DEPTH => self.skip_deep(),
+            Class::LBrace => self.object(depth),
+            Class::LBracket => self.array(depth),
+            Class::Str => {
                 let tok = self.bump();
                 let TokenKind::Str { value, .. } = tok.kind else {
                     return Value::new(ValueKind::Missing, tok.span);
                 };
                 Value::new(ValueKind::String(value), tok.span)
             }
-            TokenKind::Number(_) => {
+            Class::Number => {
                 let tok = self.bump();
                 let TokenKind::Number(n) = tok.kind else {
                     return Value::new(ValueKind::Missing, tok.span);
                 };
                 Value::new(ValueKind::Number(n), tok.span)
             }
-            TokenKind::Word(_) => {
+            Class::Word => {
                 let tok = self.bump();
                 let TokenKind::Word(w) = tok.kind else {
                     return Value::new(ValueKind::Missing, tok.span);
                 };
                 self.word_value(w, tok.span)
             }
-            TokenKind::Unknown(c) => {
+            Class::Unknown(c) => {
                 let tok = self.bump();
                 self.error(
-                    "syntax/unexpected-character",
+                    "syntax/unexpected-token",
                     tok.span,
                     format!("unexpected character `{c}`"),
                 );
                 Value::new(ValueKind::Missing, tok.span)
             }
-            TokenKind::Eof => {
+            Class::Eof => {
                 let at = Span::empty(self.text.len());
                 self.error(
                     "syntax/missing-value",
@@ -171,14 +208,14 @@ impl<'a> Parser<'a> {
                 );
                 Value::new(ValueKind::Missing, at)
             }
-            TokenKind::RBrace | TokenKind::RBracket | TokenKind::Colon | TokenKind::Comma => {
+            Class::RBrace | Class::RBracket | Class::Colon | Class::Comma => {
                 // Not consumed: the caller's loop decides what the punctuation closes.
                 self.error(
                     "syntax/missing-value",
-                    tok.span,
-                    format!("expected a value, found `{}`", self.slice(tok.span)),
+                    span,
+                    format!("expected a value, found `{}`", self.slice(span)),
                 );
-                Value::new(ValueKind::Missing, Span::empty(tok.span.start))
+                Value::new(ValueKind::Missing, Span::empty(span.start))
             }
         }
     }
@@ -251,14 +288,10 @@ impl<'a> Parser<'a> {
         Value::new(ValueKind::Missing, span)
     }
 
-    fn starts_value(kind: &TokenKind) -> bool {
+    fn starts_value(c: Class) -> bool {
         matches!(
-            kind,
-            TokenKind::LBrace
-                | TokenKind::LBracket
-                | TokenKind::Str { .. }
-                | TokenKind::Number(_)
-                | TokenKind::Word(_)
+            c,
+            Class::LBrace | Class::LBracket | Class::Str | Class::Number | Class::Word
         )
     }
 
@@ -306,7 +339,7 @@ impl<'a> Parser<'a> {
     }
 
     fn extra_comma(&mut self, comma: Span) {
-        self.error("syntax/extra-comma", comma, "unexpected `,`")
+        self.error("syntax/trailing-comma", comma, "unexpected `,`")
             .fixes
             .push(Fix::safe("remove the `,`", vec![Edit::delete(comma)]));
     }
@@ -319,16 +352,16 @@ impl<'a> Parser<'a> {
         let mut pending_comma: Option<Span> = None;
         let end;
         loop {
-            let tok = self.peek().clone();
-            match &tok.kind {
-                TokenKind::RBrace => {
+            let (c, tok_span) = self.peek_c();
+            match c {
+                Class::RBrace => {
                     if let Some(c) = pending_comma.take() {
                         self.trailing_comma(c);
                     }
                     end = self.bump().span.end;
                     break;
                 }
-                TokenKind::Eof | TokenKind::RBracket => {
+                Class::Eof | Class::RBracket => {
                     // `]` here most likely closes an enclosing array whose object lost
                     // its `}`; leave it to the enclosing parser.
                     if let Some(c) = pending_comma.take() {
@@ -338,7 +371,7 @@ impl<'a> Parser<'a> {
                     end = self.last_end.max(open.end);
                     break;
                 }
-                TokenKind::Comma => {
+                Class::Comma => {
                     let comma = self.bump().span;
                     if !after_member || pending_comma.is_some() {
                         self.extra_comma(comma);
@@ -347,7 +380,7 @@ impl<'a> Parser<'a> {
                     }
                     after_member = false;
                 }
-                TokenKind::Colon => {
+                Class::Colon => {
                     let colon = self.bump().span;
                     self.error(
                         "syntax/unexpected-token",
@@ -355,9 +388,9 @@ impl<'a> Parser<'a> {
                         "unexpected `:`: expected a key",
                     );
                 }
-                TokenKind::Str { .. } | TokenKind::Word(_) => {
+                Class::Str | Class::Word => {
                     if after_member && pending_comma.is_none() {
-                        self.missing_comma(tok.span);
+                        self.missing_comma(tok_span);
                     }
                     pending_comma = None;
                     let key_tok = self.bump();
@@ -366,7 +399,7 @@ impl<'a> Parser<'a> {
                         TokenKind::Word(w) => {
                             let quoted = crate::json::tree::json_string(&w);
                             self.error(
-                                "syntax/unquoted-key",
+                                "syntax/unquoted-string",
                                 key_tok.span,
                                 format!("key `{w}` must be quoted"),
                             )
@@ -381,14 +414,14 @@ impl<'a> Parser<'a> {
                     };
                     let key_span = key_tok.span;
                     // The colon.
-                    let next = self.peek().clone();
-                    if next.kind == TokenKind::Colon {
+                    let (next, next_span) = self.peek_c();
+                    if next == Class::Colon {
                         self.bump();
-                    } else if Self::starts_value(&next.kind) {
+                    } else if Self::starts_value(next) {
                         let at = self.last_end;
                         self.error(
                             "syntax/missing-colon",
-                            next.span,
+                            next_span,
                             format!("missing `:` after key `{key}`"),
                         )
                         .fixes
@@ -416,23 +449,20 @@ impl<'a> Parser<'a> {
                     });
                     after_member = true;
                 }
-                TokenKind::LBrace
-                | TokenKind::LBracket
-                | TokenKind::Number(_)
-                | TokenKind::Unknown(_) => {
+                Class::LBrace | Class::LBracket | Class::Number | Class::Unknown(_) => {
                     // A value where a key belongs: read it whole so brackets stay
                     // balanced, and drop it.
-                    if let TokenKind::Unknown(_) = tok.kind {
+                    if let Class::Unknown(_) = c {
                         let t = self.bump();
                         self.error(
-                            "syntax/unexpected-character",
+                            "syntax/unexpected-token",
                             t.span,
                             format!("unexpected character `{}`", self.slice(t.span)),
                         );
                         continue;
                     }
                     let v = self.value(depth + 1);
-                    self.error("syntax/expected-key", v.span, "expected a quoted key");
+                    self.error("syntax/unexpected-token", v.span, "expected a quoted key");
                 }
             }
         }
@@ -462,16 +492,16 @@ impl<'a> Parser<'a> {
         let mut pending_comma: Option<Span> = None;
         let end;
         loop {
-            let tok = self.peek().clone();
-            match &tok.kind {
-                TokenKind::RBracket => {
+            let (c, tok_span) = self.peek_c();
+            match c {
+                Class::RBracket => {
                     if let Some(c) = pending_comma.take() {
                         self.trailing_comma(c);
                     }
                     end = self.bump().span.end;
                     break;
                 }
-                TokenKind::Eof | TokenKind::RBrace => {
+                Class::Eof | Class::RBrace => {
                     if let Some(c) = pending_comma.take() {
                         self.trailing_comma(c);
                     }
@@ -479,7 +509,7 @@ impl<'a> Parser<'a> {
                     end = self.last_end.max(open.end);
                     break;
                 }
-                TokenKind::Comma => {
+                Class::Comma => {
                     let comma = self.bump().span;
                     if !after_item || pending_comma.is_some() {
                         self.extra_comma(comma);
@@ -488,7 +518,7 @@ impl<'a> Parser<'a> {
                     }
                     after_item = false;
                 }
-                TokenKind::Colon => {
+                Class::Colon => {
                     let colon = self.bump().span;
                     self.error(
                         "syntax/unexpected-token",
@@ -498,7 +528,7 @@ impl<'a> Parser<'a> {
                 }
                 _ => {
                     if after_item && pending_comma.is_none() {
-                        self.missing_comma(tok.span);
+                        self.missing_comma(tok_span);
                     }
                     pending_comma = None;
                     let v = self.value(depth + 1);

@@ -145,7 +145,7 @@ fn bare_words_and_unquoted_keys() {
     assert_eq!(
         codes(text),
         vec![
-            "syntax/unquoted-key",
+            "syntax/unquoted-string",
             "syntax/unquoted-string",
             "syntax/invalid-literal"
         ]
@@ -160,7 +160,7 @@ fn empty_and_lone_brace() {
     assert_eq!(codes("{"), vec!["syntax/unclosed-bracket"]);
     assert_eq!(
         codes("}"),
-        vec!["syntax/missing-value", "syntax/unmatched-bracket"]
+        vec!["syntax/missing-value", "syntax/unexpected-token"]
     );
 }
 
@@ -181,8 +181,8 @@ fn full_width_punctuation() {
     assert_eq!(
         codes(text),
         vec![
-            "syntax/full-width-punctuation",
-            "syntax/full-width-punctuation"
+            "syntax/non-ascii-punctuation",
+            "syntax/non-ascii-punctuation"
         ]
     );
     assert_eq!(repaired(text), "{\"a\":1,\"b\":2}");

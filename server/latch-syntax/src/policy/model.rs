@@ -53,6 +53,17 @@ impl PolicyKind {
         }
     }
 
+    /// The name with its indefinite article: "an identity policy", "a key policy".
+    pub fn a_name(self) -> String {
+        let name = self.name();
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {name}")
+    }
+
     /// Policies whose statements name whom they apply to.
     pub fn has_principal(self) -> bool {
         matches!(

@@ -1,0 +1,98 @@
+//! ARN splitting. An ARN has six colon-separated fields; the last (the resource) keeps any
+//! further colons. Splitting ignores colons inside `${...}` so that a pattern such as
+//! `arn:aws:s3:::${aws:username}/*` keeps its variable whole.
+
+/// The six fields of an ARN, borrowed from the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArnParts<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+impl<'a> ArnParts<'a> {
+    pub fn fields(&self) -> [&'a str; 5] {
+        [
+            self.partition,
+            self.service,
+            self.region,
+            self.account,
+            self.resource,
+        ]
+    }
+}
+
+/// Splits `text` into its ARN fields; `None` when it does not start with `arn:` or has
+/// fewer than six fields.
+pub fn split_arn(text: &str) -> Option<ArnParts<'_>> {
+    let rest = text.strip_prefix("arn:")?;
+    let mut fields: [&str; 4] = [""; 4];
+    let mut start = 0usize;
+    let mut n = 0usize;
+    let mut depth = 0usize;
+    let bytes = rest.as_bytes();
+    let mut i = 0usize;
+    while i < bytes.len() && n < 4 {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' if depth > 0 => depth -= 1,
+            b':' if depth == 0 => {
+                fields[n] = &rest[start..i];
+                n += 1;
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if n < 4 {
+        return None;
+    }
+    Some(ArnParts {
+        partition: fields[0],
+        service: fields[1],
+        region: fields[2],
+        account: fields[3],
+        resource: &rest[start..],
+    })
+}
+
+/// Whether `s` is a 12-digit account id.
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_keeps_colons() {
+        let p =
+            split_arn("arn:aws:someservice:us-east-2:999999999999:store/abc:1:finance/x").unwrap();
+        assert_eq!(p.service, "someservice");
+        assert_eq!(p.account, "999999999999");
+        assert_eq!(p.resource, "store/abc:1:finance/x");
+    }
+
+    #[test]
+    fn variables_keep_their_colons() {
+        let p = split_arn("arn:aws:s3:::${aws:username}/*").unwrap();
+        assert_eq!(p.resource, "${aws:username}/*");
+        let p = split_arn("arn:${AWS::Partition}:s3:::b").unwrap();
+        assert_eq!(p.partition, "${AWS::Partition}");
+        assert_eq!(p.service, "s3");
+    }
+
+    #[test]
+    fn too_few_fields() {
+        assert_eq!(split_arn("arn:aws:s3"), None);
+        assert_eq!(split_arn("*"), None);
+        assert!(split_arn("arn:aws:s3:::").is_some());
+    }
+}

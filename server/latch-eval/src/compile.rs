@@ -1,0 +1,431 @@
+//! Policies compiled once into a fast form: action patterns lower-cased, ARN patterns
+//! split into fields, principals classified, condition operators parsed and values
+//! converted. An editor re-evaluates many requests against the same compiled policies.
+
+use std::sync::Arc;
+
+use latch_syntax::policy::{Effect, Policy, PolicyKind, PrincipalType, PrincipalValue};
+
+use crate::arn::{is_account_id, split_arn};
+use crate::condition::{ClauseResult, CompiledClause};
+use crate::glob::Glob;
+use crate::request::{Context, PrincipalId, Request};
+use crate::text::{self, Part};
+use crate::trace::{Failure, GrantKind, RequestValue, StatementOutcome};
+
+/// How the caller names a policy, and what the policy is for. The label is opaque to the
+/// engine (a file path, a Terraform address); renderers map it back to a place.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PolicyRef {
+    pub label: Arc<str>,
+    pub kind: PolicyKind,
+}
+
+impl PolicyRef {
+    pub fn new(label: impl Into<Arc<str>>, kind: PolicyKind) -> PolicyRef {
+        PolicyRef {
+            label: label.into(),
+            kind,
+        }
+    }
+}
+
+/// A policy ready to evaluate. Keeps its source model for the trace and the renderers.
+#[derive(Clone, Debug)]
+pub struct CompiledPolicy {
+    pub reference: PolicyRef,
+    pub source: Policy,
+    pub(crate) statements: Vec<CStatement>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct CStatement {
+    pub effect: Option<Effect>,
+    pub action: Option<(bool, Vec<Glob>)>,
+    pub resource: Option<(bool, Vec<ResourcePattern>)>,
+    pub principal: Option<CPrincipal>,
+    pub clauses: Vec<CompiledClause>,
+}
+
+/// One `Resource` pattern.
+#[derive(Clone, Debug)]
+pub(crate) enum ResourcePattern {
+    Any,
+    /// Fields of an ARN pattern; each static or with variables.
+    Arn(Box<[Field; 5]>),
+    /// Not an ARN: matched as a whole string.
+    Whole(Glob),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Field {
+    Static(Glob),
+    Dynamic(Vec<Part>),
+}
+
+impl Field {
+    fn is_match(&self, value: &str, ctx: &Context) -> bool {
+        match self {
+            Field::Static(g) => g.is_match(value),
+            Field::Dynamic(parts) => {
+                text::resolve(parts, ctx).is_some_and(|p| Glob::from_pieces(p).is_match(value))
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct CPrincipal {
+    pub negated: bool,
+    pub entries: Vec<PEntry>,
+}
+
+/// One principal named by a policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum PEntry {
+    /// `"*"` or `{"AWS": "*"}`.
+    Star,
+    Account(String),
+    User(String),
+    Role {
+        account: String,
+        name: String,
+    },
+    Session(String),
+    FederatedUser(String),
+    /// Lower-cased service name.
+    Service(String),
+    /// Anything else (identity providers, canonical users, unique ids): matches nothing
+    /// the engine can know.
+    Opaque,
+}
+
+fn classify_aws(value: &str) -> PEntry {
+    if value == "*" {
+        return PEntry::Star;
+    }
+    if is_account_id(value) {
+        return PEntry::Account(value.to_string());
+    }
+    match PrincipalId::parse(value) {
+        PrincipalId::Root { account, .. } => PEntry::Account(account),
+        PrincipalId::User { arn, .. } => PEntry::User(arn),
+        PrincipalId::Role { account, name, .. } => PEntry::Role { account, name },
+        PrincipalId::AssumedRole { arn, .. } => PEntry::Session(arn),
+        PrincipalId::FederatedUser { arn, .. } => PEntry::FederatedUser(arn),
+        _ => PEntry::Opaque,
+    }
+}
+
+impl CompiledPolicy {
+    /// Compiles `policy`. Never fails: what cannot be read never matches.
+    pub fn new(reference: PolicyRef, policy: &Policy) -> CompiledPolicy {
+        let vars = policy.variables_enabled();
+        let statements = policy
+            .statements
+            .iter()
+            .map(|st| {
+                let action = st.action.as_ref().map(|a| {
+                    (
+                        a.negated,
+                        a.values
+                            .iter()
+                            .map(|v| Glob::new(&v.value.to_ascii_lowercase()))
+                            .collect(),
+                    )
+                });
+                let resource = st.resource.as_ref().map(|r| {
+                    (
+                        r.negated,
+                        r.values
+                            .iter()
+                            .map(|v| resource_pattern(&v.value, vars))
+                            .collect(),
+                    )
+                });
+                let principal = st.principal.as_ref().map(|p| CPrincipal {
+                    negated: p.negated,
+                    entries: match &p.value {
+                        PrincipalValue::Star => vec![PEntry::Star],
+                        PrincipalValue::Map(entries) => entries
+                            .iter()
+                            .flat_map(|e| {
+                                e.values.iter().map(move |v| match e.kind.value {
+                                    PrincipalType::Aws => classify_aws(v.value.trim()),
+                                    PrincipalType::Service if v.value == "*" => PEntry::Star,
+                                    PrincipalType::Service => {
+                                        PEntry::Service(v.value.trim().to_ascii_lowercase())
+                                    }
+                                    PrincipalType::Federated | PrincipalType::CanonicalUser => {
+                                        PEntry::Opaque
+                                    }
+                                })
+                            })
+                            .collect(),
+                    },
+                });
+                let clauses = st
+                    .condition
+                    .as_ref()
+                    .map(|c| {
+                        c.clauses
+                            .iter()
+                            .map(|cl| {
+                                let vals: Vec<&str> =
+                                    cl.values.iter().map(|v| v.value.as_str()).collect();
+                                CompiledClause::new(&cl.operator.value, &cl.key.value, &vals, vars)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                CStatement {
+                    effect: st.effect(),
+                    action,
+                    resource,
+                    principal,
+                    clauses,
+                }
+            })
+            .collect();
+        CompiledPolicy {
+            reference,
+            source: policy.clone(),
+            statements,
+        }
+    }
+
+    pub fn kind(&self) -> PolicyKind {
+        self.reference.kind
+    }
+
+    pub fn statement_count(&self) -> usize {
+        self.statements.len()
+    }
+}
+
+fn resource_pattern(value: &str, vars: bool) -> ResourcePattern {
+    if value == "*" {
+        return ResourcePattern::Any;
+    }
+    match split_arn(value) {
+        Some(p) => ResourcePattern::Arn(Box::new(p.fields().map(|f| {
+            let parts = text::parse(f, vars, true);
+            if text::is_dynamic(&parts) {
+                Field::Dynamic(parts)
+            } else {
+                Field::Static(Glob::from_pieces(text::static_pieces(&parts)))
+            }
+        }))),
+        None => ResourcePattern::Whole(Glob::new(value)),
+    }
+}
+
+/// What the evaluation of statements needs besides the request.
+pub(crate) struct Env<'a> {
+    pub req: &'a Request,
+    pub resource_fields: Option<[&'a str; 5]>,
+    /// The caller has a permissions boundary (changes `NotPrincipal`, AWS_SEMANTICS §4).
+    pub has_boundary: bool,
+}
+
+impl<'a> Env<'a> {
+    pub fn new(req: &'a Request, has_boundary: bool) -> Env<'a> {
+        Env {
+            req,
+            resource_fields: split_arn(&req.resource).map(|p| p.fields()),
+            has_boundary,
+        }
+    }
+}
+
+impl CStatement {
+    /// Decides whether the statement applies; the first failing element otherwise.
+    pub fn eval(&self, kind: PolicyKind, env: &Env<'_>) -> StatementOutcome {
+        if self.effect.is_none() {
+            return StatementOutcome::NoEffect;
+        }
+        match &self.action {
+            None => return StatementOutcome::Failed(Failure::MissingAction),
+            Some((negated, globs)) => {
+                let hit = globs.iter().any(|g| g.is_match(&env.req.action_lower));
+                if hit == *negated {
+                    return StatementOutcome::Failed(Failure::Action);
+                }
+            }
+        }
+        match &self.resource {
+            None => {
+                // Key policies and trust policies may omit Resource: it means "this key"
+                // or "this role" (AWS_SEMANTICS §2.2, §11.1).
+                if !matches!(kind, PolicyKind::KeyPolicy | PolicyKind::Trust) {
+                    return StatementOutcome::Failed(Failure::MissingResource);
+                }
+            }
+            Some((negated, pats)) => {
+                let hit = pats.iter().any(|p| resource_matches(p, env));
+                if hit == *negated {
+                    return StatementOutcome::Failed(Failure::Resource);
+                }
+            }
+        }
+        let mut grant = None;
+        if kind.has_principal() {
+            match &self.principal {
+                None => return StatementOutcome::Failed(Failure::MissingPrincipal),
+                Some(p) => match principal_matches(p, kind, env) {
+                    Some(g) => grant = Some(g),
+                    None => return StatementOutcome::Failed(Failure::Principal),
+                },
+            }
+        }
+        let mut absent_keys = 0u64;
+        for (i, clause) in self.clauses.iter().enumerate() {
+            let ClauseResult { holds, absent, why } = clause.eval(&env.req.context);
+            if absent && i < 64 {
+                absent_keys |= 1 << i;
+            }
+            if !holds {
+                let value = if absent {
+                    RequestValue::Absent
+                } else {
+                    RequestValue::Values(
+                        env.req
+                            .context
+                            .get_lower(&clause.key)
+                            .map(|e| e.values.clone())
+                            .unwrap_or_default(),
+                    )
+                };
+                return StatementOutcome::Failed(Failure::Condition {
+                    clause: i,
+                    value,
+                    why: why.unwrap_or(crate::condition::ClauseWhy::NoValueMatches),
+                });
+            }
+        }
+        StatementOutcome::Matched { grant, absent_keys }
+    }
+}
+
+fn resource_matches(p: &ResourcePattern, env: &Env<'_>) -> bool {
+    match p {
+        ResourcePattern::Any => true,
+        ResourcePattern::Whole(g) => g.is_match(&env.req.resource),
+        ResourcePattern::Arn(fields) => match &env.resource_fields {
+            Some(values) => fields
+                .iter()
+                .zip(values.iter())
+                .all(|(f, v)| f.is_match(v, &env.req.context)),
+            None => false,
+        },
+    }
+}
+
+/// The identities AWS checks for `NotPrincipal`: account, then role or user, then session.
+#[derive(PartialEq)]
+enum ChainLink<'a> {
+    Anonymous,
+    Account(&'a str),
+    Arn(&'a str),
+    Role(&'a str, &'a str),
+    Service(&'a str),
+}
+
+fn chain(p: &PrincipalId) -> Vec<ChainLink<'_>> {
+    match p {
+        PrincipalId::Anonymous => vec![ChainLink::Anonymous],
+        PrincipalId::Service(s) => vec![ChainLink::Service(s)],
+        PrincipalId::Root { account, .. } => vec![ChainLink::Account(account)],
+        PrincipalId::User { arn, account, .. }
+        | PrincipalId::FederatedUser { arn, account, .. }
+        | PrincipalId::Other { arn, account } => {
+            vec![ChainLink::Account(account), ChainLink::Arn(arn)]
+        }
+        PrincipalId::Role { account, name, .. } => {
+            vec![ChainLink::Account(account), ChainLink::Role(account, name)]
+        }
+        PrincipalId::AssumedRole {
+            account, role, arn, ..
+        } => vec![
+            ChainLink::Account(account),
+            ChainLink::Role(account, role),
+            ChainLink::Arn(arn),
+        ],
+    }
+}
+
+fn entry_names(e: &PEntry, link: &ChainLink<'_>) -> bool {
+    match (e, link) {
+        (PEntry::Star, _) => true,
+        (PEntry::Account(a), ChainLink::Account(b)) => a == b,
+        (PEntry::User(a) | PEntry::Session(a) | PEntry::FederatedUser(a), ChainLink::Arn(b)) => {
+            a == b
+        }
+        (PEntry::Role { account, name }, ChainLink::Role(a, n)) => account == a && name == n,
+        (PEntry::Service(s), ChainLink::Service(n)) => s.eq_ignore_ascii_case(n),
+        _ => false,
+    }
+}
+
+/// The grant a single entry gives the caller, if it names the caller.
+fn entry_grant(e: &PEntry, caller: &PrincipalId, kind: PolicyKind) -> Option<GrantKind> {
+    match (e, caller) {
+        (PEntry::Star, _) => Some(GrantKind::Everyone),
+        (PEntry::Account(a), PrincipalId::Root { account, .. }) if a == account => {
+            Some(GrantKind::Account)
+        }
+        // In an endpoint policy the account form names only the root user (§9).
+        (PEntry::Account(_), _) if kind == PolicyKind::VpcEndpoint => None,
+        (PEntry::Account(a), c) if c.account() == Some(a.as_str()) => Some(GrantKind::Account),
+        (PEntry::User(arn), PrincipalId::User { arn: c, .. }) if arn == c => Some(GrantKind::User),
+        (
+            PEntry::Role { account, name },
+            PrincipalId::Role {
+                account: a,
+                name: n,
+                ..
+            },
+        )
+        | (
+            PEntry::Role { account, name },
+            PrincipalId::AssumedRole {
+                account: a,
+                role: n,
+                ..
+            },
+        ) if account == a && name == n => Some(GrantKind::Role),
+        (PEntry::Session(arn), PrincipalId::AssumedRole { arn: c, .. }) if arn == c => {
+            Some(GrantKind::Session)
+        }
+        (PEntry::FederatedUser(arn), PrincipalId::FederatedUser { arn: c, .. }) if arn == c => {
+            Some(GrantKind::Session)
+        }
+        (PEntry::Service(s), PrincipalId::Service(c)) if s.eq_ignore_ascii_case(c) => {
+            Some(GrantKind::Service)
+        }
+        _ => None,
+    }
+}
+
+fn principal_matches(p: &CPrincipal, kind: PolicyKind, env: &Env<'_>) -> Option<GrantKind> {
+    let caller = &env.req.principal;
+    if p.negated {
+        // A caller with a permissions boundary is never excluded (AWS_SEMANTICS §4).
+        let bounded = env.has_boundary
+            && matches!(
+                caller,
+                PrincipalId::User { .. }
+                    | PrincipalId::Role { .. }
+                    | PrincipalId::AssumedRole { .. }
+            );
+        let applies = bounded
+            || chain(caller)
+                .iter()
+                .any(|link| !p.entries.iter().any(|e| entry_names(e, link)));
+        return applies.then_some(GrantKind::Everyone);
+    }
+    p.entries
+        .iter()
+        .filter_map(|e| entry_grant(e, caller, kind))
+        .max()
+}

@@ -1,0 +1,837 @@
+//! The decision across policy kinds (AWS_SEMANTICS §3), with the KMS rules (§7) and the
+//! S3 gates (§8).
+//!
+//! Order: an applicable Deny anywhere wins; then every RCP level and every SCP level must
+//! allow; then the VPC endpoint policy; then the S3 request gates (Requester Pays, ACL
+//! headers); then the grant itself: same account is the union of the identity side
+//! (identity ∧ boundary ∧ session) and the resource-policy grant, whose worth depends on
+//! which ARN it names; cross account needs both sides; key and trust policies are
+//! mandatory. Dependent KMS requests of SSE-KMS objects are decided the same way and the
+//! overall outcome is the worst of all.
+
+use std::sync::Arc;
+
+use latch_syntax::policy::{Effect, PolicyKind};
+
+use crate::compile::{CompiledPolicy, Env};
+use crate::request::{PrincipalId, Request};
+use crate::s3::{Grantee, S3Facts, is_public_policy};
+use crate::trace::*;
+
+/// A VPC endpoint and its policy. `id: None` applies to any request that came through
+/// an endpoint (the request has `aws:SourceVpce`).
+#[derive(Clone, Debug)]
+pub struct VpcEndpoint {
+    pub id: Option<String>,
+    pub policy: Arc<CompiledPolicy>,
+}
+
+/// Every policy that may apply to one request.
+#[derive(Clone, Debug, Default)]
+pub struct PolicySet {
+    /// Identity policies of the caller: user + groups, or role.
+    pub identity: Vec<Arc<CompiledPolicy>>,
+    /// The resource-based policy of the target; its kind says whether it is a key or
+    /// trust policy.
+    pub resource: Option<Arc<CompiledPolicy>>,
+    /// The account that owns the target; else the S3 bucket owner, the ARN's account, or
+    /// the caller's account.
+    pub resource_account: Option<String>,
+    /// One list per organization level of the caller's account; every level must allow.
+    pub scp: Vec<Vec<Arc<CompiledPolicy>>>,
+    /// One list per organization level of the resource's account.
+    pub rcp: Vec<Vec<Arc<CompiledPolicy>>>,
+    pub boundary: Option<Arc<CompiledPolicy>>,
+    pub session: Option<Arc<CompiledPolicy>>,
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    pub s3: Option<S3Facts>,
+}
+
+/// KMS operations that work across accounts (AWS_SEMANTICS §7.4), lower-cased.
+fn kms_cross_account_operation(op: &str) -> bool {
+    matches!(
+        op,
+        "encrypt"
+            | "decrypt"
+            | "generatemac"
+            | "verifymac"
+            | "sign"
+            | "verify"
+            | "derivesharedsecret"
+            | "creategrant"
+            | "describekey"
+            | "getkeyrotationstatus"
+            | "getpublickey"
+            | "listgrants"
+            | "retiregrant"
+            | "revokegrant"
+    ) || op.starts_with("reencrypt")
+        || op.starts_with("generatedatakey")
+}
+
+#[derive(Default)]
+struct Summary {
+    denies: Vec<StmtRef>,
+    allows: Vec<(StmtRef, Option<GrantKind>)>,
+}
+
+struct Run<'a> {
+    env: Env<'a>,
+    trace: Vec<PolicyTrace>,
+}
+
+impl Run<'_> {
+    fn eval(
+        &mut self,
+        policy: &Arc<CompiledPolicy>,
+        layer: Layer,
+        not_applicable: Option<NotApplicable>,
+    ) -> Summary {
+        let index = self.trace.len();
+        let mut summary = Summary::default();
+        let mut statements = Vec::new();
+        if not_applicable.is_none() {
+            statements.reserve(policy.statements.len());
+            for (i, st) in policy.statements.iter().enumerate() {
+                let outcome = st.eval(policy.kind(), &self.env);
+                if let StatementOutcome::Matched { grant, .. } = outcome {
+                    let r = StmtRef {
+                        policy: index,
+                        statement: i,
+                    };
+                    match st.effect {
+                        Some(Effect::Deny) => summary.denies.push(r),
+                        Some(Effect::Allow) => summary.allows.push((r, grant)),
+                        None => {}
+                    }
+                }
+                statements.push(StatementTrace { index: i, outcome });
+            }
+        }
+        self.trace.push(PolicyTrace {
+            policy: Arc::clone(policy),
+            layer,
+            not_applicable,
+            statements,
+        });
+        summary
+    }
+
+    fn ignore(&mut self, r: StmtRef, reason: IgnoreReason) {
+        if let Some(st) = self
+            .trace
+            .get_mut(r.policy)
+            .and_then(|p| p.statements.get_mut(r.statement))
+        {
+            st.outcome = StatementOutcome::Ignored(reason);
+        }
+    }
+}
+
+/// Decides `req` against `set`, with the dependent KMS checks and the S3 HTTP answer.
+pub fn evaluate(set: &PolicySet, req: &Request) -> Decision {
+    let trace = decide(set, req);
+    let mut dependent = Vec::new();
+    if let Some(s3) = &set.s3 {
+        for (action, key) in kms_dependencies(req, s3) {
+            let sub = kms_request(req, action, &key);
+            let sub_set = PolicySet {
+                identity: set.identity.clone(),
+                resource: s3.kms_key_policy.clone(),
+                resource_account: sub.resource_arn_account().map(str::to_string),
+                scp: set.scp.clone(),
+                rcp: if sub.resource_arn_account() == resource_account(set, req).as_deref() {
+                    set.rcp.clone()
+                } else {
+                    Vec::new()
+                },
+                boundary: set.boundary.clone(),
+                session: set.session.clone(),
+                vpc_endpoints: Vec::new(),
+                s3: None,
+            };
+            let t = decide(&sub_set, &sub);
+            dependent.push(DependentDecision {
+                action: action.to_string(),
+                resource: key,
+                outcome: t.outcome,
+                trace: t,
+                request: sub,
+            });
+        }
+    }
+    let outcome = dependent
+        .iter()
+        .map(|d| d.outcome)
+        .fold(trace.outcome, Ord::max);
+    let http = (req.service() == "s3").then(|| http_answer(set, req, &trace, outcome));
+    Decision {
+        outcome,
+        trace,
+        dependent,
+        http,
+    }
+}
+
+fn http_answer(set: &PolicySet, req: &Request, trace: &Trace, outcome: Outcome) -> HttpAnswer {
+    if !outcome.is_allow() {
+        let acl = matches!(trace.basis, Basis::Blocked(Blocker::AclNotSupported));
+        return HttpAnswer {
+            status: if acl { 400 } else { 403 },
+            code: Some(if acl {
+                "AccessControlListNotSupported"
+            } else {
+                "AccessDenied"
+            }),
+            list_bucket: None,
+        };
+    }
+    let missing = set
+        .s3
+        .as_ref()
+        .is_some_and(|s| s.object_exists == Some(false));
+    let reads = matches!(
+        req.operation(),
+        "getobject" | "headobject" | "getobjectversion"
+    );
+    if missing && reads {
+        let bucket = bucket_arn(&req.resource);
+        let list = Request {
+            action: "s3:ListBucket".into(),
+            action_lower: "s3:listbucket".into(),
+            resource: bucket,
+            ..req.clone()
+        };
+        let listed = decide(set, &list).outcome;
+        return HttpAnswer {
+            status: if listed.is_allow() { 404 } else { 403 },
+            code: Some(if listed.is_allow() {
+                "NoSuchKey"
+            } else {
+                "AccessDenied"
+            }),
+            list_bucket: Some(listed),
+        };
+    }
+    HttpAnswer {
+        status: 200,
+        code: None,
+        list_bucket: None,
+    }
+}
+
+fn bucket_arn(resource: &str) -> String {
+    match resource.strip_prefix("arn:aws:s3:::") {
+        Some(rest) => format!("arn:aws:s3:::{}", rest.split('/').next().unwrap_or(rest)),
+        None => resource.to_string(),
+    }
+}
+
+/// The KMS requests S3 makes for an SSE-KMS object (AWS_SEMANTICS §8.6).
+fn kms_dependencies(req: &Request, s3: &S3Facts) -> Vec<(&'static str, String)> {
+    if req.service() != "s3" {
+        return Vec::new();
+    }
+    let op = req.operation();
+    let header_key = req
+        .context
+        .values("s3:x-amz-server-side-encryption-aws-kms-key-id")
+        .and_then(|v| v.first())
+        .filter(|v| !v.is_empty())
+        .cloned();
+    let sse_kms = req
+        .context
+        .values("s3:x-amz-server-side-encryption")
+        .and_then(|v| v.first())
+        .is_some_and(|v| v.starts_with("aws:kms"));
+    match op {
+        "getobject" | "getobjectversion" | "headobject" => s3
+            .kms_key
+            .clone()
+            .map(|k| vec![("kms:Decrypt", k)])
+            .unwrap_or_default(),
+        "putobject" => {
+            let key = header_key.or_else(|| s3.kms_key.clone());
+            match key {
+                Some(k) if sse_kms || s3.kms_key.is_some() => vec![("kms:GenerateDataKey", k)],
+                _ => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn kms_request(req: &Request, action: &str, key: &str) -> Request {
+    let mut context = req.context.clone();
+    let region = crate::arn::split_arn(key)
+        .map(|p| p.region.to_string())
+        .unwrap_or_default();
+    if context.values("kms:ViaService").is_none() {
+        context.insert("kms:ViaService", vec![format!("s3.{region}.amazonaws.com")]);
+    }
+    if let Some(a) = req.principal.account() {
+        if context.values("kms:CallerAccount").is_none() {
+            context.insert("kms:CallerAccount", vec![a.to_string()]);
+        }
+    }
+    Request::new(req.principal.clone(), action, key, context)
+}
+
+fn resource_account(set: &PolicySet, req: &Request) -> Option<String> {
+    set.resource_account
+        .clone()
+        .or_else(|| set.s3.as_ref().and_then(|s| s.bucket_owner.clone()))
+        .or_else(|| req.resource_arn_account().map(str::to_string))
+        .or_else(|| req.principal.account().map(str::to_string))
+}
+
+fn is_kms_key(req: &Request) -> bool {
+    crate::arn::split_arn(&req.resource)
+        .is_some_and(|p| p.service == "kms" && p.resource.starts_with("key/"))
+}
+
+fn is_s3_object(req: &Request) -> bool {
+    req.resource
+        .strip_prefix("arn:aws:s3:::")
+        .is_some_and(|r| r.contains('/'))
+}
+
+/// Decides one request (no dependent checks).
+pub fn decide(set: &PolicySet, req: &Request) -> Trace {
+    let mut run = Run {
+        env: Env::new(req, set.boundary.is_some()),
+        trace: Vec::new(),
+    };
+    let mut notes = Vec::new();
+    if req.action_lower == "sts:getcalleridentity" {
+        return Trace {
+            outcome: Outcome::Allow,
+            basis: Basis::AlwaysAllowed,
+            policies: Vec::new(),
+            notes,
+        };
+    }
+    let caller = &req.principal;
+    let anonymous = matches!(caller, PrincipalId::Anonymous);
+    let service = matches!(caller, PrincipalId::Service(_));
+    let caller_side_na = if anonymous {
+        Some(NotApplicable::AnonymousCaller)
+    } else if service {
+        Some(NotApplicable::ServiceCaller)
+    } else {
+        None
+    };
+
+    let mut denies: Vec<StmtRef> = Vec::new();
+    let collect = |s: &Summary, denies: &mut Vec<StmtRef>| denies.extend(s.denies.iter().copied());
+
+    // Every policy is evaluated first so that every Deny is found (step 1).
+    let rcp: Vec<Vec<Summary>> = set
+        .rcp
+        .iter()
+        .enumerate()
+        .map(|(level, ps)| {
+            ps.iter()
+                .map(|p| run.eval(p, Layer::Rcp { level }, None))
+                .collect()
+        })
+        .collect();
+    let scp: Vec<Vec<Summary>> = set
+        .scp
+        .iter()
+        .enumerate()
+        .map(|(level, ps)| {
+            ps.iter()
+                .map(|p| run.eval(p, Layer::Scp { level }, caller_side_na))
+                .collect()
+        })
+        .collect();
+    let source_vpce = req
+        .context
+        .values("aws:SourceVpce")
+        .and_then(|v| v.first())
+        .filter(|v| !v.is_empty())
+        .cloned();
+    let vpce: Vec<Summary> = set
+        .vpc_endpoints
+        .iter()
+        .map(|e| {
+            let through = match (&source_vpce, &e.id) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(s), Some(id)) => s == id,
+            };
+            let na = (!through).then_some(NotApplicable::NotThroughEndpoint);
+            let s = run.eval(&e.policy, Layer::VpcEndpoint, na);
+            (s, through)
+        })
+        .filter_map(|(s, through)| through.then_some(s))
+        .collect();
+    let resource = set
+        .resource
+        .as_ref()
+        .map(|p| run.eval(p, Layer::Resource, None));
+    let identity: Vec<Summary> = set
+        .identity
+        .iter()
+        .map(|p| run.eval(p, Layer::Identity, caller_side_na))
+        .collect();
+    let boundary_na = caller_side_na.or(match caller {
+        PrincipalId::Root { .. } => Some(NotApplicable::RootUser),
+        _ => None,
+    });
+    let boundary = set
+        .boundary
+        .as_ref()
+        .map(|p| run.eval(p, Layer::Boundary, boundary_na));
+    let session_na =
+        caller_side_na.or((!caller.is_session()).then_some(NotApplicable::NotASession));
+    let session = set
+        .session
+        .as_ref()
+        .map(|p| run.eval(p, Layer::Session, session_na));
+
+    for s in rcp
+        .iter()
+        .flatten()
+        .chain(scp.iter().flatten())
+        .chain(vpce.iter())
+    {
+        collect(s, &mut denies);
+    }
+    for s in resource
+        .iter()
+        .chain(identity.iter())
+        .chain(boundary.iter())
+        .chain(session.iter())
+    {
+        collect(s, &mut denies);
+    }
+    let finish = |run: Run<'_>, outcome: Outcome, basis: Basis, notes: Vec<Note>| Trace {
+        outcome,
+        basis,
+        policies: run.trace,
+        notes,
+    };
+    if !denies.is_empty() {
+        return finish(run, Outcome::ExplicitDeny, Basis::Denied(denies), notes);
+    }
+    let blocked = |run: Run<'_>, b: Blocker, notes: Vec<Note>| {
+        finish(run, Outcome::ImplicitDeny, Basis::Blocked(b), notes)
+    };
+
+    // Steps 2-4: every RCP and SCP level, then the endpoint policy, must allow.
+    for (level, ps) in rcp.iter().enumerate() {
+        if !ps.iter().any(|s| !s.allows.is_empty()) {
+            return blocked(run, Blocker::Rcp { level }, notes);
+        }
+    }
+    if caller_side_na.is_none() {
+        for (level, ps) in scp.iter().enumerate() {
+            if !ps.iter().any(|s| !s.allows.is_empty()) {
+                return blocked(run, Blocker::Scp { level }, notes);
+            }
+        }
+    }
+    if vpce.iter().any(|s| s.allows.is_empty()) {
+        return blocked(run, Blocker::VpcEndpoint, notes);
+    }
+
+    let owner = resource_account(set, req);
+    let object = is_s3_object(req);
+
+    // S3 request gates.
+    if let Some(s3) = &set.s3 {
+        if s3.requester_pays {
+            if anonymous {
+                return blocked(run, Blocker::RequesterPaysAnonymous, notes);
+            }
+            let bucket_owner = s3.bucket_owner.clone().or_else(|| owner.clone());
+            if caller.account() != bucket_owner.as_deref() && !s3.request_payer_header {
+                return blocked(run, Blocker::RequesterPaysHeader, notes);
+            }
+        }
+        let acl_header = req
+            .context
+            .values("s3:x-amz-acl")
+            .and_then(|v| v.first())
+            .filter(|v| !v.is_empty());
+        let writes_acl = matches!(
+            req.operation(),
+            "putobject" | "putobjectacl" | "putbucketacl" | "createbucket"
+        );
+        if let Some(acl) = acl_header.filter(|_| writes_acl) {
+            if !s3.acls_enabled() && acl != "bucket-owner-full-control" {
+                return blocked(run, Blocker::AclNotSupported, notes);
+            }
+            let public = matches!(
+                acl.as_str(),
+                "public-read" | "public-read-write" | "authenticated-read"
+            );
+            if public && s3.block_public_access.block_public_acls {
+                return blocked(run, Blocker::BlockPublicAcls, notes);
+            }
+        }
+    }
+
+    // Which account owns what the request touches: for an S3 object written by another
+    // account (ACLs enabled), the object owner (§8.1).
+    let object_owner = set.s3.as_ref().and_then(|s3| {
+        let differs = object
+            && s3.acls_enabled()
+            && s3.object_owner.is_some()
+            && s3.object_owner != s3.bucket_owner.clone().or_else(|| owner.clone());
+        differs.then(|| s3.object_owner.clone()).flatten()
+    });
+    let effective_owner = object_owner.clone().or(owner.clone());
+    let same_account = caller.account().is_some() && caller.account() == effective_owner.as_deref();
+
+    // Resource-side grants, after the S3 rules that set some of them aside.
+    let mut grants: Vec<(StmtRef, GrantKind)> = Vec::new();
+    if let Some(r) = &resource {
+        let restrict = set
+            .s3
+            .as_ref()
+            .is_some_and(|s3| s3.block_public_access.restrict_public_buckets)
+            && set
+                .resource
+                .as_ref()
+                .is_some_and(|p| is_public_policy(&p.source));
+        if restrict {
+            notes.push(Note::PublicBucketPolicy);
+        }
+        let insider =
+            service || (caller.account().is_some() && caller.account() == owner.as_deref());
+        for (sref, grant) in &r.allows {
+            if object_owner.is_some() {
+                run.ignore(*sref, IgnoreReason::ObjectOwnedByOtherAccount);
+            } else if restrict && !insider {
+                run.ignore(*sref, IgnoreReason::RestrictPublicBuckets);
+            } else if let Some(g) = grant {
+                grants.push((*sref, *g));
+            }
+        }
+    }
+    let mut acl_grant: Option<GrantKind> = None;
+    if let Some(s3) = set.s3.as_ref().filter(|_| object) {
+        if !s3.acls_enabled() && !s3.object_acl.is_empty() {
+            notes.push(Note::AclsDisabled);
+        } else {
+            for g in &s3.object_acl {
+                if !g.permission.covers_object_operation(req.operation()) {
+                    continue;
+                }
+                if g.grantee.is_public() && s3.block_public_access.ignore_public_acls {
+                    notes.push(Note::PublicAclIgnored);
+                    continue;
+                }
+                let kind = match &g.grantee {
+                    Grantee::AllUsers => Some(GrantKind::Everyone),
+                    Grantee::AuthenticatedUsers if !anonymous => Some(GrantKind::Everyone),
+                    Grantee::Account(a) if caller.account() == Some(a.as_str()) => {
+                        Some(GrantKind::Account)
+                    }
+                    _ => None,
+                };
+                if let Some(k) = kind {
+                    if acl_grant.is_none_or(|old| k > old) {
+                        acl_grant = Some(k);
+                        notes.retain(|n| !matches!(n, Note::AclGrant { .. }));
+                        notes.push(Note::AclGrant {
+                            permission: g.permission.as_str().into(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    let best_policy_grant = grants.iter().max_by_key(|(_, g)| *g).copied();
+    let best_grant = match (best_policy_grant.map(|(_, g)| g), acl_grant) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    let grant_refs = |min: GrantKind| -> Vec<StmtRef> {
+        best_policy_grant
+            .filter(|(_, g)| *g >= min)
+            .map(|(r, _)| vec![r])
+            .unwrap_or_default()
+    };
+    let acl_used = acl_grant.is_some() && best_policy_grant.map(|(_, g)| g) < acl_grant;
+
+    // Anonymous callers and services: only the resource side can grant (§3.4).
+    if anonymous || service {
+        return match best_grant {
+            Some(g) if g >= GrantKind::Everyone => {
+                let by = grant_refs(GrantKind::Everyone);
+                finish(
+                    run,
+                    Outcome::Allow,
+                    Basis::Allowed { by, acl: acl_used },
+                    notes,
+                )
+            }
+            _ if anonymous => blocked(run, Blocker::AnonymousNotGranted, notes),
+            _ => blocked(run, Blocker::NoAllow, notes),
+        };
+    }
+
+    // The identity side: identity ∧ boundary ∧ session (§3.1 steps 6-8).
+    let root = matches!(caller, PrincipalId::Root { .. });
+    let identity_allow: Vec<StmtRef> = identity
+        .iter()
+        .flat_map(|s| s.allows.iter().map(|(r, _)| *r))
+        .take(1)
+        .collect();
+    let identity_ok = root || !identity_allow.is_empty();
+    let boundary_ok = boundary.as_ref().is_none_or(|s| !s.allows.is_empty()) || root;
+    let session_ok = match (&session, caller) {
+        (_, c) if !c.is_session() => true,
+        (Some(s), _) => !s.allows.is_empty(),
+        (None, PrincipalId::FederatedUser { .. }) => false,
+        (None, _) => true,
+    };
+    let caps_blocker = || -> Option<Blocker> {
+        if !boundary_ok {
+            Some(Blocker::Boundary)
+        } else if !session_ok {
+            Some(if session.is_none() {
+                Blocker::FederatedWithoutSessionPolicy
+            } else {
+                Blocker::SessionPolicy
+            })
+        } else {
+            None
+        }
+    };
+    let identity_side = identity_ok && boundary_ok && session_ok;
+    let mut identity_refs = identity_allow.clone();
+    for s in boundary.iter().chain(session.iter()) {
+        identity_refs.extend(s.allows.iter().take(1).map(|(r, _)| *r));
+    }
+
+    let kind = set.resource.as_ref().map(|p| p.kind());
+    let mandatory =
+        matches!(kind, Some(PolicyKind::KeyPolicy | PolicyKind::Trust)) || is_kms_key(req);
+    if !same_account {
+        notes.push(Note::CrossAccount {
+            caller: caller.account().unwrap_or_default().to_string(),
+            owner: effective_owner.clone().unwrap_or_default(),
+        });
+    }
+
+    if mandatory {
+        if set.resource.is_none() {
+            return blocked(run, Blocker::KeyPolicyUnknown, notes);
+        }
+        if is_kms_key(req) && !same_account && !kms_cross_account_operation(req.operation()) {
+            return blocked(run, Blocker::KmsCrossAccountOperation, notes);
+        }
+        let Some(g) = best_grant else {
+            return blocked(run, Blocker::KeyPolicy, notes);
+        };
+        let direct = same_account && g >= GrantKind::Everyone;
+        let via_role = same_account && g == GrantKind::Role && boundary_ok && session_ok;
+        if direct || via_role {
+            let by = grant_refs(g);
+            return finish(
+                run,
+                Outcome::Allow,
+                Basis::Allowed { by, acl: false },
+                notes,
+            );
+        }
+        if identity_side {
+            let mut by = grant_refs(GrantKind::Account);
+            by.extend(identity_refs);
+            return finish(
+                run,
+                Outcome::Allow,
+                Basis::Allowed { by, acl: false },
+                notes,
+            );
+        }
+        let b = if !identity_ok {
+            if same_account {
+                Blocker::DelegationWithoutIdentityAllow
+            } else {
+                Blocker::IdentityRequired
+            }
+        } else {
+            caps_blocker().unwrap_or(Blocker::NoAllow)
+        };
+        return blocked(run, b, notes);
+    }
+
+    if same_account {
+        if let Some(g) = best_grant {
+            let direct = g >= GrantKind::Everyone;
+            let via_role = g == GrantKind::Role && boundary_ok && session_ok;
+            if direct || via_role {
+                let by = grant_refs(g);
+                return finish(
+                    run,
+                    Outcome::Allow,
+                    Basis::Allowed { by, acl: acl_used },
+                    notes,
+                );
+            }
+        }
+        if identity_side {
+            return finish(
+                run,
+                Outcome::Allow,
+                Basis::Allowed {
+                    by: identity_refs,
+                    acl: false,
+                },
+                notes,
+            );
+        }
+        let b = if identity_ok {
+            caps_blocker().unwrap_or(Blocker::NoAllow)
+        } else {
+            Blocker::NoAllow
+        };
+        return blocked(run, b, notes);
+    }
+
+    // Cross account: both sides (§3.3).
+    match (identity_side, best_grant) {
+        (true, Some(_)) => {
+            let mut by = grant_refs(GrantKind::Account);
+            by.extend(identity_refs);
+            finish(
+                run,
+                Outcome::Allow,
+                Basis::Allowed { by, acl: acl_used },
+                notes,
+            )
+        }
+        (true, None) => match object_owner {
+            Some(o) => blocked(run, Blocker::ObjectOwner { owner: o }, notes),
+            None => blocked(run, Blocker::ResourcePolicyRequired, notes),
+        },
+        (false, Some(_)) => {
+            let b = if identity_ok {
+                caps_blocker().unwrap_or(Blocker::IdentityRequired)
+            } else {
+                Blocker::IdentityRequired
+            };
+            blocked(run, b, notes)
+        }
+        (false, None) => {
+            let b = if identity_ok {
+                caps_blocker().unwrap_or(Blocker::NoAllow)
+            } else {
+                Blocker::NoAllow
+            };
+            blocked(run, b, notes)
+        }
+    }
+}
+
+/// Convenience for tests and tools: compiles a policy text under a label and kind.
+pub fn compile_text(label: &str, kind: PolicyKind, text: &str) -> Arc<CompiledPolicy> {
+    let parsed = latch_syntax::policy::parse_policy(text);
+    Arc::new(CompiledPolicy::new(
+        crate::compile::PolicyRef::new(label, kind),
+        &parsed.policy,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::Context;
+
+    fn req(principal: &str, action: &str, resource: &str) -> Request {
+        Request::new(
+            PrincipalId::parse(principal),
+            action,
+            resource,
+            Context::new(),
+        )
+    }
+
+    #[test]
+    fn get_caller_identity_is_always_allowed() {
+        let deny = compile_text(
+            "d",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#,
+        );
+        let set = PolicySet {
+            identity: vec![deny],
+            ..PolicySet::default()
+        };
+        let d = evaluate(
+            &set,
+            &req(
+                "arn:aws:iam::111122223333:user/a",
+                "sts:GetCallerIdentity",
+                "*",
+            ),
+        );
+        assert_eq!(d.outcome, Outcome::Allow);
+    }
+
+    #[test]
+    fn scp_levels_must_each_allow() {
+        let allow_all = compile_text(
+            "full",
+            PolicyKind::Scp,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#,
+        );
+        let ec2_only = compile_text(
+            "ec2",
+            PolicyKind::Scp,
+            r#"{"Statement":{"Effect":"Allow","Action":"ec2:*","Resource":"*"}}"#,
+        );
+        let id = compile_text(
+            "id",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+        );
+        let set = PolicySet {
+            identity: vec![id],
+            scp: vec![vec![allow_all], vec![ec2_only]],
+            ..PolicySet::default()
+        };
+        let r = req(
+            "arn:aws:iam::111122223333:user/a",
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+        );
+        let d = evaluate(&set, &r);
+        assert_eq!(d.outcome, Outcome::ImplicitDeny);
+        assert_eq!(d.trace.basis, Basis::Blocked(Blocker::Scp { level: 1 }));
+        // SCPs do not apply to anonymous callers.
+        let d = evaluate(&set, &req("anonymous", "s3:GetObject", "arn:aws:s3:::b/k"));
+        assert_eq!(d.trace.basis, Basis::Blocked(Blocker::AnonymousNotGranted));
+    }
+
+    #[test]
+    fn trust_policy_naming_only_the_account_needs_identity_allow() {
+        let trust = compile_text(
+            "trust",
+            PolicyKind::Trust,
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}}"#,
+        );
+        let mut set = PolicySet {
+            resource: Some(trust),
+            ..PolicySet::default()
+        };
+        let r = req(
+            "arn:aws:iam::111122223333:user/a",
+            "sts:AssumeRole",
+            "arn:aws:iam::111122223333:role/r",
+        );
+        assert_eq!(evaluate(&set, &r).outcome, Outcome::ImplicitDeny);
+        set.identity.push(compile_text(
+            "id",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}"#,
+        ));
+        assert_eq!(evaluate(&set, &r).outcome, Outcome::Allow);
+    }
+}

@@ -1,0 +1,199 @@
+//! IAM wildcard patterns: `*` matches any run of characters (including none, `/` and `:`),
+//! `?` matches exactly one character, everything else is literal. There are no escapes and
+//! no character classes; a literal `*` can only come from the `${*}` variable, which is
+//! why a pattern is a list of pieces rather than a string.
+
+/// One piece of a compiled pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece {
+    Lit(String),
+    Star,
+    One,
+}
+
+/// A compiled wildcard pattern with fast paths for the common shapes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Glob {
+    /// `*`: matches everything.
+    Any,
+    /// No wildcard at all.
+    Exact(String),
+    /// `prefix*`.
+    Prefix(String),
+    /// Anything else.
+    Pieces(Vec<Piece>),
+}
+
+impl Glob {
+    /// Compiles `pattern`, treating `*` and `?` as wildcards.
+    pub fn new(pattern: &str) -> Glob {
+        Glob::from_pieces(split_wildcards(pattern))
+    }
+
+    /// Builds the fastest form for a list of pieces. Adjacent literals are merged first.
+    pub fn from_pieces(pieces: Vec<Piece>) -> Glob {
+        let pieces = merge(pieces);
+        match pieces.as_slice() {
+            [] => Glob::Exact(String::new()),
+            [Piece::Star] => Glob::Any,
+            [Piece::Lit(s)] => Glob::Exact(s.clone()),
+            [Piece::Lit(s), Piece::Star] => Glob::Prefix(s.clone()),
+            _ => Glob::Pieces(pieces),
+        }
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        match self {
+            Glob::Any => true,
+            Glob::Exact(s) => s == text,
+            Glob::Prefix(p) => text.starts_with(p.as_str()),
+            Glob::Pieces(pieces) => match_pieces(pieces, text),
+        }
+    }
+
+    /// Whether the pattern contains a wildcard.
+    pub fn has_wildcard(&self) -> bool {
+        !matches!(self, Glob::Exact(_))
+    }
+}
+
+/// Splits a pattern into literal runs and wildcards.
+pub fn split_wildcards(pattern: &str) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut lit = String::new();
+    for c in pattern.chars() {
+        match c {
+            '*' | '?' => {
+                if !lit.is_empty() {
+                    pieces.push(Piece::Lit(std::mem::take(&mut lit)));
+                }
+                pieces.push(if c == '*' { Piece::Star } else { Piece::One });
+            }
+            _ => lit.push(c),
+        }
+    }
+    if !lit.is_empty() {
+        pieces.push(Piece::Lit(lit));
+    }
+    pieces
+}
+
+fn merge(pieces: Vec<Piece>) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for p in pieces {
+        match (out.last_mut(), p) {
+            (Some(Piece::Lit(a)), Piece::Lit(b)) => a.push_str(&b),
+            // `**` means the same as `*`.
+            (Some(Piece::Star), Piece::Star) => {}
+            (_, Piece::Lit(b)) if b.is_empty() => {}
+            (_, p) => out.push(p),
+        }
+    }
+    out
+}
+
+fn char_len(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(1, char::len_utf8)
+}
+
+/// Greedy matching with backtracking to the last star, which is enough for patterns
+/// without character classes.
+pub fn match_pieces(pieces: &[Piece], text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let (mut p, mut t) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        if p < pieces.len() {
+            match &pieces[p] {
+                Piece::Star => {
+                    star = Some((p + 1, t));
+                    p += 1;
+                    continue;
+                }
+                Piece::One if t < bytes.len() => {
+                    t += char_len(text, t);
+                    p += 1;
+                    continue;
+                }
+                Piece::Lit(l) if bytes[t..].starts_with(l.as_bytes()) => {
+                    t += l.len();
+                    p += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        } else if t == bytes.len() {
+            return true;
+        }
+        match star {
+            Some((sp, st)) if st < bytes.len() => {
+                let nt = st + char_len(text, st);
+                star = Some((sp, nt));
+                p = sp;
+                t = nt;
+            }
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn star_spans_slashes_and_may_be_empty() {
+        let g = Glob::new("arn:aws:s3:::b/*/test/*");
+        assert!(g.is_match("arn:aws:s3:::b//test/o.jpg"));
+        assert!(g.is_match("arn:aws:s3:::b/1/2/3/test/4/o.jpg"));
+        assert!(!g.is_match("arn:aws:s3:::b/test/o.jpg"));
+        assert!(!g.is_match("arn:aws:s3:::b/1-test/o.jpg"));
+    }
+
+    #[test]
+    fn question_mark_is_one_character_even_multibyte() {
+        let g = Glob::new("a?c");
+        assert!(g.is_match("abc"));
+        assert!(g.is_match("aéc"));
+        assert!(!g.is_match("ac"));
+        assert!(!g.is_match("abbc"));
+    }
+
+    #[test]
+    fn fast_paths() {
+        assert_eq!(Glob::new("*"), Glob::Any);
+        assert_eq!(Glob::new("**"), Glob::Any);
+        assert_eq!(Glob::new("s3:get*"), Glob::Prefix("s3:get".into()));
+        assert!(Glob::new("iam:*report").is_match("iam:getorganizationsaccessreport"));
+        assert!(!Glob::new("iam:*report").is_match("iam:getuser"));
+    }
+
+    #[test]
+    fn literal_star_piece_is_not_a_wildcard() {
+        let pieces = vec![Piece::Lit("home/".into()), Piece::Lit("*".into())];
+        let g = Glob::from_pieces(pieces);
+        assert!(g.is_match("home/*"));
+        assert!(!g.is_match("home/x"));
+    }
+
+    fn naive(p: &[char], t: &[char]) -> bool {
+        match (p.first(), t.first()) {
+            (None, None) => true,
+            (None, Some(_)) => false,
+            (Some('*'), _) => naive(&p[1..], t) || (!t.is_empty() && naive(p, &t[1..])),
+            (Some('?'), Some(_)) => naive(&p[1..], &t[1..]),
+            (Some(a), Some(b)) if a == b => naive(&p[1..], &t[1..]),
+            _ => false,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_a_naive_matcher(p in "[ab*?/]{0,8}", t in "[ab*/]{0,10}") {
+            let pc: Vec<char> = p.chars().collect();
+            let tc: Vec<char> = t.chars().collect();
+            prop_assert_eq!(Glob::new(&p).is_match(&t), naive(&pc, &tc));
+        }
+    }
+}

@@ -1,0 +1,382 @@
+//! Plain-text rendering of a decision. The engine knows no files: the caller passes a
+//! closure that turns a policy reference and a byte span into a place such as
+//! `s3/bucket.json:14`. Hovers, `latch why`, workspace checks and conformance failures all
+//! render the trace through these functions; none re-derives why.
+
+use latch_syntax::policy::Statement;
+use latch_syntax::span::Span;
+
+use crate::compile::PolicyRef;
+use crate::condition::ClauseWhy;
+use crate::request::Request;
+use crate::trace::*;
+
+/// Maps a policy and a byte range in it to a place for humans (`path:line`).
+pub type Locate<'a> = &'a dyn Fn(&PolicyRef, Span) -> String;
+
+/// The name of a policy for messages: its layer, e.g. `resource policy` or `key policy`.
+pub fn policy_name(p: &PolicyTrace) -> String {
+    match p.layer {
+        Layer::Resource | Layer::Identity => p.policy.reference.kind.name().to_string(),
+        other => other.name(),
+    }
+}
+
+/// `statement `Sid`` or `statement #2`.
+pub fn statement_name(p: &PolicyTrace, index: usize) -> String {
+    match p.statement(index) {
+        Some(st) => format!("statement `{}`", st.label(index)),
+        None => format!("statement #{}", index + 1),
+    }
+}
+
+fn statement_anchor(st: &Statement) -> Span {
+    st.sid.as_ref().map_or(st.span, |s| s.span)
+}
+
+/// `statement `Sid` of the bucket policy (s3/bucket.json:14)`.
+pub fn statement_place(trace: &Trace, r: StmtRef, locate: Locate<'_>) -> String {
+    let Some(p) = trace.policy(r) else {
+        return String::from("an unknown statement");
+    };
+    let place = p
+        .statement(r.statement)
+        .map(|st| locate(&p.policy.reference, statement_anchor(st)))
+        .unwrap_or_else(|| p.policy.reference.label.to_string());
+    format!(
+        "{} of the {} ({place})",
+        statement_name(p, r.statement),
+        policy_name(p)
+    )
+}
+
+fn list(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a matched statement's conditions held, e.g. "`aws:SourceVpce` is absent from the
+/// request and `StringNotEquals` is true for a missing key".
+fn why_conditions_held(st: &Statement, absent_keys: u64, req: Option<&Request>) -> Option<String> {
+    let clauses = &st.condition.as_ref()?.clauses;
+    let parts: Vec<String> = clauses
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let absent = i < 64 && absent_keys & (1 << i) != 0;
+            if absent {
+                format!(
+                    "`{}` is absent from the request and `{}` is true for a missing key",
+                    c.key.value, c.operator.value
+                )
+            } else {
+                let value = req
+                    .and_then(|r| r.context.values(&c.key.value))
+                    .map(|v| format!(" (`{}` is {})", c.key.value, list(v)))
+                    .unwrap_or_default();
+                format!("`{}` on `{}` holds{value}", c.operator.value, c.key.value)
+            }
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// The first element of a statement that did not match, in words.
+pub fn failure_text(st: &Statement, f: &Failure, req: Option<&Request>) -> String {
+    let negated_action = st.action.as_ref().is_some_and(|a| a.negated);
+    let negated_resource = st.resource.as_ref().is_some_and(|a| a.negated);
+    let negated_principal = st.principal.as_ref().is_some_and(|a| a.negated);
+    let action = req.map_or_else(|| "the action".to_string(), |r| format!("`{}`", r.action));
+    let resource = req.map_or_else(
+        || "the resource".to_string(),
+        |r| format!("`{}`", r.resource),
+    );
+    match f {
+        Failure::Action if negated_action => format!("{action} is excluded by `NotAction`"),
+        Failure::Action => format!("{action} is not matched by `Action`"),
+        Failure::MissingAction => "the statement has no `Action`".into(),
+        Failure::Resource if negated_resource => format!("{resource} is excluded by `NotResource`"),
+        Failure::Resource => format!("{resource} is not matched by `Resource`"),
+        Failure::MissingResource => "the statement has no `Resource`".into(),
+        Failure::Principal if negated_principal => {
+            "every identity of the caller is listed in `NotPrincipal`".into()
+        }
+        Failure::Principal => match req {
+            Some(r) => format!(
+                "the caller `{}` is not named in `Principal`",
+                r.principal.arn()
+            ),
+            None => "the caller is not named in `Principal`".into(),
+        },
+        Failure::MissingPrincipal => {
+            "a statement of a resource policy without `Principal` never matches".into()
+        }
+        Failure::Condition { clause, value, why } => {
+            let c = st.condition.as_ref().and_then(|b| b.clauses.get(*clause));
+            let (op, key) = c.map_or(("?", "?"), |c| {
+                (c.operator.value.as_str(), c.key.value.as_str())
+            });
+            let seen = match value {
+                RequestValue::Absent => format!("`{key}` is absent from the request"),
+                RequestValue::Values(v) => format!("`{key}` is {}", list(v)),
+            };
+            match why {
+                ClauseWhy::UnknownOperator => format!("`{op}` is not a condition operator"),
+                ClauseWhy::KeyAbsent => format!("{seen} and `{op}` is false for a missing key"),
+                ClauseWhy::SetAbsent => format!("{seen} and `{op}` is false for a missing key"),
+                ClauseWhy::NoValueMatches => format!("{seen}, which matches no value of `{op}`"),
+                ClauseWhy::ValueMatches => {
+                    format!("{seen}, which is one of the values `{op}` excludes")
+                }
+                ClauseWhy::NotAllValuesMatch => {
+                    format!("{seen} and not every value matches `{op}`")
+                }
+                ClauseWhy::NullButPresent => format!("{seen} but `{op}` `true` requires it absent"),
+                ClauseWhy::NullButAbsent => {
+                    format!("{seen} but `{op}` `false` requires it present")
+                }
+            }
+        }
+    }
+}
+
+/// The place of the element a failure points at.
+pub fn failure_span(st: &Statement, f: &Failure) -> Span {
+    match f {
+        Failure::Action => st.action.as_ref().map_or(st.span, |a| a.span),
+        Failure::Resource => st.resource.as_ref().map_or(st.span, |a| a.span),
+        Failure::Principal => st.principal.as_ref().map_or(st.span, |a| a.span),
+        Failure::Condition { clause, .. } => st
+            .condition
+            .as_ref()
+            .and_then(|b| b.clauses.get(*clause))
+            .map_or(st.span, |c| c.operator.span),
+        Failure::MissingAction | Failure::MissingResource | Failure::MissingPrincipal => st.span,
+    }
+}
+
+fn blocker_text(b: &Blocker, req: Option<&Request>) -> String {
+    let action = req.map_or_else(|| "the action".to_string(), |r| format!("`{}`", r.action));
+    let resource = req.map_or_else(
+        || "the resource".to_string(),
+        |r| format!("`{}`", r.resource),
+    );
+    match b {
+        Blocker::NoAllow => format!("no statement allows {action} on {resource}"),
+        Blocker::Scp { level } => format!("no service control policy at level {} allows {action}", level + 1),
+        Blocker::Rcp { level } => format!("no resource control policy at level {} allows {action}", level + 1),
+        Blocker::VpcEndpoint => format!("the VPC endpoint policy does not allow {action} on {resource}"),
+        Blocker::Boundary => "the permissions boundary does not allow it".into(),
+        Blocker::SessionPolicy => "the session policy does not allow it".into(),
+        Blocker::FederatedWithoutSessionPolicy => {
+            "a federated-user session without a session policy has no permissions".into()
+        }
+        Blocker::ResourcePolicyRequired => {
+            "cross-account: the caller's policies allow it but the resource policy does not grant it".into()
+        }
+        Blocker::IdentityRequired => {
+            "cross-account: the resource policy grants it but no identity policy of the caller allows it".into()
+        }
+        Blocker::KeyPolicy => "the key policy does not allow the caller".into(),
+        Blocker::KeyPolicyUnknown => format!(
+            "no key policy is known for {resource}, and a key policy must allow every use of a key"
+        ),
+        Blocker::DelegationWithoutIdentityAllow => {
+            "the key policy only delegates to the account and no identity policy allows it".into()
+        }
+        Blocker::KmsCrossAccountOperation => format!("{action} cannot be used across accounts"),
+        Blocker::AnonymousNotGranted => {
+            "anonymous requests need a resource policy statement with `Principal` `*` or an `AllUsers` ACL grant".into()
+        }
+        Blocker::ObjectOwner { owner } => format!(
+            "the object is owned by account `{owner}`: bucket policy allows do not reach it and its ACL does not grant the caller"
+        ),
+        Blocker::RequesterPaysAnonymous => "a Requester Pays bucket refuses anonymous requests".into(),
+        Blocker::RequesterPaysHeader => {
+            "a Requester Pays bucket needs `x-amz-request-payer: requester` from callers outside the owner account".into()
+        }
+        Blocker::AclNotSupported => {
+            "the bucket enforces bucket owner ownership, so ACLs other than `bucket-owner-full-control` are rejected".into()
+        }
+        Blocker::BlockPublicAcls => "Block Public Access rejects a public canned ACL".into(),
+    }
+}
+
+/// One line: the outcome and the reason, with the place of the deciding statement.
+pub fn summary(trace: &Trace, req: Option<&Request>, locate: Locate<'_>) -> String {
+    match &trace.basis {
+        Basis::AlwaysAllowed => "allowed: `sts:GetCallerIdentity` needs no permission".into(),
+        Basis::Denied(refs) => {
+            let Some(first) = refs.first() else {
+                return "explicitly denied".into();
+            };
+            let mut s = format!(
+                "explicitly denied by {}",
+                statement_place(trace, *first, locate)
+            );
+            let held = trace.policy(*first).and_then(|p| {
+                let st = p.statement(first.statement)?;
+                match &p.statements.get(first.statement)?.outcome {
+                    StatementOutcome::Matched { absent_keys, .. } => {
+                        why_conditions_held(st, *absent_keys, req)
+                    }
+                    _ => None,
+                }
+            });
+            if let Some(h) = held {
+                s.push_str(": ");
+                s.push_str(&h);
+            }
+            s
+        }
+        Basis::Allowed { by, acl } => {
+            let mut parts: Vec<String> = by
+                .iter()
+                .map(|r| statement_place(trace, *r, locate))
+                .collect();
+            if *acl {
+                parts.push("an object ACL grant".into());
+            }
+            if parts.is_empty() {
+                "allowed".into()
+            } else {
+                format!("allowed by {}", parts.join(" and "))
+            }
+        }
+        Basis::Blocked(b) => format!("implicitly denied: {}", blocker_text(b, req)),
+    }
+}
+
+fn note_text(n: &Note) -> String {
+    match n {
+        Note::AclGrant { permission } => format!("an object ACL grants `{permission}`"),
+        Note::PublicBucketPolicy => {
+            "the bucket policy is public, so RestrictPublicBuckets keeps only grants to the owner account and AWS services".into()
+        }
+        Note::AclsDisabled => "ACLs are disabled (BucketOwnerEnforced) and ignored".into(),
+        Note::PublicAclIgnored => "IgnorePublicAcls sets aside an ACL grant to a public group".into(),
+        Note::CrossAccount { caller, owner } => {
+            format!("cross-account: caller account `{caller}`, resource account `{owner}`; both sides must allow")
+        }
+        Note::DerivedKeys => "some context keys were derived from the principal".into(),
+    }
+}
+
+fn render_trace(
+    out: &mut String,
+    trace: &Trace,
+    req: Option<&Request>,
+    locate: Locate<'_>,
+    indent: &str,
+) {
+    out.push_str(&format!("{indent}{}\n", summary(trace, req, locate)));
+    for n in &trace.notes {
+        out.push_str(&format!("{indent}note: {}\n", note_text(n)));
+    }
+    for p in &trace.policies {
+        let label = &p.policy.reference.label;
+        match p.not_applicable {
+            Some(na) => {
+                let why = match na {
+                    NotApplicable::AnonymousCaller => "does not apply to anonymous callers",
+                    NotApplicable::ServiceCaller => "does not apply to AWS service principals",
+                    NotApplicable::NotASession => "applies to sessions only",
+                    NotApplicable::NotThroughEndpoint => {
+                        "the request does not come through this endpoint"
+                    }
+                    NotApplicable::RootUser => "does not apply to the root user",
+                };
+                out.push_str(&format!("{indent}{} `{label}`: {why}\n", policy_name(p)));
+                continue;
+            }
+            None => out.push_str(&format!("{indent}{} `{label}`:\n", policy_name(p))),
+        }
+        if p.statements.is_empty() {
+            out.push_str(&format!("{indent}  no statements\n"));
+        }
+        for s in &p.statements {
+            let Some(st) = p.statement(s.index) else {
+                continue;
+            };
+            let name = statement_name(p, s.index);
+            let effect = st.effect().map_or("no effect", |e| e.as_str());
+            let text = match &s.outcome {
+                StatementOutcome::Matched { grant, absent_keys } => {
+                    let mut t = "applies".to_string();
+                    if let Some(g) = grant {
+                        t.push_str(&format!(" (names {})", g.describe()));
+                    }
+                    if let Some(h) = why_conditions_held(st, *absent_keys, req) {
+                        t.push_str(": ");
+                        t.push_str(&h);
+                    }
+                    format!(
+                        "{t} [{}]",
+                        locate(&p.policy.reference, statement_anchor(st))
+                    )
+                }
+                StatementOutcome::NoEffect => format!(
+                    "never decides: `Effect` is missing or invalid [{}]",
+                    locate(&p.policy.reference, st.span)
+                ),
+                StatementOutcome::Failed(f) => format!(
+                    "does not apply: {} [{}]",
+                    failure_text(st, f, req),
+                    locate(&p.policy.reference, failure_span(st, f))
+                ),
+                StatementOutcome::Ignored(IgnoreReason::ObjectOwnedByOtherAccount) => format!(
+                    "applies but is set aside: the object is owned by another account [{}]",
+                    locate(&p.policy.reference, statement_anchor(st))
+                ),
+                StatementOutcome::Ignored(IgnoreReason::RestrictPublicBuckets) => format!(
+                    "applies but is set aside by RestrictPublicBuckets [{}]",
+                    locate(&p.policy.reference, statement_anchor(st))
+                ),
+            };
+            out.push_str(&format!("{indent}  {effect} {name} {text}\n"));
+        }
+    }
+}
+
+/// The whole explanation: the outcome, the reason, every policy and statement
+/// considered, the dependent checks and S3's HTTP answer.
+pub fn explain(d: &Decision, req: &Request, locate: Locate<'_>) -> String {
+    let mut out = format!("decision: {}\n", d.outcome.as_str().replace('_', " "));
+    render_trace(&mut out, &d.trace, Some(req), locate, "");
+    for dep in &d.dependent {
+        out.push_str(&format!(
+            "dependent check `{}` on `{}`: {}\n",
+            dep.action,
+            dep.resource,
+            dep.outcome.as_str().replace('_', " ")
+        ));
+        render_trace(&mut out, &dep.trace, Some(&dep.request), locate, "  ");
+    }
+    if let Some(h) = &d.http {
+        if h.status != 200 {
+            out.push_str(&format!(
+                "s3 answers {}{}\n",
+                h.status,
+                h.code.map(|c| format!(" {c}")).unwrap_or_default()
+            ));
+        }
+    }
+    out
+}
+
+/// The deciding reason in one line, dependent checks included (for hovers and the
+/// conformance runner).
+pub fn one_line(d: &Decision, req: &Request, locate: Locate<'_>) -> String {
+    let mut s = summary(&d.trace, Some(req), locate);
+    for dep in d.dependent.iter().filter(|x| !x.outcome.is_allow()) {
+        s.push_str(&format!(
+            "; dependent `{}`: {}",
+            dep.action,
+            summary(&dep.trace, Some(&dep.request), locate)
+        ));
+    }
+    s
+}

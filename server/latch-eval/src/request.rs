@@ -1,0 +1,390 @@
+//! The request: who calls, which action, on which resource, with which context keys.
+//!
+//! Context keys are case-insensitive; they are stored lower-cased next to the spelling the
+//! caller used. Keys that AWS always derives from the caller (`aws:PrincipalArn`,
+//! `aws:PrincipalAccount`, `aws:username`, `aws:userid` where it is knowable,
+//! `aws:PrincipalType`, `aws:PrincipalIsAWSService`) are added when the caller did not
+//! give them, and marked as derived so the trace can say so.
+
+use crate::arn::{is_account_id, split_arn};
+
+/// Who makes the request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrincipalId {
+    /// An unsigned request.
+    Anonymous,
+    /// An AWS service principal such as `cloudtrail.amazonaws.com`.
+    Service(String),
+    /// The account root user.
+    Root { arn: String, account: String },
+    /// An IAM user; `name` is the last path element.
+    User {
+        arn: String,
+        account: String,
+        name: String,
+    },
+    /// An IAM role used directly as the caller (for example in a simulation); treated
+    /// like a session of that role.
+    Role {
+        arn: String,
+        account: String,
+        name: String,
+    },
+    /// `arn:aws:sts::ACCT:assumed-role/ROLE/SESSION`.
+    AssumedRole {
+        arn: String,
+        account: String,
+        role: String,
+        session: String,
+        partition: String,
+    },
+    /// `arn:aws:sts::ACCT:federated-user/NAME`.
+    FederatedUser {
+        arn: String,
+        account: String,
+        name: String,
+    },
+    /// Any other ARN (a group, an unknown type); it can only match `*` or its account.
+    Other { arn: String, account: String },
+}
+
+impl PrincipalId {
+    /// Parses `anonymous`, a service principal name, a 12-digit account, or an ARN.
+    pub fn parse(text: &str) -> PrincipalId {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("anonymous") || text == "*" {
+            return PrincipalId::Anonymous;
+        }
+        if is_account_id(text) {
+            return PrincipalId::Root {
+                arn: format!("arn:aws:iam::{text}:root"),
+                account: text.to_string(),
+            };
+        }
+        let Some(parts) = split_arn(text) else {
+            if text.contains('.') && !text.contains(':') {
+                return PrincipalId::Service(text.to_string());
+            }
+            return PrincipalId::Other {
+                arn: text.to_string(),
+                account: String::new(),
+            };
+        };
+        let arn = text.to_string();
+        let account = parts.account.to_string();
+        let res = parts.resource;
+        match parts.service {
+            "iam" if res == "root" => PrincipalId::Root { arn, account },
+            "iam" if res.starts_with("user/") => PrincipalId::User {
+                name: last_segment(res).to_string(),
+                arn,
+                account,
+            },
+            "iam" if res.starts_with("role/") => PrincipalId::Role {
+                name: last_segment(res).to_string(),
+                arn,
+                account,
+            },
+            "sts" if res.starts_with("assumed-role/") => {
+                let mut it = res["assumed-role/".len()..].splitn(2, '/');
+                let role = it.next().unwrap_or_default().to_string();
+                let session = it.next().unwrap_or_default().to_string();
+                PrincipalId::AssumedRole {
+                    partition: parts.partition.to_string(),
+                    arn,
+                    account,
+                    role,
+                    session,
+                }
+            }
+            "sts" if res.starts_with("federated-user/") => PrincipalId::FederatedUser {
+                name: res["federated-user/".len()..].to_string(),
+                arn,
+                account,
+            },
+            _ => PrincipalId::Other { arn, account },
+        }
+    }
+
+    /// The caller's account; `None` for anonymous callers and services.
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            PrincipalId::Anonymous | PrincipalId::Service(_) => None,
+            PrincipalId::Root { account, .. }
+            | PrincipalId::User { account, .. }
+            | PrincipalId::Role { account, .. }
+            | PrincipalId::AssumedRole { account, .. }
+            | PrincipalId::FederatedUser { account, .. }
+            | PrincipalId::Other { account, .. } => {
+                if account.is_empty() {
+                    None
+                } else {
+                    Some(account)
+                }
+            }
+        }
+    }
+
+    /// The ARN as written (the service name for services, `anonymous` otherwise).
+    pub fn arn(&self) -> &str {
+        match self {
+            PrincipalId::Anonymous => "anonymous",
+            PrincipalId::Service(s) => s,
+            PrincipalId::Root { arn, .. }
+            | PrincipalId::User { arn, .. }
+            | PrincipalId::Role { arn, .. }
+            | PrincipalId::AssumedRole { arn, .. }
+            | PrincipalId::FederatedUser { arn, .. }
+            | PrincipalId::Other { arn, .. } => arn,
+        }
+    }
+
+    /// Whether the caller holds temporary session credentials (session policies apply).
+    pub fn is_session(&self) -> bool {
+        matches!(
+            self,
+            PrincipalId::AssumedRole { .. }
+                | PrincipalId::FederatedUser { .. }
+                | PrincipalId::Role { .. }
+        )
+    }
+
+    /// `aws:PrincipalArn`: the role ARN for a role session, absent for anonymous callers.
+    pub fn principal_arn(&self) -> Option<String> {
+        match self {
+            PrincipalId::Anonymous | PrincipalId::Service(_) => None,
+            PrincipalId::AssumedRole {
+                partition,
+                account,
+                role,
+                ..
+            } => Some(format!("arn:{partition}:iam::{account}:role/{role}")),
+            other => Some(other.arn().to_string()),
+        }
+    }
+}
+
+fn last_segment(res: &str) -> &str {
+    res.rsplit('/').next().unwrap_or(res)
+}
+
+/// One context key with its values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContextEntry {
+    /// The key lower-cased, for lookups.
+    pub key: String,
+    /// The key as the caller wrote it.
+    pub written: String,
+    pub values: Vec<String>,
+    /// Added by the engine from the principal, not given by the caller.
+    pub derived: bool,
+}
+
+/// The request context: case-insensitive keys, each with one or more string values.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    entries: Vec<ContextEntry>,
+}
+
+impl Context {
+    pub fn new() -> Context {
+        Context::default()
+    }
+
+    /// Sets `key` to `values`, replacing an earlier value of the same key.
+    pub fn insert(&mut self, key: &str, values: Vec<String>) {
+        let lower = key.to_ascii_lowercase();
+        let entry = ContextEntry {
+            key: lower,
+            written: key.to_string(),
+            values,
+            derived: false,
+        };
+        match self.entries.iter_mut().find(|e| e.key == entry.key) {
+            Some(e) => *e = entry,
+            None => self.entries.push(entry),
+        }
+    }
+
+    fn derive(&mut self, key: &str, value: String) {
+        let lower = key.to_ascii_lowercase();
+        if self.entries.iter().any(|e| e.key == lower) {
+            return;
+        }
+        self.entries.push(ContextEntry {
+            key: lower,
+            written: key.to_string(),
+            values: vec![value],
+            derived: true,
+        });
+    }
+
+    /// The entry for a lower-cased key.
+    pub fn get_lower(&self, key_lower: &str) -> Option<&ContextEntry> {
+        self.entries.iter().find(|e| e.key == key_lower)
+    }
+
+    /// The values of `key` (any case), ignoring empty strings, which AWS treats as null.
+    pub fn values(&self, key: &str) -> Option<&[String]> {
+        self.get_lower(&key.to_ascii_lowercase())
+            .map(|e| e.values.as_slice())
+    }
+
+    pub fn entries(&self) -> &[ContextEntry] {
+        &self.entries
+    }
+}
+
+/// One request to decide.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    pub principal: PrincipalId,
+    /// The action as written, e.g. `s3:GetObject`.
+    pub action: String,
+    /// The action lower-cased, for matching.
+    pub action_lower: String,
+    /// The resource ARN, or `*`.
+    pub resource: String,
+    pub context: Context,
+}
+
+impl Request {
+    /// Builds a request and adds the keys AWS derives from the principal.
+    pub fn new(principal: PrincipalId, action: &str, resource: &str, context: Context) -> Request {
+        let mut context = context;
+        derive_principal_keys(&principal, &mut context);
+        Request {
+            principal,
+            action: action.to_string(),
+            action_lower: action.to_ascii_lowercase(),
+            resource: resource.to_string(),
+            context,
+        }
+    }
+
+    /// The service prefix of the action, lower-cased (`s3`, `kms`).
+    pub fn service(&self) -> &str {
+        self.action_lower.split(':').next().unwrap_or_default()
+    }
+
+    /// The operation name of the action, lower-cased (`getobject`).
+    pub fn operation(&self) -> &str {
+        self.action_lower.split_once(':').map_or("", |(_, op)| op)
+    }
+
+    /// The account in the resource ARN, if it has one.
+    pub fn resource_arn_account(&self) -> Option<&str> {
+        split_arn(&self.resource)
+            .map(|p| p.account)
+            .filter(|a| !a.is_empty())
+    }
+}
+
+fn derive_principal_keys(principal: &PrincipalId, context: &mut Context) {
+    match principal {
+        PrincipalId::Anonymous => {
+            context.derive("aws:PrincipalAccount", "anonymous".into());
+            context.derive("aws:userid", "anonymous".into());
+            context.derive("aws:PrincipalType", "Anonymous".into());
+            context.derive("aws:PrincipalIsAWSService", "false".into());
+        }
+        PrincipalId::Service(name) => {
+            context.derive("aws:PrincipalServiceName", name.clone());
+            context.derive("aws:PrincipalIsAWSService", "true".into());
+        }
+        other => {
+            if let Some(arn) = other.principal_arn() {
+                context.derive("aws:PrincipalArn", arn);
+            }
+            if let Some(account) = other.account() {
+                context.derive("aws:PrincipalAccount", account.to_string());
+            }
+            context.derive("aws:PrincipalIsAWSService", "false".into());
+            match other {
+                PrincipalId::User { name, .. } => {
+                    context.derive("aws:username", name.clone());
+                    context.derive("aws:PrincipalType", "User".into());
+                }
+                PrincipalId::Root { account, .. } => {
+                    context.derive("aws:userid", account.clone());
+                    context.derive("aws:PrincipalType", "Account".into());
+                }
+                PrincipalId::AssumedRole { .. } | PrincipalId::Role { .. } => {
+                    context.derive("aws:PrincipalType", "AssumedRole".into());
+                }
+                PrincipalId::FederatedUser { account, name, .. } => {
+                    context.derive("aws:userid", format!("{account}:{name}"));
+                    context.derive("aws:PrincipalType", "FederatedUser".into());
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_principal_form() {
+        assert_eq!(PrincipalId::parse("anonymous"), PrincipalId::Anonymous);
+        assert!(matches!(
+            PrincipalId::parse("cloudtrail.amazonaws.com"),
+            PrincipalId::Service(_)
+        ));
+        assert!(matches!(
+            PrincipalId::parse("arn:aws:iam::111122223333:root"),
+            PrincipalId::Root { .. }
+        ));
+        assert!(matches!(
+            PrincipalId::parse("111122223333"),
+            PrincipalId::Root { .. }
+        ));
+        let PrincipalId::User { name, account, .. } =
+            PrincipalId::parse("arn:aws:iam::111122223333:user/dev/Jane")
+        else {
+            panic!()
+        };
+        assert_eq!((name.as_str(), account.as_str()), ("Jane", "111122223333"));
+        let p = PrincipalId::parse("arn:aws:sts::111122223333:assumed-role/app/s1");
+        assert_eq!(
+            p.principal_arn().as_deref(),
+            Some("arn:aws:iam::111122223333:role/app")
+        );
+        assert!(p.is_session());
+        assert!(matches!(
+            PrincipalId::parse("arn:aws:sts::111122223333:federated-user/alice"),
+            PrincipalId::FederatedUser { .. }
+        ));
+    }
+
+    #[test]
+    fn keys_are_case_insensitive_and_derived_keys_do_not_override() {
+        let mut c = Context::new();
+        c.insert("AWS:UserName", vec!["given".into()]);
+        let r = Request::new(
+            PrincipalId::parse("arn:aws:iam::111122223333:user/Jane"),
+            "S3:GetObject",
+            "arn:aws:s3:::b/k",
+            c,
+        );
+        assert_eq!(r.context.values("aws:username").unwrap(), ["given"]);
+        assert_eq!(
+            r.context.values("aws:principalaccount").unwrap(),
+            ["111122223333"]
+        );
+        assert_eq!(r.service(), "s3");
+        assert_eq!(r.operation(), "getobject");
+    }
+
+    #[test]
+    fn anonymous_has_no_principal_arn() {
+        let r = Request::new(PrincipalId::Anonymous, "s3:GetObject", "*", Context::new());
+        assert!(r.context.values("aws:PrincipalArn").is_none());
+        assert_eq!(
+            r.context.values("aws:PrincipalAccount").unwrap(),
+            ["anonymous"]
+        );
+    }
+}

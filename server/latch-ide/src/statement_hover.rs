@@ -1,0 +1,253 @@
+//! Hover text for a statement: who it applies to, which actions on which resources, and
+//! its conditions in plain words (operators, `IfExists`, set operators and what happens
+//! when a key is missing). Pure: a workspace and a byte offset in, Markdown out.
+
+use latch_syntax::Span;
+use latch_syntax::policy::{ConditionClause, Effect, PrincipalValue, Statement};
+
+use crate::workspace::{KindSource, Workspace};
+
+/// What a hover shows and the range it is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HoverInfo {
+    pub range: Span,
+    pub markdown: String,
+}
+
+fn list(values: &[String], joiner: &str) -> String {
+    match values.len() {
+        0 => "nothing".to_string(),
+        1 => values[0].clone(),
+        n => format!("{} {joiner} {}", values[..n - 1].join(", "), values[n - 1]),
+    }
+}
+
+fn ticks(values: impl IntoIterator<Item = String>) -> Vec<String> {
+    values.into_iter().map(|v| format!("`{v}`")).collect()
+}
+
+/// One condition clause in plain words, with its missing-key behaviour.
+pub fn describe_condition(clause: &ConditionClause) -> String {
+    let op_full = clause.operator.value.as_str();
+    let (set, rest) = match op_full.split_once(':') {
+        Some((p @ ("ForAllValues" | "ForAnyValue"), r)) => (Some(p), r),
+        _ => (None, op_full),
+    };
+    let (base, if_exists) = match rest.strip_suffix("IfExists") {
+        Some(b) => (b, true),
+        None => (rest, false),
+    };
+    let key = format!("`{}`", clause.key.value);
+    let values = ticks(clause.values.iter().map(|v| v.value.clone()));
+    let negated = base.contains("Not");
+    let (verb, joiner) = match base {
+        "StringEquals" | "ArnEquals" => ("is", "or"),
+        "StringNotEquals" | "ArnNotEquals" => ("is not", "nor"),
+        "StringEqualsIgnoreCase" => ("is, ignoring case,", "or"),
+        "StringNotEqualsIgnoreCase" => ("is not, ignoring case,", "nor"),
+        "StringLike" | "ArnLike" => ("matches", "or"),
+        "StringNotLike" | "ArnNotLike" => ("matches none of", "or"),
+        "NumericEquals" => ("equals", "or"),
+        "NumericNotEquals" => ("does not equal", "nor"),
+        "NumericLessThan" => ("is less than", "or"),
+        "NumericLessThanEquals" => ("is at most", "or"),
+        "NumericGreaterThan" => ("is greater than", "or"),
+        "NumericGreaterThanEquals" => ("is at least", "or"),
+        "DateEquals" => ("is the date", "or"),
+        "DateNotEquals" => ("is not the date", "nor"),
+        "DateLessThan" => ("is before", "or"),
+        "DateLessThanEquals" => ("is at or before", "or"),
+        "DateGreaterThan" => ("is after", "or"),
+        "DateGreaterThanEquals" => ("is at or after", "or"),
+        "Bool" => ("is", "or"),
+        "BinaryEquals" => ("is the bytes", "or"),
+        "IpAddress" => ("is in", "or"),
+        "NotIpAddress" => ("is outside", "and"),
+        "Null" => {
+            let absent = clause.values.iter().any(|v| v.value == "true");
+            return if absent {
+                format!("{key} is absent from the request")
+            } else {
+                format!("{key} is present in the request")
+            };
+        }
+        _ => {
+            return format!(
+                "`{op_full}` on {key} (unknown operator: this condition never matches)"
+            );
+        }
+    };
+    let vals = if base == "StringNotLike" || base == "ArnNotLike" {
+        list(&values, "and")
+    } else {
+        list(&values, joiner)
+    };
+    let mut s = match set {
+        Some("ForAllValues") => format!("every value of {key} {verb} {vals}"),
+        Some(_) => format!("at least one value of {key} {verb} {vals}"),
+        None => format!("{key} {verb} {vals}"),
+    };
+    match (set, if_exists, negated) {
+        (Some("ForAllValues"), _, _) => s.push_str(" (also true when the request has no such key)"),
+        (Some(_), _, _) => s.push_str(" (false when the request has no such key)"),
+        (None, true, _) => s.push_str(" (or the key is absent)"),
+        (None, false, true) => s.push_str(" (also true when the key is absent)"),
+        (None, false, false) => s.push_str(" (false when the key is absent)"),
+    }
+    s
+}
+
+/// Who a statement applies to, in words.
+pub fn describe_principal(st: &Statement) -> Option<String> {
+    let p = st.principal.as_ref()?;
+    let who = match &p.value {
+        PrincipalValue::Star => "everyone, including anonymous users".to_string(),
+        PrincipalValue::Map(entries) => {
+            let mut parts = Vec::new();
+            for e in entries {
+                for v in &e.values {
+                    parts.push(if v.value == "*" && e.kind.value.as_str() == "AWS" {
+                        "every AWS principal and anonymous users".to_string()
+                    } else {
+                        format!("`{}`", v.value)
+                    });
+                }
+            }
+            list(&parts, "and")
+        }
+    };
+    Some(if p.negated {
+        format!("everyone except {who}")
+    } else {
+        who
+    })
+}
+
+/// The Markdown description of one statement.
+pub fn describe_statement(st: &Statement, index: usize, policy_name: &str) -> String {
+    let effect = match st.effect() {
+        Some(Effect::Allow) => "**Allow**",
+        Some(Effect::Deny) => "**Deny**",
+        None => "**Statement without a valid effect** (it never applies)",
+    };
+    let mut out = format!(
+        "{effect} statement `{}` of {policy_name}\n\n",
+        st.label(index)
+    );
+    if let Some(who) = describe_principal(st) {
+        out.push_str(&format!("- **who:** {who}\n"));
+    }
+    if let Some(a) = &st.action {
+        let acts = list(&ticks(a.values.iter().map(|v| v.value.clone())), "and");
+        out.push_str(&format!(
+            "- **actions:** {}{acts}\n",
+            if a.negated {
+                "every action except "
+            } else {
+                ""
+            }
+        ));
+    }
+    if let Some(r) = &st.resource {
+        let res = list(&ticks(r.values.iter().map(|v| v.value.clone())), "and");
+        out.push_str(&format!(
+            "- **resources:** {}{res}\n",
+            if r.negated {
+                "every resource except "
+            } else {
+                ""
+            }
+        ));
+    }
+    if let Some(c) = &st.condition {
+        if !c.clauses.is_empty() {
+            out.push_str("- **only when all of these hold:**\n");
+            for clause in &c.clauses {
+                out.push_str(&format!("  - {}\n", describe_condition(clause)));
+            }
+        }
+    }
+    if st.effect() == Some(Effect::Deny) {
+        out.push_str("\nA matching Deny wins over every Allow, in any policy.\n");
+    }
+    out
+}
+
+/// The hover at `offset` in `path`: the statement under the cursor.
+pub fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<HoverInfo> {
+    let summary = ws.summary(path)?;
+    for doc in &summary.policies {
+        for (i, st) in doc.policy.statements.iter().enumerate() {
+            if !st.span.touches(offset) {
+                continue;
+            }
+            let how = match doc.kind_source {
+                KindSource::Inferred => " (inferred from its content)",
+                KindSource::Manifest => " (from `latch.toml`)",
+                KindSource::Terraform => "",
+            };
+            let name = format!("this {}{how}", doc.kind.name());
+            // The range is the statement's Effect when the cursor is on it, else the
+            // whole statement.
+            let range = st
+                .effect
+                .as_ref()
+                .map(|e| e.span)
+                .filter(|s| s.touches(offset))
+                .unwrap_or(st.span);
+            return Some(HoverInfo {
+                range,
+                markdown: describe_statement(st, i, &name),
+            });
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::workspace_from_fixture;
+
+    #[test]
+    fn deny_with_mfa_condition_in_words() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "DenyAllExceptListedIfNoMFA", "Effect": "Deny",
+  "NotAction": ["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "sts:GetSessionToken"], "Resource": "*",
+  "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}]}"#;
+        let ws = workspace_from_fixture(text);
+        let at = text.find("\"Deny\"").unwrap() + 1;
+        let h = hover(&ws, "policy.json", at).unwrap();
+        insta::assert_snapshot!(h.markdown, @r"
+        **Deny** statement `DenyAllExceptListedIfNoMFA` of this identity policy (inferred from its content)
+
+        - **actions:** every action except `iam:CreateVirtualMFADevice`, `iam:EnableMFADevice` and `sts:GetSessionToken`
+        - **resources:** `*`
+        - **only when all of these hold:**
+          - `aws:MultiFactorAuthPresent` is `false` (or the key is absent)
+
+        A matching Deny wins over every Allow, in any policy.
+        ");
+        assert_eq!(&text[h.range.range()], "\"Deny\"");
+    }
+
+    #[test]
+    fn negated_and_set_operators() {
+        let p = latch_syntax::policy::parse_policy(
+            r#"{"Statement": {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {
+              "StringNotEquals": {"aws:SourceVpce": ["vpce-1", "vpce-2"]}, "ForAllValues:StringEquals": {"aws:TagKeys": "env"}, "Null": {"aws:TokenIssueTime": "true"}}}}"#,
+        );
+        let c = &p.policy.statements[0].condition.as_ref().unwrap().clauses;
+        assert_eq!(
+            describe_condition(&c[0]),
+            "`aws:SourceVpce` is not `vpce-1` nor `vpce-2` (also true when the key is absent)"
+        );
+        assert_eq!(
+            describe_condition(&c[1]),
+            "every value of `aws:TagKeys` is `env` (also true when the request has no such key)"
+        );
+        assert_eq!(
+            describe_condition(&c[2]),
+            "`aws:TokenIssueTime` is absent from the request"
+        );
+    }
+}

@@ -1,0 +1,369 @@
+//! The workspace: every file of a folder, each with a summary cached by content, and the
+//! analysis over all of them. The CLI and the LSP both go through [`Workspace`], so they
+//! can never disagree.
+//!
+//! Phase one ([`FileSummary`]) reads one file on its own: which kind of file it is, its
+//! syntax findings and the policies it holds. Phase two ([`Workspace::analyze`]) decides
+//! each policy's kind (from `latch.toml` when it says, else from the content), validates
+//! each policy, and runs the cross-file checks.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use latch_syntax::json::Value;
+use latch_syntax::policy::{Policy, PolicyKind, policy_from_value};
+use latch_syntax::{Finding, Severity, Span};
+
+use crate::checks::policy::{PolicyCtx, infer_kind, run_all};
+
+/// Files larger than this are not read: no policy comes close (the largest AWS accepts is
+/// a 32 KB key policy), and a generated or binary file should not stall the editor.
+pub const MAX_FILE_SIZE: usize = 4 * 1024 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A JSON file that holds a policy document.
+    JsonPolicy,
+    /// A JSON file that is not a policy (e.g. `package.json`); ignored.
+    OtherJson,
+    Terraform,
+    TerraformJson,
+    Manifest,
+    /// A file Latch does not read, or could not read (too large, not UTF-8).
+    Unread,
+}
+
+/// How a policy's kind was decided, for hovers ("inferred: it names a principal").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KindSource {
+    Inferred,
+    Manifest,
+    Terraform,
+}
+
+/// One policy document found in a file.
+#[derive(Clone, Debug)]
+pub struct PolicyDoc {
+    /// The JSON tree; spans are byte offsets into the file's text.
+    pub tree: Value,
+    pub policy: Policy,
+    pub kind: PolicyKind,
+    pub kind_source: KindSource,
+    /// The single-document findings for `kind`, computed once per content.
+    pub validation: Vec<Finding>,
+}
+
+impl PolicyDoc {
+    /// Builds the document and validates it as a policy of `kind`.
+    pub fn new(
+        text: &str,
+        tree: Value,
+        policy: Policy,
+        kind: PolicyKind,
+        kind_source: KindSource,
+    ) -> PolicyDoc {
+        let mut validation = Vec::new();
+        run_all(&PolicyCtx::new(text, &tree, &policy, kind), &mut validation);
+        PolicyDoc {
+            tree,
+            policy,
+            kind,
+            kind_source,
+            validation,
+        }
+    }
+
+    /// The single-document findings for `kind`: cached when it is the kind the document
+    /// was summarised with.
+    pub fn validate_as(&self, text: &str, kind: PolicyKind) -> std::borrow::Cow<'_, [Finding]> {
+        if kind == self.kind {
+            return std::borrow::Cow::Borrowed(&self.validation);
+        }
+        let mut out = Vec::new();
+        run_all(
+            &PolicyCtx::new(text, &self.tree, &self.policy, kind),
+            &mut out,
+        );
+        std::borrow::Cow::Owned(out)
+    }
+}
+
+/// What one file says on its own.
+#[derive(Clone, Debug)]
+pub struct FileSummary {
+    pub kind: FileKind,
+    /// Syntax and shape findings of the file itself.
+    pub findings: Vec<Finding>,
+    pub policies: Vec<PolicyDoc>,
+}
+
+impl FileSummary {
+    fn unread(findings: Vec<Finding>) -> FileSummary {
+        FileSummary {
+            kind: FileKind::Unread,
+            findings,
+            policies: Vec::new(),
+        }
+    }
+}
+
+/// Whether a JSON tree (or, when it is too broken to tell, its text) is a policy document.
+fn looks_like_policy(tree: Option<&Value>, text: &str) -> bool {
+    if let Some(obj) = tree.and_then(Value::as_object) {
+        return obj.iter().any(|m| {
+            m.key == "Statement"
+                || (m.key == "Version" && m.value.as_str().is_some_and(|v| v.ends_with("-10-17")))
+        });
+    }
+    text.contains("\"Statement\"") || text.contains("\"Effect\"")
+}
+
+/// The file's kind from its name.
+pub fn kind_from_path(path: &str) -> Option<FileKind> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if name == "latch.toml" {
+        Some(FileKind::Manifest)
+    } else if name.ends_with(".tf.json") {
+        Some(FileKind::TerraformJson)
+    } else if name.ends_with(".tf") {
+        Some(FileKind::Terraform)
+    } else if name.ends_with(".json") {
+        Some(FileKind::JsonPolicy)
+    } else {
+        None
+    }
+}
+
+/// Phase one: summarise one file from its bytes.
+pub fn summarize(path: &str, bytes: &[u8]) -> FileSummary {
+    if bytes.len() > MAX_FILE_SIZE {
+        return FileSummary::unread(vec![Finding::warning(
+            "syntax/file-too-large",
+            Span::empty(0),
+            format!(
+                "this file is {} bytes; files over {} bytes are not analysed",
+                bytes.len(),
+                MAX_FILE_SIZE
+            ),
+        )]);
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let len = e.error_len().unwrap_or(bytes.len() - at);
+            return FileSummary::unread(vec![Finding::error(
+                "syntax/invalid-utf8",
+                Span::new(at, at + len),
+                format!(
+                    "this file is not valid UTF-8 (invalid byte at offset {at}); policies must be UTF-8 text"
+                ),
+            )]);
+        }
+    };
+    summarize_text(path, text)
+}
+
+/// Phase one on text.
+pub fn summarize_text(path: &str, text: &str) -> FileSummary {
+    match kind_from_path(path) {
+        Some(FileKind::JsonPolicy) => {
+            let parsed = latch_syntax::json::parse(text);
+            if !looks_like_policy(parsed.value.as_ref(), text) {
+                return FileSummary {
+                    kind: FileKind::OtherJson,
+                    findings: Vec::new(),
+                    policies: Vec::new(),
+                };
+            }
+            let mut findings = parsed.findings;
+            let mut policies = Vec::new();
+            if let Some(tree) = parsed.value {
+                let (policy, mut f) = policy_from_value(&tree);
+                findings.append(&mut f);
+                let kind = infer_kind(&policy);
+                policies.push(PolicyDoc::new(
+                    text,
+                    tree,
+                    policy,
+                    kind,
+                    KindSource::Inferred,
+                ));
+            }
+            FileSummary {
+                kind: FileKind::JsonPolicy,
+                findings,
+                policies,
+            }
+        }
+        Some(kind @ (FileKind::Terraform | FileKind::TerraformJson | FileKind::Manifest)) => {
+            FileSummary {
+                kind,
+                findings: Vec::new(),
+                policies: Vec::new(),
+            }
+        }
+        _ => FileSummary {
+            kind: FileKind::Unread,
+            findings: Vec::new(),
+            policies: Vec::new(),
+        },
+    }
+}
+
+struct SourceFile {
+    text: Arc<str>,
+    summary: Arc<FileSummary>,
+}
+
+/// All files of a workspace. Paths are workspace-relative with `/` separators.
+#[derive(Default)]
+pub struct Workspace {
+    files: BTreeMap<Arc<str>, SourceFile>,
+}
+
+/// The result of analysing a workspace: findings per file, sorted by position.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    pub findings: BTreeMap<Arc<str>, Vec<Finding>>,
+}
+
+impl Analysis {
+    pub fn all(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.values().flatten()
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.all().filter(|f| f.severity == severity).count()
+    }
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        Workspace::default()
+    }
+
+    /// Adds or replaces a file. Its summary is recomputed only when its bytes changed.
+    pub fn set_file(&mut self, path: &str, bytes: &[u8]) {
+        if let Some(existing) = self.files.get(path) {
+            if existing.text.as_bytes() == bytes {
+                return;
+            }
+        }
+        let summary = Arc::new(summarize(path, bytes));
+        let text: Arc<str> = match std::str::from_utf8(bytes) {
+            Ok(t) if bytes.len() <= MAX_FILE_SIZE => Arc::from(t),
+            _ => Arc::from(""),
+        };
+        self.files
+            .insert(Arc::from(path), SourceFile { text, summary });
+    }
+
+    pub fn remove_file(&mut self, path: &str) {
+        self.files.remove(path);
+    }
+
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(|f| &*f.text)
+    }
+
+    pub fn summary(&self, path: &str) -> Option<&FileSummary> {
+        self.files.get(path).map(|f| &*f.summary)
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &Arc<str>> {
+        self.files.keys()
+    }
+
+    /// Phase two: every finding of every file.
+    pub fn analyze(&self) -> Analysis {
+        let mut analysis = Analysis::default();
+        for (path, file) in &self.files {
+            let mut out = file.summary.findings.clone();
+            for doc in &file.summary.policies {
+                run_all(
+                    &PolicyCtx::new(&file.text, &doc.tree, &doc.policy, doc.kind),
+                    &mut out,
+                );
+            }
+            for f in &mut out {
+                f.path = path.clone();
+            }
+            out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.code.cmp(b.code)));
+            out.dedup();
+            if !out.is_empty() {
+                analysis.findings.insert(path.clone(), out);
+            }
+        }
+        analysis
+    }
+}
+
+/// Splits a fixture into files: lines `//- path` start a file; text without such a line
+/// is one file, `policy.json`.
+pub fn parse_fixture(fixture: &str) -> Vec<(String, String)> {
+    if !fixture.starts_with("//- ") {
+        return vec![("policy.json".to_string(), fixture.to_string())];
+    }
+    let mut files: Vec<(String, String)> = Vec::new();
+    for line in fixture.split_inclusive('\n') {
+        if let Some(path) = line.strip_prefix("//- ") {
+            files.push((path.trim().to_string(), String::new()));
+        } else if let Some((_, text)) = files.last_mut() {
+            text.push_str(line);
+        }
+    }
+    files
+}
+
+/// A workspace built from a fixture.
+pub fn workspace_from_fixture(fixture: &str) -> Workspace {
+    let mut ws = Workspace::new();
+    for (path, text) in parse_fixture(fixture) {
+        ws.set_file(&path, text.as_bytes());
+    }
+    ws
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_policy_json_is_ignored_and_policies_are_found_by_content() {
+        let ws = workspace_from_fixture(
+            "//- package.json\n{\"name\": \"x\", \"version\": \"1.0.0\",}\n//- odd-name.json\n{\"Statement\": [{\"Effect\": \"deny\", \"Action\": \"s3:*\", \"Resource\": \"*\"}]}\n",
+        );
+        let a = ws.analyze();
+        assert!(!a.findings.contains_key("package.json"));
+        let codes: Vec<_> = a.findings["odd-name.json"].iter().map(|f| f.code).collect();
+        assert_eq!(
+            codes,
+            vec!["policy/missing-version", "policy/invalid-effect"]
+        );
+        assert_eq!(&*a.findings["odd-name.json"][0].path, "odd-name.json");
+    }
+
+    #[test]
+    fn invalid_utf8_and_huge_files_are_reported_not_read() {
+        let mut ws = Workspace::new();
+        ws.set_file("bad.json", b"{\"Sid\": \"\xff\xfe\"}");
+        ws.set_file("huge.json", &vec![b' '; MAX_FILE_SIZE + 1]);
+        let a = ws.analyze();
+        assert_eq!(a.findings["bad.json"][0].code, "syntax/invalid-utf8");
+        assert_eq!(a.findings["bad.json"][0].range, Span::new(9, 10));
+        assert_eq!(a.findings["huge.json"][0].code, "syntax/file-too-large");
+    }
+
+    #[test]
+    fn fixtures_split_into_files() {
+        let files = parse_fixture("//- a.json\n{}\n//- b/c.toml\nx = 1\n");
+        assert_eq!(
+            files,
+            vec![
+                ("a.json".into(), "{}\n".into()),
+                ("b/c.toml".into(), "x = 1\n".into())
+            ]
+        );
+    }
+}

@@ -1,0 +1,60 @@
+//! The `latch` binary crate: the command line and the language server. This is the only crate
+//! that touches files, the terminal or the LSP protocol; everything it reports comes from
+//! the pure crates as [`latch_syntax::Finding`]s and decisions.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub mod check;
+pub mod conformance;
+pub mod explain;
+pub mod line_index;
+pub mod loader;
+pub mod lsp;
+pub mod sarif;
+
+#[derive(Parser)]
+#[command(
+    name = "latch",
+    version,
+    about = "Why AWS will answer 403 Access Denied, before you deploy"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse files or workspace folders and report findings.
+    Check(check::CheckArgs),
+    /// Run the language server on stdio.
+    Lsp,
+    /// Run access cases through the engine and report the ones that fail.
+    Conformance(conformance::ConformanceArgs),
+    /// Print the documentation of a check, e.g. `latch explain policy/invalid-effect`.
+    Explain(explain::ExplainArgs),
+}
+
+/// Runs the command line; `main` only calls this.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Lsp => lsp::run_stdio(),
+        Command::Explain(args) => explain::run(args),
+        Command::Conformance(args) => conformance::run(args),
+    }
+}

