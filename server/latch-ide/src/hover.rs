@@ -286,13 +286,15 @@ pub fn key_markdown(cat: &Catalog, key: &str, operator: Option<&str>) -> String 
         Some(p) => md.push_str(&format!("\nPresence: {p}\n")),
         None => md.push_str("\nPresence: may be absent from some requests\n"),
     }
-    let absent_rules = "an absent key makes positive operators false, negated operators \
-                        (`StringNotEquals`, `ArnNotLike`, `NotIpAddress`, ...) true, and \
-                        `...IfExists` operators true; `Null: \"true\"` tests for it";
-    match operator.and_then(Operator::parse) {
-        Some(op) if presence.is_none_or(|p| !p.starts_with("always")) => {
+    md.push_str(
+        "\nWhen absent: positive operators are false; negated operators (`StringNotEquals`, \
+         `ArnNotLike`, `NotIpAddress`, ...) are true; `...IfExists` operators are true; \
+         `Null: \"true\"` matches\n",
+    );
+    if let Some(op) = operator.and_then(Operator::parse) {
+        if presence.is_none_or(|p| !p.starts_with("always")) {
             md.push_str(&format!(
-                "\nIf absent, `{}` is {}\n",
+                "\nHere, if absent, `{}` is {}\n",
                 op.name(),
                 op.when_absent()
             ));
@@ -300,7 +302,6 @@ pub fn key_markdown(cat: &Catalog, key: &str, operator: Option<&str>) -> String 
                 md.push_str("\nWith Allow, that grants access to requests without the key\n");
             }
         }
-        _ => md.push_str(&format!("\nWhen absent: {absent_rules}\n")),
     }
     md.push_str(&footer());
     md

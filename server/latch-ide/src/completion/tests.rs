@@ -214,3 +214,61 @@ proptest::proptest! {
         }
     }
 }
+
+/// Moves every span of `v` by `delta`: what the Terraform extractor does for JSON in a
+/// heredoc, whose spans must point into the `.tf` file.
+fn shifted(v: &latch_syntax::json::Value, delta: usize) -> latch_syntax::json::Value {
+    use latch_syntax::json::{Member, Value, ValueKind};
+    let kind = match &v.kind {
+        ValueKind::Array(items) => {
+            ValueKind::Array(items.iter().map(|i| shifted(i, delta)).collect())
+        }
+        ValueKind::Object(members) => ValueKind::Object(
+            members
+                .iter()
+                .map(|m| Member {
+                    key: m.key.clone(),
+                    key_span: m.key_span.shift(delta),
+                    value: shifted(&m.value, delta),
+                })
+                .collect(),
+        ),
+        k => k.clone(),
+    };
+    Value::new(kind, v.span.shift(delta))
+}
+
+/// A policy in a Terraform heredoc: the tree's spans point into the `.tf` text, and
+/// completion and hover answer in `.tf` offsets.
+#[test]
+fn heredoc_positions() {
+    let tf = "resource \"aws_iam_policy\" \"reader\" {\n  name   = \"reader\"\n  policy = <<EOF\n{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\n    \"Effect\": \"Allow\",\n    \"Action\": [\"s3:GetObj\", \"s3:ListBucket\"],\n    \"Resource\": \"arn:aws:s3:::reports/*\",\n    \"Condition\": {\"StringEquals\": {\"aws:SourceVpce\": \"vpce-1\"}}\n  }]\n}\nEOF\n}\n";
+    let start = tf.find("<<EOF\n").map_or(0, |i| i + 6);
+    let end = tf.find("\nEOF").unwrap_or(tf.len());
+    let Some(tree) = parse(&tf[start..end]).value.map(|t| shifted(&t, start)) else {
+        panic!("no tree");
+    };
+    let complete_at = |marker: &str| {
+        let offset = tf.find(marker).map_or(0, |i| i + marker.len());
+        let items = complete(tf, &tree, offset);
+        items
+            .iter()
+            .take(3)
+            .map(|i| format!("{} over {:?}", i.label, &tf[i.range.range()]))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let hover_at = |marker: &str| {
+        let offset = tf.find(marker).map_or(0, |i| i + marker.len());
+        crate::hover::hover(tf, &tree, offset)
+            .map(|h| format!("{:?}\n{}", &tf[h.range.range()], h.markdown))
+            .unwrap_or_default()
+    };
+    insta::assert_snapshot!(format!(
+        "{}\n---\n{}\n---\n{}\n---\n{}",
+        complete_at("\"s3:GetObj"),
+        complete_at("\"aws:Source"),
+        hover_at("\"arn:aws:s3:::rep"),
+        hover_at("\"s3:List")
+    ));
+}

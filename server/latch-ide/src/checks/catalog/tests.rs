@@ -160,3 +160,60 @@ fn condition_key_details() {
     }
     insta::assert_snapshot!(render(text, &out));
 }
+
+/// Runs every catalogue check on each `.json` policy of a fixture or folder and renders
+/// what they report.
+fn findings_in(files: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (path, text) in files {
+        if !path.ends_with(".json") {
+            continue;
+        }
+        let parsed = parse_policy(text);
+        let mut found = Vec::new();
+        check_all(&parsed.policy, &mut found);
+        if !found.is_empty() {
+            out.push_str(&format!("{path}:\n{}", render(text, &found)));
+        }
+    }
+    out
+}
+
+#[test]
+fn silent_on_the_preferred_form_of_every_other_check() {
+    let mut out = String::new();
+    for doc in crate::checks::registry() {
+        if crate::checks::is_generated(doc.prefer) {
+            continue;
+        }
+        let report = findings_in(&crate::workspace::parse_fixture(doc.prefer));
+        if !report.is_empty() {
+            out.push_str(&format!("{}:\n{report}", doc.code));
+        }
+    }
+    assert!(out.is_empty(), "{out}");
+}
+
+#[test]
+fn silent_on_the_examples_folder() {
+    fn walk(dir: &std::path::Path, files: &mut Vec<(String, String)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, files);
+            } else if let Ok(text) = std::fs::read_to_string(&p) {
+                files.push((p.display().to_string(), text));
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    files.sort();
+    assert!(files.len() > 10);
+    let report = findings_in(&files);
+    assert!(report.is_empty(), "{report}");
+}
