@@ -206,11 +206,11 @@ fn action_items_carry_documentation() {
 
 proptest::proptest! {
     #[test]
-    fn never_panics(body in "[{}\\[\\]\":, a-zA-Z0-9*]{0,60}", offset in 0usize..140) {
+    fn never_panics(body in "[{}\\[\\]\":, a-zA-Z0-9*é😀\\\\]{0,60}", offset in 0usize..200) {
         let text = statement(&body);
         if let Some(tree) = parse(&text).value {
-            let _ = complete(&text, &tree, offset.min(text.len()));
-            let _ = crate::hover::hover(&text, &tree, offset.min(text.len()));
+            let _ = complete(&text, &tree, offset);
+            let _ = crate::hover::hover(&text, &tree, offset);
         }
     }
 }
@@ -271,4 +271,40 @@ fn heredoc_positions() {
         hover_at("\"arn:aws:s3:::rep"),
         hover_at("\"s3:List")
     ));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(48))]
+
+    /// Completion, hover and the catalogue checks on well-formed statements with arbitrary
+    /// names: nothing panics, and every range stays inside the text.
+    #[test]
+    fn arbitrary_names(
+        a in "[a-zA-Z0-9:*?$\\{\\}/-]{0,16}",
+        r in "[a-zA-Z0-9:*?$\\{\\}/é-]{0,24}",
+        op in "(ForAllValues:|ForAnyValue:)?[A-Za-z]{0,14}(IfExists)?",
+        k in "[a-zA-Z0-9:*$\\{\\}/<>-]{0,20}",
+        offsets in proptest::collection::vec(0usize..220, 6),
+    ) {
+        let body = format!(
+            r#"{{"Effect": "Allow", "Action": ["{a}", "s3:{a}"], "Resource": ["{r}", "arn:aws:s3:::{r}"], "Condition": {{"{op}": {{"{k}": "v"}}}}}}"#
+        );
+        let text = statement(&body);
+        let parsed = latch_syntax::policy::parse_policy(&text);
+        let mut found = Vec::new();
+        crate::checks::catalog::check_all(&parsed.policy, &mut found);
+        for f in &found {
+            proptest::prop_assert!(f.range.end <= text.len());
+        }
+        if let Some(tree) = parsed.tree {
+            for o in offsets {
+                for it in complete(&text, &tree, o) {
+                    proptest::prop_assert!(it.range.start <= it.range.end && it.range.end <= text.len());
+                }
+                if let Some(h) = crate::hover::hover(&text, &tree, o) {
+                    proptest::prop_assert!(h.range.end <= text.len());
+                }
+            }
+        }
+    }
 }
