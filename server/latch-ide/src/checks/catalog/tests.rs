@@ -119,6 +119,14 @@ fn silent_on_the_seed_policies() {
 }
 
 #[test]
+fn terraform_values_are_not_names() {
+    let text = r#"{"Statement": {"Effect": "Allow", "Action": ["s3:${var.action}", "${local.svc}:Get*"], "Resource": "${aws_s3_bucket.b.arn}", "Condition": {"StringEquals": {"${var.key}": "x", "s3:prefix": "a"}}}}"#;
+    let mut out = Vec::new();
+    check_all(&parse_policy(text).policy, &mut out);
+    assert!(out.is_empty(), "{}", render(text, &out));
+}
+
+#[test]
 fn unknown_action_details() {
     let text = r#"{"Statement": {"Effect": "Allow", "Action": ["s3:getobject", "S3:List*", "nosuchservice:Get", "iam:PassRoles", "*", "s3:*"], "Resource": "*"}}"#;
     let out = run(unknown_action::check, text);
