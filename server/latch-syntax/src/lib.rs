@@ -8,12 +8,15 @@
 //! - [`policy`]: the IAM policy document model built from a JSON tree.
 //! - [`catalog`]: the embedded AWS catalogue of services, actions, resource types and
 //!   condition keys.
+//! - [`terraform`]: policies and resources from `.tf`, `.tf.json` and plan JSON, with
+//!   ranges in the Terraform files and references resolved across a module.
 
 pub mod catalog;
 pub mod finding;
 pub mod json;
 pub mod policy;
 pub mod span;
+pub mod terraform;
 
 pub use finding::{Edit, Finding, Fix, Related, Severity};
 pub use span::{Span, Spanned};
