@@ -9,4 +9,6 @@ pub mod operators;
 pub mod position;
 pub mod statement_hover;
 pub mod text;
+#[cfg(test)]
+mod tf_fixture;
 pub mod workspace;

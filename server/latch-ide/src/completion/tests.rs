@@ -308,3 +308,134 @@ proptest::proptest! {
         }
     }
 }
+
+/// Completes and hovers at the `|` in the Terraform text `marked`, on the tree the
+/// Terraform extractor builds, and renders the first items and the hover.
+fn render_tf(marked: &str, limit: usize) -> String {
+    let offset = marked.find('|').unwrap_or(0);
+    let tf = marked.replacen('|', "", 1);
+    let policies = crate::tf_fixture::policies(&tf);
+    let Some(policy) = policies.first() else {
+        return "no policy".into();
+    };
+    let items = complete(&tf, &policy.tree, offset);
+    let mut out = format!("{} items\n", items.len());
+    for it in items.iter().take(limit) {
+        let _ = writeln!(
+            out,
+            "{} | {:?} | insert {:?} over {:?}",
+            it.label,
+            it.kind,
+            it.insert_text,
+            &tf[it.range.range()]
+        );
+    }
+    match crate::hover::hover(&tf, &policy.tree, offset) {
+        Some(h) => {
+            let first = h.markdown.lines().next().unwrap_or("");
+            let _ = writeln!(out, "hover over {:?}: {first}", &tf[h.range.range()]);
+        }
+        None => out.push_str("no hover\n"),
+    }
+    out
+}
+
+#[test]
+fn jsonencode_positions() {
+    let tf = |body: &str| {
+        format!(
+            "resource \"aws_s3_bucket_policy\" \"b\" {{\n  bucket = \"reports\"\n  policy = jsonencode({{\n    Version = \"2012-10-17\"\n    Statement = [{{\n{body}\n    }}]\n  }})\n}}\n"
+        )
+    };
+    insta::assert_snapshot!(
+        "jsonencode_action",
+        render_tf(
+            &tf(
+                "      Effect = \"Allow\"\n      Principal = \"*\"\n      Action = [\"s3:GetObj|\"]\n      Resource = \"arn:aws:s3:::reports/*\""
+            ),
+            4
+        )
+    );
+    insta::assert_snapshot!(
+        "jsonencode_key",
+        render_tf(
+            &tf(
+                "      Effect = \"Deny\"\n      Principal = \"*\"\n      Action = \"s3:*\"\n      Resource = \"*\"\n      Condition = {\n        Bool = { \"aws:Secure|\" = \"false\" }\n      }"
+            ),
+            4
+        )
+    );
+    insta::assert_snapshot!(
+        "jsonencode_resource",
+        render_tf(
+            &tf(
+                "      Effect = \"Allow\"\n      Principal = \"*\"\n      Action = \"s3:ListBucket\"\n      Resource = \"|\""
+            ),
+            4
+        )
+    );
+    insta::assert_snapshot!(
+        "jsonencode_new_member",
+        render_tf(
+            &tf(
+                "      Effect = \"Allow\"\n      Principal = \"*\"\n      Action = \"s3:ListBucket\"\n      |"
+            ),
+            3
+        )
+    );
+    insta::assert_snapshot!(
+        "jsonencode_hover_arn",
+        render_tf(
+            &tf(
+                "      Effect = \"Allow\"\n      Principal = \"*\"\n      Action = \"s3:ListBucket\"\n      Resource = \"arn:aws:s3:::rep|orts/*\""
+            ),
+            0
+        )
+    );
+}
+
+#[test]
+fn policy_document_positions() {
+    let tf = |body: &str| {
+        format!(
+            "data \"aws_iam_policy_document\" \"d\" {{\n  statement {{\n{body}\n  }}\n}}\n\nresource \"aws_iam_policy\" \"p\" {{\n  policy = data.aws_iam_policy_document.d.json\n}}\n"
+        )
+    };
+    insta::assert_snapshot!(
+        "document_action",
+        render_tf(
+            &tf("    actions   = [\"kms:Decr|\"]\n    resources = [\"*\"]"),
+            4
+        )
+    );
+    insta::assert_snapshot!(
+        "document_condition_key",
+        render_tf(
+            &tf(
+                "    actions   = [\"s3:ListBucket\"]\n    resources = [\"arn:aws:s3:::reports\"]\n    condition {\n      test     = \"StringLike\"\n      variable = \"s3:pre|\"\n      values   = [\"home/\"]\n    }"
+            ),
+            4
+        )
+    );
+    insta::assert_snapshot!(
+        "document_block_keyword",
+        render_tf(
+            &tf("    act|ions   = [\"s3:GetObject\"]\n    resources = [\"*\"]"),
+            4
+        )
+    );
+    insta::assert_snapshot!(
+        "document_new_attribute",
+        render_tf(
+            &tf("    actions   = [\"s3:GetObject\"]\n    |\n    resources = [\"*\"]"),
+            4
+        )
+    );
+    insta::assert_snapshot!(
+        "document_hover_wildcard",
+        render_tf(
+            &tf("    actions   = [\"s3:Get*|\"]\n    resources = [\"*\"]"),
+            0
+        )
+    );
+}

@@ -225,3 +225,83 @@ fn silent_on_the_examples_folder() {
     let report = findings_in(&files);
     assert!(report.is_empty(), "{report}");
 }
+
+/// The catalogue checks on a policy written as Terraform: every inline policy the
+/// extractor finds (exactly one is expected).
+fn run_tf(check: CatalogCheck, tf: &str) -> Vec<Finding> {
+    let found = crate::tf_fixture::policies(tf);
+    assert_eq!(found.len(), 1, "expected one policy in:\n{tf}");
+    let mut out = Vec::new();
+    for p in &found {
+        check(&p.policy, &mut out);
+    }
+    out
+}
+
+#[test]
+fn each_check_fires_on_its_example_in_terraform() {
+    use crate::tf_fixture::{FORMS, to_terraform};
+    for (doc, check) in catalog_checks() {
+        for form in FORMS {
+            let (Some(bad), Some(good)) = (
+                to_terraform(doc.example, form),
+                to_terraform(doc.prefer, form),
+            ) else {
+                panic!("{}: cannot write the example as {form:?}", doc.code);
+            };
+            let found = run_tf(check, &bad);
+            assert!(
+                found.iter().any(|f| f.code == doc.code),
+                "{} silent as {form:?}:\n{bad}",
+                doc.code
+            );
+            // The range is the offending text in the `.tf` file.
+            for f in &found {
+                let text = bad.get(f.range.range()).unwrap_or("");
+                assert!(
+                    !text.is_empty() && !text.contains('\n'),
+                    "{}: range {text:?}",
+                    doc.code
+                );
+            }
+            let silent = run_tf(check, &good);
+            assert!(
+                silent.is_empty(),
+                "{} fires on prefer as {form:?}: {silent:?}\n{good}",
+                doc.code
+            );
+        }
+    }
+}
+
+#[test]
+fn silent_on_the_seed_policies_in_terraform() {
+    use crate::tf_fixture::{FORMS, to_terraform};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    entries.sort();
+    let mut count = 0;
+    for path in entries {
+        let json = std::fs::read_to_string(&path).unwrap_or_default();
+        for form in FORMS {
+            let Some(tf) = to_terraform(&json, form) else {
+                panic!("{path:?}: cannot write as {form:?}");
+            };
+            let found = crate::tf_fixture::policies(&tf);
+            assert_eq!(found.len(), 1, "{path:?} as {form:?}:\n{tf}");
+            for p in &found {
+                let mut out = Vec::new();
+                check_all(&p.policy, &mut out);
+                assert!(
+                    out.is_empty(),
+                    "{path:?} as {form:?}:\n{}",
+                    render(&tf, &out)
+                );
+            }
+            count += 1;
+        }
+    }
+    assert!(count >= 57, "only {count} policies");
+}
