@@ -151,10 +151,12 @@ fn written(m: &Member) -> bool {
 fn in_object<'t>(text: &str, object: &'t Value, offset: usize) -> Option<InObject<'t>> {
     let members = object.as_object()?;
     // Values first: a synthesized key (a `statement` block standing for `Statement`) can
-    // span its whole block, value included.
+    // span its whole block, value included. A string key inside its value's span (a
+    // `condition` block's `test = "StringLike"`) is still the key.
     for m in members.iter().filter(|m| written(m)) {
         let v = m.value.span;
-        if !v.is_empty() && v.start < offset && offset <= v.end {
+        let on_string_key = m.key_span.touches(offset) && is_quoted(text, m.key_span);
+        if !v.is_empty() && v.start < offset && offset <= v.end && !on_string_key {
             return Some(InObject::Value(m));
         }
     }

@@ -418,6 +418,24 @@ fn policy_document_positions() {
         )
     );
     insta::assert_snapshot!(
+        "document_operator",
+        render_tf(
+            &tf(
+                "    actions   = [\"s3:ListBucket\"]\n    resources = [\"arn:aws:s3:::reports\"]\n    condition {\n      test     = \"StringL|\"\n      variable = \"s3:prefix\"\n      values   = [\"home/\"]\n    }"
+            ),
+            4
+        )
+    );
+    insta::assert_snapshot!(
+        "document_principal",
+        render_tf(
+            &tf(
+                "    actions   = [\"sts:AssumeRole\"]\n    principals {\n      type        = \"Service\"\n      identifiers = [\"lam|\"]\n    }"
+            ),
+            4
+        )
+    );
+    insta::assert_snapshot!(
         "document_block_keyword",
         render_tf(
             &tf("    act|ions   = [\"s3:GetObject\"]\n    resources = [\"*\"]"),
