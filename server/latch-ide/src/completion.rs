@@ -108,6 +108,30 @@ const POPULAR_GLOBAL_KEYS: &[&str] = &[
     "aws:CurrentTime",
 ];
 
+/// Service keys most policies use, offered first when the statement's actions have them.
+const POPULAR_SERVICE_KEYS: &[&str] = &[
+    "s3:prefix",
+    "s3:x-amz-server-side-encryption",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    "s3:x-amz-acl",
+    "s3:ResourceAccount",
+    "s3:TlsVersion",
+    "kms:ViaService",
+    "kms:CallerAccount",
+    "kms:EncryptionContext:${EncryptionContextKey}",
+    "kms:GrantIsForAWSResource",
+    "iam:PassedToService",
+    "sts:ExternalId",
+    "sts:RoleSessionName",
+    "sts:SourceIdentity",
+    "dynamodb:LeadingKeys",
+    "ec2:ResourceTag/${TagKey}",
+    "ec2:InstanceType",
+    "ec2:Region",
+    "lambda:FunctionArn",
+    "ssm:resourceTag/${TagKey}",
+];
+
 /// Common service principals, for `"Principal": {"Service": ...}`.
 const SERVICE_PRINCIPALS: &[&str] = &[
     "lambda.amazonaws.com",
@@ -800,8 +824,15 @@ fn condition_keys(token: &Token, statement: &Value, operator: &str) -> Vec<Compl
         })
     };
     let mut specific = statement_keys(cat, statement);
-    // The actions' own service keys before the `aws:` keys they also list.
-    specific.sort_by_key(|k| starts_with_ignore_case(k.name, "aws:"));
+    // Keys policies use most first, then the actions' own service keys before the `aws:`
+    // keys they also list (the sort is stable, so the rest stays alphabetical).
+    specific.sort_by_key(|k| {
+        let popular = POPULAR_SERVICE_KEYS
+            .iter()
+            .position(|p| p.eq_ignore_ascii_case(k.name))
+            .unwrap_or(POPULAR_SERVICE_KEYS.len());
+        (popular, starts_with_ignore_case(k.name, "aws:"))
+    });
     let mut globals: Vec<&ConditionKey> = cat.global_keys().collect();
     globals.sort_by_key(|k| {
         POPULAR_GLOBAL_KEYS
