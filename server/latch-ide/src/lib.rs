@@ -5,6 +5,7 @@
 pub mod checks;
 pub mod completion;
 pub mod hover;
+pub mod ide;
 pub mod operators;
 pub mod position;
 pub mod statement_hover;

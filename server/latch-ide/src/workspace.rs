@@ -7,11 +7,12 @@
 //! each policy's kind (from `latch.toml` when it says, else from the content), validates
 //! each policy, and runs the cross-file checks.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use latch_syntax::json::Value;
 use latch_syntax::policy::{Policy, PolicyKind, policy_from_value};
+use latch_syntax::terraform::{self, Module, ProviderAccounts};
 use latch_syntax::{Finding, Severity, Span};
 
 use crate::checks::policy::{PolicyCtx, infer_kind, run_all};
@@ -28,6 +29,8 @@ pub enum FileKind {
     OtherJson,
     Terraform,
     TerraformJson,
+    /// `terraform show -json` output.
+    TerraformPlan,
     Manifest,
     /// A file Latch does not read, or could not read (too large, not UTF-8).
     Unread,
@@ -118,6 +121,13 @@ fn looks_like_policy(tree: Option<&Value>, text: &str) -> bool {
     text.contains("\"Statement\"") || text.contains("\"Effect\"")
 }
 
+/// Whether a JSON tree is `terraform show -json` output.
+fn looks_like_plan(tree: Option<&Value>) -> bool {
+    tree.and_then(Value::as_object).is_some_and(|o| {
+        o.iter().any(|m| m.key == "planned_values") && o.iter().any(|m| m.key == "format_version")
+    })
+}
+
 /// The file's kind from its name.
 pub fn kind_from_path(path: &str) -> Option<FileKind> {
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -169,6 +179,13 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
     match kind_from_path(path) {
         Some(FileKind::JsonPolicy) => {
             let parsed = latch_syntax::json::parse(text);
+            if looks_like_plan(parsed.value.as_ref()) {
+                return FileSummary {
+                    kind: FileKind::TerraformPlan,
+                    findings: Vec::new(),
+                    policies: Vec::new(),
+                };
+            }
             if !looks_like_policy(parsed.value.as_ref(), text) {
                 return FileSummary {
                     kind: FileKind::OtherJson,
@@ -214,12 +231,28 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
 struct SourceFile {
     text: Arc<str>,
     summary: Arc<FileSummary>,
+    /// Changes whenever the content does: module caches compare revisions.
+    revision: u64,
 }
+
+/// A Terraform module folder (or a plan) analysed once per content: the module and the
+/// findings of validating its policies.
+pub struct ModuleAnalysis {
+    /// The folder (or, for a plan, the plan file's path).
+    pub key: String,
+    pub module: Module,
+    pub findings: Vec<Finding>,
+}
+
+type ModuleCache = HashMap<String, (Vec<u64>, Arc<ModuleAnalysis>)>;
 
 /// All files of a workspace. Paths are workspace-relative with `/` separators.
 #[derive(Default)]
 pub struct Workspace {
     files: BTreeMap<Arc<str>, SourceFile>,
+    next_revision: u64,
+    providers: ProviderAccounts,
+    modules: Mutex<ModuleCache>,
 }
 
 /// The result of analysing a workspace: findings per file, sorted by position.
@@ -255,8 +288,76 @@ impl Workspace {
             Ok(t) if bytes.len() <= MAX_FILE_SIZE => Arc::from(t),
             _ => Arc::from(""),
         };
-        self.files
-            .insert(Arc::from(path), SourceFile { text, summary });
+        self.next_revision += 1;
+        let revision = self.next_revision;
+        self.files.insert(
+            Arc::from(path),
+            SourceFile {
+                text,
+                summary,
+                revision,
+            },
+        );
+    }
+
+    /// Sets the provider accounts used to resolve Terraform (from `latch.toml`).
+    pub fn set_providers(&mut self, providers: ProviderAccounts) {
+        if self.providers != providers {
+            self.providers = providers;
+            self.lock_modules().clear();
+        }
+    }
+
+    fn lock_modules(&self) -> std::sync::MutexGuard<'_, ModuleCache> {
+        self.modules.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every Terraform module folder and plan of the workspace, analysed (cached while
+    /// none of its files changes).
+    pub fn modules(&self) -> Vec<Arc<ModuleAnalysis>> {
+        let mut groups: BTreeMap<String, Vec<(&Arc<str>, &SourceFile)>> = BTreeMap::new();
+        for (path, file) in &self.files {
+            match file.summary.kind {
+                FileKind::Terraform | FileKind::TerraformJson => {
+                    let dir = path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+                    groups.entry(dir).or_default().push((path, file));
+                }
+                FileKind::TerraformPlan => groups
+                    .entry(format!("plan:{path}"))
+                    .or_default()
+                    .push((path, file)),
+                _ => {}
+            }
+        }
+        let mut cache = self.lock_modules();
+        cache.retain(|k, _| groups.contains_key(k));
+        let mut out = Vec::new();
+        for (key, files) in groups {
+            let revisions: Vec<u64> = files.iter().map(|(_, f)| f.revision).collect();
+            if let Some((revs, analysis)) = cache.get(&key) {
+                if *revs == revisions {
+                    out.push(analysis.clone());
+                    continue;
+                }
+            }
+            let module = match key.strip_prefix("plan:") {
+                Some(path) => terraform::analyze_plan(path, &files[0].1.text, &self.providers),
+                None => {
+                    let inputs: Vec<(&str, &str)> =
+                        files.iter().map(|(p, f)| (&***p, &*f.text)).collect();
+                    terraform::analyze_module(&inputs, &self.providers)
+                }
+            };
+            let findings = validate_module(&module, |p| self.text(p));
+            let analysis = Arc::new(ModuleAnalysis {
+                key: key.clone(),
+                module,
+                findings,
+            });
+            cache.insert(key, (revisions, analysis.clone()));
+            out.push(analysis);
+        }
+        out
     }
 
     pub fn remove_file(&mut self, path: &str) {
@@ -277,26 +378,77 @@ impl Workspace {
 
     /// Phase two: every finding of every file.
     pub fn analyze(&self) -> Analysis {
-        let mut analysis = Analysis::default();
-        for (path, file) in &self.files {
-            let mut out = file.summary.findings.clone();
-            for doc in &file.summary.policies {
-                run_all(
-                    &PolicyCtx::new(&file.text, &doc.tree, &doc.policy, doc.kind),
-                    &mut out,
-                );
+        let mut by_path: BTreeMap<Arc<str>, Vec<Finding>> = BTreeMap::new();
+        let modules = self.modules();
+        // A JSON file that a Terraform `file()` call loads takes the kind its owner gives.
+        let mut kinds: HashMap<&str, PolicyKind> = HashMap::new();
+        for m in &modules {
+            for p in &m.module.policies {
+                if let (terraform::PolicySource::File { path, .. }, Some(kind)) =
+                    (&p.source, p.kind)
+                {
+                    kinds.insert(path.as_str(), kind);
+                }
             }
-            for f in &mut out {
+            for f in &m.findings {
+                by_path.entry(f.path.clone()).or_default().push(f.clone());
+            }
+        }
+        for (path, file) in &self.files {
+            let out = by_path.entry(path.clone()).or_default();
+            out.extend(file.summary.findings.iter().cloned());
+            for doc in &file.summary.policies {
+                let kind = kinds.get(&**path).copied().unwrap_or(doc.kind);
+                out.extend(doc.validate_as(&file.text, kind).iter().cloned());
+            }
+            for f in out.iter_mut() {
                 f.path = path.clone();
             }
+        }
+        let mut analysis = Analysis::default();
+        for (path, mut out) in by_path {
             out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.code.cmp(b.code)));
             out.dedup();
             if !out.is_empty() {
-                analysis.findings.insert(path.clone(), out);
+                analysis.findings.insert(path, out);
             }
         }
         analysis
     }
+}
+
+/// Validates every inline policy of a module as the kind its owner gives it. Findings on
+/// values Terraform only knows at apply time (`${var.effect}`) are dropped: they are not
+/// mistakes in the text.
+fn validate_module<'a>(module: &Module, text_of: impl Fn(&str) -> Option<&'a str>) -> Vec<Finding> {
+    let mut out = module.findings.clone();
+    for p in &module.policies {
+        let Some(inline) = p.inline() else { continue };
+        let Some(text) = text_of(&inline.path) else {
+            continue;
+        };
+        let kind = p.kind.unwrap_or_else(|| infer_kind(&inline.policy));
+        let mut found = Vec::new();
+        run_all(
+            &PolicyCtx::new(text, &inline.tree, &inline.policy, kind),
+            &mut found,
+        );
+        for mut f in found {
+            if inline.is_symbolic(f.range) {
+                continue;
+            }
+            f.path = inline.path.clone();
+            out.push(f);
+        }
+        for f in &inline.findings {
+            let mut f = f.clone();
+            if f.path.is_empty() {
+                f.path = inline.path.clone();
+            }
+            out.push(f);
+        }
+    }
+    out
 }
 
 /// Splits a fixture into files: lines `//- path` start a file; text without such a line

@@ -6,10 +6,10 @@
 //! - [`json`]: a tolerant JSON parser that keeps every key and value range and repairs the
 //!   mistakes people make when they paste policies from web pages.
 //! - [`policy`]: the IAM policy document model built from a JSON tree.
-//! - [`catalog`]: the embedded AWS catalogue of services, actions, resource types and
-//!   condition keys.
 //! - [`terraform`]: policies and resources from `.tf`, `.tf.json` and plan JSON, with
 //!   ranges in the Terraform files and references resolved across a module.
+//! - [`catalog`]: the embedded AWS catalogue of services, actions, resource types and
+//!   condition keys.
 
 pub mod catalog;
 pub mod finding;

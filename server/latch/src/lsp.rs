@@ -305,6 +305,10 @@ impl LanguageServer for Backend {
                     TextDocumentSyncKind::INCREMENTAL,
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec!["\"".into(), ":".into(), "/".into()]),
+                    ..CompletionOptions::default()
+                }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
@@ -423,7 +427,7 @@ impl LanguageServer for Backend {
         let index = LineIndex::new(text);
         let enc = st.encoding();
         let offset = index.offset(text, pos.position.line, pos.position.character, enc);
-        let Some(h) = latch_ide::statement_hover::hover(&st.workspace, &key, offset) else {
+        let Some(h) = latch_ide::ide::hover(&st.workspace, &key, offset) else {
             return Ok(None);
         };
         Ok(Some(Hover {
@@ -433,6 +437,54 @@ impl LanguageServer for Backend {
             }),
             range: Some(to_range(text, &index, h.range, enc)),
         }))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let st = lock(&self.state);
+        let pos = params.text_document_position;
+        let key = st.key(&pos.text_document.uri);
+        let Some(text) = st.workspace.text(&key) else {
+            return Ok(None);
+        };
+        let index = LineIndex::new(text);
+        let enc = st.encoding();
+        let offset = index.offset(text, pos.position.line, pos.position.character, enc);
+        let items = latch_ide::ide::completion(&st.workspace, &key, offset);
+        if items.is_empty() {
+            return Ok(None);
+        }
+        let snippets = true;
+        let items = items
+            .into_iter()
+            .enumerate()
+            .map(|(rank, item)| {
+                let range = to_range(text, &index, item.range, enc);
+                let (new_text, format) = match (&item.snippet, snippets) {
+                    (Some(s), true) => (s.clone(), InsertTextFormat::SNIPPET),
+                    _ => (item.insert_text.clone(), InsertTextFormat::PLAIN_TEXT),
+                };
+                CompletionItem {
+                    label: item.label,
+                    kind: Some(completion_kind(item.kind)),
+                    detail: item.detail,
+                    documentation: item.documentation.map(|d| {
+                        Documentation::MarkupContent(MarkupContent {
+                            kind: MarkupKind::Markdown,
+                            value: d,
+                        })
+                    }),
+                    sort_text: Some(format!("{rank:05}")),
+                    filter_text: Some(item.insert_text.trim_matches('"').to_string()),
+                    insert_text_format: Some(format),
+                    text_edit: Some(CompletionTextEdit::Edit(TextEdit { range, new_text })),
+                    ..CompletionItem::default()
+                }
+            })
+            .collect();
+        Ok(Some(CompletionResponse::List(CompletionList {
+            is_incomplete: false,
+            items,
+        })))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -484,6 +536,20 @@ impl LanguageServer for Backend {
             }
         }
         Ok((!actions.is_empty()).then_some(actions))
+    }
+}
+
+fn completion_kind(kind: latch_ide::completion::CompletionKind) -> CompletionItemKind {
+    use latch_ide::completion::CompletionKind as K;
+    match kind {
+        K::Property => CompletionItemKind::PROPERTY,
+        K::Value => CompletionItemKind::VALUE,
+        K::Service => CompletionItemKind::MODULE,
+        K::Action | K::Wildcard => CompletionItemKind::FUNCTION,
+        K::ResourceArn => CompletionItemKind::REFERENCE,
+        K::Principal => CompletionItemKind::CONSTANT,
+        K::Operator => CompletionItemKind::OPERATOR,
+        K::ConditionKey => CompletionItemKind::FIELD,
     }
 }
 

@@ -8,6 +8,7 @@ use latch_syntax::Severity;
 
 pub mod policy;
 pub mod syntax;
+pub mod terraform;
 
 /// How a check's findings are repaired.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,7 +39,9 @@ pub struct CheckDoc {
 /// Every check, in the order of `docs/checks.md`.
 pub fn registry() -> Vec<&'static CheckDoc> {
     let mut all = syntax::docs();
+    all.extend(terraform::docs());
     all.extend(policy::checks().into_iter().map(|(doc, _)| doc));
+    all.extend(catalog::catalog_checks().into_iter().map(|(doc, _)| doc));
     all
 }
 

@@ -172,6 +172,8 @@ pub enum Escapes {
     Quoted,
     /// A JSON string (a policy inside Terraform plan JSON).
     Json,
+    /// A string in Terraform JSON syntax: JSON escapes, and `$${`/`%%{`.
+    TfJson,
 }
 
 /// One interpolation or directive replaced by a placeholder.
@@ -337,6 +339,7 @@ pub(crate) fn decode(
         out.push_str(s);
         map.extend(std::iter::repeat_n(base + at, s.len()));
     };
+    let json_escapes = matches!(escapes, Escapes::Json | Escapes::TfJson);
     let mut it = raw.char_indices().peekable();
     while let Some((i, c)) = it.next() {
         let rest = &raw[i..];
@@ -357,9 +360,9 @@ pub(crate) fn decode(
                 't' => Some('\t'),
                 '"' => Some('"'),
                 '\\' => Some('\\'),
-                '/' if escapes == Escapes::Json => Some('/'),
-                'b' if escapes == Escapes::Json => Some('\u{8}'),
-                'f' if escapes == Escapes::Json => Some('\u{c}'),
+                '/' if json_escapes => Some('/'),
+                'b' if json_escapes => Some('\u{8}'),
+                'f' if json_escapes => Some('\u{c}'),
                 _ => None,
             };
             if let Some(ch) = simple {

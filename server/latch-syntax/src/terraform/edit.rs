@@ -8,11 +8,13 @@
 //! [`InlinePolicy::tree`](crate::terraform::InlinePolicy); values to insert are
 //! [`Value`]s (spans ignored), for example from [`crate::json::parse`]. Every edit applies
 //! to the file that holds the policy text (`InlinePolicy::path`), whose text is `text`.
+//! Nodes must be taken from the policy's own tree (they are found by identity); a node
+//! inside a statement merged from another file's document gives `None`.
 
 use crate::finding::Edit;
 use crate::json::{Value, ValueKind, json_string};
 use crate::span::Span;
-use crate::terraform::extract::{ExtractedPolicy, PolicySyntax};
+use crate::terraform::extract::{ExtractedPolicy, InlinePolicy, PolicySyntax};
 
 /// Adds `key: value` as the last member of `object`, a statement or another object of the
 /// policy tree.
@@ -25,8 +27,9 @@ pub fn insert_member(
 ) -> Option<Edit> {
     let inline = policy.inline()?;
     let members = object.as_object()?;
+    let owner = own_statement(inline, object)?;
     if policy.syntax == PolicySyntax::PolicyDocument {
-        let statement = statement_containing(&inline.tree, object.span)?;
+        let statement = owner?;
         return insert_into_block(
             text,
             statement.span,
@@ -66,7 +69,7 @@ pub fn append_element(
     list: &Value,
     element: &Value,
 ) -> Option<Edit> {
-    policy.inline()?;
+    own_statement(policy.inline()?, list)?;
     let style = Style::of(policy.syntax).unwrap_or(Style::Hcl);
     let rendered = style.value(element, 0);
     let old = text.get(list.span.range())?;
@@ -276,11 +279,35 @@ fn insert_into_block(text: &str, block: Span, content: &str) -> Option<Edit> {
     }
 }
 
-/// The statement object of `tree` whose span holds `span`.
-fn statement_containing(tree: &Value, span: Span) -> Option<&Value> {
-    crate::policy::build::statement_objects(tree)
+/// The statement that holds `node` (found by identity, not by span, because statements
+/// merged from another file have spans in that file): `Some(Some(statement))`, or
+/// `Some(None)` for a node outside every statement; `None` when the statement's text is in
+/// another file, where an edit on this file's text cannot go.
+fn own_statement<'t>(inline: &'t InlinePolicy, node: &Value) -> Option<Option<&'t Value>> {
+    for (i, st) in crate::policy::build::statement_objects(&inline.tree)
         .into_iter()
-        .find(|s| s.span.start <= span.start && span.end <= s.span.end)
+        .enumerate()
+    {
+        if holds(st, node) {
+            let same_file = inline
+                .statement_paths
+                .get(i)
+                .is_none_or(|p| *p == inline.path);
+            return same_file.then_some(Some(st));
+        }
+    }
+    Some(None)
+}
+
+fn holds(haystack: &Value, needle: &Value) -> bool {
+    if std::ptr::eq(haystack, needle) {
+        return true;
+    }
+    match &haystack.kind {
+        ValueKind::Array(items) => items.iter().any(|i| holds(i, needle)),
+        ValueKind::Object(members) => members.iter().any(|m| holds(&m.value, needle)),
+        _ => false,
+    }
 }
 
 /// A statement member as `aws_iam_policy_document` content. `object` is where the caller

@@ -98,6 +98,9 @@ pub struct InlinePolicy {
     pub findings: Vec<Finding>,
     /// Values in the policy that stay unknown.
     pub symbols: Vec<SymbolUse>,
+    /// Every reference written in the policy text (`aws_s3_bucket.b.arn`, `var.x`), known
+    /// or not, with its span in `path`: for hovers and links.
+    pub references: Vec<Spanned<String>>,
     /// The file of each statement of `policy`; differs from `path` only for statements
     /// merged in from another file's `source_policy_documents`/`override_policy_documents`.
     pub statement_paths: Vec<Arc<str>>,
@@ -331,6 +334,11 @@ fn inline(
             .collect(),
         None => vec![path.clone(); policy.statements.len()],
     };
+    let references = index
+        .files
+        .get(file)
+        .map(|f| references_within(&f.blocks, text_span))
+        .unwrap_or_default();
     InlinePolicy {
         path,
         text_span,
@@ -338,9 +346,31 @@ fn inline(
         policy,
         findings,
         symbols,
+        references,
         statement_paths,
         document,
     }
+}
+
+/// The references written inside `span`, in source order.
+fn references_within(blocks: &[Block], span: Span) -> Vec<Spanned<String>> {
+    let mut out = Vec::new();
+    for b in blocks {
+        if b.span.end <= span.start || span.end <= b.span.start {
+            continue;
+        }
+        for a in &b.attributes {
+            out.extend(
+                a.value
+                    .references()
+                    .into_iter()
+                    .filter(|r| span.start <= r.span.start && r.span.end <= span.end),
+            );
+        }
+        out.extend(references_within(&b.blocks, span));
+    }
+    out.sort_by_key(|r| r.span.start);
+    out
 }
 
 /// The policy an expression holds, following references to locals, variable defaults,
@@ -360,16 +390,16 @@ fn policy_text(
     match &e.kind {
         ExprKind::Call { name, args } if name == "jsonencode" && args.len() == 1 => {
             // `jsonencode(local.policy)`: the text is the local's object, wherever it is.
-            let (file, arg) = match local_literal(index, &args[0]) {
-                Some(target) => target,
-                None => (file, &args[0]),
+            let (file, arg, text_span) = match local_literal(index, &args[0]) {
+                Some((f, target)) => (f, target, target.span),
+                None => (file, &args[0], e.span),
             };
             let mut tb = TreeBuilder::new(index, file, 0);
             let tree = tb.value(arg);
             let p = inline(
                 index,
                 file,
-                e.span,
+                text_span,
                 tree,
                 Vec::new(),
                 tb.symbols,
@@ -407,7 +437,7 @@ fn policy_text(
             let (syntax, escapes) = if t.heredoc.is_some() {
                 (PolicySyntax::Heredoc, Escapes::Heredoc)
             } else {
-                (PolicySyntax::QuotedJson, Escapes::Quoted)
+                (PolicySyntax::QuotedJson, quoted_escapes(&f.path))
             };
             let text_span = t
                 .parts
@@ -432,7 +462,7 @@ fn policy_text(
                 file,
                 &f.text,
                 &parts,
-                Escapes::Quoted,
+                quoted_escapes(&f.path),
                 inner,
                 PolicySyntax::QuotedJson,
             )
@@ -475,6 +505,15 @@ fn policy_text(
             }
         }
         _ => unknown(index, file, e),
+    }
+}
+
+/// How a quoted string is escaped: HCL in `.tf`, JSON in `.tf.json` (both with `$${`).
+fn quoted_escapes(path: &str) -> Escapes {
+    if path.ends_with(".json") {
+        Escapes::TfJson
+    } else {
+        Escapes::Quoted
     }
 }
 

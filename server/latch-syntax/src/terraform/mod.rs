@@ -193,6 +193,7 @@ pub fn policy_from_file(
         policy,
         findings,
         symbols,
+        references: Vec::new(),
         document: None,
     }
 }

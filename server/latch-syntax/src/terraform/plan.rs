@@ -191,6 +191,7 @@ fn plan_policy(
                 policy,
                 findings,
                 symbols: Vec::new(),
+                references: Vec::new(),
                 statement_paths,
                 document: None,
             }))

@@ -550,6 +550,8 @@ fn jsonencode_of_a_local_object_keeps_the_local_spans() {
     let a = &p.policy.statements[0].action.as_ref().unwrap().values[0];
     assert_eq!(&locals[a.span.range()], "\"s3:GetObject\"");
     assert_eq!(&*m.policies[0].path, "m/main.tf");
+    assert!(locals[p.text_span.range()].starts_with("{\n    Version"));
+    assert_eq!(p.references[0].value, "local.read");
 }
 
 #[test]
@@ -639,4 +641,71 @@ resource "aws_s3_bucket_policy" "p" {
     assert_eq!(reasons.len(), 2, "{reasons:?}");
     assert!(reasons[0].contains("each.key"), "{reasons:?}");
     assert!(reasons[1].contains("module `other`"), "{reasons:?}");
+}
+
+#[test]
+fn terraform_json_strings_use_json_escapes() {
+    let text = r#"{"resource": {"aws_iam_policy": {"p": {"name": "p",
+  "policy": "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b\/home\/$${aws:username}\/*\"}]}"}}}}"#;
+    let m = analyze_module(&[("main.tf.json", text)], &ProviderAccounts::default());
+    assert!(m.findings.is_empty(), "{:?}", m.findings);
+    let r = &m.policies[0].inline().unwrap().policy.statements[0]
+        .resource
+        .clone()
+        .unwrap()
+        .values[0];
+    assert_eq!(r.value, "arn:aws:s3:::b/home/${aws:username}/*");
+    assert!(text[r.span.range()].starts_with("\\\"arn:aws:s3:::b\\/home"));
+}
+
+#[test]
+fn statements_merged_from_another_file_are_not_edited_here() {
+    let base = r#"data "aws_iam_policy_document" "base" {
+  statement {
+    sid       = "Base"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+}
+"#;
+    let main = r#"data "aws_iam_policy_document" "d" {
+  source_policy_documents = [data.aws_iam_policy_document.base.json]
+  statement {
+    sid       = "Own"
+    actions   = ["s3:PutObject"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = data.aws_iam_policy_document.d.json
+}
+"#;
+    let m = analyze_module(
+        &[("main.tf", main), ("base.tf", base)],
+        &ProviderAccounts::default(),
+    );
+    let p = m
+        .policies
+        .iter()
+        .find(|p| p.owner == "aws_iam_policy.p")
+        .unwrap();
+    let sts = crate::policy::build::statement_objects(&p.inline().unwrap().tree);
+    let extra = value(r#""s3:ListBucket""#);
+    assert!(edit::append_element(main, p, sts[0].get("Action").unwrap(), &extra).is_none());
+    let e = edit::append_element(main, p, sts[1].get("Action").unwrap(), &extra).unwrap();
+    assert!(apply(main, e).contains(r#"actions   = ["s3:PutObject", "s3:ListBucket"]"#));
+    // A copy of a node is not a node of the tree: nothing says where its text is.
+    let copy = sts[1].clone();
+    assert!(edit::insert_member(main, p, &copy, "Condition", &extra).is_none());
+    assert!(
+        edit::insert_member(
+            main,
+            p,
+            sts[1],
+            "Condition",
+            &value(r#"{"Bool": {"aws:SecureTransport": "true"}}"#)
+        )
+        .is_some()
+    );
 }

@@ -23,7 +23,6 @@ pub mod missing_statement;
 pub mod not_principal_allow;
 pub mod principal_not_allowed;
 pub mod public_principal;
-pub mod set_operator_single_valued;
 pub mod size_limit;
 pub mod unknown_condition_operator;
 pub mod unknown_element;
@@ -87,10 +86,6 @@ pub fn checks() -> Vec<(&'static CheckDoc, PolicyCheck)> {
             &unknown_condition_operator::DOC,
             unknown_condition_operator::check,
         ),
-        (
-            &set_operator_single_valued::DOC,
-            set_operator_single_valued::check,
-        ),
         (&size_limit::DOC, size_limit::check),
     ]
 }
@@ -103,6 +98,7 @@ pub fn run_all(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
     for (_, check) in checks() {
         check(ctx, out);
     }
+    super::catalog::check_all(ctx.policy, out);
 }
 
 /// The kind of a plain JSON policy, guessed from its content (DESIGN.md): statements
