@@ -906,8 +906,36 @@ fn condition_values(token: &Token, operator: &str, key: &str) -> Vec<CompletionI
             })
             .collect();
     }
-    Vec::new()
+    KNOWN_VALUES
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, list)| values(token, list))
+        .unwrap_or_default()
 }
+
+/// The values some keys can take, from AWS's S3 documentation.
+const KNOWN_VALUES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "s3:x-amz-server-side-encryption",
+        &[
+            ("aws:kms", "SSE-KMS"),
+            ("AES256", "SSE-S3"),
+            ("aws:kms:dsse", "dual-layer SSE-KMS"),
+        ],
+    ),
+    (
+        "s3:x-amz-acl",
+        &[
+            ("bucket-owner-full-control", "canned ACL"),
+            ("private", "canned ACL"),
+            ("public-read", "canned ACL"),
+            ("public-read-write", "canned ACL"),
+            ("authenticated-read", "canned ACL"),
+            ("aws-exec-read", "canned ACL"),
+            ("bucket-owner-read", "canned ACL"),
+        ],
+    ),
+];
 
 #[cfg(test)]
 mod tests;

@@ -101,6 +101,9 @@ pub fn hover(text: &str, tree: &Value, offset: usize) -> Option<Hover> {
         Place::ConditionOperator { .. } => operator_markdown(value)?,
         Place::Resource { statement, .. } => arn_markdown(cat, value, Some(statement))?,
         Place::PrincipalValue { kind: "AWS", .. } => arn_markdown(cat, value, None)?,
+        Place::PrincipalValue {
+            kind: "Service", ..
+        } => service_principal_markdown(cat, value)?,
         _ => return None,
     };
     Some(Hover {
@@ -320,6 +323,19 @@ fn operator_markdown(value: &str) -> Option<String> {
     }
     md.push_str(&format!("\nWhen the key is absent: {}\n", op.when_absent()));
     Some(md)
+}
+
+/// The hover text of a service principal such as `cloudfront.amazonaws.com`: the service
+/// whose prefix it starts with, when there is one.
+fn service_principal_markdown(cat: &Catalog, value: &str) -> Option<String> {
+    let prefix = value.strip_suffix(".amazonaws.com")?;
+    let name = cat.service(prefix).map_or("an AWS service", |s| s.name);
+    Some(format!(
+        "**`{value}`**: the service principal of {name}; it matches requests that service \
+         makes on its own behalf (pair it with `aws:SourceArn` or `aws:SourceAccount` to \
+         limit them to your resources){}",
+        footer()
+    ))
 }
 
 /// The hover text of an ARN: the resource types it names, and for a statement's resource

@@ -170,6 +170,15 @@ fn principals_and_values() {
         )
     );
     insta::assert_snapshot!(
+        "acl_values",
+        render(
+            &statement(
+                r#"{"Effect": "Deny", "Action": "s3:PutObject", "Condition": {"StringNotEquals": {"s3:x-amz-acl": "b|"}}}"#
+            ),
+            10
+        )
+    );
+    insta::assert_snapshot!(
         "bool_values",
         render(
             &statement(
