@@ -8,6 +8,7 @@ pub mod hover;
 pub mod ide;
 pub mod operators;
 pub mod position;
+pub mod scenario;
 pub mod statement_hover;
 pub mod text;
 #[cfg(test)]

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use latch_syntax::json::Value;
+use latch_syntax::manifest::{Manifest, PolicyRole};
 use latch_syntax::policy::{Policy, PolicyKind, policy_from_value};
 use latch_syntax::terraform::{self, Module, ProviderAccounts};
 use latch_syntax::{Finding, Severity, Span};
@@ -91,6 +92,17 @@ impl PolicyDoc {
     }
 }
 
+/// A policy as the editor features see it.
+#[derive(Clone, Debug)]
+pub struct PolicyView {
+    pub tree: Value,
+    pub policy: Policy,
+    pub kind: PolicyKind,
+    pub source: KindSource,
+    /// The Terraform attribute that holds it (`aws_s3_bucket_policy.b.policy`).
+    pub owner: Option<String>,
+}
+
 /// What one file says on its own.
 #[derive(Clone, Debug)]
 pub struct FileSummary {
@@ -98,6 +110,8 @@ pub struct FileSummary {
     /// Syntax and shape findings of the file itself.
     pub findings: Vec<Finding>,
     pub policies: Vec<PolicyDoc>,
+    /// The parsed `latch.toml`, for a manifest.
+    pub manifest: Option<Manifest>,
 }
 
 impl FileSummary {
@@ -106,6 +120,7 @@ impl FileSummary {
             kind: FileKind::Unread,
             findings,
             policies: Vec::new(),
+            manifest: None,
         }
     }
 }
@@ -174,6 +189,24 @@ pub fn summarize(path: &str, bytes: &[u8]) -> FileSummary {
     summarize_text(path, text)
 }
 
+/// A JSON text read as a policy of `kind`, whatever it looks like.
+fn summarize_policy(text: &str, kind: PolicyKind, source: KindSource) -> FileSummary {
+    let parsed = latch_syntax::json::parse(text);
+    let mut findings = parsed.findings;
+    let mut policies = Vec::new();
+    if let Some(tree) = parsed.value {
+        let (policy, mut f) = policy_from_value(&tree);
+        findings.append(&mut f);
+        policies.push(PolicyDoc::new(text, tree, policy, kind, source));
+    }
+    FileSummary {
+        kind: FileKind::JsonPolicy,
+        findings,
+        policies,
+        manifest: None,
+    }
+}
+
 /// Phase one on text.
 pub fn summarize_text(path: &str, text: &str) -> FileSummary {
     match kind_from_path(path) {
@@ -184,6 +217,7 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
                     kind: FileKind::TerraformPlan,
                     findings: Vec::new(),
                     policies: Vec::new(),
+                    manifest: None,
                 };
             }
             if !looks_like_policy(parsed.value.as_ref(), text) {
@@ -191,6 +225,7 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
                     kind: FileKind::OtherJson,
                     findings: Vec::new(),
                     policies: Vec::new(),
+                    manifest: None,
                 };
             }
             let mut findings = parsed.findings;
@@ -211,19 +246,29 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
                 kind: FileKind::JsonPolicy,
                 findings,
                 policies,
+                manifest: None,
             }
         }
-        Some(kind @ (FileKind::Terraform | FileKind::TerraformJson | FileKind::Manifest)) => {
+        Some(FileKind::Manifest) => {
+            let parsed = latch_syntax::manifest::parse_manifest(text);
             FileSummary {
-                kind,
-                findings: Vec::new(),
+                kind: FileKind::Manifest,
+                findings: parsed.findings,
                 policies: Vec::new(),
+                manifest: Some(parsed.manifest),
             }
         }
+        Some(kind @ (FileKind::Terraform | FileKind::TerraformJson)) => FileSummary {
+            kind,
+            findings: Vec::new(),
+            policies: Vec::new(),
+            manifest: None,
+        },
         _ => FileSummary {
             kind: FileKind::Unread,
             findings: Vec::new(),
             policies: Vec::new(),
+            manifest: None,
         },
     }
 }
@@ -244,7 +289,45 @@ pub struct ModuleAnalysis {
     pub findings: Vec<Finding>,
 }
 
-type ModuleCache = HashMap<String, (Vec<u64>, Arc<ModuleAnalysis>)>;
+type ModuleCache = HashMap<String, (Vec<u64>, ProviderAccounts, Arc<ModuleAnalysis>)>;
+
+/// Joins a manifest-relative path to the manifest's folder, resolving `.` and `..`.
+pub fn join_path(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// Whether a manifest policy reference names a file (rather than a Terraform address).
+pub fn is_file_reference(r: &str) -> bool {
+    r.ends_with(".json") || r.ends_with(".tpl") || r.contains('/')
+}
+
+/// The policy kind a manifest role gives.
+pub fn role_kind(role: PolicyRole) -> PolicyKind {
+    match role {
+        PolicyRole::Identity => PolicyKind::Identity,
+        PolicyRole::Boundary => PolicyKind::Boundary,
+        PolicyRole::Session => PolicyKind::Session,
+        PolicyRole::Bucket => PolicyKind::Resource,
+        PolicyRole::Key => PolicyKind::KeyPolicy,
+        PolicyRole::VpcEndpoint => PolicyKind::VpcEndpoint,
+        PolicyRole::Scp => PolicyKind::Scp,
+        PolicyRole::Rcp => PolicyKind::Rcp,
+    }
+}
 
 /// All files of a workspace. Paths are workspace-relative with `/` separators.
 #[derive(Default)]
@@ -300,12 +383,103 @@ impl Workspace {
         );
     }
 
-    /// Sets the provider accounts used to resolve Terraform (from `latch.toml`).
-    pub fn set_providers(&mut self, providers: ProviderAccounts) {
-        if self.providers != providers {
-            self.providers = providers;
-            self.lock_modules().clear();
+    /// Every `latch.toml` of the workspace: the folder it governs, its path, and the model.
+    pub fn manifests(&self) -> Vec<(&str, &Arc<str>, &Manifest)> {
+        self.files
+            .iter()
+            .filter_map(|(path, f)| {
+                let m = f.summary.manifest.as_ref()?;
+                Some((path.rsplit_once('/').map_or("", |(d, _)| d), path, m))
+            })
+            .collect()
+    }
+
+    /// The manifest that governs `path`: the one in its nearest enclosing folder.
+    pub fn manifest_for(&self, path: &str) -> Option<(&str, &Arc<str>, &Manifest)> {
+        self.manifests()
+            .into_iter()
+            .filter(|(dir, _, _)| {
+                dir.is_empty() || path == *dir || path.starts_with(&format!("{dir}/"))
+            })
+            .max_by_key(|(dir, _, _)| dir.len())
+    }
+
+    /// The Terraform provider accounts that govern module folder `dir`.
+    pub fn providers_for(&self, dir: &str) -> ProviderAccounts {
+        let Some((_, _, m)) = self.manifest_for(dir) else {
+            return self.providers.clone();
+        };
+        let pairs: Vec<(String, String)> = m
+            .providers
+            .iter()
+            .filter_map(|p| Some((p.provider.value.clone(), p.account_id.clone()?)))
+            .collect();
+        ProviderAccounts::new(pairs)
+    }
+
+    /// The kind `latch.toml` gives each policy file it names (workspace paths).
+    pub fn declared_kinds(&self) -> HashMap<String, PolicyKind> {
+        let mut out = HashMap::new();
+        for (dir, _, m) in self.manifests() {
+            for (role, r) in m.policy_refs() {
+                if is_file_reference(&r.value) {
+                    out.insert(join_path(dir, &r.value), role_kind(role));
+                }
+            }
         }
+        out
+    }
+
+    /// Every policy held in `path`, with the kind it is analysed as and where that kind
+    /// comes from: JSON policy files and policies embedded in Terraform files.
+    pub fn policies_in(&self, path: &str) -> Vec<PolicyView> {
+        let mut out = Vec::new();
+        if let Some(summary) = self.summary(path) {
+            let declared = self.declared_kinds().get(path).copied();
+            for doc in &summary.policies {
+                let (kind, source) = match declared {
+                    Some(k) => (k, KindSource::Manifest),
+                    None => (doc.kind, doc.kind_source),
+                };
+                out.push(PolicyView { tree: doc.tree.clone(), policy: doc.policy.clone(), kind, source, owner: None });
+            }
+        }
+        for m in self.modules() {
+            for p in &m.module.policies {
+                let Some(inline) = p.inline() else { continue };
+                if &*inline.path == path {
+                    out.push(PolicyView {
+                        tree: inline.tree.clone(),
+                        policy: inline.policy.clone(),
+                        kind: p.kind.unwrap_or_else(|| infer_kind(&inline.policy)),
+                        source: KindSource::Terraform,
+                        owner: Some(p.address()),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Findings about the manifests' references: a named file that does not exist.
+    fn manifest_reference_findings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (dir, path, m) in self.manifests() {
+            for (_, r) in m.policy_refs() {
+                if is_file_reference(&r.value)
+                    && !self.files.contains_key(join_path(dir, &r.value).as_str())
+                {
+                    let mut f = Finding::error(
+                        "manifest/missing-policy",
+                        r.span,
+                        format!("`{}` does not exist in this workspace", r.value),
+                    );
+                    f.path = path.clone();
+                    out.push(f);
+                }
+            }
+        }
+        out
     }
 
     fn lock_modules(&self) -> std::sync::MutexGuard<'_, ModuleCache> {
@@ -334,18 +508,22 @@ impl Workspace {
         let mut out = Vec::new();
         for (key, files) in groups {
             let revisions: Vec<u64> = files.iter().map(|(_, f)| f.revision).collect();
-            if let Some((revs, analysis)) = cache.get(&key) {
-                if *revs == revisions {
+            let dir = key
+                .strip_prefix("plan:")
+                .map_or(key.as_str(), |p| p.rsplit_once('/').map_or("", |(d, _)| d));
+            let providers = self.providers_for(dir);
+            if let Some((revs, provs, analysis)) = cache.get(&key) {
+                if *revs == revisions && *provs == providers {
                     out.push(analysis.clone());
                     continue;
                 }
             }
             let module = match key.strip_prefix("plan:") {
-                Some(path) => terraform::analyze_plan(path, &files[0].1.text, &self.providers),
+                Some(path) => terraform::analyze_plan(path, &files[0].1.text, &providers),
                 None => {
                     let inputs: Vec<(&str, &str)> =
                         files.iter().map(|(p, f)| (&***p, &*f.text)).collect();
-                    terraform::analyze_module(&inputs, &self.providers)
+                    terraform::analyze_module(&inputs, &providers)
                 }
             };
             let findings = validate_module(&module, |p| self.text(p));
@@ -354,7 +532,7 @@ impl Workspace {
                 module,
                 findings,
             });
-            cache.insert(key, (revisions, analysis.clone()));
+            cache.insert(key, (revisions, providers, analysis.clone()));
             out.push(analysis);
         }
         out
@@ -394,11 +572,28 @@ impl Workspace {
                 by_path.entry(f.path.clone()).or_default().push(f.clone());
             }
         }
+        let declared = self.declared_kinds();
+        for f in self.manifest_reference_findings() {
+            by_path.entry(f.path.clone()).or_default().push(f);
+        }
         for (path, file) in &self.files {
             let out = by_path.entry(path.clone()).or_default();
+            let declared_kind = declared.get(&**path).copied();
+            if let (Some(kind), FileKind::OtherJson) = (declared_kind, file.summary.kind) {
+                // `latch.toml` says this file is a policy, even though it does not look like
+                // one yet (an empty file, a document without `Statement`).
+                let forced = summarize_policy(&file.text, kind, KindSource::Manifest);
+                out.extend(forced.findings);
+                for doc in &forced.policies {
+                    out.extend(doc.validation.iter().cloned());
+                }
+                continue;
+            }
             out.extend(file.summary.findings.iter().cloned());
             for doc in &file.summary.policies {
-                let kind = kinds.get(&**path).copied().unwrap_or(doc.kind);
+                let kind = declared_kind
+                    .or_else(|| kinds.get(&**path).copied())
+                    .unwrap_or(doc.kind);
                 out.extend(doc.validate_as(&file.text, kind).iter().cloned());
             }
             for f in out.iter_mut() {

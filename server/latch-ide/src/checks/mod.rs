@@ -6,6 +6,7 @@ pub mod catalog;
 
 use latch_syntax::Severity;
 
+pub mod manifest;
 pub mod policy;
 pub mod syntax;
 pub mod terraform;
@@ -40,6 +41,7 @@ pub struct CheckDoc {
 pub fn registry() -> Vec<&'static CheckDoc> {
     let mut all = syntax::docs();
     all.extend(terraform::docs());
+    all.extend(manifest::docs());
     all.extend(policy::checks().into_iter().map(|(doc, _)| doc));
     all.extend(catalog::catalog_checks().into_iter().map(|(doc, _)| doc));
     all
