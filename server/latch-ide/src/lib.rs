@@ -11,4 +11,6 @@ pub mod position;
 pub mod scenario;
 pub mod statement_hover;
 pub mod text;
+#[cfg(test)]
+mod tf_fixture;
 pub mod workspace;

@@ -126,14 +126,16 @@ impl FileSummary {
 }
 
 /// Whether a JSON tree (or, when it is too broken to tell, its text) is a policy document.
-fn looks_like_policy(tree: Option<&Value>, text: &str) -> bool {
-    if let Some(obj) = tree.and_then(Value::as_object) {
-        return obj.iter().any(|m| {
+fn looks_like_policy(tree: Option<&Value>) -> bool {
+    // A policy is an object with `Statement` or a policy `Version`. Broken text still
+    // parses into an object here (the parser recovers), so no text heuristics are needed;
+    // arrays (test corpora, lists of policies) and other JSON are not policies.
+    tree.and_then(Value::as_object).is_some_and(|obj| {
+        obj.iter().any(|m| {
             m.key == "Statement"
                 || (m.key == "Version" && m.value.as_str().is_some_and(|v| v.ends_with("-10-17")))
-        });
-    }
-    text.contains("\"Statement\"") || text.contains("\"Effect\"")
+        })
+    })
 }
 
 /// Whether a JSON tree is `terraform show -json` output.
@@ -220,7 +222,7 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
                     manifest: None,
                 };
             }
-            if !looks_like_policy(parsed.value.as_ref(), text) {
+            if !looks_like_policy(parsed.value.as_ref()) {
                 return FileSummary {
                     kind: FileKind::OtherJson,
                     findings: Vec::new(),
@@ -706,6 +708,20 @@ mod tests {
         assert_eq!(a.findings["bad.json"][0].code, "syntax/invalid-utf8");
         assert_eq!(a.findings["bad.json"][0].range, Span::new(9, 10));
         assert_eq!(a.findings["huge.json"][0].code, "syntax/file-too-large");
+    }
+
+    #[test]
+    fn json_arrays_and_other_documents_are_not_policies() {
+        let ws = workspace_from_fixture(
+            "//- cases.json\n[{\"policies\": {\"identity\": [{\"Statement\": []}]}}]\n//- broken.json\n{\"Statement\" [{\"Effect\": \"deny\"\n",
+        );
+        let a = ws.analyze();
+        assert!(!a.findings.contains_key("cases.json"));
+        assert!(
+            a.findings["broken.json"]
+                .iter()
+                .any(|f| f.code == "policy/invalid-effect")
+        );
     }
 
     #[test]
