@@ -24,7 +24,9 @@ fn role_arn(p: usize) -> String {
 /// The files of the workspace: (path, text).
 pub fn generate() -> Vec<(String, String)> {
     let mut files = Vec::new();
-    let mut toml = format!("[accounts]\nstorage = \"{STORAGE}\"\nanalytics = \"{ANALYTICS}\"\n\n[providers]\naws = \"storage\"\n\n");
+    let mut toml = format!(
+        "[accounts]\nstorage = \"{STORAGE}\"\nanalytics = \"{ANALYTICS}\"\n\n[providers]\naws = \"storage\"\n\n"
+    );
     for p in 0..300 {
         let b = p % 200;
         files.push((
@@ -41,10 +43,17 @@ pub fn generate() -> Vec<(String, String)> {
                 key_arn(b % 50)
             ),
         ));
-        let _ = write!(toml, "[[principal]]\narn = \"{}\"\npolicies = [\"iam/reader-{p}.json\"]\n\n", role_arn(p));
+        let _ = write!(
+            toml,
+            "[[principal]]\narn = \"{}\"\npolicies = [\"iam/reader-{p}.json\"]\n\n",
+            role_arn(p)
+        );
     }
     for b in 0..200 {
-        let readers: Vec<String> = (0..300).filter(|p| p % 200 == b).map(|p| format!("\"{}\"", role_arn(p))).collect();
+        let readers: Vec<String> = (0..300)
+            .filter(|p| p % 200 == b)
+            .map(|p| format!("\"{}\"", role_arn(p)))
+            .collect();
         files.push((
             format!("s3/bucket-{b}.json"),
             format!(
@@ -79,7 +88,11 @@ pub fn generate() -> Vec<(String, String)> {
 "#
             ),
         ));
-        let _ = write!(toml, "[[key]]\narn = \"{}\"\npolicy = \"kms/key-{k}.json\"\n\n", key_arn(k));
+        let _ = write!(
+            toml,
+            "[[key]]\narn = \"{}\"\npolicy = \"kms/key-{k}.json\"\n\n",
+            key_arn(k)
+        );
     }
     for (i, level) in ["root", "ou-data", "account"].iter().enumerate() {
         files.push((
@@ -88,7 +101,10 @@ pub fn generate() -> Vec<(String, String)> {
 "#
             .to_string(),
         ));
-        let _ = write!(toml, "[[scp]]\npolicy = \"org/scp-{i}.json\"\nlevel = \"{level}\"\n\n");
+        let _ = write!(
+            toml,
+            "[[scp]]\npolicy = \"org/scp-{i}.json\"\nlevel = \"{level}\"\n\n"
+        );
     }
     // Terraform: the rest of the 1,000 files, ten per module folder.
     let tf = 1000 - files.len() - 1;
