@@ -35,6 +35,8 @@ impl PolicyRef {
 pub struct CompiledPolicy {
     pub reference: PolicyRef,
     pub source: Policy,
+    /// Whether the policy is "public" in the S3 Block Public Access sense (§8.3).
+    pub public: bool,
     pub(crate) statements: Vec<CStatement>,
 }
 
@@ -120,6 +122,11 @@ fn classify_aws(value: &str) -> PEntry {
 impl CompiledPolicy {
     /// Compiles `policy`. Never fails: what cannot be read never matches.
     pub fn new(reference: PolicyRef, policy: &Policy) -> CompiledPolicy {
+        CompiledPolicy::from_policy(reference, policy.clone())
+    }
+
+    /// Compiles `policy`, keeping it as the source without a copy.
+    pub fn from_policy(reference: PolicyRef, policy: Policy) -> CompiledPolicy {
         let vars = policy.variables_enabled();
         let statements = policy
             .statements
@@ -189,7 +196,8 @@ impl CompiledPolicy {
             .collect();
         CompiledPolicy {
             reference,
-            source: policy.clone(),
+            public: crate::s3::is_public_policy(&policy),
+            source: policy,
             statements,
         }
     }
@@ -272,7 +280,7 @@ impl CStatement {
         if kind.has_principal() {
             match &self.principal {
                 None => return StatementOutcome::Failed(Failure::MissingPrincipal),
-                Some(p) => match principal_matches(p, kind, env) {
+                Some(p) => match principal_matches(p, kind, self.effect, env) {
                     Some(g) => grant = Some(g),
                     None => return StatementOutcome::Failed(Failure::Principal),
                 },
@@ -407,21 +415,32 @@ fn entry_grant(e: &PEntry, caller: &PrincipalId, kind: PolicyKind) -> Option<Gra
     }
 }
 
-fn principal_matches(p: &CPrincipal, kind: PolicyKind, env: &Env<'_>) -> Option<GrantKind> {
+fn principal_matches(
+    p: &CPrincipal,
+    kind: PolicyKind,
+    effect: Option<Effect>,
+    env: &Env<'_>,
+) -> Option<GrantKind> {
     let caller = &env.req.principal;
     if p.negated {
-        // A caller with a permissions boundary is never excluded (AWS_SEMANTICS §4).
-        let bounded = env.has_boundary
-            && matches!(
-                caller,
-                PrincipalId::User { .. }
-                    | PrincipalId::Role { .. }
-                    | PrincipalId::AssumedRole { .. }
-            );
-        let applies = bounded
-            || chain(caller)
-                .iter()
-                .any(|link| !p.entries.iter().any(|e| entry_names(e, link)));
+        let links = chain(caller);
+        let listed = |link: &ChainLink<'_>| p.entries.iter().any(|e| entry_names(e, link));
+        let applies = if effect == Some(Effect::Allow) {
+            // Allow with NotPrincipal is unsupported today; read it so that it grants as
+            // little as possible: not to a caller any of whose identities is listed.
+            !links.iter().any(listed)
+        } else {
+            // A caller with a permissions boundary is never excluded, and otherwise every
+            // identity of the chain must be listed (AWS_SEMANTICS §4).
+            let bounded = env.has_boundary
+                && matches!(
+                    caller,
+                    PrincipalId::User { .. }
+                        | PrincipalId::Role { .. }
+                        | PrincipalId::AssumedRole { .. }
+                );
+            bounded || links.iter().any(|l| !listed(l))
+        };
         return applies.then_some(GrantKind::Everyone);
     }
     p.entries

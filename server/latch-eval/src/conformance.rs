@@ -169,12 +169,25 @@ pub struct Prepared {
     pub expect: Outcome,
 }
 
-fn compile_value(label: &str, kind: PolicyKind, v: &Value) -> Arc<CompiledPolicy> {
-    let text = serde_json::to_string_pretty(v).unwrap_or_default();
-    let parsed = parse_policy(&text);
-    Arc::new(CompiledPolicy::new(
+/// Turns a policy of a case (a JSON value) into a compiled policy.
+pub type Compile<'a> = &'a mut dyn FnMut(&str, PolicyKind, &Value) -> Arc<CompiledPolicy>;
+
+/// The default [`Compile`]: serializes the value and parses the text as a policy.
+pub fn compile_value(label: &str, kind: PolicyKind, v: &Value) -> Arc<CompiledPolicy> {
+    compile_text(label, kind, &policy_text(v))
+}
+
+/// The text of a policy given as a JSON value.
+pub fn policy_text(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+/// Parses and compiles a policy text.
+pub fn compile_text(label: &str, kind: PolicyKind, text: &str) -> Arc<CompiledPolicy> {
+    let parsed = parse_policy(text);
+    Arc::new(CompiledPolicy::from_policy(
         PolicyRef::new(label, kind),
-        &parsed.policy,
+        parsed.policy,
     ))
 }
 
@@ -206,6 +219,12 @@ fn resource_kind(req: &Request) -> PolicyKind {
 
 /// Builds the policy set and request of a case.
 pub fn prepare(case: &Case) -> Result<Prepared, String> {
+    prepare_with(case, &mut compile_value)
+}
+
+/// Like [`prepare`], with the caller's way of compiling each policy (benchmarks use it to
+/// parse pre-serialized texts).
+pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared, String> {
     let expect = Outcome::parse(&case.expect)
         .ok_or_else(|| format!("unknown expectation `{}`", case.expect))?;
     let mut context = Context::new();

@@ -15,7 +15,7 @@ use latch_syntax::policy::{Effect, PolicyKind};
 
 use crate::compile::{CompiledPolicy, Env};
 use crate::request::{PrincipalId, Request};
-use crate::s3::{Grantee, S3Facts, is_public_policy};
+use crate::s3::{Grantee, S3Facts};
 use crate::trace::*;
 
 /// A VPC endpoint and its policy. `id: None` applies to any request that came through
@@ -69,10 +69,19 @@ fn kms_cross_account_operation(op: &str) -> bool {
         || op.starts_with("generatedatakey")
 }
 
-#[derive(Default)]
+/// What one policy contributed, without allocating: the engine re-reads the trace for
+/// the details it needs.
+#[derive(Clone, Copy, Default)]
 struct Summary {
-    denies: Vec<StmtRef>,
-    allows: Vec<(StmtRef, Option<GrantKind>)>,
+    index: usize,
+    any_deny: bool,
+    first_allow: Option<StmtRef>,
+}
+
+impl Summary {
+    fn allows(&self) -> bool {
+        self.first_allow.is_some()
+    }
 }
 
 struct Run<'a> {
@@ -88,21 +97,25 @@ impl Run<'_> {
         not_applicable: Option<NotApplicable>,
     ) -> Summary {
         let index = self.trace.len();
-        let mut summary = Summary::default();
+        let mut summary = Summary {
+            index,
+            ..Summary::default()
+        };
         let mut statements = Vec::new();
         if not_applicable.is_none() {
-            statements.reserve(policy.statements.len());
+            statements.reserve_exact(policy.statements.len());
             for (i, st) in policy.statements.iter().enumerate() {
                 let outcome = st.eval(policy.kind(), &self.env);
-                if let StatementOutcome::Matched { grant, .. } = outcome {
-                    let r = StmtRef {
-                        policy: index,
-                        statement: i,
-                    };
+                if outcome.is_match() {
                     match st.effect {
-                        Some(Effect::Deny) => summary.denies.push(r),
-                        Some(Effect::Allow) => summary.allows.push((r, grant)),
-                        None => {}
+                        Some(Effect::Deny) => summary.any_deny = true,
+                        Some(Effect::Allow) if summary.first_allow.is_none() => {
+                            summary.first_allow = Some(StmtRef {
+                                policy: index,
+                                statement: i,
+                            })
+                        }
+                        _ => {}
                     }
                 }
                 statements.push(StatementTrace { index: i, outcome });
@@ -115,6 +128,52 @@ impl Run<'_> {
             statements,
         });
         summary
+    }
+
+    /// Every applicable Deny statement, in trace order.
+    fn denies(&self) -> Vec<StmtRef> {
+        let mut out = Vec::new();
+        for (pi, p) in self.trace.iter().enumerate() {
+            for s in &p.statements {
+                let deny = p
+                    .policy
+                    .statements
+                    .get(s.index)
+                    .is_some_and(|st| st.effect == Some(Effect::Deny));
+                if deny && s.outcome.is_match() {
+                    out.push(StmtRef {
+                        policy: pi,
+                        statement: s.index,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The matched Allow statements of a policy, with their grants.
+    fn allows_of(&self, index: usize) -> Vec<(StmtRef, Option<GrantKind>)> {
+        let Some(p) = self.trace.get(index) else {
+            return Vec::new();
+        };
+        p.statements
+            .iter()
+            .filter_map(|s| match s.outcome {
+                StatementOutcome::Matched { grant, .. }
+                    if p.policy.statements.get(s.index).and_then(|st| st.effect)
+                        == Some(Effect::Allow) =>
+                {
+                    Some((
+                        StmtRef {
+                            policy: index,
+                            statement: s.index,
+                        },
+                        grant,
+                    ))
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     fn ignore(&mut self, r: StmtRef, reason: IgnoreReason) {
@@ -140,7 +199,7 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Decision {
                 resource: s3.kms_key_policy.clone(),
                 resource_account: sub.resource_arn_account().map(str::to_string),
                 scp: set.scp.clone(),
-                rcp: if sub.resource_arn_account() == resource_account(set, req).as_deref() {
+                rcp: if sub.resource_arn_account() == resource_account(set, req) {
                     set.rcp.clone()
                 } else {
                     Vec::new()
@@ -277,12 +336,12 @@ fn kms_request(req: &Request, action: &str, key: &str) -> Request {
     Request::new(req.principal.clone(), action, key, context)
 }
 
-fn resource_account(set: &PolicySet, req: &Request) -> Option<String> {
+fn resource_account<'a>(set: &'a PolicySet, req: &'a Request) -> Option<&'a str> {
     set.resource_account
-        .clone()
-        .or_else(|| set.s3.as_ref().and_then(|s| s.bucket_owner.clone()))
-        .or_else(|| req.resource_arn_account().map(str::to_string))
-        .or_else(|| req.principal.account().map(str::to_string))
+        .as_deref()
+        .or_else(|| set.s3.as_ref().and_then(|s| s.bucket_owner.as_deref()))
+        .or_else(|| req.resource_arn_account())
+        .or_else(|| req.principal.account())
 }
 
 fn is_kms_key(req: &Request) -> bool {
@@ -322,60 +381,70 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         None
     };
 
-    let mut denies: Vec<StmtRef> = Vec::new();
-    let collect = |s: &Summary, denies: &mut Vec<StmtRef>| denies.extend(s.denies.iter().copied());
+    let policy_count = set.rcp.iter().map(Vec::len).sum::<usize>()
+        + set.scp.iter().map(Vec::len).sum::<usize>()
+        + set.vpc_endpoints.len()
+        + set.identity.len()
+        + 3;
+    run.trace.reserve_exact(policy_count);
+    let mut any_deny = false;
 
-    // Every policy is evaluated first so that every Deny is found (step 1).
-    let rcp: Vec<Vec<Summary>> = set
-        .rcp
-        .iter()
-        .enumerate()
-        .map(|(level, ps)| {
-            ps.iter()
-                .map(|p| run.eval(p, Layer::Rcp { level }, None))
-                .collect()
-        })
-        .collect();
-    let scp: Vec<Vec<Summary>> = set
-        .scp
-        .iter()
-        .enumerate()
-        .map(|(level, ps)| {
-            ps.iter()
-                .map(|p| run.eval(p, Layer::Scp { level }, caller_side_na))
-                .collect()
-        })
-        .collect();
+    // Every policy is evaluated first so that every Deny is found (step 1). Each RCP and
+    // SCP level records whether one of its policies allows.
+    let mut rcp_blocked: Option<usize> = None;
+    // `kms:RetireGrant` cannot be restricted by an RCP, even by `"Action": "*"` (§3.1).
+    let rcp_na =
+        (req.action_lower == "kms:retiregrant").then_some(NotApplicable::NotRestrictedByRcp);
+    for (level, ps) in set.rcp.iter().enumerate() {
+        let mut allowed = rcp_na.is_some();
+        for p in ps {
+            let s = run.eval(p, Layer::Rcp { level }, rcp_na);
+            any_deny |= s.any_deny;
+            allowed |= s.allows();
+        }
+        if !allowed && rcp_blocked.is_none() {
+            rcp_blocked = Some(level);
+        }
+    }
+    let mut scp_blocked: Option<usize> = None;
+    for (level, ps) in set.scp.iter().enumerate() {
+        let mut allowed = false;
+        for p in ps {
+            let s = run.eval(p, Layer::Scp { level }, caller_side_na);
+            any_deny |= s.any_deny;
+            allowed |= s.allows();
+        }
+        if !allowed && scp_blocked.is_none() && caller_side_na.is_none() {
+            scp_blocked = Some(level);
+        }
+    }
     let source_vpce = req
         .context
         .values("aws:SourceVpce")
         .and_then(|v| v.first())
-        .filter(|v| !v.is_empty())
-        .cloned();
-    let vpce: Vec<Summary> = set
-        .vpc_endpoints
-        .iter()
-        .map(|e| {
-            let through = match (&source_vpce, &e.id) {
-                (None, _) => false,
-                (Some(_), None) => true,
-                (Some(s), Some(id)) => s == id,
-            };
-            let na = (!through).then_some(NotApplicable::NotThroughEndpoint);
-            let s = run.eval(&e.policy, Layer::VpcEndpoint, na);
-            (s, through)
-        })
-        .filter_map(|(s, through)| through.then_some(s))
-        .collect();
+        .filter(|v| !v.is_empty());
+    let mut vpce_blocked = false;
+    for e in &set.vpc_endpoints {
+        let through = match (source_vpce, &e.id) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(s), Some(id)) => s == id,
+        };
+        let na = (!through).then_some(NotApplicable::NotThroughEndpoint);
+        let s = run.eval(&e.policy, Layer::VpcEndpoint, na);
+        any_deny |= s.any_deny;
+        vpce_blocked |= through && !s.allows();
+    }
     let resource = set
         .resource
         .as_ref()
         .map(|p| run.eval(p, Layer::Resource, None));
-    let identity: Vec<Summary> = set
-        .identity
-        .iter()
-        .map(|p| run.eval(p, Layer::Identity, caller_side_na))
-        .collect();
+    let mut identity_allow: Option<StmtRef> = None;
+    for p in &set.identity {
+        let s = run.eval(p, Layer::Identity, caller_side_na);
+        any_deny |= s.any_deny;
+        identity_allow = identity_allow.or(s.first_allow);
+    }
     let boundary_na = caller_side_na.or(match caller {
         PrincipalId::Root { .. } => Some(NotApplicable::RootUser),
         _ => None,
@@ -390,22 +459,8 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         .session
         .as_ref()
         .map(|p| run.eval(p, Layer::Session, session_na));
-
-    for s in rcp
-        .iter()
-        .flatten()
-        .chain(scp.iter().flatten())
-        .chain(vpce.iter())
-    {
-        collect(s, &mut denies);
-    }
-    for s in resource
-        .iter()
-        .chain(identity.iter())
-        .chain(boundary.iter())
-        .chain(session.iter())
-    {
-        collect(s, &mut denies);
+    for s in resource.iter().chain(boundary.iter()).chain(session.iter()) {
+        any_deny |= s.any_deny;
     }
     let finish = |run: Run<'_>, outcome: Outcome, basis: Basis, notes: Vec<Note>| Trace {
         outcome,
@@ -413,7 +468,8 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         policies: run.trace,
         notes,
     };
-    if !denies.is_empty() {
+    if any_deny {
+        let denies = run.denies();
         return finish(run, Outcome::ExplicitDeny, Basis::Denied(denies), notes);
     }
     let blocked = |run: Run<'_>, b: Blocker, notes: Vec<Note>| {
@@ -421,19 +477,13 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
     };
 
     // Steps 2-4: every RCP and SCP level, then the endpoint policy, must allow.
-    for (level, ps) in rcp.iter().enumerate() {
-        if !ps.iter().any(|s| !s.allows.is_empty()) {
-            return blocked(run, Blocker::Rcp { level }, notes);
-        }
+    if let Some(level) = rcp_blocked {
+        return blocked(run, Blocker::Rcp { level }, notes);
     }
-    if caller_side_na.is_none() {
-        for (level, ps) in scp.iter().enumerate() {
-            if !ps.iter().any(|s| !s.allows.is_empty()) {
-                return blocked(run, Blocker::Scp { level }, notes);
-            }
-        }
+    if let Some(level) = scp_blocked {
+        return blocked(run, Blocker::Scp { level }, notes);
     }
-    if vpce.iter().any(|s| s.allows.is_empty()) {
+    if vpce_blocked {
         return blocked(run, Blocker::VpcEndpoint, notes);
     }
 
@@ -446,8 +496,8 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
             if anonymous {
                 return blocked(run, Blocker::RequesterPaysAnonymous, notes);
             }
-            let bucket_owner = s3.bucket_owner.clone().or_else(|| owner.clone());
-            if caller.account() != bucket_owner.as_deref() && !s3.request_payer_header {
+            let bucket_owner = s3.bucket_owner.as_deref().or(owner);
+            if caller.account() != bucket_owner && !s3.request_payer_header {
                 return blocked(run, Blocker::RequesterPaysHeader, notes);
             }
         }
@@ -480,11 +530,15 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         let differs = object
             && s3.acls_enabled()
             && s3.object_owner.is_some()
-            && s3.object_owner != s3.bucket_owner.clone().or_else(|| owner.clone());
-        differs.then(|| s3.object_owner.clone()).flatten()
+            && s3.object_owner.as_deref() != s3.bucket_owner.as_deref().or(owner);
+        if differs {
+            s3.object_owner.as_deref()
+        } else {
+            None
+        }
     });
-    let effective_owner = object_owner.clone().or(owner.clone());
-    let same_account = caller.account().is_some() && caller.account() == effective_owner.as_deref();
+    let effective_owner = object_owner.or(owner);
+    let same_account = caller.account().is_some() && caller.account() == effective_owner;
 
     // Resource-side grants, after the S3 rules that set some of them aside.
     let mut grants: Vec<(StmtRef, GrantKind)> = Vec::new();
@@ -493,22 +547,18 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
             .s3
             .as_ref()
             .is_some_and(|s3| s3.block_public_access.restrict_public_buckets)
-            && set
-                .resource
-                .as_ref()
-                .is_some_and(|p| is_public_policy(&p.source));
+            && set.resource.as_ref().is_some_and(|p| p.public);
         if restrict {
             notes.push(Note::PublicBucketPolicy);
         }
-        let insider =
-            service || (caller.account().is_some() && caller.account() == owner.as_deref());
-        for (sref, grant) in &r.allows {
+        let insider = service || (caller.account().is_some() && caller.account() == owner);
+        for (sref, grant) in run.allows_of(r.index) {
             if object_owner.is_some() {
-                run.ignore(*sref, IgnoreReason::ObjectOwnedByOtherAccount);
+                run.ignore(sref, IgnoreReason::ObjectOwnedByOtherAccount);
             } else if restrict && !insider {
-                run.ignore(*sref, IgnoreReason::RestrictPublicBuckets);
+                run.ignore(sref, IgnoreReason::RestrictPublicBuckets);
             } else if let Some(g) = grant {
-                grants.push((*sref, *g));
+                grants.push((sref, g));
             }
         }
     }
@@ -577,16 +627,11 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
 
     // The identity side: identity ∧ boundary ∧ session (§3.1 steps 6-8).
     let root = matches!(caller, PrincipalId::Root { .. });
-    let identity_allow: Vec<StmtRef> = identity
-        .iter()
-        .flat_map(|s| s.allows.iter().map(|(r, _)| *r))
-        .take(1)
-        .collect();
-    let identity_ok = root || !identity_allow.is_empty();
-    let boundary_ok = boundary.as_ref().is_none_or(|s| !s.allows.is_empty()) || root;
+    let identity_ok = root || identity_allow.is_some();
+    let boundary_ok = boundary.as_ref().is_none_or(Summary::allows) || root;
     let session_ok = match (&session, caller) {
         (_, c) if !c.is_session() => true,
-        (Some(s), _) => !s.allows.is_empty(),
+        (Some(s), _) => s.allows(),
         (None, PrincipalId::FederatedUser { .. }) => false,
         (None, _) => true,
     };
@@ -604,10 +649,15 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         }
     };
     let identity_side = identity_ok && boundary_ok && session_ok;
-    let mut identity_refs = identity_allow.clone();
-    for s in boundary.iter().chain(session.iter()) {
-        identity_refs.extend(s.allows.iter().take(1).map(|(r, _)| *r));
-    }
+    let identity_refs: Vec<StmtRef> = identity_allow
+        .into_iter()
+        .chain(
+            boundary
+                .iter()
+                .chain(session.iter())
+                .filter_map(|s| s.first_allow),
+        )
+        .collect();
 
     let kind = set.resource.as_ref().map(|p| p.kind());
     let mandatory =
@@ -615,7 +665,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
     if !same_account {
         notes.push(Note::CrossAccount {
             caller: caller.account().unwrap_or_default().to_string(),
-            owner: effective_owner.clone().unwrap_or_default(),
+            owner: effective_owner.unwrap_or_default().to_string(),
         });
     }
 
@@ -708,7 +758,13 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
             )
         }
         (true, None) => match object_owner {
-            Some(o) => blocked(run, Blocker::ObjectOwner { owner: o }, notes),
+            Some(o) => blocked(
+                run,
+                Blocker::ObjectOwner {
+                    owner: o.to_string(),
+                },
+                notes,
+            ),
             None => blocked(run, Blocker::ResourcePolicyRequired, notes),
         },
         (false, Some(_)) => {

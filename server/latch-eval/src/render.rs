@@ -14,9 +14,15 @@ use crate::trace::*;
 /// Maps a policy and a byte range in it to a place for humans (`path:line`).
 pub type Locate<'a> = &'a dyn Fn(&PolicyRef, Span) -> String;
 
-/// The name of a policy for messages: its layer, e.g. `resource policy` or `key policy`.
-pub fn policy_name(p: &PolicyTrace) -> String {
+/// The name of a policy for messages: its layer, e.g. `bucket policy` or `key policy`.
+pub fn policy_name(p: &PolicyTrace, req: Option<&Request>) -> String {
     match p.layer {
+        Layer::Resource
+            if p.policy.reference.kind == latch_syntax::policy::PolicyKind::Resource
+                && req.is_some_and(|r| r.service() == "s3") =>
+        {
+            "bucket policy".to_string()
+        }
         Layer::Resource | Layer::Identity => p.policy.reference.kind.name().to_string(),
         other => other.name(),
     }
@@ -35,7 +41,12 @@ fn statement_anchor(st: &Statement) -> Span {
 }
 
 /// `statement `Sid` of the bucket policy (s3/bucket.json:14)`.
-pub fn statement_place(trace: &Trace, r: StmtRef, locate: Locate<'_>) -> String {
+pub fn statement_place(
+    trace: &Trace,
+    r: StmtRef,
+    req: Option<&Request>,
+    locate: Locate<'_>,
+) -> String {
     let Some(p) = trace.policy(r) else {
         return String::from("an unknown statement");
     };
@@ -46,7 +57,7 @@ pub fn statement_place(trace: &Trace, r: StmtRef, locate: Locate<'_>) -> String 
     format!(
         "{} of the {} ({place})",
         statement_name(p, r.statement),
-        policy_name(p)
+        policy_name(p, req)
     )
 }
 
@@ -215,7 +226,7 @@ pub fn summary(trace: &Trace, req: Option<&Request>, locate: Locate<'_>) -> Stri
             };
             let mut s = format!(
                 "explicitly denied by {}",
-                statement_place(trace, *first, locate)
+                statement_place(trace, *first, req, locate)
             );
             let held = trace.policy(*first).and_then(|p| {
                 let st = p.statement(first.statement)?;
@@ -235,7 +246,7 @@ pub fn summary(trace: &Trace, req: Option<&Request>, locate: Locate<'_>) -> Stri
         Basis::Allowed { by, acl } => {
             let mut parts: Vec<String> = by
                 .iter()
-                .map(|r| statement_place(trace, *r, locate))
+                .map(|r| statement_place(trace, *r, req, locate))
                 .collect();
             if *acl {
                 parts.push("an object ACL grant".into());
@@ -288,11 +299,15 @@ fn render_trace(
                         "the request does not come through this endpoint"
                     }
                     NotApplicable::RootUser => "does not apply to the root user",
+                    NotApplicable::NotRestrictedByRcp => "cannot restrict this action",
                 };
-                out.push_str(&format!("{indent}{} `{label}`: {why}\n", policy_name(p)));
+                out.push_str(&format!(
+                    "{indent}{} `{label}`: {why}\n",
+                    policy_name(p, req)
+                ));
                 continue;
             }
-            None => out.push_str(&format!("{indent}{} `{label}`:\n", policy_name(p))),
+            None => out.push_str(&format!("{indent}{} `{label}`:\n", policy_name(p, req))),
         }
         if p.statements.is_empty() {
             out.push_str(&format!("{indent}  no statements\n"));

@@ -224,9 +224,11 @@ impl Context {
         self.entries.iter().find(|e| e.key == key_lower)
     }
 
-    /// The values of `key` (any case), ignoring empty strings, which AWS treats as null.
+    /// The values of `key`, in any case.
     pub fn values(&self, key: &str) -> Option<&[String]> {
-        self.get_lower(&key.to_ascii_lowercase())
+        self.entries
+            .iter()
+            .find(|e| e.key.eq_ignore_ascii_case(key))
             .map(|e| e.values.as_slice())
     }
 

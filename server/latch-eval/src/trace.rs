@@ -181,6 +181,8 @@ pub enum NotApplicable {
     NotThroughEndpoint,
     /// The account root user has no permissions boundary.
     RootUser,
+    /// RCPs cannot restrict this action (`kms:RetireGrant`).
+    NotRestrictedByRcp,
 }
 
 /// One policy the engine considered.

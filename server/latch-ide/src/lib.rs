@@ -7,6 +7,7 @@ pub mod completion;
 pub mod hover;
 pub mod operators;
 pub mod position;
+pub mod scenario;
 pub mod statement_hover;
 pub mod text;
 pub mod workspace;

@@ -14,6 +14,7 @@
 pub mod catalog;
 pub mod finding;
 pub mod json;
+pub mod manifest;
 pub mod policy;
 pub mod span;
 pub mod terraform;

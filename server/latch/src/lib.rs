@@ -13,6 +13,7 @@ pub mod line_index;
 pub mod loader;
 pub mod lsp;
 pub mod sarif;
+pub mod why;
 
 #[derive(Parser)]
 #[command(
@@ -33,6 +34,8 @@ enum Command {
     Lsp,
     /// Run access cases through the engine and report the ones that fail.
     Conformance(conformance::ConformanceArgs),
+    /// Explain the decision AWS would make for one request, across the workspace's policies.
+    Why(why::WhyArgs),
     /// Print the documentation of a check, e.g. `latch explain policy/invalid-effect`.
     Explain(explain::ExplainArgs),
 }
@@ -56,5 +59,6 @@ pub fn run() -> ExitCode {
         Command::Lsp => lsp::run_stdio(),
         Command::Explain(args) => explain::run(args),
         Command::Conformance(args) => conformance::run(args),
+        Command::Why(args) => why::run(args),
     }
 }

@@ -1,0 +1,242 @@
+//! `latch why`: the decision for one request across every policy a workspace's
+//! `latch.toml` describes, with its trace. Human output renders the trace with the
+//! `path:line` of every statement; `--format json` prints
+//! `{"decision", "reason", "trace", "dependent", "http"}`.
+//!
+//! Exit 0 whatever the decision; 2 on a usage error (no `latch.toml`, a malformed
+//! `--context`).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use latch_eval::render::{self, failure_span, failure_text, policy_name, statement_name};
+use latch_eval::{
+    Context, Decision, PolicyRef, PrincipalId, Request, StatementOutcome, Trace, evaluate,
+};
+use latch_ide::scenario::assemble;
+use latch_syntax::manifest::parse_manifest;
+use latch_syntax::policy::{ParsedPolicy, parse_policy};
+use latch_syntax::span::Span;
+use serde_json::{Value, json};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum WhyFormat {
+    Human,
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct WhyArgs {
+    /// The caller: an IAM user, role or session ARN, or `anonymous`.
+    #[arg(long)]
+    pub principal: String,
+    /// The action, e.g. `s3:GetObject`.
+    #[arg(long)]
+    pub action: String,
+    /// The resource ARN.
+    #[arg(long)]
+    pub resource: String,
+    /// A request context key, `KEY=VALUE`; repeat a key for several values.
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: WhyFormat,
+    /// The workspace folder holding `latch.toml` (default: the current folder).
+    pub path: Option<PathBuf>,
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+struct Files {
+    texts: HashMap<String, String>,
+    parsed: HashMap<String, ParsedPolicy>,
+}
+
+impl Files {
+    fn line(&self, label: &str, span: Span) -> Option<usize> {
+        self.texts.get(label).map(|t| line_of(t, span.start))
+    }
+
+    fn locate(&self, r: &PolicyRef, span: Span) -> String {
+        match self.line(&r.label, span) {
+            Some(l) => format!("{}:{l}", r.label),
+            None => r.label.to_string(),
+        }
+    }
+}
+
+fn trace_json(trace: &Trace, req: &Request, files: &Files) -> Value {
+    let deciding = trace.deciding();
+    let policies: Vec<Value> = trace
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(pi, p)| {
+            let label = p.policy.reference.label.to_string();
+            let statements: Vec<Value> = p
+                .statements
+                .iter()
+                .filter_map(|s| {
+                    let st = p.statement(s.index)?;
+                    let line = files.line(&label, st.sid.as_ref().map_or(st.span, |x| x.span));
+                    let (result, reason, reason_line) = match &s.outcome {
+                        StatementOutcome::Matched { .. } => ("matched", None, None),
+                        StatementOutcome::NoEffect => (
+                            "no_effect",
+                            Some("`Effect` is missing or invalid".to_string()),
+                            None,
+                        ),
+                        StatementOutcome::Failed(f) => (
+                            "not_matched",
+                            Some(failure_text(st, f, Some(req))),
+                            files.line(&label, failure_span(st, f)),
+                        ),
+                        StatementOutcome::Ignored(_) => ("ignored", None, None),
+                    };
+                    let decides = deciding
+                        .iter()
+                        .any(|r| r.policy == pi && r.statement == s.index);
+                    Some(json!({
+                        "index": s.index,
+                        "sid": st.sid.as_ref().map(|x| x.value.clone()),
+                        "name": statement_name(p, s.index),
+                        "effect": st.effect().map(|e| e.as_str()),
+                        "line": line,
+                        "result": result,
+                        "reason": reason,
+                        "reason_line": reason_line,
+                        "deciding": decides,
+                    }))
+                })
+                .collect();
+            json!({
+                "policy": label,
+                "kind": policy_name(p, Some(req)),
+                "applies": p.not_applicable.is_none(),
+                "statements": statements,
+            })
+        })
+        .collect();
+    Value::Array(policies)
+}
+
+/// The JSON form of a decision.
+fn decision_json(d: &Decision, req: &Request, files: &Files) -> Value {
+    let locate = |r: &PolicyRef, s: Span| files.locate(r, s);
+    json!({
+        "decision": d.outcome.as_str(),
+        "reason": render::summary(&d.trace, Some(req), &locate),
+        "trace": trace_json(&d.trace, req, files),
+        "dependent": d.dependent.iter().map(|dep| json!({
+            "action": dep.action,
+            "resource": dep.resource,
+            "decision": dep.outcome.as_str(),
+            "reason": render::summary(&dep.trace, Some(&dep.request), &locate),
+            "trace": trace_json(&dep.trace, &dep.request, files),
+        })).collect::<Vec<_>>(),
+        "http": d.http.as_ref().map(|h| json!({"status": h.status, "code": h.code})),
+    })
+}
+
+fn usage(msg: String) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+fn manifest_path(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.join("latch.toml")
+    } else {
+        path.to_path_buf()
+    }
+}
+
+pub fn run(args: WhyArgs) -> ExitCode {
+    let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let manifest_file = manifest_path(&path);
+    let root = manifest_file
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let Ok(manifest_text) = std::fs::read_to_string(&manifest_file) else {
+        return usage(format!(
+            "no `latch.toml` at `{}`; `latch why` needs one to know who has which policy",
+            manifest_file.display()
+        ));
+    };
+    let parsed_manifest = parse_manifest(&manifest_text);
+    for f in &parsed_manifest.findings {
+        eprintln!(
+            "warning: latch.toml:{}: {}",
+            line_of(&manifest_text, f.range.start),
+            f.message
+        );
+    }
+    let manifest = parsed_manifest.manifest;
+
+    let mut context = Context::new();
+    let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
+    for c in &args.context {
+        let Some((k, v)) = c.split_once('=') else {
+            return usage(format!("`--context {c}` must be `KEY=VALUE`"));
+        };
+        match pairs
+            .iter_mut()
+            .find(|(key, _)| key.eq_ignore_ascii_case(k))
+        {
+            Some((_, vs)) => vs.push(v.to_string()),
+            None => pairs.push((k.to_string(), vec![v.to_string()])),
+        }
+    }
+    for (k, vs) in pairs {
+        context.insert(&k, vs);
+    }
+    let request = Request::new(
+        PrincipalId::parse(&args.principal),
+        &args.action,
+        &args.resource,
+        context,
+    );
+
+    let mut files = Files {
+        texts: HashMap::new(),
+        parsed: HashMap::new(),
+    };
+    for (_, r) in manifest.policy_refs() {
+        if files.texts.contains_key(&r.value) {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(root.join(&r.value)) {
+            files.parsed.insert(r.value.clone(), parse_policy(&text));
+            files.texts.insert(r.value.clone(), text);
+        }
+    }
+    let scenario = assemble(&manifest, &request, |p| files.parsed.get(p));
+    for f in &scenario.unresolved {
+        eprintln!(
+            "warning: latch.toml:{}: {}",
+            line_of(&manifest_text, f.range.start),
+            f.message
+        );
+    }
+    let decision = evaluate(&scenario.set, &request);
+    match args.format {
+        WhyFormat::Json => {
+            let v = decision_json(&decision, &request, &files);
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        WhyFormat::Human => {
+            let locate = |r: &PolicyRef, s: Span| files.locate(r, s);
+            print!("{}", render::explain(&decision, &request, &locate));
+        }
+    }
+    ExitCode::SUCCESS
+}
