@@ -237,6 +237,7 @@ struct SourceFile {
 
 /// A Terraform module folder (or a plan) analysed once per content: the module and the
 /// findings of validating its policies.
+#[derive(Debug)]
 pub struct ModuleAnalysis {
     /// The folder (or, for a plan, the plan file's path).
     pub key: String,
@@ -244,7 +245,7 @@ pub struct ModuleAnalysis {
     pub findings: Vec<Finding>,
 }
 
-type ModuleCache = HashMap<String, (Vec<u64>, Arc<ModuleAnalysis>)>;
+type ModuleCache = HashMap<String, (Vec<u64>, ProviderAccounts, Arc<ModuleAnalysis>)>;
 
 /// All files of a workspace. Paths are workspace-relative with `/` separators.
 #[derive(Default)]
@@ -334,18 +335,30 @@ impl Workspace {
         let mut out = Vec::new();
         for (key, files) in groups {
             let revisions: Vec<u64> = files.iter().map(|(_, f)| f.revision).collect();
-            if let Some((revs, analysis)) = cache.get(&key) {
-                if *revs == revisions {
+            let dir = key.strip_prefix("plan:").map_or(key.as_str(), |p| {
+                p.rsplit_once('/').map_or("", |(d, _)| d)
+            });
+            let providers = self.providers_for(dir);
+            if let Some((revs, provs, analysis)) = cache.get(&key) {
+                if *revs == revisions && *provs == providers {
                     out.push(analysis.clone());
                     continue;
                 }
             }
             let module = match key.strip_prefix("plan:") {
-                Some(path) => terraform::analyze_plan(path, &files[0].1.text, &self.providers),
+                Some(path) => terraform::analyze_plan(path, &files[0].1.text, &providers),
                 None => {
                     let inputs: Vec<(&str, &str)> =
                         files.iter().map(|(p, f)| (&***p, &*f.text)).collect();
-                    terraform::analyze_module(&inputs, &self.providers)
+                    let module = terraform::analyze_module(&inputs, &providers);
+                    // A KMS key's ARN is only known after apply; a stand-in ARN with the
+                    // key's account lets the policies that name it match each other.
+                    let pins = key_pins(&module, &providers);
+                    if pins.pinned == providers.pinned {
+                        module
+                    } else {
+                        terraform::analyze_module(&inputs, &pins)
+                    }
                 }
             };
             let findings = validate_module(&module, |p| self.text(p));
@@ -354,8 +367,36 @@ impl Workspace {
                 module,
                 findings,
             });
-            cache.insert(key, (revisions, analysis.clone()));
+            cache.insert(key, (revisions, providers, analysis.clone()));
             out.push(analysis);
+        }
+        out
+    }
+
+    /// The provider accounts of a module folder: the workspace's, completed by the
+    /// `[providers]` of the nearest `latch.toml` at or above the folder.
+    fn providers_for(&self, dir: &str) -> ProviderAccounts {
+        let mut out = self.providers.clone();
+        let mut d = dir;
+        loop {
+            let path = if d.is_empty() {
+                "latch.toml".to_string()
+            } else {
+                format!("{d}/latch.toml")
+            };
+            if let Some(text) = self.text(&path) {
+                let m = latch_syntax::manifest::parse_manifest(text).manifest;
+                for p in m.providers {
+                    if let Some(id) = p.account_id {
+                        out.accounts.entry(p.provider.value).or_insert(id);
+                    }
+                }
+                break;
+            }
+            if d.is_empty() {
+                break;
+            }
+            d = d.rsplit_once('/').map_or("", |(a, _)| a);
         }
         out
     }
@@ -405,6 +446,7 @@ impl Workspace {
                 f.path = path.clone();
             }
         }
+        crate::access::run(self, &modules, &mut by_path);
         let mut analysis = Analysis::default();
         for (path, mut out) in by_path {
             out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.code.cmp(b.code)));
@@ -415,6 +457,30 @@ impl Workspace {
         }
         analysis
     }
+}
+
+/// Stand-in ARNs for the module's KMS keys whose ARN is unknown before apply:
+/// `arn:aws:kms:us-east-1:ACCOUNT:key/NAME`, in the key's provider account.
+fn key_pins(module: &Module, providers: &ProviderAccounts) -> ProviderAccounts {
+    let mut out = providers.clone();
+    for r in &module.resources {
+        if r.resource_type != "aws_kms_key" || r.mode != terraform::ResourceMode::Managed {
+            continue;
+        }
+        let known = r.arn.as_ref().is_some_and(|a| a.value.as_str().is_some());
+        let Some(account) = &r.account else { continue };
+        if known {
+            continue;
+        }
+        out.pinned.insert(
+            format!("{}.arn", r.address),
+            format!(
+                "arn:{}:kms:us-east-1:{account}:key/{}",
+                providers.partition, r.name
+            ),
+        );
+    }
+    out
 }
 
 /// Validates every inline policy of a module as the kind its owner gives it. Findings on
