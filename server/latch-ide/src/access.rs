@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use latch_eval::render::{self, Locate};
 use latch_eval::{
-    Basis, Blocker, CompiledPolicy, Context, Decision, Layer, ObjectOwnership, Outcome,
-    PolicyRef, PolicySet, PrincipalId, Request, S3Facts, StmtRef, Trace, VpcEndpoint, evaluate,
+    Basis, Blocker, CompiledPolicy, Context, Decision, Layer, ObjectOwnership, Outcome, PolicyRef,
+    PolicySet, PrincipalId, Request, S3Facts, StmtRef, Trace, VpcEndpoint, evaluate,
 };
 use latch_syntax::finding::{Edit, Finding, Fix, Related, Severity};
 use latch_syntax::json::{Value, ValueKind, json_string};
@@ -101,7 +101,10 @@ fn line_of(ws: &Workspace, path: &str, offset: usize) -> usize {
 }
 
 /// The policy set that applies to `req`, and the SCP/RCP level names in order.
-pub fn policy_set(ix: &Index, req: &Request) -> (PolicySet, Vec<Arc<PolicyEntry>>, Vec<Arc<PolicyEntry>>) {
+pub fn policy_set(
+    ix: &Index,
+    req: &Request,
+) -> (PolicySet, Vec<Arc<PolicyEntry>>, Vec<Arc<PolicyEntry>>) {
     let mut set = PolicySet::default();
     let caller = &req.principal;
     if let Some(p) = ix.principal(caller.arn()) {
@@ -369,7 +372,10 @@ impl Ctx<'_> {
                     span: Span::new(span.start, span.start),
                 };
                 if !out.iter().any(|(l, _)| *l == loc) {
-                    out.push((loc, format!("the {} `{}` takes part", e.kind.name(), e.label)));
+                    out.push((
+                        loc,
+                        format!("the {} `{}` takes part", e.kind.name(), e.label),
+                    ));
                 }
             }
         };
@@ -444,7 +450,12 @@ impl Ctx<'_> {
         let keys: Vec<String> = st
             .condition
             .as_ref()
-            .map(|c| c.clauses.iter().map(|c| c.key.value.to_ascii_lowercase()).collect())
+            .map(|c| {
+                c.clauses
+                    .iter()
+                    .map(|c| c.key.value.to_ascii_lowercase())
+                    .collect()
+            })
             .unwrap_or_default();
         let (code, what) = match p.layer {
             Layer::Scp { .. } => ("access/scp", "a service control policy denies this".to_string()),
@@ -469,7 +480,9 @@ impl Ctx<'_> {
             _ => ("access/explicit-deny", format!("this Deny of the {} wins", p.layer.name())),
         };
         let mut draft = self.draft(code, loc, &what, Vec::new());
-        draft.related.push((self.src.clone(), "the intent this Deny blocks".to_string()));
+        draft
+            .related
+            .push((self.src.clone(), "the intent this Deny blocks".to_string()));
         Some(draft)
     }
 
@@ -556,6 +569,7 @@ impl Ctx<'_> {
                 "this grant has no effect: the bucket has Requester Pays (anonymous requests are refused; other accounts must send `x-amz-request-payer: requester`, context `s3:RequestPayer`)",
                 Vec::new(),
             )),
+            Blocker::ResourcePolicyRequired => self.bucket_acl(),
             Blocker::IdentityRequired | Blocker::NoAllow => {
                 if let Some(d) = self.condition_and() {
                     return Some(d);
@@ -590,10 +604,15 @@ impl Ctx<'_> {
                 continue;
             }
             for s in &p.statements {
-                let latch_eval::StatementOutcome::Failed(latch_eval::trace::Failure::Condition { .. }) = &s.outcome else {
+                let latch_eval::StatementOutcome::Failed(latch_eval::trace::Failure::Condition {
+                    ..
+                }) = &s.outcome
+                else {
                     continue;
                 };
-                let Some(st) = p.statement(s.index) else { continue };
+                let Some(st) = p.statement(s.index) else {
+                    continue;
+                };
                 if st.effect() != Some(Effect::Allow) {
                     continue;
                 }
@@ -651,16 +670,16 @@ impl Ctx<'_> {
             self.ws,
             p,
             &allow_stmt(action, resource),
-            &format!("add `{action}` on `{resource}` to the identity policy `{}`", p.label),
+            &format!(
+                "add `{action}` on `{resource}` to the identity policy `{}`",
+                p.label
+            ),
         )
     }
 
     fn kms(&self, dep: &latch_eval::DependentDecision) -> Option<Draft> {
         let mut fixes = Vec::new();
-        let key_policy = self
-            .ix
-            .key(&dep.resource)
-            .and_then(|k| k.policy.clone());
+        let key_policy = self.ix.key(&dep.resource).and_then(|k| k.policy.clone());
         let identity_missing = matches!(
             dep.trace.basis,
             Basis::Blocked(Blocker::IdentityRequired | Blocker::DelegationWithoutIdentityAllow)
@@ -684,7 +703,11 @@ impl Ctx<'_> {
                     r#"{{"Sid": "Allow{}", "Effect": "Allow", "Principal": {{"AWS": {}}}, "Action": [{}], "Resource": "*"}}"#,
                     sid_word(&caller),
                     json_string(&caller),
-                    actions.iter().map(|a| json_string(a)).collect::<Vec<_>>().join(", ")
+                    actions
+                        .iter()
+                        .map(|a| json_string(a))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
                 fixes.extend(append_fix(
                     self.ws,
@@ -699,7 +722,7 @@ impl Ctx<'_> {
             key_fix(&mut fixes);
         } else {
             key_fix(&mut fixes);
-            if key_missing && !self.same_account(&dep.resource) {
+            if key_missing && !self.same_account(&dep.resource) && !identity_allows(&dep.trace) {
                 fixes.extend(self.identity_fix(&dep.action, &dep.resource));
             }
         }
@@ -825,9 +848,21 @@ impl Ctx<'_> {
             related: self.related(),
             fixes,
         };
-        d.related.push((self.src.clone(), "the declared intent".into()));
+        d.related
+            .push((self.src.clone(), "the declared intent".into()));
         Some(d)
     }
+}
+
+/// Whether some identity-policy Allow applies in a trace.
+fn identity_allows(t: &Trace) -> bool {
+    t.policies.iter().any(|p| {
+        p.layer == Layer::Identity
+            && p.statements.iter().any(|s| {
+                s.outcome.is_match()
+                    && p.statement(s.index).and_then(Statement::effect) == Some(Effect::Allow)
+            })
+    })
 }
 
 fn trace_suffix(trace: &str) -> String {
@@ -892,7 +927,9 @@ fn requires_full_control(b: &BucketInfo) -> bool {
                 && s.condition.as_ref().is_some_and(|c| {
                     c.clauses.iter().any(|c| {
                         c.key.value.eq_ignore_ascii_case("s3:x-amz-acl")
-                            && c.values.iter().any(|v| v.value == "bucket-owner-full-control")
+                            && c.values
+                                .iter()
+                                .any(|v| v.value == "bucket-owner-full-control")
                     })
                 })
         })
@@ -919,9 +956,9 @@ pub fn append_fix(ws: &Workspace, p: &PolicyEntry, statement: &str, title: &str)
         return Vec::new();
     };
     let edit = match &p.origin {
-        PolicyOrigin::Terraform { .. } => {
-            p.terraform().and_then(|tp| tf_edit::append_statement(text, tp, &value))
-        }
+        PolicyOrigin::Terraform { .. } => p
+            .terraform()
+            .and_then(|tp| tf_edit::append_statement(text, tp, &value)),
         PolicyOrigin::File => json_append_statement(text, &p.tree, &value),
     };
     match edit {
@@ -959,7 +996,10 @@ fn add_action_fix(ws: &Workspace, p: &PolicyEntry, i: usize, action: &str) -> Ve
                                 format!(",\n{indent}{}", json_string(action)),
                             ))
                         } else {
-                            Some(Edit::insert(last.span.end, format!(", {}", json_string(action))))
+                            Some(Edit::insert(
+                                last.span.end,
+                                format!(", {}", json_string(action)),
+                            ))
                         }
                     }
                     None => Some(Edit::insert(list.span.start + 1, json_string(action))),
@@ -1007,7 +1047,13 @@ fn pretty(v: &Value, indent: &str, unit: &str) -> String {
             let inner = format!("{indent}{unit}");
             let body: Vec<String> = members
                 .iter()
-                .map(|m| format!("{inner}{}: {}", json_string(&m.key), pretty(&m.value, &inner, unit)))
+                .map(|m| {
+                    format!(
+                        "{inner}{}: {}",
+                        json_string(&m.key),
+                        pretty(&m.value, &inner, unit)
+                    )
+                })
                 .collect();
             format!("{{\n{}\n{indent}}}", body.join(",\n"))
         }
@@ -1075,7 +1121,10 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
         });
         if !public_list {
             for (i, s) in p.policy.statements.iter().enumerate() {
-                if s.effect() == Some(Effect::Allow) && is_public(s) && names_action(s, "s3:GetObject") {
+                if s.effect() == Some(Effect::Allow)
+                    && is_public(s)
+                    && names_action(s, "s3:GetObject")
+                {
                     if let Some(loc) = p.statement_loc(i) {
                         out.push(Draft {
                             code: "s3/list-bucket-404",
@@ -1096,7 +1145,11 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
     if !b.is_website() {
         return out;
     }
-    let website_loc = b.website.as_ref().and_then(|w| w.loc.clone()).or(b.decl.clone());
+    let website_loc = b
+        .website
+        .as_ref()
+        .and_then(|w| w.loc.clone())
+        .or(b.decl.clone());
     if let Some(k) = &b.kms_key {
         if let Some(loc) = k.loc.clone() {
             out.push(Draft {
@@ -1113,7 +1166,8 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
         }
     }
     let bpa = b.block_public_access.as_ref();
-    let blocks = bpa.is_some_and(|s| s.value.block_public_policy || s.value.restrict_public_buckets);
+    let blocks =
+        bpa.is_some_and(|s| s.value.block_public_policy || s.value.restrict_public_buckets);
     if let (Some(s), true) = (bpa, blocks) {
         if let Some(loc) = s.loc.clone() {
             out.push(Draft {
@@ -1145,7 +1199,11 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
         }
     }
     // Cross-account writers keep ownership of what they upload.
-    if let Some(o) = b.ownership.as_ref().filter(|o| o.value != ObjectOwnership::BucketOwnerEnforced) {
+    if let Some(o) = b
+        .ownership
+        .as_ref()
+        .filter(|o| o.value != ObjectOwnership::BucketOwnerEnforced)
+    {
         let writers = cross_account_writers(ix, b);
         if let (Some(loc), false) = (o.loc.clone(), writers.is_empty()) {
             out.push(Draft {
@@ -1179,25 +1237,38 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
     if d.trace.outcome.is_allow() {
         return out;
     }
-    let Basis::Blocked(_) = &d.trace.basis else {
-        return out;
-    };
-    let referer_deny = b.policy.as_ref().and_then(|p| {
-        p.policy.statements.iter().position(|s| {
-            s.effect() == Some(Effect::Deny)
-                && s.condition.as_ref().is_some_and(|c| {
-                    c.clauses.iter().any(|c| c.key.value.eq_ignore_ascii_case("aws:Referer"))
-                })
-        }).map(|i| (p, i))
+    let public_allow = b.policy.as_ref().is_some_and(|p| {
+        p.policy
+            .statements
+            .iter()
+            .any(|s| s.effect() == Some(Effect::Allow) && is_public(s))
+    });
+    let referer_deny = b.policy.as_ref().filter(|_| !public_allow).and_then(|p| {
+        p.policy
+            .statements
+            .iter()
+            .position(|s| {
+                s.effect() == Some(Effect::Deny)
+                    && s.condition.as_ref().is_some_and(|c| {
+                        c.clauses
+                            .iter()
+                            .any(|c| c.key.value.eq_ignore_ascii_case("aws:Referer"))
+                    })
+            })
+            .map(|i| (p, i))
     });
     let locate = |r: &PolicyRef, s: Span| format!("{}:{}", r.label, line_of(ws, &r.label, s.start));
     let because = render::one_line(&d, &req, &locate);
     if let Some((p, i)) = referer_deny {
         let st = &p.policy.statements[i];
         let clause = st.condition.as_ref().and_then(|c| {
-            c.clauses.iter().find(|c| c.key.value.eq_ignore_ascii_case("aws:Referer"))
+            c.clauses
+                .iter()
+                .find(|c| c.key.value.eq_ignore_ascii_case("aws:Referer"))
         });
-        let values: Vec<String> = clause.map(|c| c.values.iter().map(|v| json_string(&v.value)).collect()).unwrap_or_default();
+        let values: Vec<String> = clause
+            .map(|c| c.values.iter().map(|v| json_string(&v.value)).collect())
+            .unwrap_or_default();
         let stmt = format!(
             r#"{{"Sid": "AllowGetWithSecretReferer", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": {}, "Condition": {{"StringLike": {{"aws:Referer": [{}]}}}}}}"#,
             json_string(&format!("arn:aws:s3:::{}/*", b.name)),
@@ -1218,6 +1289,9 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
         }
         return out;
     }
+    let Basis::Blocked(_) = &d.trace.basis else {
+        return out;
+    };
     let loc = b
         .policy
         .as_ref()
@@ -1230,7 +1304,12 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
                 r#"{{"Sid": "PublicReadGetObject", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": {}}}"#,
                 json_string(&format!("arn:aws:s3:::{}/*", b.name))
             );
-            append_fix(ws, p, &stmt, "add the public-read statement (`s3:GetObject` for everyone)")
+            append_fix(
+                ws,
+                p,
+                &stmt,
+                "add the public-read statement (`s3:GetObject` for everyone)",
+            )
         }
         None => Vec::new(),
     };
@@ -1262,17 +1341,21 @@ fn aes256_fix(ws: &Workspace, b: &BucketInfo) -> Vec<Fix> {
         let value_start = alg.span.start + eq + 1;
         let value = text.get(value_start..alg.span.end).unwrap_or_default();
         let lead = value.len() - value.trim_start().len();
-        let mut edits = vec![Edit::replace(
-            Span::new(value_start + lead, alg.span.end),
-            "\"AES256\"",
-        )
-        .in_file(alg.path.clone())];
+        let mut edits = vec![
+            Edit::replace(Span::new(value_start + lead, alg.span.end), "\"AES256\"")
+                .in_file(alg.path.clone()),
+        ];
         if let Some(k) = key {
             edits.push(Edit::delete(whole_line(text, *k)).in_file(alg.path.clone()));
         }
-        return vec![Fix::unsafe_("use SSE-S3 (AES256) instead of SSE-KMS", edits)];
+        return vec![Fix::unsafe_(
+            "use SSE-S3 (AES256) instead of SSE-KMS",
+            edits,
+        )];
     }
-    let Some(k) = &b.kms_key else { return Vec::new() };
+    let Some(k) = &b.kms_key else {
+        return Vec::new();
+    };
     let Some(loc) = &k.loc else { return Vec::new() };
     let Some(text) = ws.text(&loc.path) else {
         return Vec::new();
@@ -1331,7 +1414,9 @@ fn cross_account_writers(ix: &Index, b: &BucketInfo) -> Vec<String> {
             p.policy.statements.iter().any(|s| {
                 s.effect() == Some(Effect::Allow)
                     && names_action(s, "s3:PutObject")
-                    && s.resource.as_ref().is_some_and(|r| r.values.iter().any(|v| v.value.starts_with(&arn)))
+                    && s.resource
+                        .as_ref()
+                        .is_some_and(|r| r.values.iter().any(|v| v.value.starts_with(&arn)))
             })
         });
         if writes {

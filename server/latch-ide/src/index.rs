@@ -304,6 +304,34 @@ fn key_loc(path: &Arc<str>, text: &str, value: Span) -> Loc {
     }
 }
 
+/// The kind every manifest of the workspace gives the JSON files it names, by path.
+pub fn manifest_kinds(ws: &Workspace) -> std::collections::HashMap<String, PolicyKind> {
+    use latch_syntax::manifest::PolicyRole;
+    let mut out = std::collections::HashMap::new();
+    for root in roots(ws) {
+        let path = join(&root, "latch.toml");
+        let Some(text) = ws.text(&path) else { continue };
+        let m = latch_syntax::manifest::parse_manifest(text).manifest;
+        for (role, r) in m.policy_refs() {
+            if is_tf_address(&r.value) {
+                continue;
+            }
+            let kind = match role {
+                PolicyRole::Identity => PolicyKind::Identity,
+                PolicyRole::Boundary => PolicyKind::Boundary,
+                PolicyRole::Session => PolicyKind::Session,
+                PolicyRole::Bucket => PolicyKind::Resource,
+                PolicyRole::Key => PolicyKind::KeyPolicy,
+                PolicyRole::VpcEndpoint => PolicyKind::VpcEndpoint,
+                PolicyRole::Scp => PolicyKind::Scp,
+                PolicyRole::Rcp => PolicyKind::Rcp,
+            };
+            out.insert(join(&root, &r.value), kind);
+        }
+    }
+    out
+}
+
 fn is_tf_address(r: &str) -> bool {
     !r.contains('/') && (r.starts_with("aws_") || r.starts_with("data."))
 }
@@ -335,7 +363,11 @@ impl Builder<'_> {
     fn file_entry(&mut self, path: &str, kind: PolicyKind) -> Option<Arc<PolicyEntry>> {
         let summary = self.ws.summary(path)?;
         let doc = summary.policies.first()?;
-        let (key, _) = self.ws.paths().find(|p| &***p == path).map(|p| (p.clone(), ()))?;
+        let (key, _) = self
+            .ws
+            .paths()
+            .find(|p| &***p == path)
+            .map(|p| (p.clone(), ()))?;
         Some(self.index.add(PolicyEntry::new(
             key,
             path.to_string(),
@@ -473,7 +505,9 @@ impl Builder<'_> {
                 continue;
             };
             let id = e.id.as_ref().map(|i| i.value.clone());
-            self.index.endpoints.retain(|x| x.policy.label != policy.label);
+            self.index
+                .endpoints
+                .retain(|x| x.policy.label != policy.label);
             self.index.endpoints.push(EndpointInfo { id, policy });
         }
         for (decls, kind) in [(&m.scps, PolicyKind::Scp), (&m.rcps, PolicyKind::Rcp)] {
@@ -593,8 +627,7 @@ impl Builder<'_> {
                         })
                         .and_then(|a| referenced(a, module));
                     let arn = target.and_then(known_arn);
-                    if let (Some(arn), Some(e)) = (arn, self.tf_entry(m, i, PolicyKind::Identity))
-                    {
+                    if let (Some(arn), Some(e)) = (arn, self.tf_entry(m, i, PolicyKind::Identity)) {
                         if let Some(pr) = self.index.principals.iter_mut().find(|x| x.arn == arn) {
                             pr.identity.push(e);
                         }
@@ -612,7 +645,8 @@ impl Builder<'_> {
                 "aws_iam_policy" => {
                     for b in &p.boundary_for {
                         let arn = module.resource(b).and_then(known_arn);
-                        if let (Some(arn), Some(e)) = (arn, self.tf_entry(m, i, PolicyKind::Boundary))
+                        if let (Some(arn), Some(e)) =
+                            (arn, self.tf_entry(m, i, PolicyKind::Boundary))
                         {
                             if let Some(pr) =
                                 self.index.principals.iter_mut().find(|x| x.arn == arn)
@@ -627,9 +661,11 @@ impl Builder<'_> {
                             "aws_iam_role_policy_attachment" | "aws_iam_user_policy_attachment"
                         )
                     }) {
-                        let names_policy = att
-                            .attr("policy_arn")
-                            .is_some_and(|a| a.references.iter().any(|x| x.value.starts_with(&format!("{}.", owner.address))));
+                        let names_policy = att.attr("policy_arn").is_some_and(|a| {
+                            a.references
+                                .iter()
+                                .any(|x| x.value.starts_with(&format!("{}.", owner.address)))
+                        });
                         if !names_policy {
                             continue;
                         }
@@ -712,9 +748,16 @@ impl Builder<'_> {
             match r.resource_type.as_str() {
                 "aws_s3_bucket_ownership_controls" => {
                     for rule in r.body.blocks_named("rule") {
-                        if let Some(a) = rule.body.attributes.iter().find(|a| a.key.value == "object_ownership") {
-                            if let Some(v) = a.value.value.as_str().and_then(ObjectOwnership::parse) {
-                                b.ownership = Some(Setting::new(v, Some(attr_loc(a)), Some(a.value.span)));
+                        if let Some(a) = rule
+                            .body
+                            .attributes
+                            .iter()
+                            .find(|a| a.key.value == "object_ownership")
+                        {
+                            if let Some(v) = a.value.value.as_str().and_then(ObjectOwnership::parse)
+                            {
+                                b.ownership =
+                                    Some(Setting::new(v, Some(attr_loc(a)), Some(a.value.span)));
                             }
                         }
                     }
@@ -737,9 +780,20 @@ impl Builder<'_> {
                 }
                 "aws_s3_bucket_server_side_encryption_configuration" => {
                     for rule in r.body.blocks_named("rule") {
-                        for d in rule.body.blocks_named("apply_server_side_encryption_by_default") {
-                            let alg = d.body.attributes.iter().find(|a| a.key.value == "sse_algorithm");
-                            let key = d.body.attributes.iter().find(|a| a.key.value == "kms_master_key_id");
+                        for d in rule
+                            .body
+                            .blocks_named("apply_server_side_encryption_by_default")
+                        {
+                            let alg = d
+                                .body
+                                .attributes
+                                .iter()
+                                .find(|a| a.key.value == "sse_algorithm");
+                            let key = d
+                                .body
+                                .attributes
+                                .iter()
+                                .find(|a| a.key.value == "kms_master_key_id");
                             let Some(alg) = alg else { continue };
                             let kms = alg
                                 .value
@@ -760,13 +814,18 @@ impl Builder<'_> {
                 "aws_s3_bucket_request_payment_configuration" => {
                     if let Some(a) = r.attr("payer") {
                         let v = a.value.value.as_str() == Some("Requester");
-                        b.requester_pays = Some(Setting::new(v, Some(attr_loc(a)), Some(a.value.span)));
+                        b.requester_pays =
+                            Some(Setting::new(v, Some(attr_loc(a)), Some(a.value.span)));
                     }
                 }
                 "aws_s3_bucket_acl" => {
                     if let Some(a) = r.attr("acl") {
                         if let Some(v) = a.value.value.as_str() {
-                            b.acl = Some(Setting::new(v.to_string(), Some(attr_loc(a)), Some(a.value.span)));
+                            b.acl = Some(Setting::new(
+                                v.to_string(),
+                                Some(attr_loc(a)),
+                                Some(a.value.span),
+                            ));
                         }
                     }
                 }
@@ -815,7 +874,10 @@ fn known_arn(r: &TfResource) -> Option<String> {
 }
 
 /// The resource an attribute refers to (`role = aws_iam_role.r.id` gives `aws_iam_role.r`).
-fn referenced<'m>(a: &latch_syntax::terraform::ResourceAttr, module: &'m Module) -> Option<&'m TfResource> {
+fn referenced<'m>(
+    a: &latch_syntax::terraform::ResourceAttr,
+    module: &'m Module,
+) -> Option<&'m TfResource> {
     a.references.iter().find_map(|r| {
         let parts: Vec<&str> = r.value.split('.').collect();
         let address = match parts.as_slice() {

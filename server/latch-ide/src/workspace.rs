@@ -193,25 +193,7 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
                     policies: Vec::new(),
                 };
             }
-            let mut findings = parsed.findings;
-            let mut policies = Vec::new();
-            if let Some(tree) = parsed.value {
-                let (policy, mut f) = policy_from_value(&tree);
-                findings.append(&mut f);
-                let kind = infer_kind(&policy);
-                policies.push(PolicyDoc::new(
-                    text,
-                    tree,
-                    policy,
-                    kind,
-                    KindSource::Inferred,
-                ));
-            }
-            FileSummary {
-                kind: FileKind::JsonPolicy,
-                findings,
-                policies,
-            }
+            policy_summary(text, parsed)
         }
         Some(kind @ (FileKind::Terraform | FileKind::TerraformJson | FileKind::Manifest)) => {
             FileSummary {
@@ -225,6 +207,29 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
             findings: Vec::new(),
             policies: Vec::new(),
         },
+    }
+}
+
+/// The summary of a JSON file read as a policy document.
+fn policy_summary(text: &str, parsed: latch_syntax::json::ParsedJson) -> FileSummary {
+    let mut findings = parsed.findings;
+    let mut policies = Vec::new();
+    if let Some(tree) = parsed.value {
+        let (policy, mut f) = policy_from_value(&tree);
+        findings.append(&mut f);
+        let kind = infer_kind(&policy);
+        policies.push(PolicyDoc::new(
+            text,
+            tree,
+            policy,
+            kind,
+            KindSource::Inferred,
+        ));
+    }
+    FileSummary {
+        kind: FileKind::JsonPolicy,
+        findings,
+        policies,
     }
 }
 
@@ -335,9 +340,9 @@ impl Workspace {
         let mut out = Vec::new();
         for (key, files) in groups {
             let revisions: Vec<u64> = files.iter().map(|(_, f)| f.revision).collect();
-            let dir = key.strip_prefix("plan:").map_or(key.as_str(), |p| {
-                p.rsplit_once('/').map_or("", |(d, _)| d)
-            });
+            let dir = key
+                .strip_prefix("plan:")
+                .map_or(key.as_str(), |p| p.rsplit_once('/').map_or("", |(d, _)| d));
             let providers = self.providers_for(dir);
             if let Some((revs, provs, analysis)) = cache.get(&key) {
                 if *revs == revisions && *provs == providers {
@@ -422,7 +427,11 @@ impl Workspace {
         let mut by_path: BTreeMap<Arc<str>, Vec<Finding>> = BTreeMap::new();
         let modules = self.modules();
         // A JSON file that a Terraform `file()` call loads takes the kind its owner gives.
-        let mut kinds: HashMap<&str, PolicyKind> = HashMap::new();
+        let manifest_kinds = crate::index::manifest_kinds(self);
+        let mut kinds: HashMap<&str, PolicyKind> = manifest_kinds
+            .iter()
+            .map(|(k, v)| (k.as_str(), *v))
+            .collect();
         for m in &modules {
             for p in &m.module.policies {
                 if let (terraform::PolicySource::File { path, .. }, Some(kind)) =
@@ -437,8 +446,12 @@ impl Workspace {
         }
         for (path, file) in &self.files {
             let out = by_path.entry(path.clone()).or_default();
-            out.extend(file.summary.findings.iter().cloned());
-            for doc in &file.summary.policies {
+            // A file the manifest names is a policy whatever it looks like.
+            let forced = (file.summary.kind == FileKind::OtherJson && kinds.contains_key(&**path))
+                .then(|| policy_summary(&file.text, latch_syntax::json::parse(&file.text)));
+            let summary = forced.as_ref().unwrap_or(&file.summary);
+            out.extend(summary.findings.iter().cloned());
+            for doc in &summary.policies {
                 let kind = kinds.get(&**path).copied().unwrap_or(doc.kind);
                 out.extend(doc.validate_as(&file.text, kind).iter().cloned());
             }

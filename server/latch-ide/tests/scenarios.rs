@@ -106,9 +106,29 @@ fn check(row: &str, dir: &Path) -> Result<(), String> {
     let expected: serde_json_lite::Expected = serde_json_lite::read(&dir.join("expected.json"))?;
     let mut ws = load(dir);
     let got = findings(&ws, row);
-    let variant = dir.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    if std::env::var("LATCH_SCENARIO_DEBUG").is_ok_and(|d| dir.ends_with(d)) {
+        for f in &got {
+            eprintln!(
+                "{:?}\n{}\nrelated: {:?}",
+                keyed(&ws, f),
+                f.message,
+                f.related
+            );
+            for x in &f.fixes {
+                eprintln!("fix {:?}: {:?}", x.title, x.edits);
+            }
+        }
+    }
+    let variant = dir
+        .file_name()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
     if variant.starts_with("ok") {
-        let bad: Vec<_> = got.iter().filter(|f| f.code == row).map(|f| keyed(&ws, f)).collect();
+        let bad: Vec<_> = got
+            .iter()
+            .filter(|f| f.code == row)
+            .map(|f| keyed(&ws, f))
+            .collect();
         return if bad.is_empty() {
             Ok(())
         } else {
@@ -124,8 +144,14 @@ fn check(row: &str, dir: &Path) -> Result<(), String> {
     actual.sort();
     wanted.sort();
     if actual != wanted {
-        let msgs: Vec<String> = got.iter().map(|f| format!("{}: {}", f.code, f.message.lines().next().unwrap_or(""))).collect();
-        return Err(format!("expected {wanted:?}\n    got {actual:?}\n    {}", msgs.join("\n    ")));
+        let msgs: Vec<String> = got
+            .iter()
+            .map(|f| format!("{}: {}", f.code, f.message.lines().next().unwrap_or("")))
+            .collect();
+        return Err(format!(
+            "expected {wanted:?}\n    got {actual:?}\n    {}",
+            msgs.join("\n    ")
+        ));
     }
     for e in &expected.findings {
         let f = got
@@ -133,9 +159,16 @@ fn check(row: &str, dir: &Path) -> Result<(), String> {
             .find(|f| keyed(&ws, f) == (e.code.clone(), e.path.clone(), e.line, e.column))
             .ok_or("vanished")?;
         for t in &e.fix_titles {
-            if !f.fixes.iter().any(|x| x.title.to_lowercase().contains(&t.to_lowercase())) {
+            if !f
+                .fixes
+                .iter()
+                .any(|x| x.title.to_lowercase().contains(&t.to_lowercase()))
+            {
                 let titles: Vec<_> = f.fixes.iter().map(|x| x.title.clone()).collect();
-                return Err(format!("{}: no fix title contains `{t}` (titles: {titles:?})", e.code));
+                return Err(format!(
+                    "{}: no fix title contains `{t}` (titles: {titles:?})",
+                    e.code
+                ));
             }
         }
     }
@@ -154,7 +187,12 @@ fn check(row: &str, dir: &Path) -> Result<(), String> {
         let left: Vec<_> = after
             .iter()
             .filter(|f| f.code == row || !before.iter().any(|(c, _)| *c == f.code))
-            .map(|f| (keyed(&ws, f), f.message.lines().next().unwrap_or("").to_string()))
+            .map(|f| {
+                (
+                    keyed(&ws, f),
+                    f.message.lines().next().unwrap_or("").to_string(),
+                )
+            })
             .collect();
         if !left.is_empty() {
             return Err(format!("after the fix: {left:?}"));
@@ -192,7 +230,9 @@ fn every_scenario_variant() {
                 Err(e) => failures.push(format!(
                     "{}/{}: {e}",
                     row,
-                    v.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default()
+                    v.file_name()
+                        .map(|s| s.to_string_lossy().to_string())
+                        .unwrap_or_default()
                 )),
             }
         }
