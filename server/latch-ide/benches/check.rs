@@ -7,7 +7,7 @@ use latch_ide::workspace::Workspace;
 
 /// A realistic policy: several statements, conditions, Japanese Sids in some.
 fn policy(i: usize) -> String {
-    let sid = if i % 3 == 0 {
+    let sid = if i.is_multiple_of(3) {
         format!("読み取り{i}")
     } else {
         format!("Read{i}")

@@ -212,7 +212,7 @@ pub fn intents(ix: &Index) -> Vec<Intent> {
                 for b in &ix.buckets {
                     resources.extend(bucket_resources(st, &b.name));
                 }
-                push_all(&mut out, &[pr.arn.clone()], st, &resources, p, si);
+                push_all(&mut out, std::slice::from_ref(&pr.arn), st, &resources, p, si);
             }
         }
     }
