@@ -6,8 +6,8 @@
 //! for every document that takes part; fixes are edits in the syntax of the file they
 //! touch, possibly another file than the finding's.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use latch_eval::render::{self, Locate};
 use latch_eval::{
@@ -16,7 +16,7 @@ use latch_eval::{
 };
 use latch_syntax::finding::{Edit, Finding, Fix, Related, Severity};
 use latch_syntax::json::{Value, ValueKind, json_string};
-use latch_syntax::manifest::{ExpectedDecision, parse_manifest};
+use latch_syntax::manifest::ExpectedDecision;
 use latch_syntax::policy::{Effect, PrincipalValue, Statement};
 use latch_syntax::span::Span;
 use latch_syntax::terraform::edit as tf_edit;
@@ -25,7 +25,19 @@ use crate::index::{self, BucketInfo, Index, Loc, PolicyEntry, PolicyOrigin};
 use crate::intents::{Intent, IntentSource, intents};
 use crate::workspace::{ModuleAnalysis, Workspace};
 
+/// What the simulation keeps between analyses: the policy entries of unchanged files
+/// (compiled once), and the findings of each intent with the policies they were decided
+/// on, reused while those are the same.
+#[derive(Default)]
+pub struct Cache {
+    entries: Mutex<index::EntryCache>,
+    decisions: Mutex<DecisionCache>,
+}
+
+type DecisionCache = HashMap<String, (Vec<Arc<CompiledPolicy>>, String, Vec<Draft>)>;
+
 /// One finding before its messages are merged with others at the same place.
+#[derive(Clone)]
 struct Draft {
     code: &'static str,
     severity: Severity,
@@ -42,6 +54,10 @@ pub fn run(
     out: &mut BTreeMap<Arc<str>, Vec<Finding>>,
 ) {
     let roots = index::roots(ws);
+    let old_entries = std::mem::take(&mut *lock(&ws.access.entries));
+    let old_decisions = std::mem::take(&mut *lock(&ws.access.decisions));
+    let mut new_entries = index::EntryCache::new();
+    let mut new_decisions = DecisionCache::new();
     for root in &roots {
         let manifest_path = if root.is_empty() {
             "latch.toml".to_string()
@@ -49,20 +65,39 @@ pub fn run(
             format!("{root}/latch.toml")
         };
         let key = ws.paths().find(|p| ***p == *manifest_path).cloned();
-        let parsed = key
-            .as_ref()
-            .and_then(|k| ws.text(k).map(|t| (k.clone(), t, parse_manifest(t))));
+        let parsed = key.as_ref().and_then(|k| {
+            let m = ws.manifest(k)?;
+            ws.text(k).map(|t| (k.clone(), t, m))
+        });
         let ix = index::build(
             ws,
             root,
             &roots,
             modules,
             parsed.as_ref().map(|(k, t, m)| (k, *t, &m.manifest)),
+            &old_entries,
+            &mut new_entries,
         );
-        for d in simulate(ws, &ix) {
+        if let Some((k, _, m)) = &parsed {
+            let list = out.entry(k.clone()).or_default();
+            for f in &m.findings {
+                let mut f = f.clone();
+                f.path = k.clone();
+                list.push(f);
+            }
+        }
+        let manifest_rev = key.as_ref().and_then(|k| ws.revision(k)).unwrap_or(0);
+        let drafts = simulate(ws, &ix, manifest_rev, &old_decisions, &mut new_decisions);
+        for d in drafts {
             push(out, d);
         }
     }
+    *lock(&ws.access.entries) = new_entries;
+    *lock(&ws.access.decisions) = new_decisions;
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn push(out: &mut BTreeMap<Arc<str>, Vec<Finding>>, d: Draft) {
@@ -238,12 +273,55 @@ fn source_loc(ix: &Index, intent: &Intent) -> Option<Loc> {
     }
 }
 
-fn simulate(ws: &Workspace, ix: &Index) -> Vec<Draft> {
+/// The policies a decision rests on, and the S3 settings, to tell whether a cached
+/// decision still holds.
+fn fingerprint(set: &PolicySet) -> (Vec<Arc<CompiledPolicy>>, String) {
+    let mut ps: Vec<Arc<CompiledPolicy>> = Vec::new();
+    ps.extend(set.identity.iter().cloned());
+    ps.extend(set.resource.iter().cloned());
+    ps.extend(set.boundary.iter().cloned());
+    ps.extend(set.session.iter().cloned());
+    for l in set.scp.iter().chain(set.rcp.iter()) {
+        ps.extend(l.iter().cloned());
+    }
+    ps.extend(set.vpc_endpoints.iter().map(|e| e.policy.clone()));
+    let mut facts = format!(
+        "{:?}|{}|{}",
+        set.resource_account,
+        set.scp.len(),
+        set.rcp.len()
+    );
+    if let Some(s3) = &set.s3 {
+        ps.extend(s3.kms_key_policy.iter().cloned());
+        facts.push_str(&format!(
+            "|{:?}|{:?}|{:?}|{}|{}|{:?}",
+            s3.bucket_owner,
+            s3.object_ownership,
+            s3.block_public_access,
+            s3.requester_pays,
+            s3.request_payer_header,
+            s3.kms_key
+        ));
+    }
+    (ps, facts)
+}
+
+fn same_policies(a: &[Arc<CompiledPolicy>], b: &[Arc<CompiledPolicy>]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y))
+}
+
+fn simulate(
+    ws: &Workspace,
+    ix: &Index,
+    manifest_rev: u64,
+    old: &DecisionCache,
+    new: &mut DecisionCache,
+) -> Vec<Draft> {
     let mut out = Vec::new();
     let all = intents(ix);
     // One request implied by both a bucket-policy grant and an identity Allow is reported
     // on the grant: that is the statement a reader of the bucket policy is looking at.
-    let from_resource: Vec<(String, String, String)> = all
+    let from_resource: std::collections::HashSet<(String, String, String)> = all
         .iter()
         .filter(|i| matches!(&i.source, IntentSource::Statement { policy, .. } if policy.kind.has_principal()))
         .map(|i| (i.principal.clone(), i.action.to_ascii_lowercase(), bucket_name(&i.resource)))
@@ -267,6 +345,36 @@ fn simulate(ws: &Workspace, ix: &Index) -> Vec<Draft> {
         }
         let req = request_of(intent);
         let (set, scp_first, rcp_first) = policy_set(ix, &req);
+        let source = match &intent.source {
+            IntentSource::Statement { policy, statement } => {
+                format!("{:p}#{statement}", Arc::as_ptr(policy))
+            }
+            IntentSource::Expect(i) => format!("expect{manifest_rev}#{i}"),
+        };
+        let settings = bucket.map(|b| {
+            format!(
+                "{:?}{:?}{:?}{:?}",
+                b.ownership.as_ref().map(|o| &o.loc),
+                b.acl,
+                b.decl,
+                b.requester_pays.as_ref().map(|o| &o.loc)
+            )
+        });
+        let key = format!(
+            "{}|{}|{}|{:?}|{:?}|{source}|{manifest_rev}|{settings:?}",
+            intent.principal, intent.action, intent.resource, intent.context, intent.expect
+        );
+        let (mut ps, facts) = fingerprint(&set);
+        if let IntentSource::Statement { policy, .. } = &intent.source {
+            ps.push(policy.compiled.clone());
+        }
+        if let Some((old_ps, old_facts, drafts)) = old.get(&key).or_else(|| new.get(&key)) {
+            if same_policies(old_ps, &ps) && *old_facts == facts {
+                out.extend(drafts.iter().cloned());
+                new.insert(key, (ps, facts, drafts.clone()));
+                continue;
+            }
+        }
         let d = evaluate(&set, &req);
         let Some(src) = source_loc(ix, intent) else {
             continue;
@@ -281,12 +389,15 @@ fn simulate(ws: &Workspace, ix: &Index) -> Vec<Draft> {
             scp_first: &scp_first,
             rcp_first: &rcp_first,
         };
-        out.extend(ctx.ownership(bucket));
+        let mut drafts: Vec<Draft> = Vec::new();
+        drafts.extend(ctx.ownership(bucket));
         match intent.expect {
-            ExpectedDecision::Allow if d.outcome.is_allow() => out.extend(ctx.put_acl(&set)),
-            ExpectedDecision::Allow => out.extend(ctx.denied()),
+            ExpectedDecision::Allow if d.outcome.is_allow() => drafts.extend(ctx.put_acl(&set)),
+            ExpectedDecision::Allow => drafts.extend(ctx.denied()),
             _ => {}
         }
+        out.extend(drafts.iter().cloned());
+        new.insert(key, (ps, facts, drafts));
     }
     for b in &ix.buckets {
         out.extend(bucket_checks(ws, ix, b));

@@ -18,7 +18,7 @@ use latch_syntax::policy::{Policy, PolicyKind};
 use latch_syntax::span::{Span, Spanned};
 use latch_syntax::terraform::{ExtractedPolicy, Module, TfResource, TfValue};
 
-use crate::workspace::{FileKind, ModuleAnalysis, Workspace};
+use crate::workspace::{ModuleAnalysis, Workspace};
 
 /// A place in a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -213,6 +213,9 @@ pub struct Index {
     pub distributions: Vec<DistributionInfo>,
     /// Every policy of the sub-workspace, whatever its role.
     pub policies: Vec<Arc<PolicyEntry>>,
+    /// Lookups by ARN and name, built once the lists are complete.
+    by_principal: std::collections::HashMap<String, usize>,
+    by_bucket: std::collections::HashMap<String, usize>,
 }
 
 impl Index {
@@ -225,6 +228,13 @@ impl Index {
                 format!("{}:role/{role}", head.replace(":sts:", ":iam:"))
             })
             .unwrap_or_default();
+        if !self.by_principal.is_empty() {
+            return self
+                .by_principal
+                .get(arn)
+                .or_else(|| self.by_principal.get(&role_of_session))
+                .and_then(|i| self.principals.get(*i));
+        }
         self.principals
             .iter()
             .find(|p| p.arn == arn || p.arn == role_of_session)
@@ -234,6 +244,9 @@ impl Index {
     pub fn bucket_of(&self, arn: &str) -> Option<&BucketInfo> {
         let rest = arn.strip_prefix("arn:aws:s3:::")?;
         let name = rest.split('/').next().unwrap_or(rest);
+        if !self.by_bucket.is_empty() {
+            return self.by_bucket.get(name).and_then(|i| self.buckets.get(*i));
+        }
         self.buckets.iter().find(|b| b.name == name)
     }
 
@@ -310,9 +323,10 @@ pub fn manifest_kinds(ws: &Workspace) -> std::collections::HashMap<String, Polic
     let mut out = std::collections::HashMap::new();
     for root in roots(ws) {
         let path = join(&root, "latch.toml");
-        let Some(text) = ws.text(&path) else { continue };
-        let m = latch_syntax::manifest::parse_manifest(text).manifest;
-        for (role, r) in m.policy_refs() {
+        let Some(parsed) = ws.manifest(&path) else {
+            continue;
+        };
+        for (role, r) in parsed.manifest.policy_refs() {
             if is_tf_address(&r.value) {
                 continue;
             }
@@ -336,8 +350,17 @@ fn is_tf_address(r: &str) -> bool {
     !r.contains('/') && (r.starts_with("aws_") || r.starts_with("data."))
 }
 
+/// Identifies a policy entry across analyses: the file and its revision (or the module
+/// folder and its analysis), the policy's index in it, and the kind.
+pub type EntryKey = (String, u64, usize, PolicyKind);
+
+/// Entries of the previous analysis, reused while their source is unchanged.
+pub type EntryCache = std::collections::HashMap<EntryKey, Arc<PolicyEntry>>;
+
 struct Builder<'a> {
     ws: &'a Workspace,
+    old: &'a EntryCache,
+    new: &'a mut EntryCache,
     modules: Vec<Arc<ModuleAnalysis>>,
     index: Index,
     manifest_text: &'a str,
@@ -360,22 +383,36 @@ impl Builder<'_> {
         self.file_entry(&path, kind)
     }
 
+    /// A cached entry when its source is unchanged, else a new one.
+    fn cached(
+        &mut self,
+        key: EntryKey,
+        make: impl FnOnce() -> Arc<PolicyEntry>,
+    ) -> Arc<PolicyEntry> {
+        let e = match self.old.get(&key) {
+            Some(e) => e.clone(),
+            None => make(),
+        };
+        self.new.insert(key, e.clone());
+        self.index.add(e)
+    }
+
     fn file_entry(&mut self, path: &str, kind: PolicyKind) -> Option<Arc<PolicyEntry>> {
         let summary = self.ws.summary(path)?;
         let doc = summary.policies.first()?;
-        let (key, _) = self
-            .ws
-            .paths()
-            .find(|p| &***p == path)
-            .map(|p| (p.clone(), ()))?;
-        Some(self.index.add(PolicyEntry::new(
-            key,
-            path.to_string(),
-            kind,
-            doc.tree.clone(),
-            doc.policy.clone(),
-            PolicyOrigin::File,
-        )))
+        let key = self.ws.path_key(path)?;
+        let revision = self.ws.revision(path)?;
+        let ek = (path.to_string(), revision, 0, kind);
+        Some(self.cached(ek, || {
+            PolicyEntry::new(
+                key,
+                path.to_string(),
+                kind,
+                doc.tree.clone(),
+                doc.policy.clone(),
+                PolicyOrigin::File,
+            )
+        }))
     }
 
     fn tf_entry(
@@ -386,17 +423,20 @@ impl Builder<'_> {
     ) -> Option<Arc<PolicyEntry>> {
         let p = m.module.policies.get(i)?;
         let inline = p.inline()?;
-        Some(self.index.add(PolicyEntry::new(
-            inline.path.clone(),
-            p.owner.clone(),
-            kind,
-            inline.tree.clone(),
-            inline.policy.clone(),
-            PolicyOrigin::Terraform {
-                module: m.clone(),
-                index: i,
-            },
-        )))
+        let ek = (m.key.clone(), Arc::as_ptr(m) as usize as u64, i, kind);
+        Some(self.cached(ek, || {
+            PolicyEntry::new(
+                inline.path.clone(),
+                p.owner.clone(),
+                kind,
+                inline.tree.clone(),
+                inline.policy.clone(),
+                PolicyOrigin::Terraform {
+                    module: m.clone(),
+                    index: i,
+                },
+            )
+        }))
     }
 
     fn manifest(&mut self, m: &Manifest, path: &Arc<str>) {
@@ -910,6 +950,8 @@ pub fn build(
     all_roots: &[String],
     modules: &[Arc<ModuleAnalysis>],
     manifest: Option<(&Arc<str>, &str, &Manifest)>,
+    old: &EntryCache,
+    new: &mut EntryCache,
 ) -> Index {
     let mine: Vec<Arc<ModuleAnalysis>> = modules
         .iter()
@@ -922,6 +964,8 @@ pub fn build(
         .collect();
     let mut b = Builder {
         ws,
+        old,
+        new,
         modules: mine.clone(),
         index: Index {
             root: root.to_string(),
@@ -936,8 +980,12 @@ pub fn build(
     if let Some((path, _, manifest)) = manifest {
         b.manifest(manifest, path);
     }
-    // JSON policy files the manifest does not mention still take part as what they look
-    // like, for hovers; they apply to no request.
-    let _ = FileKind::JsonPolicy;
-    b.index
+    let mut ix = b.index;
+    for (i, p) in ix.principals.iter().enumerate().rev() {
+        ix.by_principal.insert(p.arn.clone(), i);
+    }
+    for (i, bk) in ix.buckets.iter().enumerate().rev() {
+        ix.by_bucket.insert(bk.name.clone(), i);
+    }
+    ix
 }

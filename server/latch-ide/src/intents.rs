@@ -199,6 +199,8 @@ pub fn intents(ix: &Index) -> Vec<Intent> {
         }
     }
     // Identity policies naming a workspace bucket.
+    let names: std::collections::HashSet<&str> =
+        ix.buckets.iter().map(|b| b.name.as_str()).collect();
     for pr in &ix.principals {
         for p in &pr.identity {
             if p.kind != PolicyKind::Identity {
@@ -208,11 +210,15 @@ pub fn intents(ix: &Index) -> Vec<Intent> {
                 if st.effect() != Some(Effect::Allow) {
                     continue;
                 }
-                let mut resources = Vec::new();
-                for b in &ix.buckets {
-                    resources.extend(bucket_resources(st, &b.name));
-                }
-                push_all(&mut out, std::slice::from_ref(&pr.arn), st, &resources, p, si);
+                let resources = workspace_bucket_resources(st, &names);
+                push_all(
+                    &mut out,
+                    std::slice::from_ref(&pr.arn),
+                    st,
+                    &resources,
+                    p,
+                    si,
+                );
             }
         }
     }
@@ -268,6 +274,29 @@ fn bucket_resources(st: &Statement, name: &str) -> Vec<String> {
     res.values
         .iter()
         .filter(|v| v.value == arn || v.value.starts_with(&format!("{arn}/")))
+        .map(|v| representative(&v.value))
+        .collect()
+}
+
+/// The representative resources of a statement that fall in a workspace bucket.
+fn workspace_bucket_resources(
+    st: &Statement,
+    names: &std::collections::HashSet<&str>,
+) -> Vec<String> {
+    let Some(res) = &st.resource else {
+        return Vec::new();
+    };
+    if res.negated {
+        return Vec::new();
+    }
+    res.values
+        .iter()
+        .filter(|v| {
+            v.value
+                .strip_prefix("arn:aws:s3:::")
+                .map(|r| r.split('/').next().unwrap_or(r))
+                .is_some_and(|n| names.contains(n))
+        })
         .map(|v| representative(&v.value))
         .collect()
 }

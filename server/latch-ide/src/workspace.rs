@@ -259,7 +259,12 @@ pub struct Workspace {
     next_revision: u64,
     providers: ProviderAccounts,
     modules: Mutex<ModuleCache>,
+    manifests: Mutex<ManifestCache>,
+    /// What the workspace simulation keeps between analyses.
+    pub(crate) access: crate::access::Cache,
 }
+
+type ManifestCache = HashMap<String, (u64, Arc<latch_syntax::manifest::ParsedManifest>)>;
 
 /// The result of analysing a workspace: findings per file, sorted by position.
 #[derive(Clone, Debug, Default)]
@@ -389,11 +394,12 @@ impl Workspace {
             } else {
                 format!("{d}/latch.toml")
             };
-            if let Some(text) = self.text(&path) {
-                let m = latch_syntax::manifest::parse_manifest(text).manifest;
-                for p in m.providers {
-                    if let Some(id) = p.account_id {
-                        out.accounts.entry(p.provider.value).or_insert(id);
+            if let Some(m) = self.manifest(&path) {
+                for p in &m.manifest.providers {
+                    if let Some(id) = &p.account_id {
+                        out.accounts
+                            .entry(p.provider.value.clone())
+                            .or_insert_with(|| id.clone());
                     }
                 }
                 break;
@@ -404,6 +410,30 @@ impl Workspace {
             d = d.rsplit_once('/').map_or("", |(a, _)| a);
         }
         out
+    }
+
+    /// The workspace's own key for `path`.
+    pub fn path_key(&self, path: &str) -> Option<Arc<str>> {
+        self.files.get_key_value(path).map(|(k, _)| k.clone())
+    }
+
+    /// A number that changes whenever the file's content does.
+    pub fn revision(&self, path: &str) -> Option<u64> {
+        self.files.get(path).map(|f| f.revision)
+    }
+
+    /// The parsed `latch.toml` at `path`, cached while its content stays the same.
+    pub fn manifest(&self, path: &str) -> Option<Arc<latch_syntax::manifest::ParsedManifest>> {
+        let file = self.files.get(path)?;
+        let mut cache = self.manifests.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((rev, m)) = cache.get(path) {
+            if *rev == file.revision {
+                return Some(m.clone());
+            }
+        }
+        let m = Arc::new(latch_syntax::manifest::parse_manifest(&file.text));
+        cache.insert(path.to_string(), (file.revision, m.clone()));
+        Some(m)
     }
 
     pub fn remove_file(&mut self, path: &str) {
