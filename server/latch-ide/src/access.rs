@@ -266,10 +266,36 @@ fn request_of(intent: &Intent) -> Request {
     )
 }
 
-fn source_loc(ix: &Index, intent: &Intent) -> Option<Loc> {
+/// Where a failing intent is reported: the statement that implies it; for a declared
+/// intent, the grant of the decision that has no effect (a resource-policy Allow, else an
+/// identity Allow), and only when there is none the `[[expect]]` header.
+fn source_loc(ix: &Index, intent: &Intent, d: &Decision) -> Option<Loc> {
     match &intent.source {
         IntentSource::Statement { policy, statement } => policy.statement_loc(*statement),
-        IntentSource::Expect(i) => ix.expects.get(*i).map(|e| e.loc.clone()),
+        IntentSource::Expect(i) => {
+            let t = &d.trace;
+            for layer in [Layer::Resource, Layer::Identity] {
+                for (pi, p) in t.policies.iter().enumerate() {
+                    if p.layer != layer || p.not_applicable.is_some() {
+                        continue;
+                    }
+                    for s in &p.statements {
+                        let allow =
+                            p.statement(s.index).and_then(Statement::effect) == Some(Effect::Allow);
+                        if allow && s.outcome.is_match() {
+                            let r = StmtRef {
+                                policy: pi,
+                                statement: s.index,
+                            };
+                            if let Some(loc) = stmt_loc(ix, t, r) {
+                                return Some(loc);
+                            }
+                        }
+                    }
+                }
+            }
+            ix.expects.get(*i).map(|e| e.loc.clone())
+        }
     }
 }
 
@@ -339,10 +365,10 @@ fn simulate(
             }
         }
         let bucket = ix.bucket_of(&intent.resource);
-        // Anonymous reads of a website bucket are the CloudFront checks' business.
-        if intent.principal == "anonymous" && bucket.is_some_and(BucketInfo::is_website) {
-            continue;
-        }
+        // Anonymous reads of a website bucket that no Deny stops are the CloudFront
+        // checks' business.
+        let website_anonymous =
+            intent.principal == "anonymous" && bucket.is_some_and(BucketInfo::is_website);
         let req = request_of(intent);
         let (set, scp_first, rcp_first) = policy_set(ix, &req);
         let source = match &intent.source {
@@ -376,7 +402,11 @@ fn simulate(
             }
         }
         let d = evaluate(&set, &req);
-        let Some(src) = source_loc(ix, intent) else {
+        if website_anonymous && d.outcome != Outcome::ExplicitDeny {
+            new.insert(key, (ps, facts, Vec::new()));
+            continue;
+        }
+        let Some(src) = source_loc(ix, intent, &d) else {
             continue;
         };
         let ctx = Ctx {
@@ -391,10 +421,11 @@ fn simulate(
         };
         let mut drafts: Vec<Draft> = Vec::new();
         drafts.extend(ctx.ownership(bucket));
-        match intent.expect {
-            ExpectedDecision::Allow if d.outcome.is_allow() => drafts.extend(ctx.put_acl(&set)),
-            ExpectedDecision::Allow => drafts.extend(ctx.denied()),
-            _ => {}
+        if intent.expect == ExpectedDecision::Allow {
+            drafts.extend(ctx.put_acl(&set));
+            if !d.outcome.is_allow() {
+                drafts.extend(ctx.denied());
+            }
         }
         out.extend(drafts.iter().cloned());
         new.insert(key, (ps, facts, drafts));
@@ -535,7 +566,7 @@ impl Ctx<'_> {
     fn denied(&self) -> Vec<Draft> {
         let d = self.decision;
         if d.outcome == Outcome::ExplicitDeny {
-            return self.explicit().into_iter().collect();
+            return self.explicit_all();
         }
         if !d.trace.outcome.is_allow() {
             if let Basis::Blocked(b) = &d.trace.basis {
@@ -550,11 +581,16 @@ impl Ctx<'_> {
         Vec::new()
     }
 
-    fn explicit(&self) -> Option<Draft> {
-        let (t, r) = self
-            .deciding_refs()
+    /// Every deciding Deny, each at its own statement with its own code.
+    fn explicit_all(&self) -> Vec<Draft> {
+        self.deciding_refs()
             .into_iter()
-            .find(|(t, _)| t.outcome == Outcome::ExplicitDeny)?;
+            .filter(|(t, _)| t.outcome == Outcome::ExplicitDeny)
+            .filter_map(|(t, r)| self.explicit(t, r))
+            .collect()
+    }
+
+    fn explicit(&self, t: &Trace, r: StmtRef) -> Option<Draft> {
         let p = t.policy(r)?;
         let st = p.statement(r.statement)?;
         let loc = stmt_loc(self.ix, t, r)?;
@@ -884,9 +920,15 @@ impl Ctx<'_> {
         if requires_full_control(b) {
             return None;
         }
-        if b.is_website() {
-            // The website check reports the setting.
-            return None;
+        if let IntentSource::Statement { policy, statement } = &self.intent.source {
+            let required = policy
+                .policy
+                .statements
+                .get(*statement)
+                .is_some_and(requires_full_control_in);
+            if required {
+                return None;
+            }
         }
         let mut fixes = Vec::new();
         fixes.extend(ownership_fix(self.ws, b));
@@ -936,12 +978,30 @@ impl Ctx<'_> {
         if acl.outcome.is_allow() {
             return None;
         }
-        // The Allow that lets the upload through is the one to extend.
+        // The Allow that lets the upload through is the one to extend: the caller's own
+        // first, then the bucket's.
         let t = &self.decision.trace;
-        let r = t.deciding().iter().find(|r| {
-            t.policy(**r)
-                .is_some_and(|p| matches!(p.layer, Layer::Identity | Layer::Resource))
-        })?;
+        let r = [Layer::Identity, Layer::Resource]
+            .iter()
+            .find_map(|layer| {
+                t.policies.iter().enumerate().find_map(|(pi, p)| {
+                    if p.layer != *layer || p.not_applicable.is_some() {
+                        return None;
+                    }
+                    p.statements
+                        .iter()
+                        .find(|s| {
+                            s.outcome.is_match()
+                                && p.statement(s.index).and_then(Statement::effect)
+                                    == Some(Effect::Allow)
+                        })
+                        .map(|s| StmtRef {
+                            policy: pi,
+                            statement: s.index,
+                        })
+                })
+            })?;
+        let r = &r;
         let loc = stmt_loc(self.ix, t, *r)?;
         let entry = self.ix.entry_of(&t.policy(*r)?.policy)?.clone();
         let fixes = add_action_fix(self.ws, &entry, r.statement, "s3:PutObjectAcl");
@@ -952,7 +1012,7 @@ impl Ctx<'_> {
             severity: Severity::Error,
             loc,
             message: format!(
-                "an upload that sets an ACL (`x-amz-acl`) also needs `s3:PutObjectAcl`: {} is allowed but `s3:PutObjectAcl` is denied ({})",
+                "an upload that sets an ACL (`x-amz-acl`) also needs `s3:PutObjectAcl`: `s3:PutObjectAcl` is denied for {} ({})",
                 self.intent.describe(),
                 render::one_line(&acl, &acl_req, l)
             ),
@@ -1029,6 +1089,18 @@ fn allow_stmt(action: &str, resource: &str) -> String {
         json_string(action),
         json_string(resource)
     )
+}
+
+/// Whether a statement's condition names `bucket-owner-full-control` for `s3:x-amz-acl`.
+fn requires_full_control_in(s: &Statement) -> bool {
+    s.condition.as_ref().is_some_and(|c| {
+        c.clauses.iter().any(|c| {
+            c.key.value.eq_ignore_ascii_case("s3:x-amz-acl")
+                && c.values
+                    .iter()
+                    .any(|v| v.value == "bucket-owner-full-control")
+        })
+    })
 }
 
 fn requires_full_control(b: &BucketInfo) -> bool {
@@ -1535,4 +1607,150 @@ fn cross_account_writers(ix: &Index, b: &BucketInfo) -> Vec<String> {
         }
     }
     out
+}
+
+/// What a Deny statement does in its workspace today, for its hover.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DenyReport {
+    /// Whom the policy applies to: the principals, buckets or accounts it is attached to.
+    pub attached_to: Vec<String>,
+    /// The intents it blocks, each in words with the place that declares or implies it.
+    pub blocked: Vec<String>,
+    /// The Allow statements it overrides in those decisions, with their places.
+    pub overrides: Vec<String>,
+}
+
+/// The report on the Deny statement whose object is at `statement` in `path`: `None` when
+/// no policy of the workspace has that statement.
+pub fn deny_report(ws: &Workspace, path: &str, statement: Span) -> Option<DenyReport> {
+    let roots = index::roots(ws);
+    let root = index::root_of(&roots, path).to_string();
+    let manifest_path = if root.is_empty() {
+        "latch.toml".to_string()
+    } else {
+        format!("{root}/latch.toml")
+    };
+    let key = ws.path_key(&manifest_path);
+    let parsed = key.as_ref().and_then(|k| {
+        let m = ws.manifest(k)?;
+        ws.text(k).map(|t| (k.clone(), t, m))
+    });
+    let modules = ws.modules();
+    let old = lock(&ws.access.entries).clone();
+    let mut new = index::EntryCache::new();
+    let ix = index::build(
+        ws,
+        &root,
+        &roots,
+        &modules,
+        parsed.as_ref().map(|(k, t, m)| (k, *t, &m.manifest)),
+        &old,
+        &mut new,
+    );
+    let (entry, si) = ix.policies.iter().find_map(|e| {
+        if &*e.path != path {
+            return None;
+        }
+        let i = e
+            .policy
+            .statements
+            .iter()
+            .position(|s| s.span == statement)?;
+        Some((e.clone(), i))
+    })?;
+    let mut report = DenyReport::default();
+    for p in &ix.principals {
+        let attached = p
+            .identity
+            .iter()
+            .chain(p.boundary.iter())
+            .chain(p.session.iter())
+            .any(|e| Arc::ptr_eq(&e.compiled, &entry.compiled));
+        if attached {
+            report.attached_to.push(format!("`{}`", p.arn));
+        }
+    }
+    for b in &ix.buckets {
+        if b.policy
+            .as_ref()
+            .is_some_and(|e| Arc::ptr_eq(&e.compiled, &entry.compiled))
+        {
+            report.attached_to.push(format!("bucket `{}`", b.name));
+        }
+    }
+    for o in ix.scps.iter().chain(ix.rcps.iter()) {
+        if Arc::ptr_eq(&o.policy.compiled, &entry.compiled) {
+            let accounts = if o.accounts.is_empty() {
+                "every account".to_string()
+            } else {
+                o.accounts
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            report
+                .attached_to
+                .push(format!("level `{}` of {accounts}", o.level));
+        }
+    }
+    let locate = |r: &PolicyRef, s: Span| format!("{}:{}", r.label, line_of(ws, &r.label, s.start));
+    for intent in intents(&ix) {
+        let req = request_of(&intent);
+        let (set, _, _) = policy_set(&ix, &req);
+        let d = evaluate(&set, &req);
+        let traces = std::iter::once((&d.trace, &req))
+            .chain(d.dependent.iter().map(|x| (&x.trace, &x.request)));
+        for (t, r) in traces {
+            let Basis::Denied(refs) = &t.basis else {
+                continue;
+            };
+            let hit = refs.iter().any(|x| {
+                x.statement == si
+                    && t.policy(*x)
+                        .is_some_and(|p| Arc::ptr_eq(&p.policy, &entry.compiled))
+            });
+            if !hit {
+                continue;
+            }
+            let place = source_loc(&ix, &intent, &d)
+                .map(|l| format!(" ({}:{})", l.path, line_of(ws, &l.path, l.span.start)))
+                .unwrap_or_default();
+            let what = if r.action == intent.action {
+                intent.describe()
+            } else {
+                format!("{} (through `{}`)", intent.describe(), r.action)
+            };
+            let line = format!("{what}{place}");
+            if !report.blocked.contains(&line) {
+                report.blocked.push(line);
+            }
+            for (pi, p) in t.policies.iter().enumerate() {
+                // Grants are identity and resource Allows; SCP and endpoint Allows only
+                // filter.
+                if !matches!(p.layer, Layer::Identity | Layer::Resource) {
+                    continue;
+                }
+                for s in &p.statements {
+                    let allow =
+                        p.statement(s.index).and_then(Statement::effect) == Some(Effect::Allow);
+                    if allow && s.outcome.is_match() {
+                        let place = render::statement_place(
+                            t,
+                            StmtRef {
+                                policy: pi,
+                                statement: s.index,
+                            },
+                            Some(r),
+                            &locate,
+                        );
+                        if !report.overrides.contains(&place) {
+                            report.overrides.push(place);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Some(report)
 }

@@ -810,10 +810,12 @@ impl Builder<'_> {
                         block_public_policy: flag("block_public_policy"),
                         restrict_public_buckets: flag("restrict_public_buckets"),
                     };
-                    let loc = r
-                        .body
-                        .attributes
+                    // The flags that refuse a public policy come first: they are the
+                    // ones that matter for public read.
+                    let loc = ["restrict_public_buckets", "block_public_policy"]
                         .iter()
+                        .filter_map(|k| r.attr(k))
+                        .chain(r.body.attributes.iter())
                         .find(|a| matches!(a.value.value, TfValue::Bool(true)))
                         .map(attr_loc);
                     b.block_public_access = Some(Setting::new(v, loc, None));

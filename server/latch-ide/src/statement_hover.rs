@@ -173,20 +173,52 @@ pub fn describe_statement(st: &Statement, index: usize, policy_name: &str) -> St
     out
 }
 
+/// What a Deny does in this workspace today: whom its policy applies to, which intents it
+/// blocks (with their places) and which Allow statements it overrides there.
+fn deny_section(r: &crate::access::DenyReport) -> String {
+    let mut out = String::new();
+    if !r.attached_to.is_empty() {
+        out.push_str(&format!(
+            "\n**In this workspace** the policy applies to {}.\n",
+            list(&r.attached_to, "and")
+        ));
+    }
+    if r.blocked.is_empty() {
+        out.push_str("\nIt blocks no intent of this workspace today.\n");
+        return out;
+    }
+    out.push_str("\n**Blocks today:**\n");
+    for b in &r.blocked {
+        out.push_str(&format!("- {b}\n"));
+    }
+    if !r.overrides.is_empty() {
+        out.push_str("\n**Overrides:**\n");
+        for o in &r.overrides {
+            out.push_str(&format!("- {o}\n"));
+        }
+    }
+    out
+}
+
 /// The hover at `offset` in `path`: the statement under the cursor.
 pub fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<HoverInfo> {
     let summary = ws.summary(path)?;
+    let manifest_kind = crate::index::manifest_kinds(ws).get(path).copied();
     for doc in &summary.policies {
         for (i, st) in doc.policy.statements.iter().enumerate() {
             if !st.span.touches(offset) {
                 continue;
             }
-            let how = match doc.kind_source {
+            let (kind, source) = match manifest_kind {
+                Some(k) => (k, KindSource::Manifest),
+                None => (doc.kind, doc.kind_source),
+            };
+            let how = match source {
                 KindSource::Inferred => " (inferred from its content)",
                 KindSource::Manifest => " (from `latch.toml`)",
                 KindSource::Terraform => "",
             };
-            let name = format!("this {}{how}", doc.kind.name());
+            let name = format!("this {}{how}", kind.name());
             // The range is the statement's Effect when the cursor is on it, else the
             // whole statement.
             let range = st
@@ -195,10 +227,13 @@ pub fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<HoverInfo> {
                 .map(|e| e.span)
                 .filter(|s| s.touches(offset))
                 .unwrap_or(st.span);
-            return Some(HoverInfo {
-                range,
-                markdown: describe_statement(st, i, &name),
-            });
+            let mut markdown = describe_statement(st, i, &name);
+            if st.effect() == Some(Effect::Deny) {
+                if let Some(r) = crate::access::deny_report(ws, path, st.span) {
+                    markdown.push_str(&deny_section(&r));
+                }
+            }
+            return Some(HoverInfo { range, markdown });
         }
     }
     None
