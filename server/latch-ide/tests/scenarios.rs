@@ -182,6 +182,18 @@ fn check(row: &str, dir: &Path) -> Result<(), String> {
         }
     }
     if expected.after_fix_clean {
+        let broken = |ws: &Workspace| -> Vec<String> {
+            ws.analyze()
+                .all()
+                .filter(|f| {
+                    f.code.starts_with("syntax/")
+                        || f.code.starts_with("terraform/")
+                        || f.code.starts_with("manifest/")
+                })
+                .map(|f| format!("{} {}: {}", f.code, f.path, f.message))
+                .collect()
+        };
+        let broken_before = broken(&ws);
         for e in &expected.findings {
             let f = got
                 .iter()
@@ -190,6 +202,13 @@ fn check(row: &str, dir: &Path) -> Result<(), String> {
                 .clone();
             let first = e.fix_titles.first().cloned().unwrap_or_default();
             apply(&mut ws, &f, &first)?;
+        }
+        let broken_after: Vec<String> = broken(&ws)
+            .into_iter()
+            .filter(|b| !broken_before.contains(b))
+            .collect();
+        if !broken_after.is_empty() {
+            return Err(format!("the fix breaks the syntax: {broken_after:?}"));
         }
         let after = findings(&ws, row);
         let before: Vec<_> = got.iter().map(|f| (f.code, f.message.clone())).collect();
