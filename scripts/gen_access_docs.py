@@ -148,7 +148,7 @@ CHECKS = [
   "a missing object answers 403 rather than 404",
   "Hints at a public `s3:GetObject` grant without `s3:ListBucket`.",
   "Without `s3:ListBucket` S3 answers a request for a missing key with 403 AccessDenied, which looks like a permissions problem; granting `s3:ListBucket` to everyone would list every key, a security risk.",
-  "s3__list-bucket-404/website-json", ("s3__list-bucket-404/website-json", [("s3/bucket-policy.json", '"Action": "s3:GetObject",', '"Action": ["s3:GetObject", "s3:ListBucket"],')])),
+  "s3__list-bucket-404/website-json", ("s3__list-bucket-404/website-json", [("s3/bucket-policy.json", '"Action": "s3:GetObject",\n      "Resource": "arn:aws:s3:::example-corp-www/*"', '"Action": ["s3:GetObject", "s3:ListBucket"],\n      "Resource": ["arn:aws:s3:::example-corp-www", "arn:aws:s3:::example-corp-www/*"]')])),
  ("cloudfront/requester-pays", E, N,
   "a website-endpoint bucket has Requester Pays",
   "Reports the Requester Pays setting of a bucket served through its website endpoint.",

@@ -7,8 +7,6 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use std::collections::HashMap;
-
 use latch_eval::conformance::{
     Case, Prepared, compile_text, load_cases, policy_text, prepare, prepare_with,
 };
@@ -37,32 +35,33 @@ fn prepared(cases: &[Case]) -> Vec<Prepared> {
     cases.iter().filter_map(|c| prepare(c).ok()).collect()
 }
 
-/// The policy texts of every case, keyed by case index and label: end to end starts from
-/// text, as an editor does, not from the case file's JSON values.
-type Texts = HashMap<(usize, String), String>;
+/// The policy texts of every case, in the order `prepare_with` compiles them: end to end
+/// starts from text, as an editor does, not from the case file's JSON values.
+type Texts = Vec<Vec<String>>;
 
 fn texts(cases: &[Case]) -> Texts {
-    let mut out = Texts::new();
-    for (i, c) in cases.iter().enumerate() {
-        let mut keep = |label: &str, kind, v: &serde_json::Value| {
-            let text = policy_text(v);
-            let compiled = compile_text(label, kind, &text);
-            out.insert((i, label.to_string()), text);
-            compiled
-        };
-        let _ = prepare_with(c, &mut keep);
-    }
-    out
+    cases
+        .iter()
+        .map(|c| {
+            let mut out = Vec::new();
+            let mut keep = |label: &str, kind, v: &serde_json::Value| {
+                let text = policy_text(v);
+                let compiled = compile_text(label, kind, &text);
+                out.push(text);
+                compiled
+            };
+            let _ = prepare_with(c, &mut keep);
+            out
+        })
+        .collect()
 }
 
 /// Parses, compiles and evaluates every case from its policy texts.
 fn end_to_end_round(cases: &[Case], texts: &Texts) {
-    for (i, c) in cases.iter().enumerate() {
+    for (c, ts) in cases.iter().zip(texts) {
+        let mut next = ts.iter();
         let mut parse = |label: &str, kind, _: &serde_json::Value| {
-            let text = texts
-                .get(&(i, label.to_string()))
-                .map_or("", String::as_str);
-            compile_text(label, kind, text)
+            compile_text(label, kind, next.next().map_or("", String::as_str))
         };
         if let Ok(p) = prepare_with(c, &mut parse) {
             black_box(evaluate(&p.set, &p.request));

@@ -216,14 +216,18 @@ fn resource_pattern(value: &str, vars: bool) -> ResourcePattern {
         return ResourcePattern::Any;
     }
     match split_arn(value) {
-        Some(p) => ResourcePattern::Arn(Box::new(p.fields().map(|f| {
-            let parts = text::parse(f, vars, true);
-            if text::is_dynamic(&parts) {
-                Field::Dynamic(parts)
-            } else {
-                Field::Static(Glob::from_pieces(text::static_pieces(&parts)))
-            }
-        }))),
+        // Variables are substituted only in the resource field (AWS_SEMANTICS §2.2).
+        Some(p) => {
+            let fields = p.fields();
+            ResourcePattern::Arn(Box::new(std::array::from_fn(|i| {
+                let parts = text::parse(fields[i], vars && i == 4, true);
+                if text::is_dynamic(&parts) {
+                    Field::Dynamic(parts)
+                } else {
+                    Field::Static(Glob::from_pieces(text::static_pieces(&parts)))
+                }
+            })))
+        }
         None => ResourcePattern::Whole(Glob::new(value)),
     }
 }

@@ -237,7 +237,8 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
         &case.request.resource,
         context,
     );
-    let p = case.policies.clone().unwrap_or_default();
+    let none = CasePolicies::default();
+    let p = case.policies.as_ref().unwrap_or(&none);
     let mut set = PolicySet {
         identity: p
             .identity

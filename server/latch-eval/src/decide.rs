@@ -191,6 +191,24 @@ impl Run<'_> {
 pub fn evaluate(set: &PolicySet, req: &Request) -> Decision {
     let trace = decide(set, req);
     let mut dependent = Vec::new();
+    if sets_an_acl(req) {
+        // Setting an ACL other than bucket-owner-full-control while uploading also needs
+        // `s3:PutObjectAcl` on the object (docs/semantics.md §19).
+        let sub = Request::new(
+            req.principal.clone(),
+            "s3:PutObjectAcl",
+            &req.resource,
+            req.context.clone(),
+        );
+        let t = decide(set, &sub);
+        dependent.push(DependentDecision {
+            action: sub.action.clone(),
+            resource: sub.resource.clone(),
+            outcome: t.outcome,
+            trace: t,
+            request: sub,
+        });
+    }
     if let Some(s3) = &set.s3 {
         for (action, key) in kms_dependencies(req, s3) {
             let sub = kms_request(req, action, &key);
@@ -284,6 +302,24 @@ fn bucket_arn(resource: &str) -> String {
         Some(rest) => format!("arn:aws:s3:::{}", rest.split('/').next().unwrap_or(rest)),
         None => resource.to_string(),
     }
+}
+
+/// Whether an upload sets an ACL that needs `s3:PutObjectAcl`: a canned ACL other than
+/// `bucket-owner-full-control`, or an explicit grant header.
+fn sets_an_acl(req: &Request) -> bool {
+    if req.service() != "s3" || req.operation() != "putobject" {
+        return false;
+    }
+    let canned = req
+        .context
+        .values("s3:x-amz-acl")
+        .and_then(|v| v.first())
+        .is_some_and(|v| !v.is_empty() && v != "bucket-owner-full-control");
+    let grants =
+        req.context.entries().iter().any(|e| {
+            e.key.starts_with("s3:x-amz-grant-") && e.values.iter().any(|v| !v.is_empty())
+        });
+    canned || grants
 }
 
 /// The KMS requests S3 makes for an SSE-KMS object (AWS_SEMANTICS §8.6).
@@ -889,5 +925,217 @@ mod tests {
             r#"{"Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}"#,
         ));
         assert_eq!(evaluate(&set, &r).outcome, Outcome::Allow);
+    }
+
+    fn ctx(pairs: &[(&str, &str)]) -> Context {
+        let mut c = Context::new();
+        for (k, v) in pairs {
+            c.insert(k, vec![v.to_string()]);
+        }
+        c
+    }
+
+    fn policy(kind: PolicyKind, text: &str) -> Arc<CompiledPolicy> {
+        compile_text("p", kind, text)
+    }
+
+    const READ_ANY: &str = r#"{"Statement":{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","kms:*"],"Resource":"*"}}"#;
+
+    #[test]
+    fn requester_pays_needs_the_header_from_other_accounts() {
+        let bucket = policy(
+            PolicyKind::Resource,
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::rp/*"}}"#,
+        );
+        let mut set = PolicySet {
+            identity: vec![policy(PolicyKind::Identity, READ_ANY)],
+            resource: Some(bucket),
+            s3: Some(S3Facts {
+                bucket_owner: Some("111122223333".into()),
+                requester_pays: true,
+                ..S3Facts::default()
+            }),
+            ..PolicySet::default()
+        };
+        let r = req(
+            "arn:aws:iam::444455556666:user/bob",
+            "s3:GetObject",
+            "arn:aws:s3:::rp/k",
+        );
+        let d = evaluate(&set, &r);
+        assert_eq!(d.trace.basis, Basis::Blocked(Blocker::RequesterPaysHeader));
+        assert_eq!(d.http.as_ref().map(|h| h.status), Some(403));
+        if let Some(s3) = set.s3.as_mut() {
+            s3.request_payer_header = true;
+        }
+        assert_eq!(evaluate(&set, &r).outcome, Outcome::Allow);
+        // The bucket owner's own users need no header.
+        let owner = req(
+            "arn:aws:iam::111122223333:user/a",
+            "s3:GetObject",
+            "arn:aws:s3:::rp/k",
+        );
+        if let Some(s3) = set.s3.as_mut() {
+            s3.request_payer_header = false;
+        }
+        assert_eq!(evaluate(&set, &owner).outcome, Outcome::Allow);
+    }
+
+    #[test]
+    fn block_public_acls_rejects_public_canned_acls() {
+        let set = PolicySet {
+            identity: vec![policy(PolicyKind::Identity, READ_ANY)],
+            s3: Some(S3Facts {
+                bucket_owner: Some("111122223333".into()),
+                object_ownership: Some(crate::s3::ObjectOwnership::ObjectWriter),
+                block_public_access: crate::s3::BlockPublicAccess::all(),
+                ..S3Facts::default()
+            }),
+            ..PolicySet::default()
+        };
+        let mut r = req(
+            "arn:aws:iam::111122223333:user/a",
+            "s3:PutObject",
+            "arn:aws:s3:::b/k",
+        );
+        r.context = ctx(&[("s3:x-amz-acl", "public-read")]);
+        assert_eq!(
+            evaluate(&set, &r).trace.basis,
+            Basis::Blocked(Blocker::BlockPublicAcls)
+        );
+        r.context = ctx(&[("s3:x-amz-acl", "bucket-owner-full-control")]);
+        assert_eq!(evaluate(&set, &r).outcome, Outcome::Allow);
+    }
+
+    #[test]
+    fn authenticated_users_acl_grants_signed_callers_only() {
+        let s3 = S3Facts {
+            bucket_owner: Some("111122223333".into()),
+            object_ownership: Some(crate::s3::ObjectOwnership::ObjectWriter),
+            object_acl: vec![crate::s3::AclGrant {
+                grantee: crate::s3::Grantee::AuthenticatedUsers,
+                permission: crate::s3::AclPermission::Read,
+            }],
+            ..S3Facts::default()
+        };
+        let set = PolicySet {
+            resource_account: Some("111122223333".into()),
+            s3: Some(s3),
+            ..PolicySet::default()
+        };
+        let anon = req("anonymous", "s3:GetObject", "arn:aws:s3:::b/k");
+        assert_eq!(evaluate(&set, &anon).outcome, Outcome::ImplicitDeny);
+        // Another account's user still needs its own identity Allow.
+        let mut with_identity = set.clone();
+        with_identity.identity = vec![policy(PolicyKind::Identity, READ_ANY)];
+        let bob = req(
+            "arn:aws:iam::444455556666:user/bob",
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+        );
+        assert_eq!(evaluate(&set, &bob).outcome, Outcome::ImplicitDeny);
+        let d = evaluate(&with_identity, &bob);
+        assert_eq!(d.outcome, Outcome::Allow);
+        assert!(matches!(d.trace.basis, Basis::Allowed { acl: true, .. }));
+    }
+
+    #[test]
+    fn endpoint_policies_apply_to_their_own_endpoint() {
+        let deny_all = policy(
+            PolicyKind::VpcEndpoint,
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"ec2:*","Resource":"*"}}"#,
+        );
+        let set = PolicySet {
+            identity: vec![policy(PolicyKind::Identity, READ_ANY)],
+            vpc_endpoints: vec![VpcEndpoint {
+                id: Some("vpce-1".into()),
+                policy: deny_all,
+            }],
+            ..PolicySet::default()
+        };
+        let mut r = req(
+            "arn:aws:iam::111122223333:user/a",
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+        );
+        r.context = ctx(&[("aws:SourceVpce", "vpce-2")]);
+        assert_eq!(evaluate(&set, &r).outcome, Outcome::Allow);
+        r.context = ctx(&[("aws:SourceVpce", "vpce-1")]);
+        assert_eq!(
+            evaluate(&set, &r).trace.basis,
+            Basis::Blocked(Blocker::VpcEndpoint)
+        );
+    }
+
+    #[test]
+    fn kms_rules() {
+        let key = "arn:aws:kms:us-east-1:111122223333:key/k";
+        let delegate = policy(
+            PolicyKind::KeyPolicy,
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"},{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"kms:*","Resource":"*"}]}"#,
+        );
+        let mut set = PolicySet {
+            identity: vec![policy(PolicyKind::Identity, READ_ANY)],
+            ..PolicySet::default()
+        };
+        let same = req("arn:aws:iam::111122223333:user/a", "kms:Decrypt", key);
+        // A key whose policy is unknown is never usable.
+        assert_eq!(
+            evaluate(&set, &same).trace.basis,
+            Basis::Blocked(Blocker::KeyPolicyUnknown)
+        );
+        set.resource = Some(delegate);
+        assert_eq!(evaluate(&set, &same).outcome, Outcome::Allow);
+        let other = req(
+            "arn:aws:iam::444455556666:user/b",
+            "kms:ScheduleKeyDeletion",
+            key,
+        );
+        assert_eq!(
+            evaluate(&set, &other).trace.basis,
+            Basis::Blocked(Blocker::KmsCrossAccountOperation)
+        );
+        let other = req(
+            "arn:aws:iam::444455556666:user/b",
+            "kms:GenerateDataKeyWithoutPlaintext",
+            key,
+        );
+        assert_eq!(evaluate(&set, &other).outcome, Outcome::Allow);
+        set.identity.clear();
+        assert_eq!(
+            evaluate(&set, &same).trace.basis,
+            Basis::Blocked(Blocker::DelegationWithoutIdentityAllow)
+        );
+    }
+
+    #[test]
+    fn missing_object_answers_404_only_with_list_bucket() {
+        let mut set = PolicySet {
+            identity: vec![policy(PolicyKind::Identity, READ_ANY)],
+            s3: Some(S3Facts {
+                object_exists: Some(false),
+                ..S3Facts::default()
+            }),
+            ..PolicySet::default()
+        };
+        let r = req(
+            "arn:aws:iam::111122223333:user/a",
+            "s3:GetObject",
+            "arn:aws:s3:::b/missing",
+        );
+        let d = evaluate(&set, &r);
+        assert_eq!(
+            d.http.as_ref().map(|h| (h.status, h.code)),
+            Some((403, Some("AccessDenied")))
+        );
+        set.identity.push(policy(
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"}}"#,
+        ));
+        let d = evaluate(&set, &r);
+        assert_eq!(
+            d.http.as_ref().map(|h| (h.status, h.code)),
+            Some((404, Some("NoSuchKey")))
+        );
     }
 }

@@ -395,3 +395,89 @@ pub fn one_line(d: &Decision, req: &Request, locate: Locate<'_>) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Context, PolicySet, PrincipalId, compile_text, evaluate};
+    use latch_syntax::policy::PolicyKind;
+
+    fn locate(r: &PolicyRef, s: Span) -> String {
+        format!("{}@{}", r.label, s.start)
+    }
+
+    fn request(ctx: &[(&str, &str)]) -> Request {
+        let mut c = Context::new();
+        for (k, v) in ctx {
+            c.insert(k, vec![v.to_string()]);
+        }
+        Request::new(
+            PrincipalId::parse("arn:aws:iam::111122223333:user/alice"),
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+            c,
+        )
+    }
+
+    const IDENTITY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"FromOffice","Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}"#;
+
+    #[test]
+    fn condition_failures_name_the_key_the_value_and_the_operator() {
+        let set = PolicySet {
+            identity: vec![compile_text(
+                "iam/alice.json",
+                PolicyKind::Identity,
+                IDENTITY,
+            )],
+            ..PolicySet::default()
+        };
+        let absent = request(&[]);
+        let d = evaluate(&set, &absent);
+        let text = explain(&d, &absent, &locate);
+        assert!(text.starts_with("decision: implicit deny\nimplicitly denied: no statement allows `s3:GetObject` on `arn:aws:s3:::b/k`\n"), "{text}");
+        assert!(text.contains("Allow statement `FromOffice` does not apply: `aws:SourceIp` is absent from the request and `IpAddress` is false for a missing key [iam/alice.json@"), "{text}");
+        let outside = request(&[("aws:SourceIp", "203.0.113.9")]);
+        let d = evaluate(&set, &outside);
+        let text = explain(&d, &outside, &locate);
+        assert!(
+            text.contains("`aws:SourceIp` is `203.0.113.9`, which matches no value of `IpAddress`"),
+            "{text}"
+        );
+        let inside = request(&[("aws:SourceIp", "10.1.2.3")]);
+        let d = evaluate(&set, &inside);
+        assert_eq!(
+            one_line(&d, &inside, &locate),
+            "allowed by statement `FromOffice` of the identity policy (iam/alice.json@44)"
+        );
+    }
+
+    #[test]
+    fn messages_are_lower_case_without_final_period() {
+        let set = PolicySet {
+            identity: vec![compile_text("i", PolicyKind::Identity, IDENTITY)],
+            boundary: Some(compile_text(
+                "b",
+                PolicyKind::Boundary,
+                r#"{"Statement":{"Effect":"Allow","Action":"ec2:*","Resource":"*"}}"#,
+            )),
+            ..PolicySet::default()
+        };
+        let r = request(&[("aws:SourceIp", "10.1.2.3")]);
+        let d = evaluate(&set, &r);
+        let line = one_line(&d, &r, &locate);
+        assert_eq!(
+            line,
+            "implicitly denied: the permissions boundary does not allow it"
+        );
+        for l in explain(&d, &r, &locate).lines() {
+            let first = l.trim_start().chars().next().unwrap_or('a');
+            assert!(
+                !first.is_uppercase()
+                    || l.trim_start().starts_with("Allow")
+                    || l.trim_start().starts_with("Deny"),
+                "{l}"
+            );
+            assert!(!l.ends_with('.'), "{l}");
+        }
+    }
+}

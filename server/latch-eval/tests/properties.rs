@@ -295,3 +295,85 @@ proptest! {
         prop_assert_eq!(outcome(&without, &r), outcome(&with, &r));
     }
 }
+
+fn wild_string() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9:/*?${}',. -]{0,24}",
+        Just("${".to_string()),
+        Just("${aws:username, 'x".to_string()),
+        Just("arn:aws:s3:::${aws:username}/${*}".to_string()),
+        Just("é*?ü".to_string()),
+        Just("99999999999999999999999".to_string()),
+        Just("::1/129".to_string()),
+    ]
+}
+
+fn wild_statement() -> impl Strategy<Value = Value> {
+    (
+        prop::sample::select(&["Allow", "Deny", "allow", ""][..]),
+        wild_string(),
+        wild_string(),
+        prop::sample::select(
+            &[
+                "StringLike",
+                "ForAllValues:StringNotEqualsIgnoreCase",
+                "ForAnyValue:ArnLikeIfExists",
+                "NumericLessThan",
+                "DateGreaterThanIfExists",
+                "IpAddress",
+                "NotIpAddress",
+                "BinaryEquals",
+                "Null",
+                "Bool",
+                "NoSuchOperator",
+            ][..],
+        ),
+        wild_string(),
+        prop::collection::vec(wild_string(), 0..3),
+        any::<bool>(),
+    )
+        .prop_map(|(effect, action, resource, op, key, values, negate)| {
+            let mut st = json!({
+                "Effect": effect,
+                (if negate { "NotAction" } else { "Action" }): action,
+                (if negate { "NotResource" } else { "Resource" }): resource,
+                "Condition": {op: {key: values}},
+            });
+            st[if negate { "NotPrincipal" } else { "Principal" }] = json!({"AWS": "*"});
+            st
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Whatever the policies and the request say, the engine answers without panicking,
+    /// and renders its answer.
+    #[test]
+    fn nothing_panics(
+        sts in prop::collection::vec(wild_statement(), 0..4),
+        principal in wild_string(),
+        action in wild_string(),
+        resource in wild_string(),
+        ctx in prop::collection::vec((wild_string(), prop::collection::vec(wild_string(), 0..3)), 0..4),
+        version in prop::sample::select(&["2012-10-17", "2008-10-17"][..]),
+    ) {
+        let doc = json!({"Version": version, "Statement": sts}).to_string();
+        let set = PolicySet {
+            identity: vec![compile_text("i", PolicyKind::Identity, &doc)],
+            resource: Some(compile_text("r", PolicyKind::Resource, &doc)),
+            session: Some(compile_text("s", PolicyKind::Session, &doc)),
+            vpc_endpoints: vec![latch_eval::VpcEndpoint { id: None, policy: compile_text("v", PolicyKind::VpcEndpoint, &doc) }],
+            s3: Some(latch_eval::S3Facts { kms_key: Some(resource.clone()), object_exists: Some(false), ..Default::default() }),
+            ..PolicySet::default()
+        };
+        let mut c = Context::new();
+        for (k, vs) in &ctx {
+            c.insert(k, vs.clone());
+        }
+        let r = Request::new(PrincipalId::parse(&principal), &action, &resource, c);
+        let d = evaluate(&set, &r);
+        let text = latch_eval::render::explain(&d, &r, &|p, s| format!("{}:{}", p.label, s.start));
+        prop_assert!(text.starts_with("decision: "));
+    }
+}

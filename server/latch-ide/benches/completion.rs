@@ -98,3 +98,15 @@ fn hover_action(bencher: divan::Bencher) {
     let _ = latch_syntax::catalog::catalog();
     bencher.bench(|| tree.as_ref().and_then(|t| hover::hover(POLICY, t, offset)));
 }
+
+/// The six catalogue checks on the policy above (parsed once).
+#[divan::bench]
+fn catalog_checks(bencher: divan::Bencher) {
+    let parsed = latch_syntax::policy::parse_policy(POLICY);
+    let _ = latch_syntax::catalog::catalog();
+    bencher.bench(|| {
+        let mut out = Vec::new();
+        latch_ide::checks::catalog::check_all(&parsed.policy, &mut out);
+        out.len()
+    });
+}

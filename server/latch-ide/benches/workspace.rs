@@ -1,193 +1,193 @@
-//! The workspace simulation on a generated workspace of 1,000 files: 300 principals with
-//! their identity policies, 200 buckets with bucket policies (half of them SSE-KMS), 50
-//! KMS keys with key policies, SCPs at two levels, in JSON described by `latch.toml`, plus
-//! Terraform modules. Prints the cold analysis time and the re-analysis time after a
-//! one-file edit (the editor's case).
+//! `latch check` on a generated workspace of 1,000 files (Terraform and JSON; 300
+//! principals, 200 buckets, 50 keys, SCPs): cold analysis, and re-analysis after a
+//! one-file edit, the way the language server re-analyses on every keystroke. Prints the
+//! figures and the peak resident set size.
 //!
 //! Run: `cargo bench -p latch-ide --bench workspace`.
 
+use std::fmt::Write as _;
 use std::time::Instant;
 
 use latch_ide::workspace::Workspace;
 
 const STORAGE: &str = "444455556666";
-const CALLER: &str = "111122223333";
+const ANALYTICS: &str = "111122223333";
 
 fn key_arn(k: usize) -> String {
-    format!("arn:aws:kms:us-east-1:{STORAGE}:key/0000aaaa-0000-0000-0000-{k:012}")
+    format!("arn:aws:kms:us-east-1:{STORAGE}:key/0000aaaa-bbbb-cccc-dddd-{k:012}")
 }
 
-fn files() -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut toml = format!("[accounts]\nstorage = \"{STORAGE}\"\ncaller = \"{CALLER}\"\n\n");
+fn role_arn(p: usize) -> String {
+    format!("arn:aws:iam::{ANALYTICS}:role/reader-{p}")
+}
+
+/// The files of the workspace: (path, text).
+pub fn generate() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut toml = format!(
+        "[accounts]\nstorage = \"{STORAGE}\"\nanalytics = \"{ANALYTICS}\"\n\n[providers]\naws = \"storage\"\n\n"
+    );
     for p in 0..300 {
         let b = p % 200;
-        out.push((
-            format!("iam/role-{p}.json"),
+        files.push((
+            format!("iam/reader-{p}.json"),
             format!(
                 r#"{{
   "Version": "2012-10-17",
   "Statement": [
-    {{
-      "Sid": "Read",
-      "Effect": "Allow",
-      "Action": ["s3:GetObject", "s3:PutObject"],
-      "Resource": "arn:aws:s3:::bucket-{b}/data/*"
-    }},
-    {{
-      "Sid": "Key",
-      "Effect": "Allow",
-      "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-      "Resource": "{}"
-    }}
+    {{"Sid": "ReadBucket", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::bucket-{b}", "arn:aws:s3:::bucket-{b}/*"]}},
+    {{"Sid": "UseKey", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": "{}"}}
   ]
 }}
 "#,
                 key_arn(b % 50)
             ),
         ));
-        toml.push_str(&format!(
-            "[[principal]]\narn = \"arn:aws:iam::{CALLER}:role/role-{p}\"\npolicies = [\"iam/role-{p}.json\"]\n\n"
-        ));
+        let _ = write!(
+            toml,
+            "[[principal]]\narn = \"{}\"\npolicies = [\"iam/reader-{p}.json\"]\n\n",
+            role_arn(p)
+        );
     }
     for b in 0..200 {
-        out.push((
+        let readers: Vec<String> = (0..300)
+            .filter(|p| p % 200 == b)
+            .map(|p| format!("\"{}\"", role_arn(p)))
+            .collect();
+        files.push((
             format!("s3/bucket-{b}.json"),
             format!(
                 r#"{{
   "Version": "2012-10-17",
   "Statement": [
-    {{
-      "Sid": "Grant",
-      "Effect": "Allow",
-      "Principal": {{"AWS": "arn:aws:iam::{CALLER}:role/role-{b}"}},
-      "Action": "s3:GetObject",
-      "Resource": "arn:aws:s3:::bucket-{b}/data/*"
-    }},
-    {{
-      "Sid": "TlsOnly",
-      "Effect": "Deny",
-      "Principal": "*",
-      "Action": "s3:*",
-      "Resource": "arn:aws:s3:::bucket-{b}/*",
-      "Condition": {{"Bool": {{"aws:SecureTransport": "false"}}}}
-    }}
+    {{"Sid": "CrossAccountRead", "Effect": "Allow", "Principal": {{"AWS": [{}]}}, "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::bucket-{b}", "arn:aws:s3:::bucket-{b}/*"]}},
+    {{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::bucket-{b}", "arn:aws:s3:::bucket-{b}/*"], "Condition": {{"Bool": {{"aws:SecureTransport": "false"}}}}}}
   ]
 }}
-"#
+"#,
+                readers.join(", ")
             ),
         ));
-        toml.push_str(&format!(
-            "[[bucket]]\nname = \"bucket-{b}\"\naccount = \"storage\"\npolicy = \"s3/bucket-{b}.json\"\n"
-        ));
-        if b % 2 == 0 {
-            toml.push_str(&format!("kms_key = \"{}\"\n", key_arn(b % 50)));
-        }
-        toml.push('\n');
+        let _ = write!(
+            toml,
+            "[[bucket]]\nname = \"bucket-{b}\"\naccount = \"storage\"\npolicy = \"s3/bucket-{b}.json\"\nkms_key = \"{}\"\nobject_ownership = \"BucketOwnerEnforced\"\n\n",
+            key_arn(b % 50)
+        );
     }
     for k in 0..50 {
-        // A third of the keys do not let the caller account in: those reads fail.
-        let caller = if k % 3 == 0 { "999988887777" } else { CALLER };
-        out.push((
+        files.push((
             format!("kms/key-{k}.json"),
             format!(
                 r#"{{
   "Version": "2012-10-17",
   "Statement": [
-    {{
-      "Sid": "Root",
-      "Effect": "Allow",
-      "Principal": {{"AWS": "arn:aws:iam::{STORAGE}:root"}},
-      "Action": "kms:*",
-      "Resource": "*"
-    }},
-    {{
-      "Sid": "Callers",
-      "Effect": "Allow",
-      "Principal": {{"AWS": "arn:aws:iam::{caller}:root"}},
-      "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-      "Resource": "*"
-    }}
+    {{"Sid": "EnableIAMPolicies", "Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{STORAGE}:root"}}, "Action": "kms:*", "Resource": "*"}},
+    {{"Sid": "AllowReaders", "Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{ANALYTICS}:root"}}, "Action": ["kms:Decrypt", "kms:DescribeKey"], "Resource": "*"}}
   ]
 }}
 "#
             ),
         ));
-        toml.push_str(&format!(
+        let _ = write!(
+            toml,
             "[[key]]\narn = \"{}\"\npolicy = \"kms/key-{k}.json\"\n\n",
             key_arn(k)
-        ));
+        );
     }
-    out.push((
-        "org/full.json".into(),
-        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#.into(),
-    ));
-    out.push((
-        "org/deny-leave.json".into(),
-        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}]}"#.into(),
-    ));
-    toml.push_str("[[scp]]\npolicy = \"org/full.json\"\nlevel = \"root\"\n\n[[scp]]\npolicy = \"org/deny-leave.json\"\nlevel = \"ou\"\naccounts = [\"caller\"]\n\n");
-    // Terraform: modules of roles with inline policies on their own buckets.
-    for m in 0..448 {
-        out.push((
-            format!("tf/m{}/main.tf", m / 2),
+    for (i, level) in ["root", "ou-data", "account"].iter().enumerate() {
+        files.push((
+            format!("org/scp-{i}.json"),
+            r#"{"Version": "2012-10-17", "Statement": [{"Sid": "AllowAll", "Effect": "Allow", "Action": "*", "Resource": "*"}, {"Sid": "DenyLeave", "Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}]}
+"#
+            .to_string(),
+        ));
+        let _ = write!(
+            toml,
+            "[[scp]]\npolicy = \"org/scp-{i}.json\"\nlevel = \"{level}\"\n\n"
+        );
+    }
+    // Terraform: the rest of the 1,000 files, ten per module folder.
+    let tf = 1000 - files.len() - 1;
+    for t in 0..tf {
+        files.push((
+            format!("terraform/m{}/app-{t}.tf", t / 10),
             format!(
-                r#"resource "aws_s3_bucket" "b{m}" {{
-  bucket = "tf-bucket-{m}"
-}}
-
-resource "aws_iam_role" "r{m}" {{
-  name = "tf-role-{m}"
+                r#"resource "aws_iam_role" "app_{t}" {{
+  name = "app-{t}"
   assume_role_policy = jsonencode({{
-    Version   = "2012-10-17"
-    Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "ec2.amazonaws.com" }} }}]
+    Version = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Principal = {{ Service = "lambda.amazonaws.com" }}, Action = "sts:AssumeRole" }}]
   }})
 }}
 
-resource "aws_iam_role_policy" "r{m}" {{
-  role = aws_iam_role.r{m}.id
+resource "aws_iam_role_policy" "app_{t}" {{
+  role = aws_iam_role.app_{t}.id
   policy = jsonencode({{
-    Version   = "2012-10-17"
-    Statement = [{{ Effect = "Allow", Action = "s3:GetObject", Resource = "${{aws_s3_bucket.b{m}.arn}}/*" }}]
+    Version = "2012-10-17"
+    Statement = [{{
+      Sid      = "WriteReports"
+      Effect   = "Allow"
+      Action   = ["s3:PutObject"]
+      Resource = "arn:aws:s3:::app-bucket-{t}/reports/*"
+    }}]
   }})
+}}
+
+resource "aws_s3_bucket" "app_{t}" {{
+  bucket = "app-bucket-{t}"
 }}
 "#
             ),
         ));
     }
-    // Two files per module folder share one path above; make them distinct.
-    for (i, f) in out.iter_mut().enumerate() {
-        if f.0.starts_with("tf/") && i % 2 == 1 {
-            f.0 = f.0.replace("main.tf", "extra.tf");
-        }
-    }
-    out.push(("latch.toml".into(), toml));
-    out
+    files.push(("latch.toml".to_string(), toml));
+    files
+}
+
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn main() {
-    let files = files();
-    let count = files.len();
-    let start = Instant::now();
+    let files = generate();
+    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
+    let mut cold = Vec::new();
     let mut ws = Workspace::new();
-    for (p, t) in &files {
-        ws.set_file(p, t.as_bytes());
+    let mut findings = 0;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let mut w = Workspace::new();
+        for (p, t) in &files {
+            w.set_file(p, t.as_bytes());
+        }
+        let a = w.analyze();
+        cold.push(start.elapsed().as_secs_f64());
+        findings = a.all().count();
+        ws = w;
     }
-    let analysis = ws.analyze();
-    let cold = start.elapsed();
-    let findings = analysis.all().count();
     let mut edits = Vec::new();
-    for i in 0..10 {
-        let text = files[0].1.replace("\"Read\"", &format!("\"Read{i}\""));
-        let t = Instant::now();
-        ws.set_file(&files[0].0, text.as_bytes());
-        let _ = ws.analyze();
-        edits.push(t.elapsed());
+    for n in 0..50 {
+        let (path, text) = &files[n % 300];
+        let edited = text.replace("ReadBucket", &format!("ReadBucket{n}"));
+        let start = Instant::now();
+        ws.set_file(path, edited.as_bytes());
+        std::hint::black_box(ws.analyze());
+        edits.push(start.elapsed().as_secs_f64());
     }
-    edits.sort();
+    cold.sort_by(f64::total_cmp);
+    edits.sort_by(f64::total_cmp);
     println!(
-        "{count} files, {findings} findings: cold {:.1} ms, one-file edit median {:.1} ms",
-        cold.as_secs_f64() * 1e3,
-        edits[edits.len() / 2].as_secs_f64() * 1e3
+        "workspace: {} files, {:.2} MB, {} findings; cold analysis median {:.1} ms (best {:.1} ms); \
+         one-file edit median {:.2} ms (best {:.2} ms); peak RSS {} MB",
+        files.len(),
+        bytes as f64 / 1e6,
+        findings,
+        cold[cold.len() / 2] * 1e3,
+        cold[0] * 1e3,
+        edits[edits.len() / 2] * 1e3,
+        edits[0] * 1e3,
+        peak_rss_kb().map_or_else(|| "?".to_string(), |k| (k / 1024).to_string()),
     );
 }

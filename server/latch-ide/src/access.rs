@@ -78,14 +78,6 @@ pub fn run(
             &old_entries,
             &mut new_entries,
         );
-        if let Some((k, _, m)) = &parsed {
-            let list = out.entry(k.clone()).or_default();
-            for f in &m.findings {
-                let mut f = f.clone();
-                f.path = k.clone();
-                list.push(f);
-            }
-        }
         let manifest_rev = key.as_ref().and_then(|k| ws.revision(k)).unwrap_or(0);
         let drafts = simulate(ws, &ix, manifest_rev, &old_decisions, &mut new_decisions);
         for d in drafts {

@@ -108,6 +108,30 @@ const POPULAR_GLOBAL_KEYS: &[&str] = &[
     "aws:CurrentTime",
 ];
 
+/// Service keys most policies use, offered first when the statement's actions have them.
+const POPULAR_SERVICE_KEYS: &[&str] = &[
+    "s3:prefix",
+    "s3:x-amz-server-side-encryption",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    "s3:x-amz-acl",
+    "s3:ResourceAccount",
+    "s3:TlsVersion",
+    "kms:ViaService",
+    "kms:CallerAccount",
+    "kms:EncryptionContext:${EncryptionContextKey}",
+    "kms:GrantIsForAWSResource",
+    "iam:PassedToService",
+    "sts:ExternalId",
+    "sts:RoleSessionName",
+    "sts:SourceIdentity",
+    "dynamodb:LeadingKeys",
+    "ec2:ResourceTag/${TagKey}",
+    "ec2:InstanceType",
+    "ec2:Region",
+    "lambda:FunctionArn",
+    "ssm:resourceTag/${TagKey}",
+];
+
 /// Common service principals, for `"Principal": {"Service": ...}`.
 const SERVICE_PRINCIPALS: &[&str] = &[
     "lambda.amazonaws.com",
@@ -148,6 +172,7 @@ pub fn complete(text: &str, tree: &Value, offset: usize) -> Vec<CompletionItem> 
     let token = &located.token;
     let mut items = match &located.place {
         Place::PolicyKey { policy } => element_names(
+            text,
             token,
             policy,
             &[
@@ -165,6 +190,7 @@ pub fn complete(text: &str, tree: &Value, offset: usize) -> Vec<CompletionItem> 
             ],
         ),
         Place::StatementKey { statement } => element_names(
+            text,
             token,
             statement,
             &[
@@ -278,10 +304,12 @@ fn contains_ignore_case(s: &str, needle: &str) -> bool {
 /// Member names not already present. Outside quotes they are inserted as `"Name": ` with
 /// a snippet for the value.
 fn element_names(
+    text: &str,
     token: &Token,
     object: &Value,
     names: &[(&str, &str, &str)],
 ) -> Vec<CompletionItem> {
+    let hcl = is_hcl_object(text, object);
     let present: Vec<&str> = object
         .as_object()
         .map(|ms| ms.iter().map(|m| m.key.as_str()).collect())
@@ -299,12 +327,28 @@ fn element_names(
             let mut it = item(token, name, CompletionKind::Property);
             it.detail = Some(doc.to_string());
             if !token.quoted {
-                it.insert_text = format!("\"{name}\": ");
-                it.snippet = Some(format!("\"{name}\": {value}"));
+                if hcl {
+                    it.insert_text = format!("{name} = ");
+                    it.snippet = Some(format!("{name} = {}", value.replace("\": ", "\" = ")));
+                } else {
+                    it.insert_text = format!("\"{name}\": ");
+                    it.snippet = Some(format!("\"{name}\": {value}"));
+                }
             }
             it
         })
         .collect()
+}
+
+/// Whether `object` is written in HCL object syntax (`Effect = "Allow"` in `jsonencode`):
+/// its members are assigned with `=`.
+fn is_hcl_object(text: &str, object: &Value) -> bool {
+    object.as_object().is_some_and(|members| {
+        members.iter().any(|m| {
+            text.get(m.key_span.end..m.value.span.start)
+                .is_some_and(|between| between.trim() == "=")
+        })
+    })
 }
 
 fn values(token: &Token, list: &[(&str, &str)]) -> Vec<CompletionItem> {
@@ -476,24 +520,31 @@ fn actions(token: &Token, statement: &Value) -> Vec<CompletionItem> {
 /// How an action ranks: not a prefix match, not fitting the resources, length, name.
 type ActionRank<'a> = (bool, bool, usize, &'a str);
 
-/// Turns an ARN template into plain text (`${Partition}` becomes `aws`) and into an LSP
-/// snippet with one tab stop per placeholder.
-fn arn_insertions(template: &str) -> (String, String) {
-    let template = template.replace("${Partition}", "aws");
+/// Turns an ARN template into the label (`${Partition}` becomes `aws`), the plain text to
+/// insert (placeholders as bare names, `arn:aws:s3:::BucketName`: a `${...}` would be a
+/// policy variable in JSON and an interpolation in Terraform) and an LSP snippet with one
+/// tab stop per placeholder.
+fn arn_insertions(template: &str) -> (String, String, String) {
+    let label = template.replace("${Partition}", "aws");
+    let mut plain = String::new();
     let mut snippet = String::new();
     let mut n = 0;
-    let mut rest = template.as_str();
+    let mut rest = label.as_str();
     while let Some(start) = rest.find("${") {
         let Some(len) = rest[start..].find('}') else {
             break;
         };
         n += 1;
+        let name = &rest[start + 2..start + len];
+        plain.push_str(&rest[..start]);
+        plain.push_str(name);
         snippet.push_str(&rest[..start]);
-        snippet.push_str(&format!("${{{n}:{}}}", &rest[start + 2..start + len]));
+        snippet.push_str(&format!("${{{n}:{name}}}"));
         rest = &rest[start + len + 1..];
     }
+    plain.push_str(rest);
     snippet.push_str(rest);
-    (template, snippet)
+    (label, plain, snippet)
 }
 
 fn resources(token: &Token, statement: &Value) -> Vec<CompletionItem> {
@@ -543,11 +594,12 @@ fn resources(token: &Token, statement: &Value) -> Vec<CompletionItem> {
     });
     let mut out: Vec<CompletionItem> = Vec::new();
     for (t, used, _) in types {
-        let (plain, snippet) = arn_insertions(t.arn);
-        if !starts_with_ignore_case(&plain, &token.typed) && !token.typed.is_empty() {
+        let (label, plain, snippet) = arn_insertions(t.arn);
+        if !starts_with_ignore_case(&label, &token.typed) && !token.typed.is_empty() {
             continue;
         }
-        let mut it = item(token, &plain, CompletionKind::ResourceArn);
+        let mut it = item(token, &label, CompletionKind::ResourceArn);
+        it.insert_text = plain;
         it.detail = Some(format!(
             "`{}` {} ({used} of the statement's actions)",
             t.service, t.name
@@ -618,7 +670,9 @@ fn principals(token: &Token, kind: &str) -> Vec<CompletionItem> {
             let mut it = item(token, v, CompletionKind::Principal);
             it.detail = Some(doc.to_string());
             if v.contains("${") {
-                it.snippet = Some(arn_insertions(v).1);
+                let (_, plain, snippet) = arn_insertions(v);
+                it.insert_text = plain;
+                it.snippet = Some(snippet);
             }
             it
         })
@@ -770,8 +824,15 @@ fn condition_keys(token: &Token, statement: &Value, operator: &str) -> Vec<Compl
         })
     };
     let mut specific = statement_keys(cat, statement);
-    // The actions' own service keys before the `aws:` keys they also list.
-    specific.sort_by_key(|k| starts_with_ignore_case(k.name, "aws:"));
+    // Keys policies use most first, then the actions' own service keys before the `aws:`
+    // keys they also list (the sort is stable, so the rest stays alphabetical).
+    specific.sort_by_key(|k| {
+        let popular = POPULAR_SERVICE_KEYS
+            .iter()
+            .position(|p| p.eq_ignore_ascii_case(k.name))
+            .unwrap_or(POPULAR_SERVICE_KEYS.len());
+        (popular, starts_with_ignore_case(k.name, "aws:"))
+    });
     let mut globals: Vec<&ConditionKey> = cat.global_keys().collect();
     globals.sort_by_key(|k| {
         POPULAR_GLOBAL_KEYS
@@ -845,8 +906,36 @@ fn condition_values(token: &Token, operator: &str, key: &str) -> Vec<CompletionI
             })
             .collect();
     }
-    Vec::new()
+    KNOWN_VALUES
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, list)| values(token, list))
+        .unwrap_or_default()
 }
+
+/// The values some keys can take, from AWS's S3 documentation.
+const KNOWN_VALUES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "s3:x-amz-server-side-encryption",
+        &[
+            ("aws:kms", "SSE-KMS"),
+            ("AES256", "SSE-S3"),
+            ("aws:kms:dsse", "dual-layer SSE-KMS"),
+        ],
+    ),
+    (
+        "s3:x-amz-acl",
+        &[
+            ("bucket-owner-full-control", "canned ACL"),
+            ("private", "canned ACL"),
+            ("public-read", "canned ACL"),
+            ("public-read-write", "canned ACL"),
+            ("authenticated-read", "canned ACL"),
+            ("aws-exec-read", "canned ACL"),
+            ("bucket-owner-read", "canned ACL"),
+        ],
+    ),
+];
 
 #[cfg(test)]
 mod tests;

@@ -101,6 +101,9 @@ pub fn hover(text: &str, tree: &Value, offset: usize) -> Option<Hover> {
         Place::ConditionOperator { .. } => operator_markdown(value)?,
         Place::Resource { statement, .. } => arn_markdown(cat, value, Some(statement))?,
         Place::PrincipalValue { kind: "AWS", .. } => arn_markdown(cat, value, None)?,
+        Place::PrincipalValue {
+            kind: "Service", ..
+        } => service_principal_markdown(cat, value)?,
         _ => return None,
     };
     Some(Hover {
@@ -286,13 +289,15 @@ pub fn key_markdown(cat: &Catalog, key: &str, operator: Option<&str>) -> String 
         Some(p) => md.push_str(&format!("\nPresence: {p}\n")),
         None => md.push_str("\nPresence: may be absent from some requests\n"),
     }
-    let absent_rules = "an absent key makes positive operators false, negated operators \
-                        (`StringNotEquals`, `ArnNotLike`, `NotIpAddress`, ...) true, and \
-                        `...IfExists` operators true; `Null: \"true\"` tests for it";
-    match operator.and_then(Operator::parse) {
-        Some(op) if presence.is_none_or(|p| !p.starts_with("always")) => {
+    md.push_str(
+        "\nWhen absent: positive operators are false; negated operators (`StringNotEquals`, \
+         `ArnNotLike`, `NotIpAddress`, ...) are true; `...IfExists` operators are true; \
+         `Null: \"true\"` matches\n",
+    );
+    if let Some(op) = operator.and_then(Operator::parse) {
+        if presence.is_none_or(|p| !p.starts_with("always")) {
             md.push_str(&format!(
-                "\nIf absent, `{}` is {}\n",
+                "\nHere, if absent, `{}` is {}\n",
                 op.name(),
                 op.when_absent()
             ));
@@ -300,7 +305,6 @@ pub fn key_markdown(cat: &Catalog, key: &str, operator: Option<&str>) -> String 
                 md.push_str("\nWith Allow, that grants access to requests without the key\n");
             }
         }
-        _ => md.push_str(&format!("\nWhen absent: {absent_rules}\n")),
     }
     md.push_str(&footer());
     md
@@ -319,6 +323,19 @@ fn operator_markdown(value: &str) -> Option<String> {
     }
     md.push_str(&format!("\nWhen the key is absent: {}\n", op.when_absent()));
     Some(md)
+}
+
+/// The hover text of a service principal such as `cloudfront.amazonaws.com`: the service
+/// whose prefix it starts with, when there is one.
+fn service_principal_markdown(cat: &Catalog, value: &str) -> Option<String> {
+    let prefix = value.strip_suffix(".amazonaws.com")?;
+    let name = cat.service(prefix).map_or("an AWS service", |s| s.name);
+    Some(format!(
+        "**`{value}`**: the service principal of {name}; it matches requests that service \
+         makes on its own behalf (pair it with `aws:SourceArn` or `aws:SourceAccount` to \
+         limit them to your resources){}",
+        footer()
+    ))
 }
 
 /// The hover text of an ARN: the resource types it names, and for a statement's resource

@@ -317,35 +317,6 @@ fn key_loc(path: &Arc<str>, text: &str, value: Span) -> Loc {
     }
 }
 
-/// The kind every manifest of the workspace gives the JSON files it names, by path.
-pub fn manifest_kinds(ws: &Workspace) -> std::collections::HashMap<String, PolicyKind> {
-    use latch_syntax::manifest::PolicyRole;
-    let mut out = std::collections::HashMap::new();
-    for root in roots(ws) {
-        let path = join(&root, "latch.toml");
-        let Some(parsed) = ws.manifest(&path) else {
-            continue;
-        };
-        for (role, r) in parsed.manifest.policy_refs() {
-            if is_tf_address(&r.value) {
-                continue;
-            }
-            let kind = match role {
-                PolicyRole::Identity => PolicyKind::Identity,
-                PolicyRole::Boundary => PolicyKind::Boundary,
-                PolicyRole::Session => PolicyKind::Session,
-                PolicyRole::Bucket => PolicyKind::Resource,
-                PolicyRole::Key => PolicyKind::KeyPolicy,
-                PolicyRole::VpcEndpoint => PolicyKind::VpcEndpoint,
-                PolicyRole::Scp => PolicyKind::Scp,
-                PolicyRole::Rcp => PolicyKind::Rcp,
-            };
-            out.insert(join(&root, &r.value), kind);
-        }
-    }
-    out
-}
-
 fn is_tf_address(r: &str) -> bool {
     !r.contains('/') && (r.starts_with("aws_") || r.starts_with("data."))
 }

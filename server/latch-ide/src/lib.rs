@@ -6,6 +6,7 @@ pub mod access;
 pub mod checks;
 pub mod completion;
 pub mod hover;
+pub mod ide;
 pub mod index;
 pub mod intents;
 pub mod operators;
@@ -13,4 +14,6 @@ pub mod position;
 pub mod scenario;
 pub mod statement_hover;
 pub mod text;
+#[cfg(test)]
+mod tf_fixture;
 pub mod workspace;

@@ -140,10 +140,34 @@ enum InObject<'t> {
     NewKey,
 }
 
-fn in_object<'t>(text: &str, members: &'t [Member], offset: usize) -> InObject<'t> {
-    for m in members {
+/// Whether the member was written in the text. Terraform's `aws_iam_policy_document`
+/// fills in defaults (`Effect`, `Version`) with the key and the scalar value both spanning
+/// the block's name: nothing there can be completed or hovered.
+fn written(m: &Member) -> bool {
+    m.key_span != m.value.span || matches!(m.value.kind, ValueKind::Object(_) | ValueKind::Array(_))
+}
+
+/// Where the cursor is in `object`; `None` where nothing can be completed.
+fn in_object<'t>(text: &str, object: &'t Value, offset: usize) -> Option<InObject<'t>> {
+    let members = object.as_object()?;
+    // Values first: a synthesized key (a `statement` block standing for `Statement`) can
+    // span its whole block, value included. A string key inside its value's span (a
+    // `condition` block's `test = "StringLike"`) is still the key.
+    for m in members.iter().filter(|m| written(m)) {
+        let v = m.value.span;
+        let on_string_key = m.key_span.touches(offset) && is_quoted(text, m.key_span);
+        if !v.is_empty() && v.start < offset && offset <= v.end && !on_string_key {
+            return Some(InObject::Value(m));
+        }
+    }
+    for m in members.iter().filter(|m| written(m)) {
         if let Some(t) = token_at(text, m.key_span, offset) {
-            return InObject::Key(t);
+            // A bare key that reads differently from its name was renamed (`actions` in an
+            // `aws_iam_policy_document` is `Action`): policy names do not belong there.
+            if !t.quoted && text.get(m.key_span.range()) != Some(m.key.as_str()) {
+                return None;
+            }
+            return Some(InObject::Key(t));
         }
         let value_start = m.key_span.end;
         let value_end = m.value.span.end;
@@ -154,14 +178,15 @@ fn in_object<'t>(text: &str, members: &'t [Member], offset: usize) -> InObject<'
                 .get(m.key_span.end..offset)
                 .is_some_and(|between| between.contains(':') || between.contains('='));
             if colon || m.value.kind != ValueKind::Missing {
-                return InObject::Value(m);
+                return Some(InObject::Value(m));
             }
         }
         if m.value.span.touches(offset) && !m.value.span.is_empty() {
-            return InObject::Value(m);
+            return Some(InObject::Value(m));
         }
     }
-    InObject::NewKey
+    // A new member goes only between braces written in the text (not in an HCL block).
+    (text.as_bytes().get(object.span.start) == Some(&b'{')).then_some(InObject::NewKey)
 }
 
 /// A scalar position inside `value` (a string, or an array of strings): the token under
@@ -190,11 +215,10 @@ fn scalar_token(text: &str, value: &Value, offset: usize) -> Option<Token> {
 /// Finds what the cursor at `offset` is on in the policy `tree`. `None` outside the policy
 /// or on punctuation where nothing can be completed.
 pub fn locate<'t>(text: &str, tree: &'t Value, offset: usize) -> Option<Located<'t>> {
-    let members = tree.as_object()?;
     if !tree.span.touches(offset) || offset <= tree.span.start {
         return None;
     }
-    match in_object(text, members, offset) {
+    match in_object(text, tree, offset)? {
         InObject::Key(token) => Some(Located {
             place: Place::PolicyKey { policy: tree },
             token,
@@ -224,8 +248,7 @@ pub fn locate<'t>(text: &str, tree: &'t Value, offset: usize) -> Option<Located<
 }
 
 fn in_statement<'t>(text: &str, statement: &'t Value, offset: usize) -> Option<Located<'t>> {
-    let members = statement.as_object()?;
-    let m = match in_object(text, members, offset) {
+    let m = match in_object(text, statement, offset)? {
         InObject::Key(token) => {
             return Some(Located {
                 place: Place::StatementKey { statement },
@@ -257,7 +280,7 @@ fn in_statement<'t>(text: &str, statement: &'t Value, offset: usize) -> Option<L
             negated: m.key == "NotResource",
         }),
         "Principal" | "NotPrincipal" => match &m.value.kind {
-            ValueKind::Object(entries) => match in_object(text, entries, offset) {
+            ValueKind::Object(_) => match in_object(text, &m.value, offset)? {
                 InObject::Key(token) => Some(Located {
                     place: Place::PrincipalKey { statement },
                     token,
@@ -279,47 +302,43 @@ fn in_statement<'t>(text: &str, statement: &'t Value, offset: usize) -> Option<L
                 kind: "",
             }),
         },
-        "Condition" => {
-            let operators = m.value.as_object()?;
-            match in_object(text, operators, offset) {
-                InObject::Key(token) => Some(Located {
-                    place: Place::ConditionOperator { statement },
-                    token,
-                }),
-                InObject::NewKey => Some(Located {
-                    place: Place::ConditionOperator { statement },
-                    token: empty_token(offset),
-                }),
-                InObject::Value(op) => {
-                    let keys = op.value.as_object()?;
-                    let operator = op.key.as_str();
-                    match in_object(text, keys, offset) {
-                        InObject::Key(token) => Some(Located {
-                            place: Place::ConditionKey {
-                                statement,
-                                operator,
-                            },
-                            token,
-                        }),
-                        InObject::NewKey => Some(Located {
-                            place: Place::ConditionKey {
-                                statement,
-                                operator,
-                            },
-                            token: empty_token(offset),
-                        }),
-                        InObject::Value(k) => Some(Located {
-                            place: Place::ConditionValue {
-                                statement,
-                                operator,
-                                key: k.key.as_str(),
-                            },
-                            token: scalar_token(text, &k.value, offset)?,
-                        }),
-                    }
+        "Condition" => match in_object(text, &m.value, offset)? {
+            InObject::Key(token) => Some(Located {
+                place: Place::ConditionOperator { statement },
+                token,
+            }),
+            InObject::NewKey => Some(Located {
+                place: Place::ConditionOperator { statement },
+                token: empty_token(offset),
+            }),
+            InObject::Value(op) => {
+                let operator = op.key.as_str();
+                match in_object(text, &op.value, offset)? {
+                    InObject::Key(token) => Some(Located {
+                        place: Place::ConditionKey {
+                            statement,
+                            operator,
+                        },
+                        token,
+                    }),
+                    InObject::NewKey => Some(Located {
+                        place: Place::ConditionKey {
+                            statement,
+                            operator,
+                        },
+                        token: empty_token(offset),
+                    }),
+                    InObject::Value(k) => Some(Located {
+                        place: Place::ConditionValue {
+                            statement,
+                            operator,
+                            key: k.key.as_str(),
+                        },
+                        token: scalar_token(text, &k.value, offset)?,
+                    }),
                 }
             }
-        }
+        },
         _ => None,
     }
 }
@@ -446,10 +465,10 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn never_panics(text in "[{}\\[\\]\":, a-zA-Z0-9*]{0,60}", offset in 0usize..70) {
+        fn never_panics(text in "[{}\\[\\]\":, a-zA-Z0-9*é😀\\\\]{0,60}", offset in 0usize..300) {
             let parsed = parse(&text);
             if let Some(tree) = parsed.value {
-                let _ = locate(&text, &tree, offset.min(text.len()));
+                let _ = locate(&text, &tree, offset);
             }
         }
     }

@@ -202,23 +202,21 @@ fn deny_section(r: &crate::access::DenyReport) -> String {
 
 /// The hover at `offset` in `path`: the statement under the cursor.
 pub fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<HoverInfo> {
-    let summary = ws.summary(path)?;
-    let manifest_kind = crate::index::manifest_kinds(ws).get(path).copied();
-    for doc in &summary.policies {
-        for (i, st) in doc.policy.statements.iter().enumerate() {
+    for view in ws.policies_in(path) {
+        for (i, st) in view.policy.statements.iter().enumerate() {
             if !st.span.touches(offset) {
                 continue;
             }
-            let (kind, source) = match manifest_kind {
-                Some(k) => (k, KindSource::Manifest),
-                None => (doc.kind, doc.kind_source),
+            let name = match (&view.owner, view.source) {
+                (Some(owner), _) => format!("the {} `{owner}`", view.kind.name()),
+                (None, KindSource::Manifest) => {
+                    format!("this {} (from `latch.toml`)", view.kind.name())
+                }
+                (None, KindSource::Inferred) => {
+                    format!("this {} (inferred from its content)", view.kind.name())
+                }
+                (None, KindSource::Terraform) => format!("this {}", view.kind.name()),
             };
-            let how = match source {
-                KindSource::Inferred => " (inferred from its content)",
-                KindSource::Manifest => " (from `latch.toml`)",
-                KindSource::Terraform => "",
-            };
-            let name = format!("this {}{how}", kind.name());
             // The range is the statement's Effect when the cursor is on it, else the
             // whole statement.
             let range = st
@@ -263,6 +261,33 @@ mod tests {
         A matching Deny wins over every Allow, in any policy.
         ");
         assert_eq!(&text[h.range.range()], "\"Deny\"");
+    }
+
+    #[test]
+    fn hover_in_a_terraform_jsonencode_policy() {
+        let tf = r#"resource "aws_s3_bucket_policy" "b" {
+  bucket = "example-bucket"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "OnlyFromEndpoint"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = ["arn:aws:s3:::example-bucket", "arn:aws:s3:::example-bucket/*"]
+      Condition = { StringNotEquals = { "aws:SourceVpce" = "vpce-1a2b3c4d" } }
+    }]
+  })
+}
+"#;
+        let ws = workspace_from_fixture(&format!("//- infra/main.tf\n{tf}"));
+        let at = tf.find("\"Deny\"").unwrap() + 2;
+        let h = hover(&ws, "infra/main.tf", at).unwrap();
+        assert!(h.markdown.starts_with("**Deny** statement `OnlyFromEndpoint` of the resource policy `aws_s3_bucket_policy.b.policy`"), "{}", h.markdown);
+        assert!(h.markdown.contains(
+            "`aws:SourceVpce` is not `vpce-1a2b3c4d` (also true when the key is absent)"
+        ));
+        assert_eq!(&tf[h.range.range()], "\"Deny\"");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use latch_syntax::json::Value;
+use latch_syntax::manifest::{Manifest, PolicyRole};
 use latch_syntax::policy::{Policy, PolicyKind, policy_from_value};
 use latch_syntax::terraform::{self, Module, ProviderAccounts};
 use latch_syntax::{Finding, Severity, Span};
@@ -91,6 +92,17 @@ impl PolicyDoc {
     }
 }
 
+/// A policy as the editor features see it.
+#[derive(Clone, Debug)]
+pub struct PolicyView {
+    pub tree: Value,
+    pub policy: Policy,
+    pub kind: PolicyKind,
+    pub source: KindSource,
+    /// The Terraform attribute that holds it (`aws_s3_bucket_policy.b.policy`).
+    pub owner: Option<String>,
+}
+
 /// What one file says on its own.
 #[derive(Clone, Debug)]
 pub struct FileSummary {
@@ -98,6 +110,8 @@ pub struct FileSummary {
     /// Syntax and shape findings of the file itself.
     pub findings: Vec<Finding>,
     pub policies: Vec<PolicyDoc>,
+    /// The parsed `latch.toml`, for a manifest.
+    pub manifest: Option<Manifest>,
 }
 
 impl FileSummary {
@@ -106,19 +120,22 @@ impl FileSummary {
             kind: FileKind::Unread,
             findings,
             policies: Vec::new(),
+            manifest: None,
         }
     }
 }
 
 /// Whether a JSON tree (or, when it is too broken to tell, its text) is a policy document.
-fn looks_like_policy(tree: Option<&Value>, text: &str) -> bool {
-    if let Some(obj) = tree.and_then(Value::as_object) {
-        return obj.iter().any(|m| {
+fn looks_like_policy(tree: Option<&Value>) -> bool {
+    // A policy is an object with `Statement` or a policy `Version`. Broken text still
+    // parses into an object here (the parser recovers), so no text heuristics are needed;
+    // arrays (test corpora, lists of policies) and other JSON are not policies.
+    tree.and_then(Value::as_object).is_some_and(|obj| {
+        obj.iter().any(|m| {
             m.key == "Statement"
                 || (m.key == "Version" && m.value.as_str().is_some_and(|v| v.ends_with("-10-17")))
-        });
-    }
-    text.contains("\"Statement\"") || text.contains("\"Effect\"")
+        })
+    })
 }
 
 /// Whether a JSON tree is `terraform show -json` output.
@@ -174,6 +191,24 @@ pub fn summarize(path: &str, bytes: &[u8]) -> FileSummary {
     summarize_text(path, text)
 }
 
+/// A JSON text read as a policy of `kind`, whatever it looks like.
+fn summarize_policy(text: &str, kind: PolicyKind, source: KindSource) -> FileSummary {
+    let parsed = latch_syntax::json::parse(text);
+    let mut findings = parsed.findings;
+    let mut policies = Vec::new();
+    if let Some(tree) = parsed.value {
+        let (policy, mut f) = policy_from_value(&tree);
+        findings.append(&mut f);
+        policies.push(PolicyDoc::new(text, tree, policy, kind, source));
+    }
+    FileSummary {
+        kind: FileKind::JsonPolicy,
+        findings,
+        policies,
+        manifest: None,
+    }
+}
+
 /// Phase one on text.
 pub fn summarize_text(path: &str, text: &str) -> FileSummary {
     match kind_from_path(path) {
@@ -184,52 +219,59 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
                     kind: FileKind::TerraformPlan,
                     findings: Vec::new(),
                     policies: Vec::new(),
+                    manifest: None,
                 };
             }
-            if !looks_like_policy(parsed.value.as_ref(), text) {
+            if !looks_like_policy(parsed.value.as_ref()) {
                 return FileSummary {
                     kind: FileKind::OtherJson,
                     findings: Vec::new(),
                     policies: Vec::new(),
+                    manifest: None,
                 };
             }
-            policy_summary(text, parsed)
-        }
-        Some(kind @ (FileKind::Terraform | FileKind::TerraformJson | FileKind::Manifest)) => {
+            let mut findings = parsed.findings;
+            let mut policies = Vec::new();
+            if let Some(tree) = parsed.value {
+                let (policy, mut f) = policy_from_value(&tree);
+                findings.append(&mut f);
+                let kind = infer_kind(&policy);
+                policies.push(PolicyDoc::new(
+                    text,
+                    tree,
+                    policy,
+                    kind,
+                    KindSource::Inferred,
+                ));
+            }
             FileSummary {
-                kind,
-                findings: Vec::new(),
-                policies: Vec::new(),
+                kind: FileKind::JsonPolicy,
+                findings,
+                policies,
+                manifest: None,
             }
         }
+        Some(FileKind::Manifest) => {
+            let parsed = latch_syntax::manifest::parse_manifest(text);
+            FileSummary {
+                kind: FileKind::Manifest,
+                findings: parsed.findings,
+                policies: Vec::new(),
+                manifest: Some(parsed.manifest),
+            }
+        }
+        Some(kind @ (FileKind::Terraform | FileKind::TerraformJson)) => FileSummary {
+            kind,
+            findings: Vec::new(),
+            policies: Vec::new(),
+            manifest: None,
+        },
         _ => FileSummary {
             kind: FileKind::Unread,
             findings: Vec::new(),
             policies: Vec::new(),
+            manifest: None,
         },
-    }
-}
-
-/// The summary of a JSON file read as a policy document.
-fn policy_summary(text: &str, parsed: latch_syntax::json::ParsedJson) -> FileSummary {
-    let mut findings = parsed.findings;
-    let mut policies = Vec::new();
-    if let Some(tree) = parsed.value {
-        let (policy, mut f) = policy_from_value(&tree);
-        findings.append(&mut f);
-        let kind = infer_kind(&policy);
-        policies.push(PolicyDoc::new(
-            text,
-            tree,
-            policy,
-            kind,
-            KindSource::Inferred,
-        ));
-    }
-    FileSummary {
-        kind: FileKind::JsonPolicy,
-        findings,
-        policies,
     }
 }
 
@@ -251,6 +293,44 @@ pub struct ModuleAnalysis {
 }
 
 type ModuleCache = HashMap<String, (Vec<u64>, ProviderAccounts, Arc<ModuleAnalysis>)>;
+
+/// Joins a manifest-relative path to the manifest's folder, resolving `.` and `..`.
+pub fn join_path(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// Whether a manifest policy reference names a file (rather than a Terraform address).
+pub fn is_file_reference(r: &str) -> bool {
+    r.ends_with(".json") || r.ends_with(".tpl") || r.contains('/')
+}
+
+/// The policy kind a manifest role gives.
+pub fn role_kind(role: PolicyRole) -> PolicyKind {
+    match role {
+        PolicyRole::Identity => PolicyKind::Identity,
+        PolicyRole::Boundary => PolicyKind::Boundary,
+        PolicyRole::Session => PolicyKind::Session,
+        PolicyRole::Bucket => PolicyKind::Resource,
+        PolicyRole::Key => PolicyKind::KeyPolicy,
+        PolicyRole::VpcEndpoint => PolicyKind::VpcEndpoint,
+        PolicyRole::Scp => PolicyKind::Scp,
+        PolicyRole::Rcp => PolicyKind::Rcp,
+    }
+}
 
 /// All files of a workspace. Paths are workspace-relative with `/` separators.
 #[derive(Default)]
@@ -311,12 +391,109 @@ impl Workspace {
         );
     }
 
-    /// Sets the provider accounts used to resolve Terraform (from `latch.toml`).
-    pub fn set_providers(&mut self, providers: ProviderAccounts) {
-        if self.providers != providers {
-            self.providers = providers;
-            self.lock_modules().clear();
+    /// Every `latch.toml` of the workspace: the folder it governs, its path, and the model.
+    pub fn manifests(&self) -> Vec<(&str, &Arc<str>, &Manifest)> {
+        self.files
+            .iter()
+            .filter_map(|(path, f)| {
+                let m = f.summary.manifest.as_ref()?;
+                Some((path.rsplit_once('/').map_or("", |(d, _)| d), path, m))
+            })
+            .collect()
+    }
+
+    /// The manifest that governs `path`: the one in its nearest enclosing folder.
+    pub fn manifest_for(&self, path: &str) -> Option<(&str, &Arc<str>, &Manifest)> {
+        self.manifests()
+            .into_iter()
+            .filter(|(dir, _, _)| {
+                dir.is_empty() || path == *dir || path.starts_with(&format!("{dir}/"))
+            })
+            .max_by_key(|(dir, _, _)| dir.len())
+    }
+
+    /// The Terraform provider accounts that govern module folder `dir`.
+    pub fn providers_for(&self, dir: &str) -> ProviderAccounts {
+        let Some((_, _, m)) = self.manifest_for(dir) else {
+            return self.providers.clone();
+        };
+        let pairs: Vec<(String, String)> = m
+            .providers
+            .iter()
+            .filter_map(|p| Some((p.provider.value.clone(), p.account_id.clone()?)))
+            .collect();
+        ProviderAccounts::new(pairs)
+    }
+
+    /// The kind `latch.toml` gives each policy file it names (workspace paths).
+    pub fn declared_kinds(&self) -> HashMap<String, PolicyKind> {
+        let mut out = HashMap::new();
+        for (dir, _, m) in self.manifests() {
+            for (role, r) in m.policy_refs() {
+                if is_file_reference(&r.value) {
+                    out.insert(join_path(dir, &r.value), role_kind(role));
+                }
+            }
         }
+        out
+    }
+
+    /// Every policy held in `path`, with the kind it is analysed as and where that kind
+    /// comes from: JSON policy files and policies embedded in Terraform files.
+    pub fn policies_in(&self, path: &str) -> Vec<PolicyView> {
+        let mut out = Vec::new();
+        if let Some(summary) = self.summary(path) {
+            let declared = self.declared_kinds().get(path).copied();
+            for doc in &summary.policies {
+                let (kind, source) = match declared {
+                    Some(k) => (k, KindSource::Manifest),
+                    None => (doc.kind, doc.kind_source),
+                };
+                out.push(PolicyView {
+                    tree: doc.tree.clone(),
+                    policy: doc.policy.clone(),
+                    kind,
+                    source,
+                    owner: None,
+                });
+            }
+        }
+        for m in self.modules() {
+            for p in &m.module.policies {
+                let Some(inline) = p.inline() else { continue };
+                if &*inline.path == path {
+                    out.push(PolicyView {
+                        tree: inline.tree.clone(),
+                        policy: inline.policy.clone(),
+                        kind: p.kind.unwrap_or_else(|| infer_kind(&inline.policy)),
+                        source: KindSource::Terraform,
+                        owner: Some(p.address()),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Findings about the manifests' references: a named file that does not exist.
+    fn manifest_reference_findings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (dir, path, m) in self.manifests() {
+            for (_, r) in m.policy_refs() {
+                if is_file_reference(&r.value)
+                    && !self.files.contains_key(join_path(dir, &r.value).as_str())
+                {
+                    let mut f = Finding::error(
+                        "manifest/missing-policy",
+                        r.span,
+                        format!("`{}` does not exist in this workspace", r.value),
+                    );
+                    f.path = path.clone();
+                    out.push(f);
+                }
+            }
+        }
+        out
     }
 
     fn lock_modules(&self) -> std::sync::MutexGuard<'_, ModuleCache> {
@@ -383,35 +560,6 @@ impl Workspace {
         out
     }
 
-    /// The provider accounts of a module folder: the workspace's, completed by the
-    /// `[providers]` of the nearest `latch.toml` at or above the folder.
-    fn providers_for(&self, dir: &str) -> ProviderAccounts {
-        let mut out = self.providers.clone();
-        let mut d = dir;
-        loop {
-            let path = if d.is_empty() {
-                "latch.toml".to_string()
-            } else {
-                format!("{d}/latch.toml")
-            };
-            if let Some(m) = self.manifest(&path) {
-                for p in &m.manifest.providers {
-                    if let Some(id) = &p.account_id {
-                        out.accounts
-                            .entry(p.provider.value.clone())
-                            .or_insert_with(|| id.clone());
-                    }
-                }
-                break;
-            }
-            if d.is_empty() {
-                break;
-            }
-            d = d.rsplit_once('/').map_or("", |(a, _)| a);
-        }
-        out
-    }
-
     /// The workspace's own key for `path`.
     pub fn path_key(&self, path: &str) -> Option<Arc<str>> {
         self.files.get_key_value(path).map(|(k, _)| k.clone())
@@ -457,11 +605,7 @@ impl Workspace {
         let mut by_path: BTreeMap<Arc<str>, Vec<Finding>> = BTreeMap::new();
         let modules = self.modules();
         // A JSON file that a Terraform `file()` call loads takes the kind its owner gives.
-        let manifest_kinds = crate::index::manifest_kinds(self);
-        let mut kinds: HashMap<&str, PolicyKind> = manifest_kinds
-            .iter()
-            .map(|(k, v)| (k.as_str(), *v))
-            .collect();
+        let mut kinds: HashMap<&str, PolicyKind> = HashMap::new();
         for m in &modules {
             for p in &m.module.policies {
                 if let (terraform::PolicySource::File { path, .. }, Some(kind)) =
@@ -474,15 +618,28 @@ impl Workspace {
                 by_path.entry(f.path.clone()).or_default().push(f.clone());
             }
         }
+        let declared = self.declared_kinds();
+        for f in self.manifest_reference_findings() {
+            by_path.entry(f.path.clone()).or_default().push(f);
+        }
         for (path, file) in &self.files {
             let out = by_path.entry(path.clone()).or_default();
-            // A file the manifest names is a policy whatever it looks like.
-            let forced = (file.summary.kind == FileKind::OtherJson && kinds.contains_key(&**path))
-                .then(|| policy_summary(&file.text, latch_syntax::json::parse(&file.text)));
-            let summary = forced.as_ref().unwrap_or(&file.summary);
-            out.extend(summary.findings.iter().cloned());
-            for doc in &summary.policies {
-                let kind = kinds.get(&**path).copied().unwrap_or(doc.kind);
+            let declared_kind = declared.get(&**path).copied();
+            if let (Some(kind), FileKind::OtherJson) = (declared_kind, file.summary.kind) {
+                // `latch.toml` says this file is a policy, even though it does not look like
+                // one yet (an empty file, a document without `Statement`).
+                let forced = summarize_policy(&file.text, kind, KindSource::Manifest);
+                out.extend(forced.findings);
+                for doc in &forced.policies {
+                    out.extend(doc.validation.iter().cloned());
+                }
+                continue;
+            }
+            out.extend(file.summary.findings.iter().cloned());
+            for doc in &file.summary.policies {
+                let kind = declared_kind
+                    .or_else(|| kinds.get(&**path).copied())
+                    .unwrap_or(doc.kind);
                 out.extend(doc.validate_as(&file.text, kind).iter().cloned());
             }
             for f in out.iter_mut() {
@@ -614,6 +771,20 @@ mod tests {
         assert_eq!(a.findings["bad.json"][0].code, "syntax/invalid-utf8");
         assert_eq!(a.findings["bad.json"][0].range, Span::new(9, 10));
         assert_eq!(a.findings["huge.json"][0].code, "syntax/file-too-large");
+    }
+
+    #[test]
+    fn json_arrays_and_other_documents_are_not_policies() {
+        let ws = workspace_from_fixture(
+            "//- cases.json\n[{\"policies\": {\"identity\": [{\"Statement\": []}]}}]\n//- broken.json\n{\"Statement\" [{\"Effect\": \"deny\"\n",
+        );
+        let a = ws.analyze();
+        assert!(!a.findings.contains_key("cases.json"));
+        assert!(
+            a.findings["broken.json"]
+                .iter()
+                .any(|f| f.code == "policy/invalid-effect")
+        );
     }
 
     #[test]

@@ -12,13 +12,14 @@ pub mod explain;
 pub mod line_index;
 pub mod loader;
 pub mod lsp;
+pub mod lsp_extras;
 pub mod sarif;
 pub mod why;
 
 #[derive(Parser)]
 #[command(
     name = "latch",
-    version,
+    version = VERSION.as_str(),
     about = "Why AWS will answer 403 Access Denied, before you deploy"
 )]
 struct Cli {
@@ -39,6 +40,15 @@ enum Command {
     /// Print the documentation of a check, e.g. `latch explain policy/invalid-effect`.
     Explain(explain::ExplainArgs),
 }
+
+/// The version line: Latch's own and the AWS catalogue's it embeds.
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{} (catalogue {})",
+        env!("CARGO_PKG_VERSION"),
+        latch_syntax::catalog::catalog_version()
+    )
+});
 
 /// Runs the command line; `main` only calls this.
 pub fn run() -> ExitCode {

@@ -20,6 +20,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::line_index::{Encoding, LineIndex};
+use crate::lsp_extras;
 
 /// An open buffer: it shadows the file on disk.
 struct OpenDoc {
@@ -40,6 +41,10 @@ struct State {
     /// Files that get a publication even when empty (just opened: clears stale client state).
     force_publish: std::collections::HashSet<String>,
     shutting_down: bool,
+    /// What the client set (`initializationOptions`, `workspace/didChangeConfiguration`).
+    settings: lsp_extras::Settings,
+    /// What the client supports (progress, watcher registration).
+    support: lsp_extras::ClientSupport,
 }
 
 impl State {
@@ -177,6 +182,35 @@ impl Backend {
         self.dirty.notify_one();
     }
 
+    /// Reads every analysable file under `root` in the background, with `$/progress` when
+    /// the client supports it, then wakes the worker.
+    fn index_root(&self, root: PathBuf) {
+        let state = self.state.clone();
+        let dirty = self.dirty.clone();
+        let client = self.client.clone();
+        let support = lock(&self.state).support;
+        tokio::spawn(async move {
+            let r = root.clone();
+            let files = tokio::task::spawn_blocking(move || crate::loader::walk(&r))
+                .await
+                .unwrap_or_default();
+            let (st2, r2) = (state.clone(), root.clone());
+            let n = lsp_extras::index_with_progress(&client, support, files, move |chunk| {
+                load_files(&st2, &r2, chunk)
+            })
+            .await;
+            tracing::info!(files = n, root = %root.display(), "workspace loaded");
+            lock(&state).generation += 1;
+            dirty.notify_one();
+            client
+                .log_message(
+                    MessageType::INFO,
+                    format!("latch: analysing {n} files under {}", root.display()),
+                )
+                .await;
+        });
+    }
+
     /// The worker: waits for changes, lets a burst of edits settle, analyses, publishes.
     fn spawn_worker(&self) {
         let state = self.state.clone();
@@ -249,18 +283,17 @@ fn collect_publications(
     out
 }
 
-/// Loads every analysable file under `root` into the workspace, without replacing open
-/// buffers.
-fn load_root(state: &Mutex<State>, root: &Path) -> usize {
-    let files = crate::loader::walk(root);
+/// Loads `files` (under `root`) into the workspace, without replacing open buffers.
+fn load_files(state: &Mutex<State>, root: &Path, files: &[PathBuf]) -> usize {
     let mut n = 0;
     for file in files {
-        let Ok(bytes) = std::fs::read(&file) else {
+        let Ok(bytes) = std::fs::read(file) else {
             continue;
         };
-        let key = crate::loader::relative(root, &file);
+        let key = crate::loader::relative(root, file);
         let mut st = lock(state);
-        if !st.open.contains_key(&key) {
+        // Analysis may have been turned off while indexing ran.
+        if st.settings.workspace_analysis && !st.open.contains_key(&key) {
             st.workspace.set_file(&key, &bytes);
             n += 1;
         }
@@ -297,6 +330,9 @@ impl LanguageServer for Backend {
             let mut st = lock(&self.state);
             st.encoding = Some(encoding);
             st.root = root;
+            st.settings =
+                lsp_extras::Settings::from_init_options(params.initialization_options.as_ref());
+            st.support = lsp_extras::ClientSupport::from_capabilities(&params.capabilities);
         }
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
@@ -305,6 +341,10 @@ impl LanguageServer for Backend {
                     TextDocumentSyncKind::INCREMENTAL,
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec!["\"".into(), ":".into(), "/".into()]),
+                    ..CompletionOptions::default()
+                }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
@@ -323,28 +363,68 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         self.spawn_worker();
-        let root = lock(&self.state).root.clone();
-        if let Some(root) = root {
-            let state = self.state.clone();
-            let dirty = self.dirty.clone();
-            let client = self.client.clone();
-            tokio::spawn(async move {
-                let r = root.clone();
-                let st2 = state.clone();
-                let n = tokio::task::spawn_blocking(move || load_root(&st2, &r))
-                    .await
-                    .unwrap_or(0);
-                tracing::info!(files = n, root = %root.display(), "workspace loaded");
-                lock(&state).generation += 1;
-                dirty.notify_one();
-                client
-                    .log_message(
-                        MessageType::INFO,
-                        format!("latch: analysing {n} files under {}", root.display()),
-                    )
-                    .await;
+        let (root, settings, support) = {
+            let st = lock(&self.state);
+            (st.root.clone(), st.settings, st.support)
+        };
+        let client = self.client.clone();
+        tokio::spawn(async move { lsp_extras::register_watchers(&client, support).await });
+        if let (Some(root), true) = (root, settings.workspace_analysis) {
+            self.index_root(root);
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let (before, after, root) = {
+            let mut st = lock(&self.state);
+            let before = st.settings;
+            st.settings = before.updated(&params.settings);
+            (before, st.settings, st.root.clone())
+        };
+        if before.workspace_analysis == after.workspace_analysis {
+            return;
+        }
+        if after.workspace_analysis {
+            if let Some(root) = root {
+                self.index_root(root);
+            }
+        } else {
+            // Only the open buffers stay; the files read from disk leave the analysis.
+            self.change(|st| {
+                let disk: Vec<String> = st
+                    .workspace
+                    .paths()
+                    .filter(|k| !st.open.contains_key(k.as_ref()))
+                    .map(|k| k.to_string())
+                    .collect();
+                for key in disk {
+                    st.workspace.remove_file(&key);
+                }
             });
         }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        // Read before the state lock and before any `.await`, so the change is applied in
+        // arrival order like an edit.
+        let changes = lsp_extras::disk_changes(&params.changes, |p| std::fs::read(p).ok());
+        self.change(|st| {
+            for (path, change) in changes {
+                let Some(uri) = Uri::from_file_path(&path) else {
+                    continue;
+                };
+                let key = st.key(&uri);
+                // An open buffer shadows the disk; with workspace analysis off, files that
+                // are not open are not analysed at all.
+                if st.open.contains_key(&key) || !st.settings.workspace_analysis {
+                    continue;
+                }
+                match change {
+                    lsp_extras::DiskChange::Set(bytes) => st.workspace.set_file(&key, &bytes),
+                    lsp_extras::DiskChange::Remove => st.workspace.remove_file(&key),
+                }
+            }
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -423,7 +503,7 @@ impl LanguageServer for Backend {
         let index = LineIndex::new(text);
         let enc = st.encoding();
         let offset = index.offset(text, pos.position.line, pos.position.character, enc);
-        let Some(h) = latch_ide::statement_hover::hover(&st.workspace, &key, offset) else {
+        let Some(h) = latch_ide::ide::hover(&st.workspace, &key, offset) else {
             return Ok(None);
         };
         Ok(Some(Hover {
@@ -433,6 +513,54 @@ impl LanguageServer for Backend {
             }),
             range: Some(to_range(text, &index, h.range, enc)),
         }))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let st = lock(&self.state);
+        let pos = params.text_document_position;
+        let key = st.key(&pos.text_document.uri);
+        let Some(text) = st.workspace.text(&key) else {
+            return Ok(None);
+        };
+        let index = LineIndex::new(text);
+        let enc = st.encoding();
+        let offset = index.offset(text, pos.position.line, pos.position.character, enc);
+        let items = latch_ide::ide::completion(&st.workspace, &key, offset);
+        if items.is_empty() {
+            return Ok(None);
+        }
+        let snippets = true;
+        let items = items
+            .into_iter()
+            .enumerate()
+            .map(|(rank, item)| {
+                let range = to_range(text, &index, item.range, enc);
+                let (new_text, format) = match (&item.snippet, snippets) {
+                    (Some(s), true) => (s.clone(), InsertTextFormat::SNIPPET),
+                    _ => (item.insert_text.clone(), InsertTextFormat::PLAIN_TEXT),
+                };
+                CompletionItem {
+                    label: item.label,
+                    kind: Some(completion_kind(item.kind)),
+                    detail: item.detail,
+                    documentation: item.documentation.map(|d| {
+                        Documentation::MarkupContent(MarkupContent {
+                            kind: MarkupKind::Markdown,
+                            value: d,
+                        })
+                    }),
+                    sort_text: Some(format!("{rank:05}")),
+                    filter_text: Some(item.insert_text.trim_matches('"').to_string()),
+                    insert_text_format: Some(format),
+                    text_edit: Some(CompletionTextEdit::Edit(TextEdit { range, new_text })),
+                    ..CompletionItem::default()
+                }
+            })
+            .collect();
+        Ok(Some(CompletionResponse::List(CompletionList {
+            is_incomplete: false,
+            items,
+        })))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -487,6 +615,20 @@ impl LanguageServer for Backend {
     }
 }
 
+fn completion_kind(kind: latch_ide::completion::CompletionKind) -> CompletionItemKind {
+    use latch_ide::completion::CompletionKind as K;
+    match kind {
+        K::Property => CompletionItemKind::PROPERTY,
+        K::Value => CompletionItemKind::VALUE,
+        K::Service => CompletionItemKind::MODULE,
+        K::Action | K::Wildcard => CompletionItemKind::FUNCTION,
+        K::ResourceArn => CompletionItemKind::REFERENCE,
+        K::Principal => CompletionItemKind::CONSTANT,
+        K::Operator => CompletionItemKind::OPERATOR,
+        K::ConditionKey => CompletionItemKind::FIELD,
+    }
+}
+
 /// The service, for the stdio server and for in-process tests.
 pub fn service() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
     LspService::new(Backend::new)
@@ -512,11 +654,13 @@ pub fn run_stdio() -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
-    runtime.block_on(async {
+    let shut_down = runtime.block_on(async {
         let (service, socket) = service();
+        let state = service.inner().state.clone();
         Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
             .serve(service)
             .await;
+        lock(&state).shutting_down
     });
-    std::process::ExitCode::SUCCESS
+    lsp_extras::finish(runtime, shut_down)
 }

@@ -252,3 +252,46 @@ async fn workspace_files_on_disk_are_analysed_without_being_opened() {
     find(&d, "policy/missing-version");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn completion_offers_actions_and_hover_explains_them() {
+    let mut c = Client::start(json!({}), None).await;
+    let text = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObj\", \"Resource\": \"arn:aws:s3:::b/*\"}]}";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "json", "version": 1, "text": text}}),
+    )
+    .await;
+    let _ = c.diagnostics(URI).await;
+    let col = text.find("s3:GetObj").unwrap() + "s3:GetObj".len();
+    let list = c
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": col}}),
+        )
+        .await;
+    let labels: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"s3:GetObject"), "{labels:?}");
+    let full = text.replace("s3:GetObj\"", "s3:GetObject\"");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": full}]}),
+    )
+    .await;
+    let h = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": col - 2}}),
+        )
+        .await;
+    let md = h["contents"]["value"].as_str().unwrap();
+    assert!(
+        md.contains("iam-data"),
+        "the hover names the catalogue version: {md}"
+    );
+}

@@ -8,6 +8,7 @@ pub mod cloudfront;
 
 use latch_syntax::Severity;
 
+pub mod manifest;
 pub mod policy;
 pub mod s3;
 pub mod syntax;
@@ -43,6 +44,7 @@ pub struct CheckDoc {
 pub fn registry() -> Vec<&'static CheckDoc> {
     let mut all = syntax::docs();
     all.extend(terraform::docs());
+    all.extend(manifest::docs());
     all.extend(policy::checks().into_iter().map(|(doc, _)| doc));
     all.extend(catalog::catalog_checks().into_iter().map(|(doc, _)| doc));
     all.extend(access::docs());

@@ -94,6 +94,12 @@ fn arn() {
         r#"{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::reports/|*"]}"#
     )));
     insta::assert_snapshot!(
+        "service_principal",
+        render(&statement(
+            r#"{"Effect": "Allow", "Principal": {"Service": "cloudfront.amazon|aws.com"}}"#
+        ))
+    );
+    insta::assert_snapshot!(
         "arn_principal",
         render(&statement(
             r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:ro|le/ops"}}"#

@@ -9,6 +9,21 @@
 //!
 //! Names are compared ignoring ASCII case, as AWS compares actions and condition keys;
 //! ARNs are compared exactly.
+//!
+//! Entry points:
+//! - [`catalog`] gives the [`Catalog`]; [`catalog_version`] the `package version (data
+//!   date)` string for `latch --version` and hovers, without decoding anything.
+//! - Services: [`Catalog::service`] by prefix; [`Service::actions`] (decoded per service
+//!   on first use), [`Service::action`], [`Service::resource_type`].
+//! - Actions: [`Catalog::action`] resolves `s3:GetObject` ([`ActionLookup`]);
+//!   [`Catalog::expand`] / [`Catalog::expand_count`] expand `s3:Get*`;
+//!   [`Catalog::suggest_action`] is the did-you-mean (`s3:GetObjects` -> `s3:GetObject`).
+//! - Condition keys: [`Catalog::condition_key`] finds every definition of a key as written
+//!   (global or per service, templated keys such as `aws:RequestTag/${TagKey}` filled in),
+//!   each with its [`KeyType`] (value type and whether it is multivalued);
+//!   [`Catalog::key_applies_to_service`] and [`Catalog::services_setting_key`] say who sets it.
+//! - ARNs: [`Catalog::resource_types_for_arn`] and [`ResourceType::matches_arn`] match an
+//!   ARN pattern from a policy against the resource types' ARN templates.
 
 mod decode;
 pub mod pattern;

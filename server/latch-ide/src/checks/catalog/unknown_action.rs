@@ -54,7 +54,13 @@ pub fn check(policy: &Policy, out: &mut Vec<Finding>) {
             let Some((prefix, name)) = v.value.split_once(':') else {
                 continue;
             };
-            if prefix.is_empty() || name.is_empty() || pattern::is_wildcard(prefix) {
+            // `${...}` is a value Terraform fills in later (IAM has no variables in
+            // actions), so the name is not known yet.
+            if prefix.is_empty()
+                || name.is_empty()
+                || pattern::is_wildcard(prefix)
+                || v.value.contains("${")
+            {
                 continue;
             }
             let message = match cat.service(prefix) {

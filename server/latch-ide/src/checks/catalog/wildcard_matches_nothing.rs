@@ -52,7 +52,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Finding>) {
             let Some((prefix, name)) = v.value.split_once(':') else {
                 continue;
             };
-            if !pattern::is_wildcard(&v.value) || prefix.is_empty() || name.is_empty() {
+            // `${...}` is a value Terraform fills in later.
+            if !pattern::is_wildcard(&v.value)
+                || prefix.is_empty()
+                || name.is_empty()
+                || v.value.contains("${")
+            {
                 continue;
             }
             // An unknown, wildcard-free prefix is `catalog/unknown-action`'s to report.

@@ -59,7 +59,7 @@ website = true
       "Effect": "Allow",
       "Principal": "*",
       "Action": ["s3:GetObject", "s3:ListBucket"],
-      "Resource": "arn:aws:s3:::example-corp-www/*"
+      "Resource": ["arn:aws:s3:::example-corp-www", "arn:aws:s3:::example-corp-www/*"]
     }
   ]
 }

@@ -1,0 +1,111 @@
+-- Latch for Neovim 0.8 to 0.10, where `vim.lsp.config` does not exist yet: `setup()` starts
+-- (or reuses) the `latch lsp` client for JSON, Terraform, HCL and `latch.toml` buffers, with
+-- the workspace root found by `latch.toml` or `.git`. On 0.11 and later it defers to
+-- `lsp/latch.lua` through `vim.lsp.config`/`vim.lsp.enable`.
+
+local M = {}
+
+M.filetypes = { 'json', 'terraform', 'hcl', 'toml' }
+M.root_markers = { 'latch.toml', '.git' }
+
+---@class latch.Options
+---@field cmd? string[] the server command, default `{ $LATCH_PATH or 'latch', 'lsp' }`
+---@field workspace_analysis? boolean analyse the whole workspace folder, default true
+---@field on_attach? fun(client: table, bufnr: integer)
+---@field capabilities? table
+
+local function default_cmd()
+  local path = vim.env.LATCH_PATH
+  if path == nil or path == '' then
+    path = 'latch'
+  end
+  return { path, 'lsp' }
+end
+
+--- The workspace root of `path`: the nearest folder with `latch.toml`, else with `.git`,
+--- else the file's own folder.
+function M.root_dir(path)
+  local dir = vim.fs.dirname(path)
+  for _, marker in ipairs(M.root_markers) do
+    local found = vim.fs.find(marker, { path = dir, upward = true })[1]
+    if found then
+      return vim.fs.dirname(found)
+    end
+  end
+  return dir
+end
+
+local function wanted(bufnr)
+  if vim.bo[bufnr].buftype ~= '' then
+    return false
+  end
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if name == '' then
+    return false
+  end
+  if vim.bo[bufnr].filetype == 'toml' then
+    return vim.fs.basename(name) == 'latch.toml'
+  end
+  return true
+end
+
+--- Starts Latch for every matching buffer, now and later.
+---@param opts? latch.Options
+function M.setup(opts)
+  opts = opts or {}
+  local cmd = opts.cmd or default_cmd()
+  local analysis = opts.workspace_analysis ~= false
+
+  if vim.lsp.config ~= nil and vim.lsp.enable ~= nil then
+    vim.lsp.config('latch', {
+      cmd = cmd,
+      init_options = { workspaceAnalysis = analysis },
+      settings = { latch = { workspaceAnalysis = analysis } },
+      on_attach = opts.on_attach,
+      capabilities = opts.capabilities,
+    })
+    vim.lsp.enable('latch')
+    return
+  end
+
+  if vim.fn.executable(cmd[1]) ~= 1 then
+    vim.notify(
+      ('latch: `%s` is not an executable; install it (`cargo install --path server/latch`) or pass `cmd` to setup()'):format(
+        cmd[1]
+      ),
+      vim.log.levels.WARN
+    )
+    return
+  end
+
+  local group = vim.api.nvim_create_augroup('latch', { clear = true })
+  local function start(bufnr)
+    if not wanted(bufnr) then
+      return
+    end
+    vim.lsp.start({
+      name = 'latch',
+      cmd = cmd,
+      root_dir = M.root_dir(vim.api.nvim_buf_get_name(bufnr)),
+      init_options = { workspaceAnalysis = analysis },
+      settings = { latch = { workspaceAnalysis = analysis } },
+      on_attach = opts.on_attach,
+      capabilities = opts.capabilities,
+    }, { bufnr = bufnr })
+  end
+  vim.api.nvim_create_autocmd('FileType', {
+    group = group,
+    pattern = M.filetypes,
+    callback = function(args)
+      start(args.buf)
+    end,
+  })
+  -- Buffers opened before setup() ran get a client too.
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(M.filetypes, vim.bo[bufnr].filetype) then
+      start(bufnr)
+    end
+  end
+end
+
+return M
