@@ -2,10 +2,13 @@
 //! text in, findings out, in byte ranges and plain structs. The `latch` binary turns these
 //! into terminal output and LSP messages.
 
+pub mod access;
 pub mod checks;
 pub mod completion;
 pub mod hover;
 pub mod ide;
+pub mod index;
+pub mod intents;
 pub mod operators;
 pub mod position;
 pub mod scenario;

@@ -173,6 +173,33 @@ pub fn describe_statement(st: &Statement, index: usize, policy_name: &str) -> St
     out
 }
 
+/// What a Deny does in this workspace today: whom its policy applies to, which intents it
+/// blocks (with their places) and which Allow statements it overrides there.
+fn deny_section(r: &crate::access::DenyReport) -> String {
+    let mut out = String::new();
+    if !r.attached_to.is_empty() {
+        out.push_str(&format!(
+            "\n**In this workspace** the policy applies to {}.\n",
+            list(&r.attached_to, "and")
+        ));
+    }
+    if r.blocked.is_empty() {
+        out.push_str("\nIt blocks no intent of this workspace today.\n");
+        return out;
+    }
+    out.push_str("\n**Blocks today:**\n");
+    for b in &r.blocked {
+        out.push_str(&format!("- {b}\n"));
+    }
+    if !r.overrides.is_empty() {
+        out.push_str("\n**Overrides:**\n");
+        for o in &r.overrides {
+            out.push_str(&format!("- {o}\n"));
+        }
+    }
+    out
+}
+
 /// The hover at `offset` in `path`: the statement under the cursor.
 pub fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<HoverInfo> {
     for view in ws.policies_in(path) {
@@ -198,10 +225,13 @@ pub fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<HoverInfo> {
                 .map(|e| e.span)
                 .filter(|s| s.touches(offset))
                 .unwrap_or(st.span);
-            return Some(HoverInfo {
-                range,
-                markdown: describe_statement(st, i, &name),
-            });
+            let mut markdown = describe_statement(st, i, &name);
+            if st.effect() == Some(Effect::Deny) {
+                if let Some(r) = crate::access::deny_report(ws, path, st.span) {
+                    markdown.push_str(&deny_section(&r));
+                }
+            }
+            return Some(HoverInfo { range, markdown });
         }
     }
     None

@@ -284,6 +284,7 @@ struct SourceFile {
 
 /// A Terraform module folder (or a plan) analysed once per content: the module and the
 /// findings of validating its policies.
+#[derive(Debug)]
 pub struct ModuleAnalysis {
     /// The folder (or, for a plan, the plan file's path).
     pub key: String,
@@ -338,7 +339,12 @@ pub struct Workspace {
     next_revision: u64,
     providers: ProviderAccounts,
     modules: Mutex<ModuleCache>,
+    manifests: Mutex<ManifestCache>,
+    /// What the workspace simulation keeps between analyses.
+    pub(crate) access: crate::access::Cache,
 }
+
+type ManifestCache = HashMap<String, (u64, Arc<latch_syntax::manifest::ParsedManifest>)>;
 
 /// The result of analysing a workspace: findings per file, sorted by position.
 #[derive(Clone, Debug, Default)]
@@ -531,7 +537,15 @@ impl Workspace {
                 None => {
                     let inputs: Vec<(&str, &str)> =
                         files.iter().map(|(p, f)| (&***p, &*f.text)).collect();
-                    terraform::analyze_module(&inputs, &providers)
+                    let module = terraform::analyze_module(&inputs, &providers);
+                    // A KMS key's ARN is only known after apply; a stand-in ARN with the
+                    // key's account lets the policies that name it match each other.
+                    let pins = key_pins(&module, &providers);
+                    if pins.pinned == providers.pinned {
+                        module
+                    } else {
+                        terraform::analyze_module(&inputs, &pins)
+                    }
                 }
             };
             let findings = validate_module(&module, |p| self.text(p));
@@ -544,6 +558,30 @@ impl Workspace {
             out.push(analysis);
         }
         out
+    }
+
+    /// The workspace's own key for `path`.
+    pub fn path_key(&self, path: &str) -> Option<Arc<str>> {
+        self.files.get_key_value(path).map(|(k, _)| k.clone())
+    }
+
+    /// A number that changes whenever the file's content does.
+    pub fn revision(&self, path: &str) -> Option<u64> {
+        self.files.get(path).map(|f| f.revision)
+    }
+
+    /// The parsed `latch.toml` at `path`, cached while its content stays the same.
+    pub fn manifest(&self, path: &str) -> Option<Arc<latch_syntax::manifest::ParsedManifest>> {
+        let file = self.files.get(path)?;
+        let mut cache = self.manifests.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((rev, m)) = cache.get(path) {
+            if *rev == file.revision {
+                return Some(m.clone());
+            }
+        }
+        let m = Arc::new(latch_syntax::manifest::parse_manifest(&file.text));
+        cache.insert(path.to_string(), (file.revision, m.clone()));
+        Some(m)
     }
 
     pub fn remove_file(&mut self, path: &str) {
@@ -608,6 +646,7 @@ impl Workspace {
                 f.path = path.clone();
             }
         }
+        crate::access::run(self, &modules, &mut by_path);
         let mut analysis = Analysis::default();
         for (path, mut out) in by_path {
             out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.code.cmp(b.code)));
@@ -638,6 +677,30 @@ impl Workspace {
             })
         });
     }
+}
+
+/// Stand-in ARNs for the module's KMS keys whose ARN is unknown before apply:
+/// `arn:aws:kms:us-east-1:ACCOUNT:key/NAME`, in the key's provider account.
+fn key_pins(module: &Module, providers: &ProviderAccounts) -> ProviderAccounts {
+    let mut out = providers.clone();
+    for r in &module.resources {
+        if r.resource_type != "aws_kms_key" || r.mode != terraform::ResourceMode::Managed {
+            continue;
+        }
+        let known = r.arn.as_ref().is_some_and(|a| a.value.as_str().is_some());
+        let Some(account) = &r.account else { continue };
+        if known {
+            continue;
+        }
+        out.pinned.insert(
+            format!("{}.arn", r.address),
+            format!(
+                "arn:{}:kms:us-east-1:{account}:key/{}",
+                providers.partition, r.name
+            ),
+        );
+    }
+    out
 }
 
 /// Validates every inline policy of a module as the kind its owner gives it. Findings on

@@ -2,12 +2,15 @@
 //! preferred form a test runs; [`registry`] lists them all and `docs/checks.md` is
 //! generated from it.
 
+pub mod access;
 pub mod catalog;
+pub mod cloudfront;
 
 use latch_syntax::Severity;
 
 pub mod manifest;
 pub mod policy;
+pub mod s3;
 pub mod syntax;
 pub mod terraform;
 
@@ -44,6 +47,9 @@ pub fn registry() -> Vec<&'static CheckDoc> {
     all.extend(manifest::docs());
     all.extend(policy::checks().into_iter().map(|(doc, _)| doc));
     all.extend(catalog::catalog_checks().into_iter().map(|(doc, _)| doc));
+    all.extend(access::docs());
+    all.extend(cloudfront::docs());
+    all.extend(s3::docs());
     all
 }
 

@@ -1,0 +1,123 @@
+//! `access/permissions-boundary`: the permissions boundary does not allow what the identity policy grants. The finding comes from the workspace simulation
+//! (`crate::access`); this file holds its documentation, whose example and preferred form
+//! are workspace fixtures that the docs test runs.
+
+use latch_syntax::Severity;
+
+use crate::checks::{CheckDoc, FixAvailability};
+
+pub const DOC: CheckDoc = CheckDoc {
+    code: "access/permissions-boundary",
+    severity: Severity::Error,
+    summary: "the permissions boundary does not allow what the identity policy grants",
+    what: r#"Reports an identity Allow whose request the caller's permissions boundary does not allow."#,
+    why: r#"The effective permissions are the intersection of the identity policies and the boundary."#,
+    example: r#"//- iam/app-deployer.json
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "PublishReleases",
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject",
+        "s3:PutObject"
+      ],
+      "Resource": "arn:aws:s3:::example-app-releases/*"
+    }
+  ]
+}
+//- iam/developer-boundary.json
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ReadOnlyS3",
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject",
+        "s3:ListBucket"
+      ],
+      "Resource": "*"
+    },
+    {
+      "Sid": "Observability",
+      "Effect": "Allow",
+      "Action": [
+        "logs:*",
+        "cloudwatch:*"
+      ],
+      "Resource": "*"
+    }
+  ]
+}
+//- latch.toml
+[accounts]
+app = "123456789012"
+
+[[principal]]
+arn = "arn:aws:iam::123456789012:role/AppDeployer"
+policies = ["iam/app-deployer.json"]
+boundary = "iam/developer-boundary.json"
+
+[[bucket]]
+name = "example-app-releases"
+account = "app"
+object_ownership = "BucketOwnerEnforced"
+block_public_access = true
+"#,
+    prefer: r#"//- iam/app-deployer.json
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "PublishReleases",
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject",
+        "s3:PutObject"
+      ],
+      "Resource": "arn:aws:s3:::example-app-releases/*"
+    }
+  ]
+}
+//- iam/developer-boundary.json
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ReadOnlyS3",
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject",
+        "s3:ListBucket"
+      ],
+      "Resource": "*"
+    },
+    {
+      "Sid": "Observability",
+      "Effect": "Allow",
+      "Action": [
+        "logs:*",
+        "cloudwatch:*"
+      ],
+      "Resource": "*"
+    }
+  ]
+}
+//- latch.toml
+[accounts]
+app = "123456789012"
+
+[[principal]]
+arn = "arn:aws:iam::123456789012:role/AppDeployer"
+policies = ["iam/app-deployer.json"]
+
+[[bucket]]
+name = "example-app-releases"
+account = "app"
+object_ownership = "BucketOwnerEnforced"
+block_public_access = true
+"#,
+    fix: FixAvailability::Always,
+};

@@ -1,0 +1,128 @@
+//! `access/requester-pays`: a Requester Pays bucket refuses the request. The finding comes from the workspace simulation
+//! (`crate::access`); this file holds its documentation, whose example and preferred form
+//! are workspace fixtures that the docs test runs.
+
+use latch_syntax::Severity;
+
+use crate::checks::{CheckDoc, FixAvailability};
+
+pub const DOC: CheckDoc = CheckDoc {
+    code: "access/requester-pays",
+    severity: Severity::Error,
+    summary: "a Requester Pays bucket refuses the request",
+    what: r#"Reports grants to other accounts or to everyone on a bucket with Requester Pays: anonymous requests are refused and other accounts must send `x-amz-request-payer` (context `s3:RequestPayer` in an `[[expect]]`)."#,
+    why: r#"The grant has no effect unless the caller agrees to pay for the request."#,
+    example: r#"//- iam/report-reader.json
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ReadDatasets",
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject",
+        "s3:ListBucket"
+      ],
+      "Resource": [
+        "arn:aws:s3:::example-public-datasets",
+        "arn:aws:s3:::example-public-datasets/*"
+      ]
+    }
+  ]
+}
+//- latch.toml
+[accounts]
+storage = "444455556666"
+analytics = "111122223333"
+
+[[principal]]
+arn = "arn:aws:iam::111122223333:role/ReportReader"
+policies = ["iam/report-reader.json"]
+
+[[bucket]]
+name = "example-public-datasets"
+account = "storage"
+policy = "s3/bucket-policy.json"
+object_ownership = "BucketOwnerEnforced"
+block_public_access = true
+requester_pays = true
+//- s3/bucket-policy.json
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "AllowAnalyticsRead",
+      "Effect": "Allow",
+      "Principal": {
+        "AWS": "arn:aws:iam::111122223333:role/ReportReader"
+      },
+      "Action": [
+        "s3:GetObject",
+        "s3:ListBucket"
+      ],
+      "Resource": [
+        "arn:aws:s3:::example-public-datasets",
+        "arn:aws:s3:::example-public-datasets/*"
+      ]
+    }
+  ]
+}
+"#,
+    prefer: r#"//- iam/report-reader.json
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ReadDatasets",
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject",
+        "s3:ListBucket"
+      ],
+      "Resource": [
+        "arn:aws:s3:::example-public-datasets",
+        "arn:aws:s3:::example-public-datasets/*"
+      ]
+    }
+  ]
+}
+//- latch.toml
+[accounts]
+storage = "444455556666"
+analytics = "111122223333"
+
+[[principal]]
+arn = "arn:aws:iam::111122223333:role/ReportReader"
+policies = ["iam/report-reader.json"]
+
+[[bucket]]
+name = "example-public-datasets"
+account = "storage"
+policy = "s3/bucket-policy.json"
+object_ownership = "BucketOwnerEnforced"
+block_public_access = true
+requester_pays = false
+//- s3/bucket-policy.json
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "AllowAnalyticsRead",
+      "Effect": "Allow",
+      "Principal": {
+        "AWS": "arn:aws:iam::111122223333:role/ReportReader"
+      },
+      "Action": [
+        "s3:GetObject",
+        "s3:ListBucket"
+      ],
+      "Resource": [
+        "arn:aws:s3:::example-public-datasets",
+        "arn:aws:s3:::example-public-datasets/*"
+      ]
+    }
+  ]
+}
+"#,
+    fix: FixAvailability::None,
+};
