@@ -132,6 +132,19 @@ fn docs_uri(code: &str) -> Option<Uri> {
     .ok()
 }
 
+/// The diagnostic text: the headline, then the engine's trace cut to a length an editor
+/// popup can show.
+fn lsp_message(f: &Finding) -> String {
+    let detail = f.detail_lines(LSP_DETAIL_LINES);
+    if detail.is_empty() {
+        return f.headline().to_string();
+    }
+    format!("{}\n\n{}", f.headline(), detail.join("\n"))
+}
+
+/// How many trace lines a diagnostic carries.
+const LSP_DETAIL_LINES: usize = 30;
+
 fn diagnostic(state: &State, f: &Finding) -> Diagnostic {
     let enc = state.encoding();
     let text = state.workspace.text(&f.path).unwrap_or("");
@@ -157,7 +170,7 @@ fn diagnostic(state: &State, f: &Finding) -> Diagnostic {
         code: Some(NumberOrString::String(f.code.to_string())),
         code_description: docs_uri(f.code).map(|href| CodeDescription { href }),
         source: Some("latch".to_string()),
-        message: f.message.clone(),
+        message: lsp_message(f),
         related_information: (!related.is_empty()).then_some(related),
         ..Diagnostic::default()
     }
