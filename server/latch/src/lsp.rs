@@ -354,6 +354,9 @@ impl LanguageServer for Backend {
                     TextDocumentSyncKind::INCREMENTAL,
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(vec!["\"".into(), ":".into(), "/".into()]),
                     ..CompletionOptions::default()
@@ -526,6 +529,33 @@ impl LanguageServer for Backend {
             }),
             range: Some(to_range(text, &index, h.range, enc)),
         }))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let st = lock(&self.state);
+        let key = st.key(&params.text_document.uri);
+        if !key.ends_with("latch.toml") {
+            return Ok(None);
+        }
+        let Some(text) = st.workspace.text(&key) else {
+            return Ok(None);
+        };
+        let index = LineIndex::new(text);
+        let enc = st.encoding();
+        let lenses: Vec<CodeLens> = latch_ide::lenses::expect_lenses(&st.workspace)
+            .into_iter()
+            .filter(|l| *l.path == *key)
+            .map(|l| CodeLens {
+                range: to_range(text, &index, l.range, enc),
+                command: Some(Command {
+                    title: l.title,
+                    command: String::new(),
+                    arguments: None,
+                }),
+                data: None,
+            })
+            .collect();
+        Ok(Some(lenses))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
