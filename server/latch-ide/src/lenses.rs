@@ -22,6 +22,43 @@ pub struct ExpectLens {
     pub title: String,
 }
 
+/// The index of the sub-workspace rooted at `root` (the folder of a `latch.toml`, `""` for
+/// the workspace root), built fresh.
+pub fn index_at(ws: &Workspace, root: &str) -> Option<index::Index> {
+    let modules = ws.modules();
+    let roots = index::roots(ws);
+    let manifest_path = if root.is_empty() {
+        "latch.toml".to_string()
+    } else {
+        format!("{root}/latch.toml")
+    };
+    let key = ws.paths().find(|p| ***p == *manifest_path).cloned();
+    let parsed = key.as_ref().and_then(|k| ws.manifest(k));
+    let text = key.as_ref().and_then(|k| ws.text(k));
+    let manifest = match (&key, text, &parsed) {
+        (Some(k), Some(t), Some(p)) => Some((k, t, &p.manifest)),
+        _ => None,
+    };
+    let mut scratch = EntryCache::new();
+    Some(index::build(
+        ws,
+        root,
+        &roots,
+        &modules,
+        manifest,
+        &EntryCache::new(),
+        &mut scratch,
+    ))
+}
+
+/// The decision for one request across every policy of the sub-workspace at `root`: the
+/// engine behind `latch why`, over JSON and Terraform alike.
+pub fn decide(ws: &Workspace, root: &str, req: &Request) -> Option<latch_eval::Decision> {
+    let ix = index_at(ws, root)?;
+    let (set, _, _) = crate::access::policy_set(&ix, req);
+    Some(evaluate(&set, req))
+}
+
 /// Every `[[expect]]` result of the workspace, one lens per entry and action.
 pub fn expect_lenses(ws: &Workspace) -> Vec<ExpectLens> {
     let modules = ws.modules();
