@@ -152,6 +152,17 @@ fn peak_rss_kb() -> Option<u64> {
 
 fn main() {
     let files = generate();
+    // `LATCH_BENCH_DUMP=dir` writes the workspace out, to time `latch check dir` itself.
+    if let Some(dir) = std::env::var_os("LATCH_BENCH_DUMP") {
+        let dir = std::path::PathBuf::from(dir);
+        for (p, t) in &files {
+            let path = dir.join(p);
+            if let Some(parent) = path.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            let _ = std::fs::write(path, t);
+        }
+    }
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
     let mut cold = Vec::new();
     let mut ws = Workspace::new();
