@@ -98,9 +98,17 @@ fn push(out: &mut BTreeMap<Arc<str>, Vec<Finding>>, d: Draft) {
         .iter_mut()
         .find(|f| f.code == d.code && f.range.start == d.loc.span.start)
     {
-        if !f.message.contains(&d.message) {
-            f.message.push_str("; also ");
-            f.message.push_str(&d.message);
+        // One finding per code and place: its first line names every blocked request,
+        // the trace below it is the first one's.
+        let line = d.message.lines().next().unwrap_or_default();
+        if !f.message.contains(line) {
+            let end = f.message.find("\n\n").unwrap_or(f.message.len());
+            f.message.insert_str(end, &format!("; also {line}"));
+        }
+        for fix in d.fixes {
+            if !f.fixes.iter().any(|x| x.title == fix.title) {
+                f.fixes.push(fix);
+            }
         }
         return;
     }
