@@ -39,6 +39,9 @@ type DecisionCache = HashMap<String, (Vec<Arc<CompiledPolicy>>, String, Vec<Draf
 /// One finding before its messages are merged with others at the same place.
 #[derive(Clone)]
 struct Draft {
+    /// Bytes of `message` before the blocked request (the check's own words), left out
+    /// when the request is added to another finding at the same place.
+    head: usize,
     code: &'static str,
     severity: Severity,
     loc: Loc,
@@ -100,7 +103,13 @@ fn push(out: &mut BTreeMap<Arc<str>, Vec<Finding>>, d: Draft) {
     {
         // One finding per code and place: its first line names every blocked request,
         // the trace below it is the first one's.
-        let line = d.message.lines().next().unwrap_or_default();
+        let line = d
+            .message
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .get(d.head..)
+            .unwrap_or_default();
         if !f.message.contains(line) {
             let end = f.message.find("\n\n").unwrap_or(f.message.len());
             f.message.insert_str(end, &format!("; also {line}"));
@@ -438,6 +447,7 @@ fn simulate(
             let clean = value.trim().trim_start_matches('/').to_string();
             if clean != *value && !clean.is_empty() {
                 out.push(Draft {
+                    head: 0,
                     code: "cloudfront/default-root-object",
                     severity: Severity::Warning,
                     loc: loc.clone(),
@@ -548,6 +558,7 @@ impl Ctx<'_> {
 
     fn draft(&self, code: &'static str, loc: Loc, what: &str, fixes: Vec<Fix>) -> Draft {
         Draft {
+            head: what.len() + 2,
             code,
             severity: Severity::Error,
             loc,
@@ -1008,6 +1019,7 @@ impl Ctx<'_> {
         let locate = self.locate();
         let l: Locate<'_> = &locate;
         let mut d = Draft {
+            head: 0,
             code: "access/put-acl",
             severity: Severity::Error,
             loc,
@@ -1310,6 +1322,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
                 {
                     if let Some(loc) = p.statement_loc(i) {
                         out.push(Draft {
+                            head: 0,
                             code: "s3/list-bucket-404",
                             severity: Severity::Hint,
                             loc,
@@ -1336,6 +1349,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
     if let Some(k) = &b.kms_key {
         if let Some(loc) = k.loc.clone() {
             out.push(Draft {
+                head: 0,
                 code: "cloudfront/website-endpoint-kms",
                 severity: Severity::Error,
                 loc,
@@ -1354,6 +1368,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
     if let (Some(s), true) = (bpa, blocks) {
         if let Some(loc) = s.loc.clone() {
             out.push(Draft {
+                head: 0,
                 code: "cloudfront/block-public-access",
                 severity: Severity::Error,
                 loc,
@@ -1369,6 +1384,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
     if b.requester_pays() {
         if let Some(loc) = b.requester_pays.as_ref().and_then(|r| r.loc.clone()) {
             out.push(Draft {
+                head: 0,
                 code: "cloudfront/requester-pays",
                 severity: Severity::Error,
                 loc,
@@ -1390,6 +1406,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
         let writers = cross_account_writers(ix, b);
         if let (Some(loc), false) = (o.loc.clone(), writers.is_empty()) {
             out.push(Draft {
+                head: 0,
                 code: "cloudfront/owner-mismatch",
                 severity: Severity::Error,
                 loc,
@@ -1459,6 +1476,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
         );
         if let Some(loc) = p.statement_loc(i) {
             out.push(Draft {
+                head: 0,
                 code: "cloudfront/referer",
                 severity: Severity::Error,
                 loc,
@@ -1497,6 +1515,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
         None => Vec::new(),
     };
     out.push(Draft {
+        head: 0,
         code: "cloudfront/not-public",
         severity: Severity::Error,
         loc,
