@@ -818,6 +818,10 @@ impl Ctx<'_> {
 
     /// A statement appended to the caller's first identity policy.
     fn identity_fix(&self, action: &str, resource: &str) -> Vec<Fix> {
+        // A key ARN that Terraform only knows after apply cannot be written down.
+        if self.ix.key(resource).is_some_and(|k| k.stand_in) {
+            return Vec::new();
+        }
         let Some(pr) = self.ix.principal(&self.intent.principal) else {
             return Vec::new();
         };
@@ -884,12 +888,19 @@ impl Ctx<'_> {
                 fixes.extend(self.identity_fix(&dep.action, &dep.resource));
             }
         }
+        let key = match self.ix.key(&dep.resource) {
+            Some(k) if k.stand_in => format!(
+                "the key `aws_kms_key.{}` (its ARN is known after apply)",
+                k.arn.rsplit('/').next().unwrap_or_default()
+            ),
+            _ => format!("the key `{}`", dep.resource),
+        };
         let mut d = self.draft(
             "access/kms-key",
             self.src.clone(),
             &format!(
-                "this grant has no effect: the objects are SSE-KMS and `{}` on the key `{}` is denied",
-                dep.action, dep.resource
+                "this grant has no effect: the objects are SSE-KMS and `{}` on {key} is denied",
+                dep.action
             ),
             fixes,
         );
@@ -1772,4 +1783,86 @@ pub fn deny_report(ws: &Workspace, path: &str, statement: Span) -> Option<DenyRe
         }
     }
     Some(report)
+}
+
+/// The code lens of one `[[expect]]` entry: whether the workspace gives the decision it
+/// expects, and the deciding statement in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntentLens {
+    /// The manifest.
+    pub path: Arc<str>,
+    /// The `[[expect]]` header.
+    pub range: Span,
+    pub passed: bool,
+    /// One line per action, e.g. "pass: `s3:GetObject` allowed by statement `X` of the
+    /// bucket policy (s3/bucket.json:5)".
+    pub title: String,
+}
+
+/// The code lenses of every `[[expect]]` entry of the workspace.
+pub fn intent_lenses(ws: &Workspace) -> Vec<IntentLens> {
+    let roots = index::roots(ws);
+    let modules = ws.modules();
+    let old = lock(&ws.access.entries).clone();
+    let mut out = Vec::new();
+    for root in &roots {
+        let manifest_path = if root.is_empty() {
+            "latch.toml".to_string()
+        } else {
+            format!("{root}/latch.toml")
+        };
+        let Some(key) = ws.path_key(&manifest_path) else {
+            continue;
+        };
+        let Some(m) = ws.manifest(&key) else { continue };
+        let Some(text) = ws.text(&key) else { continue };
+        let mut new = index::EntryCache::new();
+        let ix = index::build(
+            ws,
+            root,
+            &roots,
+            &modules,
+            Some((&key, text, &m.manifest)),
+            &old,
+            &mut new,
+        );
+        let locate =
+            |r: &PolicyRef, s: Span| format!("{}:{}", r.label, line_of(ws, &r.label, s.start));
+        for e in &ix.expects {
+            let mut passed = true;
+            let mut lines = Vec::new();
+            for a in &e.actions {
+                let intent = Intent {
+                    principal: e.principal.clone(),
+                    action: a.clone(),
+                    resource: e.resource.clone(),
+                    context: e.context.clone(),
+                    expect: e.decision,
+                    source: IntentSource::Expect(0),
+                };
+                let req = request_of(&intent);
+                let (set, _, _) = policy_set(&ix, &req);
+                let d = evaluate(&set, &req);
+                let ok = match e.decision {
+                    ExpectedDecision::Allow => d.outcome.is_allow(),
+                    ExpectedDecision::Deny => !d.outcome.is_allow(),
+                    ExpectedDecision::ExplicitDeny => d.outcome == Outcome::ExplicitDeny,
+                    ExpectedDecision::ImplicitDeny => d.outcome == Outcome::ImplicitDeny,
+                };
+                passed &= ok;
+                lines.push(format!(
+                    "{}: `{a}` {}",
+                    if ok { "pass" } else { "fail" },
+                    render::one_line(&d, &req, &locate)
+                ));
+            }
+            out.push(IntentLens {
+                path: e.loc.path.clone(),
+                range: e.loc.span,
+                passed,
+                title: lines.join("\n"),
+            });
+        }
+    }
+    out
 }

@@ -160,6 +160,9 @@ impl BucketInfo {
 pub struct KeyInfo {
     pub arn: String,
     pub policy: Option<Arc<PolicyEntry>>,
+    /// A Terraform key whose ARN is only known after apply: `arn` is a stand-in that
+    /// must never be written into a policy.
+    pub stand_in: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -505,6 +508,7 @@ impl Builder<'_> {
             self.index.keys.push(KeyInfo {
                 arn: arn.value.clone(),
                 policy,
+                stand_in: false,
             });
         }
         for e in &m.vpc_endpoints {
@@ -617,7 +621,12 @@ impl Builder<'_> {
         {
             if let Some(arn) = known_arn(r) {
                 if !self.index.keys.iter().any(|k| k.arn == arn) {
-                    self.index.keys.push(KeyInfo { arn, policy: None });
+                    let stand_in = arn.ends_with(&format!(":key/{}", r.name));
+                    self.index.keys.push(KeyInfo {
+                        arn,
+                        policy: None,
+                        stand_in,
+                    });
                 }
             }
         }
@@ -724,6 +733,10 @@ impl Builder<'_> {
                             match self.index.keys.iter_mut().find(|k| k.arn == arn) {
                                 Some(k) => k.policy = Some(e),
                                 None => self.index.keys.push(KeyInfo {
+                                    stand_in: arn.ends_with(&format!(
+                                        ":key/{}",
+                                        key.map_or("", |k| k.name.as_str())
+                                    )),
                                     arn,
                                     policy: Some(e),
                                 }),
@@ -961,4 +974,90 @@ pub fn build(
         ix.by_bucket.insert(bk.name.clone(), i);
     }
     ix
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::workspace_from_fixture;
+
+    #[test]
+    fn a_folder_with_its_own_manifest_is_its_own_workspace() {
+        let ws = workspace_from_fixture(
+            "//- latch.toml\n[accounts]\na = \"111122223333\"\n//- sub/latch.toml\n[accounts]\nb = \"444455556666\"\n//- sub/tf/main.tf\n\n",
+        );
+        let r = roots(&ws);
+        assert_eq!(r, vec![String::new(), "sub".to_string()]);
+        assert_eq!(root_of(&r, "sub/tf/main.tf"), "sub");
+        assert_eq!(root_of(&r, "subway/x.json"), "");
+        assert_eq!(root_of(&r, "x.json"), "");
+    }
+
+    #[test]
+    fn principals_buckets_and_keys_come_from_the_manifest_and_terraform() {
+        let ws = workspace_from_fixture(
+            r#"//- latch.toml
+[accounts]
+storage = "444455556666"
+
+[providers]
+aws = "storage"
+
+[[principal]]
+arn = "arn:aws:iam::111122223333:role/Reader"
+policies = ["iam/reader.json"]
+//- iam/reader.json
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+//- main.tf
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+
+resource "aws_s3_bucket_ownership_controls" "b" {
+  bucket = aws_s3_bucket.b.id
+  rule {
+    object_ownership = "ObjectWriter"
+  }
+}
+
+resource "aws_kms_key" "k" {
+  description = "k"
+}
+"#,
+        );
+        let roots = roots(&ws);
+        let modules = ws.modules();
+        let key = ws.path_key("latch.toml").expect("manifest");
+        let m = ws.manifest(&key).expect("parsed");
+        let text = ws.text(&key).expect("text");
+        let mut new = EntryCache::new();
+        let ix = build(
+            &ws,
+            "",
+            &roots,
+            &modules,
+            Some((&key, text, &m.manifest)),
+            &EntryCache::new(),
+            &mut new,
+        );
+        let p = ix
+            .principal("arn:aws:sts::111122223333:assumed-role/Reader/s1")
+            .expect("a session finds its role");
+        assert_eq!(p.identity.len(), 1);
+        let b = ix
+            .bucket_of("arn:aws:s3:::b/x")
+            .expect("bucket from terraform");
+        assert_eq!(b.account.as_deref(), Some("444455556666"));
+        assert_eq!(
+            b.ownership.as_ref().map(|o| o.value),
+            Some(ObjectOwnership::ObjectWriter)
+        );
+        let k = ix.keys.first().expect("key");
+        assert!(
+            k.stand_in && k.arn.ends_with(":444455556666:key/k"),
+            "{}",
+            k.arn
+        );
+        assert_eq!(new.len(), 1, "the identity policy entry is cached");
+    }
 }

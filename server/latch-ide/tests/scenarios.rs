@@ -400,3 +400,60 @@ mod serde_json_lite {
         })
     }
 }
+
+/// The code lenses of the declared intents say pass or fail with the deciding reason.
+#[test]
+fn intent_lenses_of_a_declared_intent() {
+    let dir = root().join("access__identity-missing/same-account-json");
+    let ws = load(&dir);
+    let lenses = latch_ide::access::intent_lenses(&ws);
+    assert_eq!(lenses.len(), 1);
+    assert!(!lenses[0].passed);
+    assert!(
+        lenses[0]
+            .title
+            .starts_with("fail: `s3:GetObject` implicitly denied"),
+        "{}",
+        lenses[0].title
+    );
+    let ok = load(&root().join("access__vpce-policy/ok"));
+    let lenses = latch_ide::access::intent_lenses(&ok);
+    assert!(
+        !lenses.is_empty() && lenses.iter().all(|l| l.passed),
+        "{lenses:?}"
+    );
+}
+
+/// A cached decision never outlives an edit: fixing, then undoing the fix, brings the
+/// finding back.
+#[test]
+fn findings_follow_edits_back_and_forth() {
+    let dir = root().join("access__kms-key/cross-account-json");
+    let mut ws = load(&dir);
+    let count = |ws: &Workspace| {
+        ws.analyze()
+            .all()
+            .filter(|f| f.code == "access/kms-key")
+            .count()
+    };
+    assert_eq!(count(&ws), 1);
+    let original = ws
+        .text("kms/key-policy.json")
+        .expect("key policy")
+        .to_string();
+    let f = findings(&ws, "access/kms-key")
+        .into_iter()
+        .find(|f| f.code == "access/kms-key")
+        .expect("finding");
+    apply(&mut ws, &f, "key policy").expect("fix applies");
+    assert_eq!(count(&ws), 0);
+    ws.set_file("kms/key-policy.json", original.as_bytes());
+    assert_eq!(count(&ws), 1);
+    // An edit elsewhere that changes nothing keeps the finding.
+    let bucket = ws
+        .text("s3/bucket-policy.json")
+        .expect("bucket")
+        .to_string();
+    ws.set_file("s3/bucket-policy.json", format!("{bucket}\n").as_bytes());
+    assert_eq!(count(&ws), 1);
+}
