@@ -1653,6 +1653,12 @@ pub struct DenyReport {
 /// The report on the Deny statement whose object is at `statement` in `path`: `None` when
 /// no policy of the workspace has that statement.
 pub fn deny_report(ws: &Workspace, path: &str, statement: Span) -> Option<DenyReport> {
+    let ix = index_for(ws, path);
+    deny_report_in(ws, &ix, path, statement)
+}
+
+/// The index of the sub-workspace that holds `path`.
+fn index_for(ws: &Workspace, path: &str) -> Index {
     let roots = index::roots(ws);
     let root = index::root_of(&roots, path).to_string();
     let manifest_path = if root.is_empty() {
@@ -1668,7 +1674,7 @@ pub fn deny_report(ws: &Workspace, path: &str, statement: Span) -> Option<DenyRe
     let modules = ws.modules();
     let old = lock(&ws.access.entries).clone();
     let mut new = index::EntryCache::new();
-    let ix = index::build(
+    index::build(
         ws,
         &root,
         &roots,
@@ -1676,7 +1682,10 @@ pub fn deny_report(ws: &Workspace, path: &str, statement: Span) -> Option<DenyRe
         parsed.as_ref().map(|(k, t, m)| (k, *t, &m.manifest)),
         &old,
         &mut new,
-    );
+    )
+}
+
+fn deny_report_in(ws: &Workspace, ix: &Index, path: &str, statement: Span) -> Option<DenyReport> {
     let (entry, si) = ix.policies.iter().find_map(|e| {
         if &*e.path != path {
             return None;
@@ -1725,9 +1734,9 @@ pub fn deny_report(ws: &Workspace, path: &str, statement: Span) -> Option<DenyRe
         }
     }
     let locate = |r: &PolicyRef, s: Span| format!("{}:{}", r.label, line_of(ws, &r.label, s.start));
-    for intent in intents(&ix) {
+    for intent in intents(ix) {
         let req = request_of(&intent);
-        let (set, _, _) = policy_set(&ix, &req);
+        let (set, _, _) = policy_set(ix, &req);
         let d = evaluate(&set, &req);
         let traces = std::iter::once((&d.trace, &req))
             .chain(d.dependent.iter().map(|x| (&x.trace, &x.request)));
@@ -1743,7 +1752,7 @@ pub fn deny_report(ws: &Workspace, path: &str, statement: Span) -> Option<DenyRe
             if !hit {
                 continue;
             }
-            let place = source_loc(&ix, &intent, &d)
+            let place = source_loc(ix, &intent, &d)
                 .map(|l| format!(" ({}:{})", l.path, line_of(ws, &l.path, l.span.start)))
                 .unwrap_or_default();
             let what = if r.action == intent.action {
@@ -1865,4 +1874,52 @@ pub fn intent_lenses(ws: &Workspace) -> Vec<IntentLens> {
         }
     }
     out
+}
+
+/// What an Allow statement does in its workspace today, for its hover: the requests it
+/// implies that go through, and those it has no effect on, with the reason.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AllowReport {
+    pub lets_through: Vec<String>,
+    pub no_effect: Vec<String>,
+}
+
+/// The report on the Allow statement whose object is at `statement` in `path`.
+pub fn allow_report(ws: &Workspace, path: &str, statement: Span) -> Option<AllowReport> {
+    let ix = index_for(ws, path);
+    let mut report = AllowReport::default();
+    let locate = |r: &PolicyRef, s: Span| format!("{}:{}", r.label, line_of(ws, &r.label, s.start));
+    let mut found = false;
+    for intent in intents(&ix) {
+        let IntentSource::Statement {
+            policy,
+            statement: si,
+        } = &intent.source
+        else {
+            continue;
+        };
+        let here = &*policy.path == path
+            && policy
+                .policy
+                .statements
+                .get(*si)
+                .is_some_and(|s| s.span == statement);
+        if !here {
+            continue;
+        }
+        found = true;
+        let req = request_of(&intent);
+        let (set, _, _) = policy_set(&ix, &req);
+        let d = evaluate(&set, &req);
+        if d.outcome.is_allow() {
+            report.lets_through.push(intent.describe());
+        } else {
+            report.no_effect.push(format!(
+                "{}: {}",
+                intent.describe(),
+                render::one_line(&d, &req, &locate)
+            ));
+        }
+    }
+    found.then_some(report)
 }

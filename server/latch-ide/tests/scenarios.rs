@@ -457,3 +457,17 @@ fn findings_follow_edits_back_and_forth() {
     ws.set_file("s3/bucket-policy.json", format!("{bucket}\n").as_bytes());
     assert_eq!(count(&ws), 1);
 }
+
+/// The hover on a grant says whom it lets through and where it has no effect.
+#[test]
+fn allow_hover_says_whom_it_lets_through() {
+    let dir = root().join("access__kms-key/cross-account-json");
+    let ws = load(&dir);
+    let text = ws
+        .text("s3/bucket-policy.json")
+        .expect("bucket policy")
+        .to_string();
+    let at = text.find("\"Allow\"").expect("an Allow") + 1;
+    let h = latch_ide::statement_hover::hover(&ws, "s3/bucket-policy.json", at).expect("hover");
+    insta::assert_snapshot!(h.markdown);
+}
