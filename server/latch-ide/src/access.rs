@@ -743,12 +743,35 @@ impl Ctx<'_> {
                     fixes,
                 ))
             }
+            // A request on the key itself (a declared `kms:Decrypt`, say).
             Blocker::KeyPolicy
             | Blocker::KeyPolicyUnknown
             | Blocker::DelegationWithoutIdentityAllow
-                if self.decision.dependent.is_empty() =>
-            {
-                None
+            | Blocker::KmsCrossAccountOperation => {
+                let caller = self.intent.principal.clone();
+                let fixes = match self.ix.key(&self.intent.resource).and_then(|k| k.policy.clone()) {
+                    Some(kp) if !matches!(b, Blocker::DelegationWithoutIdentityAllow) => {
+                        let stmt = format!(
+                            r#"{{"Sid": "Allow{}", "Effect": "Allow", "Principal": {{"AWS": {}}}, "Action": {}, "Resource": "*"}}"#,
+                            sid_word(&caller),
+                            json_string(&caller),
+                            json_string(&self.intent.action)
+                        );
+                        append_fix(
+                            self.ws,
+                            &kp,
+                            &stmt,
+                            &format!("add a key policy statement allowing `{caller}` to use the key"),
+                        )
+                    }
+                    _ => self.identity_fix(&self.intent.action, &self.intent.resource),
+                };
+                Some(self.draft(
+                    "access/kms-key",
+                    src,
+                    "the caller cannot use this KMS key",
+                    fixes,
+                ))
             }
             _ => None,
         }
@@ -953,7 +976,7 @@ impl Ctx<'_> {
             }
         }
         let mut fixes = Vec::new();
-        fixes.extend(ownership_fix(self.ws, b));
+        fixes.extend(ownership_fix(b));
         if let Some(p) = &b.policy {
             let stmt = format!(
                 r#"{{"Sid": "RequireBucketOwnerFullControl", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": {}, "Condition": {{"StringNotEquals": {{"s3:x-amz-acl": "bucket-owner-full-control"}}}}}}"#,
@@ -1142,11 +1165,10 @@ fn requires_full_control(b: &BucketInfo) -> bool {
     })
 }
 
-fn ownership_fix(ws: &Workspace, b: &BucketInfo) -> Option<Fix> {
+fn ownership_fix(b: &BucketInfo) -> Option<Fix> {
     let o = b.ownership.as_ref()?;
     let loc = o.loc.as_ref()?;
     let span = o.value_span?;
-    let _ = ws;
     Some(Fix::unsafe_(
         "set ownership controls to BucketOwnerEnforced",
         vec![Edit::replace(span, "\"BucketOwnerEnforced\"").in_file(loc.path.clone())],
@@ -1218,7 +1240,7 @@ fn add_action_fix(ws: &Workspace, p: &PolicyEntry, i: usize, action: &str) -> Ve
         }
     };
     match edit {
-        Some(e) => vec![Fix::safe(
+        Some(e) => vec![Fix::unsafe_(
             format!("add `{action}` to this statement"),
             vec![e.in_file(p.path.clone())],
         )],
@@ -1426,7 +1448,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
                     writers.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")
                 ),
                 related: Vec::new(),
-                fixes: ownership_fix(ws, b).into_iter().map(|mut f| {
+                fixes: ownership_fix(b).into_iter().map(|mut f| {
                     f.safe = false;
                     f
                 }).collect(),
@@ -1922,4 +1944,53 @@ pub fn allow_report(ws: &Workspace, path: &str, statement: Span) -> Option<Allow
         }
     }
     found.then_some(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::workspace::workspace_from_fixture;
+
+    const KEY: &str = "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    #[test]
+    fn a_declared_request_on_a_key_the_key_policy_refuses() {
+        let ws = workspace_from_fixture(&format!(
+            r#"//- latch.toml
+[[principal]]
+arn = "arn:aws:iam::111122223333:role/Reader"
+policies = ["iam/reader.json"]
+
+[[key]]
+arn = "{KEY}"
+policy = "kms/key.json"
+
+[[expect]]
+principal = "arn:aws:iam::111122223333:role/Reader"
+action = "kms:Decrypt"
+resource = "{KEY}"
+decision = "allow"
+//- iam/reader.json
+{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "{KEY}"}}]}}
+//- kms/key.json
+{{"Version": "2012-10-17", "Statement": [{{"Sid": "Root", "Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::444455556666:root"}}, "Action": "kms:*", "Resource": "*"}}]}}
+"#
+        ));
+        let a = ws.analyze();
+        let f = a
+            .all()
+            .find(|f| f.code == "access/kms-key")
+            .expect("a kms-key finding");
+        // On the identity grant that has no effect; the declared intent is related.
+        assert_eq!(&*f.path, "iam/reader.json");
+        let text = ws.text("latch.toml").expect("manifest");
+        assert!(
+            f.related
+                .iter()
+                .any(|r| r.path.as_deref() == Some("latch.toml")
+                    && text[r.range.start..].starts_with("[[expect]]"))
+        );
+        assert!(f.fixes[0].title.contains("key policy"), "{:?}", f.fixes);
+        assert_eq!(f.fixes[0].edits[0].path.as_deref(), Some("kms/key.json"));
+        assert!(f.message.contains("implicitly denied"), "{}", f.message);
+    }
 }
