@@ -685,6 +685,9 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         }
     };
     let identity_side = identity_ok && boundary_ok && session_ok;
+    if root && identity_allow.is_none() {
+        notes.push(Note::RootUser);
+    }
     let identity_refs: Vec<StmtRef> = identity_allow
         .into_iter()
         .chain(

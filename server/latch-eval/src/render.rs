@@ -169,6 +169,25 @@ pub fn failure_span(st: &Statement, f: &Failure) -> Span {
     }
 }
 
+/// The places of the policies a blocker is about (the boundary, an SCP level, ...).
+fn blocking_policies(trace: &Trace, b: &Blocker, locate: Locate<'_>) -> Vec<String> {
+    let layer_matches = |l: Layer| match b {
+        Blocker::Scp { level } => l == Layer::Scp { level: *level },
+        Blocker::Rcp { level } => l == Layer::Rcp { level: *level },
+        Blocker::VpcEndpoint => l == Layer::VpcEndpoint,
+        Blocker::Boundary => l == Layer::Boundary,
+        Blocker::SessionPolicy => l == Layer::Session,
+        Blocker::KeyPolicy | Blocker::DelegationWithoutIdentityAllow => l == Layer::Resource,
+        _ => false,
+    };
+    trace
+        .policies
+        .iter()
+        .filter(|p| p.not_applicable.is_none() && layer_matches(p.layer))
+        .map(|p| locate(&p.policy.reference, p.policy.source.span))
+        .collect()
+}
+
 fn blocker_text(b: &Blocker, req: Option<&Request>) -> String {
     let action = req.map_or_else(|| "the action".to_string(), |r| format!("`{}`", r.action));
     let resource = req.map_or_else(
@@ -257,7 +276,14 @@ pub fn summary(trace: &Trace, req: Option<&Request>, locate: Locate<'_>) -> Stri
                 format!("allowed by {}", parts.join(" and "))
             }
         }
-        Basis::Blocked(b) => format!("implicitly denied: {}", blocker_text(b, req)),
+        Basis::Blocked(b) => {
+            let mut s = format!("implicitly denied: {}", blocker_text(b, req));
+            let places = blocking_policies(trace, b, locate);
+            if !places.is_empty() {
+                s.push_str(&format!(" ({})", places.join(", ")));
+            }
+            s
+        }
     }
 }
 
@@ -273,6 +299,9 @@ fn note_text(n: &Note) -> String {
             format!("cross-account: caller account `{caller}`, resource account `{owner}`; both sides must allow")
         }
         Note::DerivedKeys => "some context keys were derived from the principal".into(),
+        Note::RootUser => {
+            "the account root user has every permission in its own account without an identity policy".into()
+        }
     }
 }
 
@@ -467,7 +496,7 @@ mod tests {
         let line = one_line(&d, &r, &locate);
         assert_eq!(
             line,
-            "implicitly denied: the permissions boundary does not allow it"
+            "implicitly denied: the permissions boundary does not allow it (b@0)"
         );
         for l in explain(&d, &r, &locate).lines() {
             let first = l.trim_start().chars().next().unwrap_or('a');

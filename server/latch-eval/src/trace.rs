@@ -281,6 +281,8 @@ pub enum Note {
     CrossAccount { caller: String, owner: String },
     /// A context key the engine added from the principal was used.
     DerivedKeys,
+    /// The account root user needs no identity policy in its own account.
+    RootUser,
 }
 
 /// The trace of one request.
@@ -335,4 +337,24 @@ pub struct Decision {
     pub trace: Trace,
     pub dependent: Vec<DependentDecision>,
     pub http: Option<HttpAnswer>,
+}
+
+impl Decision {
+    /// The whole explanation as text; see [`crate::render::explain`].
+    pub fn explain(
+        &self,
+        req: &crate::request::Request,
+        locate: crate::render::Locate<'_>,
+    ) -> String {
+        crate::render::explain(self, req, locate)
+    }
+
+    /// The deciding reason in one line; see [`crate::render::one_line`].
+    pub fn reason(
+        &self,
+        req: &crate::request::Request,
+        locate: crate::render::Locate<'_>,
+    ) -> String {
+        crate::render::one_line(self, req, locate)
+    }
 }

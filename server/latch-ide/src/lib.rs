@@ -9,6 +9,7 @@ pub mod hover;
 pub mod ide;
 pub mod index;
 pub mod intents;
+pub mod lenses;
 pub mod operators;
 pub mod position;
 pub mod scenario;

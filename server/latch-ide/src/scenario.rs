@@ -11,8 +11,9 @@ use latch_eval::{
     BlockPublicAccess, CompiledPolicy, ObjectOwnership, PolicyRef, PolicySet, PrincipalId, Request,
     S3Facts, VpcEndpoint,
 };
+use latch_eval::{Context, Outcome};
 use latch_syntax::finding::Finding;
-use latch_syntax::manifest::{Manifest, OrgPolicyDecl};
+use latch_syntax::manifest::{ExpectDecl, ExpectedDecision, Manifest, OrgPolicyDecl};
 use latch_syntax::policy::{ParsedPolicy, PolicyKind};
 use latch_syntax::span::Spanned;
 
@@ -239,10 +240,44 @@ pub fn assemble<'p>(
     }
 }
 
+/// The requests an `[[expect]]` entry stands for: one per action, each with the span of
+/// its action in the manifest. Empty when the entry lacks a principal or resource.
+pub fn expect_requests(e: &ExpectDecl) -> Vec<(Spanned<String>, Request)> {
+    let (Some(principal), Some(resource)) = (&e.principal, &e.resource) else {
+        return Vec::new();
+    };
+    let mut context = Context::new();
+    for (k, vs) in &e.context {
+        context.insert(&k.value, vs.iter().map(|v| v.value.clone()).collect());
+    }
+    e.actions
+        .iter()
+        .map(|a| {
+            let req = Request::new(
+                PrincipalId::parse(&principal.value),
+                &a.value,
+                &resource.value,
+                context.clone(),
+            );
+            (a.clone(), req)
+        })
+        .collect()
+}
+
+/// Whether an outcome is what an `[[expect]]` entry asks for (`deny` accepts both kinds).
+pub fn meets(expected: ExpectedDecision, outcome: Outcome) -> bool {
+    match expected {
+        ExpectedDecision::Allow => outcome == Outcome::Allow,
+        ExpectedDecision::Deny => outcome != Outcome::Allow,
+        ExpectedDecision::ExplicitDeny => outcome == Outcome::ExplicitDeny,
+        ExpectedDecision::ImplicitDeny => outcome == Outcome::ImplicitDeny,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use latch_eval::{Context, Outcome, evaluate};
+    use latch_eval::evaluate;
     use latch_syntax::manifest::parse_manifest;
     use latch_syntax::policy::parse_policy;
     use std::collections::HashMap;
@@ -330,5 +365,25 @@ accounts = ["analytics"]
         assert_eq!(s.unresolved.len(), 1);
         let span = s.unresolved[0].range;
         assert_eq!(&MANIFEST[span.range()], "\"s3/bucket.json\"");
+    }
+
+    #[test]
+    fn expect_entries_become_one_request_per_action() {
+        let text = format!(
+            "{MANIFEST}\n[[expect]]\nprincipal = \"arn:aws:iam::111122223333:role/Reader\"\naction = [\"s3:GetObject\", \"s3:PutObject\"]\nresource = \"arn:aws:s3:::exports/a.csv\"\ncontext = {{ \"aws:SourceVpce\" = \"vpce-1\" }}\ndecision = \"deny\"\n"
+        );
+        let m = parse_manifest(&text).manifest;
+        let reqs = expect_requests(&m.expects[0]);
+        assert_eq!(reqs.len(), 2);
+        assert_eq!(&text[reqs[1].0.span.range()], "\"s3:PutObject\"");
+        assert_eq!(
+            reqs[0].1.context.values("aws:sourcevpce").unwrap(),
+            ["vpce-1"]
+        );
+        let f = files();
+        let s = assemble(&m, &reqs[0].1, |p| f.get(p));
+        let d = evaluate(&s.set, &reqs[0].1);
+        assert!(meets(ExpectedDecision::Deny, d.outcome));
+        assert!(!meets(ExpectedDecision::Allow, d.outcome));
     }
 }

@@ -651,11 +651,31 @@ impl Workspace {
         for (path, mut out) in by_path {
             out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.code.cmp(b.code)));
             out.dedup();
+            for f in &mut out {
+                self.drop_broken_fixes(f);
+            }
             if !out.is_empty() {
                 analysis.findings.insert(path, out);
             }
         }
         analysis
+    }
+
+    /// Removes fixes with an edit outside its file or off a character boundary. Checks
+    /// compute edits from spans; this is the one place that guarantees an editor is never
+    /// handed an edit that would corrupt the text.
+    fn drop_broken_fixes(&self, f: &mut Finding) {
+        f.fixes.retain(|fix| {
+            fix.edits.iter().all(|e| {
+                let path = e.path.as_deref().unwrap_or(&f.path);
+                self.text(path).is_some_and(|t| {
+                    e.range.start <= e.range.end
+                        && e.range.end <= t.len()
+                        && t.is_char_boundary(e.range.start)
+                        && t.is_char_boundary(e.range.end)
+                })
+            })
+        });
     }
 }
 

@@ -56,3 +56,21 @@ proptest! {
         check(&out);
     }
 }
+
+/// The mutation of `SEEDS[seed]` that `mutated_policies` draws from its inputs.
+fn mutate(seed: usize, cut: usize, pos: usize, ins: &str, del: usize) -> String {
+    let chars: Vec<char> = SEEDS[seed].chars().collect();
+    let cut = cut.min(chars.len());
+    let pos = pos.min(cut);
+    let mut out: String = chars[..pos].iter().collect();
+    out.push_str(ins);
+    out.extend(chars[(pos + del).min(cut)..cut].iter());
+    out
+}
+
+/// Found by `mutated_policies`: a condition key opened by a typographic quote got a fix
+/// whose edit started inside the three-byte quote.
+#[test]
+fn fix_for_a_key_in_typographic_quotes_stays_on_character_boundaries() {
+    check(&mutate(1, 150, 150, "“]", 0));
+}

@@ -141,6 +141,36 @@ impl Finding {
         self
     }
 
+    /// The first paragraph of the message: what is wrong, in one line or a few.
+    pub fn headline(&self) -> &str {
+        self.message
+            .split_once("\n\n")
+            .map_or(&self.message, |(h, _)| h)
+    }
+
+    /// The rest of the message after the first blank line (an engine trace rendered as
+    /// text, for the cross-document checks), if any.
+    pub fn detail(&self) -> Option<&str> {
+        self.message
+            .split_once("\n\n")
+            .map(|(_, d)| d.trim_end())
+            .filter(|d| !d.is_empty())
+    }
+
+    /// The detail cut to `max_lines`, with a pointer to the full text when cut.
+    pub fn detail_lines(&self, max_lines: usize) -> Vec<&str> {
+        let Some(d) = self.detail() else {
+            return Vec::new();
+        };
+        let lines: Vec<&str> = d.lines().collect();
+        if lines.len() <= max_lines {
+            return lines;
+        }
+        let mut cut = lines[..max_lines].to_vec();
+        cut.push("… (`latch why` or `--format json` gives the whole trace)");
+        cut
+    }
+
     /// Moves every range of this finding by `delta` bytes (for text parsed out of a
     /// larger host file, such as JSON in a Terraform heredoc). Edits and related
     /// locations in other files are left alone.

@@ -286,11 +286,14 @@ fn human(checked: &[Checked]) -> String {
     out
 }
 
+/// How much of an engine trace the terminal shows under a finding; JSON has all of it.
+const HUMAN_DETAIL_LINES: usize = 12;
+
 fn render_finding(c: &Checked, f: &Finding, out: &mut String) {
     let text = c.text(&f.path);
     let index = LineIndex::new(text);
     let (line, col) = line_col(text, &index, f.range.start);
-    let _ = writeln!(out, "{}[{}]: {}", f.severity.as_str(), f.code, f.message);
+    let _ = writeln!(out, "{}[{}]: {}", f.severity.as_str(), f.code, f.headline());
     let _ = writeln!(out, "  --> {}:{line}:{col}", c.display_path(&f.path));
     if let Some(range) = index.line_range(text, line.saturating_sub(1)) {
         let src = &text[range.clone()];
@@ -325,6 +328,13 @@ fn render_finding(c: &Checked, f: &Finding, out: &mut String) {
         for fix in &f.fixes {
             let kind = if fix.safe { "fix" } else { "suggestion" };
             let _ = writeln!(out, "{:gutter$} = {kind}: {}", "", fix.title);
+        }
+        let detail = f.detail_lines(HUMAN_DETAIL_LINES);
+        if !detail.is_empty() {
+            let _ = writeln!(out, "{:gutter$} = why:", "");
+            for l in detail {
+                let _ = writeln!(out, "{:gutter$}     {l}", "");
+            }
         }
     }
     out.push('\n');

@@ -74,12 +74,17 @@ pub fn run(args: ConformanceArgs) -> ExitCode {
                     let label = |pr: &latch_eval::PolicyRef, s: latch_syntax::Span| {
                         format!("{}@{}", pr.label, s.start)
                     };
+                    let others: Vec<&String> = r
+                        .mismatches
+                        .iter()
+                        .filter(|m| !m.starts_with("expected `"))
+                        .collect();
+                    let extra = others.iter().map(|m| format!("; {m}")).collect::<String>();
                     println!(
-                        "FAIL {}: expected {}, got {}: {} ({})",
+                        "FAIL {}: expected {}, got {}{extra}: {}",
                         r.name,
                         r.expected.as_str(),
                         r.decision.outcome.as_str(),
-                        r.mismatches.join("; "),
                         render::one_line(&r.decision, &p.request, &label)
                     );
                 }

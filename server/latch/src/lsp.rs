@@ -132,6 +132,19 @@ fn docs_uri(code: &str) -> Option<Uri> {
     .ok()
 }
 
+/// The diagnostic text: the headline, then the engine's trace cut to a length an editor
+/// popup can show.
+fn lsp_message(f: &Finding) -> String {
+    let detail = f.detail_lines(LSP_DETAIL_LINES);
+    if detail.is_empty() {
+        return f.headline().to_string();
+    }
+    format!("{}\n\n{}", f.headline(), detail.join("\n"))
+}
+
+/// How many trace lines a diagnostic carries.
+const LSP_DETAIL_LINES: usize = 30;
+
 fn diagnostic(state: &State, f: &Finding) -> Diagnostic {
     let enc = state.encoding();
     let text = state.workspace.text(&f.path).unwrap_or("");
@@ -157,7 +170,7 @@ fn diagnostic(state: &State, f: &Finding) -> Diagnostic {
         code: Some(NumberOrString::String(f.code.to_string())),
         code_description: docs_uri(f.code).map(|href| CodeDescription { href }),
         source: Some("latch".to_string()),
-        message: f.message.clone(),
+        message: lsp_message(f),
         related_information: (!related.is_empty()).then_some(related),
         ..Diagnostic::default()
     }
@@ -341,6 +354,9 @@ impl LanguageServer for Backend {
                     TextDocumentSyncKind::INCREMENTAL,
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(vec!["\"".into(), ":".into(), "/".into()]),
                     ..CompletionOptions::default()
@@ -513,6 +529,33 @@ impl LanguageServer for Backend {
             }),
             range: Some(to_range(text, &index, h.range, enc)),
         }))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let st = lock(&self.state);
+        let key = st.key(&params.text_document.uri);
+        if !key.ends_with("latch.toml") {
+            return Ok(None);
+        }
+        let Some(text) = st.workspace.text(&key) else {
+            return Ok(None);
+        };
+        let index = LineIndex::new(text);
+        let enc = st.encoding();
+        let lenses: Vec<CodeLens> = latch_ide::lenses::expect_lenses(&st.workspace)
+            .into_iter()
+            .filter(|l| *l.path == *key)
+            .map(|l| CodeLens {
+                range: to_range(text, &index, l.range, enc),
+                command: Some(Command {
+                    title: l.title,
+                    command: String::new(),
+                    arguments: None,
+                }),
+                data: None,
+            })
+            .collect();
+        Ok(Some(lenses))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {

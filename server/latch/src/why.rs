@@ -11,12 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use latch_eval::render::{self, failure_span, failure_text, policy_name, statement_name};
-use latch_eval::{
-    Context, Decision, PolicyRef, PrincipalId, Request, StatementOutcome, Trace, evaluate,
-};
-use latch_ide::scenario::assemble;
+use latch_eval::{Context, Decision, PolicyRef, PrincipalId, Request, StatementOutcome, Trace};
 use latch_syntax::manifest::parse_manifest;
-use latch_syntax::policy::{ParsedPolicy, parse_policy};
 use latch_syntax::span::Span;
 use serde_json::{Value, json};
 
@@ -58,7 +54,6 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 struct Files {
     texts: HashMap<String, String>,
-    parsed: HashMap<String, ParsedPolicy>,
 }
 
 impl Files {
@@ -180,7 +175,6 @@ pub fn run(args: WhyArgs) -> ExitCode {
             f.message
         );
     }
-    let manifest = parsed_manifest.manifest;
 
     let mut context = Context::new();
     let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
@@ -206,28 +200,22 @@ pub fn run(args: WhyArgs) -> ExitCode {
         context,
     );
 
-    let mut files = Files {
-        texts: HashMap::new(),
-        parsed: HashMap::new(),
+    // The whole folder, JSON and Terraform alike, through the same workspace index as
+    // `latch check` and the editor.
+    let loaded = match crate::loader::load(&root) {
+        Ok(l) => l,
+        Err(e) => return usage(format!("cannot read `{}`: {e}", root.display())),
     };
-    for (_, r) in manifest.policy_refs() {
-        if files.texts.contains_key(&r.value) {
-            continue;
-        }
-        if let Ok(text) = std::fs::read_to_string(root.join(&r.value)) {
-            files.parsed.insert(r.value.clone(), parse_policy(&text));
-            files.texts.insert(r.value.clone(), text);
-        }
-    }
-    let scenario = assemble(&manifest, &request, |p| files.parsed.get(p));
-    for f in &scenario.unresolved {
-        eprintln!(
-            "warning: latch.toml:{}: {}",
-            line_of(&manifest_text, f.range.start),
-            f.message
-        );
-    }
-    let decision = evaluate(&scenario.set, &request);
+    let files = Files {
+        texts: loaded
+            .files
+            .iter()
+            .filter_map(|p| Some((p.clone(), loaded.workspace.text(p)?.to_string())))
+            .collect(),
+    };
+    let Some(decision) = latch_ide::lenses::decide(&loaded.workspace, "", &request) else {
+        return usage("the workspace could not be indexed".to_string());
+    };
     match args.format {
         WhyFormat::Json => {
             let v = decision_json(&decision, &request, &files);

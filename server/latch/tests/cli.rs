@@ -191,3 +191,31 @@ fn garbage_files_do_not_crash_the_check() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn why_over_terraform_resolves_references_and_points_at_tf_lines() {
+    let args = [
+        "why",
+        "--principal",
+        "arn:aws:sts::111122223333:assumed-role/ReportReader/s1",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::example-analytics-exports/reports/q3.csv",
+        "tests/fixtures/scenarios/access__kms-key/cross-account-tf",
+    ];
+    let out = latch().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // The role's account comes from `aws.analytics` in `[providers]`; the key ARN from
+    // `aws_kms_key.exports`, referenced by the bucket's encryption configuration.
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+    let json = latch()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["decision"], "implicit_deny");
+    assert_eq!(v["dependent"][0]["action"], "kms:Decrypt");
+    assert_eq!(v["dependent"][0]["decision"], "implicit_deny");
+}

@@ -280,6 +280,19 @@ impl<'a> Lexer<'a> {
         self.pos = open_span.end;
         let mut value = String::new();
         loop {
+            // Fast path: copy the run of bytes that need no attention (everything but
+            // quotes, backslashes, control characters and the lead byte 0xE2 of the
+            // typographic quotes) in one go.
+            let rest = &self.text.as_bytes()[self.pos..];
+            let run = rest
+                .iter()
+                .position(|&b| matches!(b, b'"' | b'\\' | b'\'' | 0xE2) || b < 0x20)
+                .unwrap_or(rest.len());
+            if run > 0 {
+                // The run ends before an ASCII byte or a lead byte, so on a boundary.
+                value.push_str(self.text.get(self.pos..self.pos + run).unwrap_or(""));
+                self.pos += run;
+            }
             let Some(c) = self.peek_char() else {
                 return self.unterminated(start, value);
             };

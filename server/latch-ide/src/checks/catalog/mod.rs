@@ -50,12 +50,15 @@ pub fn check_all(policy: &Policy, out: &mut Vec<Finding>) {
     }
 }
 
-/// The text between the quotes of a string literal's span (the whole span if too short).
-pub(crate) fn inner(span: Span) -> Span {
-    if span.len() >= 2 {
-        Span::new(span.start + 1, span.end - 1)
+/// The edit that replaces the string literal `s` with the text `new`. When the literal
+/// is plain (straight quotes, no escapes: the span is the value plus two bytes), only the
+/// text between the quotes changes; otherwise (typographic quotes, escapes) the whole
+/// literal is replaced with a fresh JSON string, which also repairs its quotes.
+pub(crate) fn replace_string(s: &latch_syntax::Spanned<String>, new: &str) -> latch_syntax::Edit {
+    if s.span.len() == s.value.len() + 2 {
+        latch_syntax::Edit::replace(Span::new(s.span.start + 1, s.span.end - 1), new)
     } else {
-        span
+        latch_syntax::Edit::replace(s.span, latch_syntax::json::json_string(new))
     }
 }
 

@@ -4,9 +4,9 @@
 
 use latch_syntax::catalog::{self, ValueType};
 use latch_syntax::policy::Policy;
-use latch_syntax::{Edit, Finding, Fix, Severity};
+use latch_syntax::{Finding, Fix, Severity};
 
-use super::inner;
+use super::replace_string;
 use crate::checks::{CheckDoc, FixAvailability};
 use crate::operators::{Family, Operator};
 
@@ -95,7 +95,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Finding>) {
                 finding.message.push_str(&format!("; use `{replacement}`"));
                 finding = finding.with_fix(Fix::unsafe_(
                     format!("replace with `{replacement}`"),
-                    vec![Edit::replace(inner(clause.operator.span), replacement)],
+                    vec![replace_string(&clause.operator, &replacement)],
                 ));
             }
             out.push(finding);

@@ -3,9 +3,9 @@
 
 use latch_syntax::catalog;
 use latch_syntax::policy::Policy;
-use latch_syntax::{Edit, Finding, Fix, Severity};
+use latch_syntax::{Finding, Fix, Severity};
 
-use super::inner;
+use super::replace_string;
 
 use crate::checks::{CheckDoc, FixAvailability};
 use crate::operators::{Operator, SetPrefix};
@@ -80,7 +80,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Finding>) {
             let safe = set == SetPrefix::ForAnyValue && !op.negated;
             let title = format!("replace with `{plain}`");
             let span = clause.operator.span;
-            let edits = vec![Edit::replace(inner(span), plain.clone())];
+            let edits = vec![replace_string(&clause.operator, &plain)];
             out.push(
                 Finding::warning(
                     CODE,

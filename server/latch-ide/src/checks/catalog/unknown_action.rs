@@ -4,9 +4,9 @@
 
 use latch_syntax::catalog::{self, pattern};
 use latch_syntax::policy::Policy;
-use latch_syntax::{Edit, Finding, Fix, Severity};
+use latch_syntax::{Finding, Fix, Severity};
 
-use super::{as_of, inner};
+use super::{as_of, replace_string};
 use crate::checks::{CheckDoc, FixAvailability};
 
 pub const CODE: &str = "catalog/unknown-action";
@@ -84,7 +84,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Finding>) {
             let mut finding = Finding::new(CODE, Severity::Warning, v.span, message);
             if let Some((fixed, unique)) = cat.suggest_action(&v.value) {
                 let title = format!("replace with `{fixed}`");
-                let edits = vec![Edit::replace(inner(v.span), fixed.clone())];
+                let edits = vec![replace_string(v, &fixed)];
                 finding
                     .message
                     .push_str(&format!(", did you mean `{fixed}`"));

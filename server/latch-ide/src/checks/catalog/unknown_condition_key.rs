@@ -4,9 +4,9 @@
 
 use latch_syntax::catalog::{self, Service};
 use latch_syntax::policy::Policy;
-use latch_syntax::{Edit, Finding, Fix, Severity};
+use latch_syntax::{Finding, Fix, Severity};
 
-use super::{Scope, as_of, inner, statement_scope};
+use super::{Scope, as_of, replace_string, statement_scope};
 use crate::checks::{CheckDoc, FixAvailability};
 
 pub const CODE: &str = "catalog/unknown-condition-key";
@@ -118,7 +118,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Finding>) {
                     .push_str(&format!(", did you mean `{best}`"));
                 finding = finding.with_fix(Fix::unsafe_(
                     format!("replace with `{best}`"),
-                    vec![Edit::replace(inner(key.span), best)],
+                    vec![replace_string(key, &best)],
                 ));
             }
             out.push(finding);

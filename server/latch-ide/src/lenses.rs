@@ -1,0 +1,179 @@
+//! Code lenses on `[[expect]]` entries: does the declared request get the declared
+//! decision, and which statement decides it. Rendered from the engine's trace, never
+//! re-derived.
+
+use std::sync::Arc;
+
+use latch_eval::render;
+use latch_eval::{Context, PolicyRef, PrincipalId, Request, evaluate};
+use latch_syntax::Span;
+
+use crate::index::{self, EntryCache};
+use crate::intents::{IntentSource, intents};
+use crate::scenario::meets;
+use crate::workspace::Workspace;
+
+/// One lens: where it goes (the `[[expect]]` header) and what it says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpectLens {
+    pub path: Arc<str>,
+    pub range: Span,
+    pub passed: bool,
+    pub title: String,
+}
+
+/// The index of the sub-workspace rooted at `root` (the folder of a `latch.toml`, `""` for
+/// the workspace root), built fresh.
+pub fn index_at(ws: &Workspace, root: &str) -> Option<index::Index> {
+    let modules = ws.modules();
+    let roots = index::roots(ws);
+    let manifest_path = if root.is_empty() {
+        "latch.toml".to_string()
+    } else {
+        format!("{root}/latch.toml")
+    };
+    let key = ws.paths().find(|p| ***p == *manifest_path).cloned();
+    let parsed = key.as_ref().and_then(|k| ws.manifest(k));
+    let text = key.as_ref().and_then(|k| ws.text(k));
+    let manifest = match (&key, text, &parsed) {
+        (Some(k), Some(t), Some(p)) => Some((k, t, &p.manifest)),
+        _ => None,
+    };
+    let mut scratch = EntryCache::new();
+    Some(index::build(
+        ws,
+        root,
+        &roots,
+        &modules,
+        manifest,
+        &EntryCache::new(),
+        &mut scratch,
+    ))
+}
+
+/// The decision for one request across every policy of the sub-workspace at `root`: the
+/// engine behind `latch why`, over JSON and Terraform alike.
+pub fn decide(ws: &Workspace, root: &str, req: &Request) -> Option<latch_eval::Decision> {
+    let ix = index_at(ws, root)?;
+    let (set, _, _) = crate::access::policy_set(&ix, req);
+    Some(evaluate(&set, req))
+}
+
+/// Every `[[expect]]` result of the workspace, one lens per entry and action.
+pub fn expect_lenses(ws: &Workspace) -> Vec<ExpectLens> {
+    let modules = ws.modules();
+    let roots = index::roots(ws);
+    let mut out = Vec::new();
+    for root in &roots {
+        let manifest_path = if root.is_empty() {
+            "latch.toml".to_string()
+        } else {
+            format!("{root}/latch.toml")
+        };
+        let Some(key) = ws.paths().find(|p| ***p == *manifest_path).cloned() else {
+            continue;
+        };
+        let Some(parsed) = ws.manifest(&key) else {
+            continue;
+        };
+        let Some(text) = ws.text(&key) else { continue };
+        let mut scratch = EntryCache::new();
+        let ix = index::build(
+            ws,
+            root,
+            &roots,
+            &modules,
+            Some((&key, text, &parsed.manifest)),
+            &EntryCache::new(),
+            &mut scratch,
+        );
+        for intent in intents(&ix) {
+            let IntentSource::Expect(i) = intent.source else {
+                continue;
+            };
+            let Some(expect) = ix.expects.get(i) else {
+                continue;
+            };
+            let mut ctx = Context::new();
+            for (k, v) in &intent.context {
+                ctx.insert(k, v.clone());
+            }
+            let req = Request::new(
+                PrincipalId::parse(&intent.principal),
+                &intent.action,
+                &intent.resource,
+                ctx,
+            );
+            let (set, _, _) = crate::access::policy_set(&ix, &req);
+            let d = evaluate(&set, &req);
+            let passed = meets(intent.expect, d.outcome);
+            let locate = |r: &PolicyRef, s: Span| {
+                let line = ws
+                    .text(&r.label)
+                    .and_then(|t| t.get(..s.start))
+                    .map_or(1, |t| t.matches('\n').count() + 1);
+                format!("{}:{line}", r.label)
+            };
+            let because = render::one_line(&d, &req, &locate);
+            let mark = if passed { "✓" } else { "✗" };
+            let title = format!(
+                "{mark} `{}`: {} — {because}",
+                intent.action,
+                d.outcome.as_str().replace('_', " ")
+            );
+            out.push(ExpectLens {
+                path: expect.loc.path.clone(),
+                range: expect.loc.span,
+                passed,
+                title,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::workspace_from_fixture;
+
+    #[test]
+    fn passing_and_failing_expectations() {
+        let ws = workspace_from_fixture(
+            r#"//- latch.toml
+[[principal]]
+arn = "arn:aws:iam::111122223333:user/Jane"
+policies = ["iam/jane.json"]
+
+[[expect]]
+principal = "arn:aws:iam::111122223333:user/Jane"
+action = ["s3:GetObject", "s3:PutObject"]
+resource = "arn:aws:s3:::DOC-EXAMPLE-BUCKET/reports/q3.csv"
+decision = "allow"
+//- iam/jane.json
+{"Version": "2012-10-17", "Statement": [{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET/*"}]}
+"#,
+        );
+        let lenses = expect_lenses(&ws);
+        assert_eq!(lenses.len(), 2, "{lenses:?}");
+        assert!(
+            lenses[0].passed && lenses[0].title.starts_with("✓ `s3:GetObject`: allow"),
+            "{}",
+            lenses[0].title
+        );
+        assert!(
+            lenses[0].title.contains("iam/jane.json:1"),
+            "{}",
+            lenses[0].title
+        );
+        assert!(
+            !lenses[1].passed
+                && lenses[1]
+                    .title
+                    .starts_with("✗ `s3:PutObject`: implicit deny"),
+            "{}",
+            lenses[1].title
+        );
+        assert_eq!(&*lenses[0].path, "latch.toml");
+    }
+}
