@@ -401,29 +401,6 @@ mod serde_json_lite {
     }
 }
 
-/// The code lenses of the declared intents say pass or fail with the deciding reason.
-#[test]
-fn intent_lenses_of_a_declared_intent() {
-    let dir = root().join("access__identity-missing/same-account-json");
-    let ws = load(&dir);
-    let lenses = latch_ide::access::intent_lenses(&ws);
-    assert_eq!(lenses.len(), 1);
-    assert!(!lenses[0].passed);
-    assert!(
-        lenses[0]
-            .title
-            .starts_with("fail: `s3:GetObject` implicitly denied"),
-        "{}",
-        lenses[0].title
-    );
-    let ok = load(&root().join("access__vpce-policy/ok"));
-    let lenses = latch_ide::access::intent_lenses(&ok);
-    assert!(
-        !lenses.is_empty() && lenses.iter().all(|l| l.passed),
-        "{lenses:?}"
-    );
-}
-
 /// A cached decision never outlives an edit: fixing, then undoing the fix, brings the
 /// finding back.
 #[test]
