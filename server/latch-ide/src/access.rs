@@ -490,10 +490,22 @@ impl Ctx<'_> {
     }
 
     /// The trace in words: the one-line reason, then every policy considered.
+    /// The engine's reason in one line. When the request itself is allowed and a
+    /// dependent KMS request is not, the reason is the dependent one's.
     fn because(&self) -> String {
         let locate = self.locate();
         let l: Locate<'_> = &locate;
-        render::one_line(self.decision, self.req, l)
+        let d = self.decision;
+        if d.trace.outcome.is_allow() {
+            if let Some(dep) = d.dependent.iter().find(|x| !x.outcome.is_allow()) {
+                return format!(
+                    "S3 would allow it, but the `{}` it makes on the key is {}",
+                    dep.action,
+                    render::summary(&dep.trace, Some(&dep.request), l)
+                );
+            }
+        }
+        render::one_line(d, self.req, l)
     }
 
     fn full_trace(&self) -> String {
