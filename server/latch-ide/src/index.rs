@@ -868,6 +868,57 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+        // A bucket with a website configuration that CloudFront reads through its REST
+        // endpoint (an origin on `bucket_regional_domain_name`, with OAC or OAI) is not
+        // served through the website endpoint.
+        let mut rest: Vec<String> = Vec::new();
+        let mut website: Vec<String> = Vec::new();
+        for r in module
+            .resources
+            .iter()
+            .filter(|r| r.resource_type == "aws_cloudfront_distribution")
+        {
+            for o in r.body.blocks_named("origin") {
+                for a in o
+                    .body
+                    .attributes
+                    .iter()
+                    .filter(|a| a.key.value == "domain_name")
+                {
+                    for reference in &a.references {
+                        let parts: Vec<&str> = reference.value.split('.').collect();
+                        match parts.as_slice() {
+                            [
+                                "aws_s3_bucket",
+                                n,
+                                "bucket_regional_domain_name" | "bucket_domain_name",
+                                ..,
+                            ] => {
+                                rest.push(format!("aws_s3_bucket.{n}"));
+                            }
+                            ["aws_s3_bucket_website_configuration", n, ..] => {
+                                if let Some(b) = module
+                                    .resource(&format!("aws_s3_bucket_website_configuration.{n}"))
+                                    .and_then(|w| w.attr("bucket"))
+                                    .and_then(|a| referenced(a, module))
+                                {
+                                    website.push(b.address.clone());
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        for b in &mut self.index.buckets {
+            let Some(addr) = &b.tf_address else { continue };
+            if rest.contains(addr) && !website.contains(addr) {
+                if let Some(w) = &mut b.website {
+                    w.value = false;
+                }
+            }
+        }
         for r in module
             .resources
             .iter()
@@ -1059,5 +1110,36 @@ resource "aws_kms_key" "k" {
             k.arn
         );
         assert_eq!(new.len(), 1, "the identity policy entry is cached");
+    }
+}
+
+#[cfg(test)]
+mod website_tests {
+    use super::*;
+    use crate::workspace::Workspace;
+
+    fn index(ws: &Workspace) -> Index {
+        let roots = roots(ws);
+        let modules = ws.modules();
+        let mut new = EntryCache::new();
+        build(ws, "", &roots, &modules, None, &EntryCache::new(), &mut new)
+    }
+
+    #[test]
+    fn a_website_bucket_read_through_its_rest_endpoint_is_not_served_as_a_website() {
+        let mut ws = Workspace::new();
+        let tf = include_str!("../../../tests/fixtures/terraform/website/main.tf");
+        ws.set_file("site/main.tf", tf.as_bytes());
+        let ix = index(&ws);
+        let b = ix.buckets.first().expect("the bucket");
+        assert!(b.website.is_some() && !b.is_website());
+
+        let mut ws = Workspace::new();
+        let tf = include_str!("../../../examples/cloudfront-website/terraform/cloudfront.tf");
+        ws.set_file("site/cloudfront.tf", tf.as_bytes());
+        let bucket = include_str!("../../../examples/cloudfront-website/terraform/bucket.tf");
+        ws.set_file("site/bucket.tf", bucket.as_bytes());
+        let ix = index(&ws);
+        assert!(ix.buckets.iter().any(BucketInfo::is_website));
     }
 }
