@@ -1139,6 +1139,10 @@ mod website_tests {
         ws.set_file("site/cloudfront.tf", tf.as_bytes());
         let bucket = include_str!("../../../examples/cloudfront-website/terraform/bucket.tf");
         ws.set_file("site/bucket.tf", bucket.as_bytes());
+        let main = include_str!("../../../examples/cloudfront-website/terraform/main.tf");
+        ws.set_file("site/main.tf", main.as_bytes());
+        let deploy = include_str!("../../../examples/cloudfront-website/terraform/deploy.tf");
+        ws.set_file("site/deploy.tf", deploy.as_bytes());
         let ix = index(&ws);
         assert!(ix.buckets.iter().any(BucketInfo::is_website));
     }
