@@ -740,6 +740,7 @@ impl Ctx<'_> {
                 Vec::new(),
             )),
             Blocker::ResourcePolicyRequired => self.bucket_acl(),
+            Blocker::IdentityRequired | Blocker::NoAllow if self.identity_unknown() => None,
             Blocker::IdentityRequired | Blocker::NoAllow => {
                 if let Some(d) = self.condition_and() {
                     return Some(d);
@@ -787,6 +788,13 @@ impl Ctx<'_> {
             }
             _ => None,
         }
+    }
+
+    /// Whether the caller has identity policies the workspace does not hold.
+    fn identity_unknown(&self) -> bool {
+        self.ix
+            .principal(&self.intent.principal)
+            .is_some_and(|p| p.identity_unknown)
     }
 
     /// An Allow that names the request but whose ANDed conditions fail.
@@ -875,6 +883,13 @@ impl Ctx<'_> {
     }
 
     fn kms(&self, dep: &latch_eval::DependentDecision) -> Option<Draft> {
+        let identity_side = matches!(
+            dep.trace.basis,
+            Basis::Blocked(Blocker::IdentityRequired | Blocker::DelegationWithoutIdentityAllow)
+        );
+        if identity_side && self.identity_unknown() {
+            return None;
+        }
         let mut fixes = Vec::new();
         let key_policy = self.ix.key(&dep.resource).and_then(|k| k.policy.clone());
         let identity_missing = matches!(

@@ -104,6 +104,10 @@ pub struct PrincipalInfo {
     pub session: Option<Arc<PolicyEntry>>,
     /// The `[[principal]]` entry or the Terraform block.
     pub decl: Option<Loc>,
+    /// Some identity policy of the principal is not in the workspace (an AWS managed
+    /// policy attached in Terraform, say): what its identity side allows is unknown, so
+    /// no finding may rest on it allowing nothing.
+    pub identity_unknown: bool,
 }
 
 /// A bucket setting with the place it is written (the key of `latch.toml`, the
@@ -422,7 +426,7 @@ impl Builder<'_> {
         }
         for p in &m.principals {
             let Some(arn) = &p.arn else { continue };
-            let identity = p
+            let identity: Vec<Arc<PolicyEntry>> = p
                 .policies
                 .iter()
                 .filter_map(|r| self.policy_ref(r, PolicyKind::Identity))
@@ -438,6 +442,9 @@ impl Builder<'_> {
             let account = latch_eval::PrincipalId::parse(&arn.value)
                 .account()
                 .map(str::to_string);
+            // A policy the manifest names but the workspace does not hold leaves the
+            // identity side unknown.
+            let identity_unknown = identity.len() != p.policies.len();
             self.index.principals.push(PrincipalInfo {
                 arn: arn.value.clone(),
                 account,
@@ -448,6 +455,7 @@ impl Builder<'_> {
                     path: path.clone(),
                     span: p.span,
                 }),
+                identity_unknown,
             });
         }
         for b in &m.buckets {
@@ -755,6 +763,43 @@ impl Builder<'_> {
                     }
                 }
                 _ => {}
+            }
+        }
+        // Attachments of policies the workspace does not hold.
+        for r in &module.resources {
+            let target_attr = match r.resource_type.as_str() {
+                "aws_iam_role_policy_attachment" => "role",
+                "aws_iam_user_policy_attachment" => "user",
+                "aws_iam_role" | "aws_iam_user" => {
+                    let managed = r.attr("managed_policy_arns").is_some_and(
+                        |a| !matches!(&a.value.value, TfValue::List(items) if items.is_empty()),
+                    );
+                    if managed {
+                        if let Some(arn) = known_arn(r) {
+                            if let Some(p) = self.index.principals.iter_mut().find(|p| p.arn == arn)
+                            {
+                                p.identity_unknown = true;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            let known_policy = r.attr("policy_arn").is_some_and(|a| {
+                referenced(a, module).is_some_and(|p| p.resource_type == "aws_iam_policy")
+            });
+            if known_policy {
+                continue;
+            }
+            let arn = r
+                .attr(target_attr)
+                .and_then(|a| referenced(a, module))
+                .and_then(known_arn);
+            if let Some(arn) = arn {
+                if let Some(p) = self.index.principals.iter_mut().find(|p| p.arn == arn) {
+                    p.identity_unknown = true;
+                }
             }
         }
         // Bucket settings.
@@ -1145,5 +1190,48 @@ mod website_tests {
         ws.set_file("site/deploy.tf", deploy.as_bytes());
         let ix = index(&ws);
         assert!(ix.buckets.iter().any(BucketInfo::is_website));
+    }
+}
+
+#[cfg(test)]
+mod attachment_tests {
+    use super::*;
+    use crate::workspace::workspace_from_fixture;
+
+    #[test]
+    fn a_role_with_an_aws_managed_policy_has_an_unknown_identity_side() {
+        let ws = workspace_from_fixture(
+            r#"//- latch.toml
+[accounts]
+a = "111122223333"
+
+[providers]
+aws = "a"
+//- main.tf
+resource "aws_iam_role" "r" {
+  name               = "Reader"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role_policy_attachment" "ro" {
+  role       = aws_iam_role.r.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+}
+"#,
+        );
+        let roots = roots(&ws);
+        let modules = ws.modules();
+        let mut new = EntryCache::new();
+        let ix = build(
+            &ws,
+            "",
+            &roots,
+            &modules,
+            None,
+            &EntryCache::new(),
+            &mut new,
+        );
+        let p = ix.principals.first().expect("the role");
+        assert!(p.identity_unknown);
     }
 }
