@@ -159,12 +159,18 @@ pub fn policy_set(
     if let Some(b) = ix.bucket_of(&req.resource) {
         set.resource = b.policy.as_ref().map(|e| e.compiled.clone());
         set.resource_account = b.account.clone();
-        let kms_key = b.kms_key.as_ref().map(|k| k.value.clone());
-        let kms_key_policy = kms_key
+        // Only a key whose policy the workspace holds takes part: for another key (an AWS
+        // managed key, one of another workspace, a Terraform key without `policy`) the
+        // dependent request cannot be decided, and no finding may rest on it.
+        let kms_key_policy = b
+            .kms_key
             .as_ref()
-            .and_then(|k| ix.key(k))
+            .and_then(|k| ix.key(&k.value))
             .and_then(|k| k.policy.as_ref())
             .map(|e| e.compiled.clone());
+        let kms_key = kms_key_policy
+            .as_ref()
+            .and(b.kms_key.as_ref().map(|k| k.value.clone()));
         let payer = req
             .context
             .values("x-amz-request-payer")
