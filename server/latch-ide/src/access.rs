@@ -5,6 +5,24 @@
 //! request, with the engine's trace rendered (never re-derived) and related locations
 //! for every document that takes part; fixes are edits in the syntax of the file they
 //! touch, possibly another file than the finding's.
+//!
+//! Choices a reader should know:
+//! - One finding per code and place: a statement whose several intents fail is reported
+//!   once, its first line naming every blocked request and its trace the first one's.
+//! - An inferred intent fails where it is implied (the grant that "has no effect"); a
+//!   request implied both by a bucket-policy grant and an identity Allow is reported on
+//!   the grant. A declared intent fails on the grant of its decision (resource side first),
+//!   and on its `[[expect]]` header only when no statement takes part.
+//! - Every deciding Deny is reported at its own statement; the more specific code wins
+//!   (`access/scp`, `access/rcp`, `access/mfa`, `access/encryption-header` before
+//!   `access/explicit-deny`).
+//! - Nothing is reported that rests on what the workspace does not hold: a principal with
+//!   identity policies outside the workspace gets no identity-side finding, and SSE-KMS
+//!   reads and writes are checked only against keys whose policy is in the workspace.
+//! - [`Cache`]: policy entries are compiled once per file revision (or module analysis),
+//!   and each intent's findings are reused while the policies and S3 settings of its
+//!   decision are the same ones (compared by identity), so an edit re-decides only the
+//!   intents that the edited file takes part in.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
