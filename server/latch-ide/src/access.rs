@@ -5,6 +5,24 @@
 //! request, with the engine's trace rendered (never re-derived) and related locations
 //! for every document that takes part; fixes are edits in the syntax of the file they
 //! touch, possibly another file than the finding's.
+//!
+//! Choices a reader should know:
+//! - One finding per code and place: a statement whose several intents fail is reported
+//!   once, its first line naming every blocked request and its trace the first one's.
+//! - An inferred intent fails where it is implied (the grant that "has no effect"); a
+//!   request implied both by a bucket-policy grant and an identity Allow is reported on
+//!   the grant. A declared intent fails on the grant of its decision (resource side first),
+//!   and on its `[[expect]]` header only when no statement takes part.
+//! - Every deciding Deny is reported at its own statement; the more specific code wins
+//!   (`access/scp`, `access/rcp`, `access/mfa`, `access/encryption-header` before
+//!   `access/explicit-deny`).
+//! - Nothing is reported that rests on what the workspace does not hold: a principal with
+//!   identity policies outside the workspace gets no identity-side finding, and SSE-KMS
+//!   reads and writes are checked only against keys whose policy is in the workspace.
+//! - [`Cache`]: policy entries are compiled once per file revision (or module analysis),
+//!   and each intent's findings are reused while the policies and S3 settings of its
+//!   decision are the same ones (compared by identity), so an edit re-decides only the
+//!   intents that the edited file takes part in.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -39,6 +57,9 @@ type DecisionCache = HashMap<String, (Vec<Arc<CompiledPolicy>>, String, Vec<Draf
 /// One finding before its messages are merged with others at the same place.
 #[derive(Clone)]
 struct Draft {
+    /// Bytes of `message` before the blocked request (the check's own words), left out
+    /// when the request is added to another finding at the same place.
+    head: usize,
     code: &'static str,
     severity: Severity,
     loc: Loc,
@@ -98,9 +119,23 @@ fn push(out: &mut BTreeMap<Arc<str>, Vec<Finding>>, d: Draft) {
         .iter_mut()
         .find(|f| f.code == d.code && f.range.start == d.loc.span.start)
     {
-        if !f.message.contains(&d.message) {
-            f.message.push_str("; also ");
-            f.message.push_str(&d.message);
+        // One finding per code and place: its first line names every blocked request,
+        // the trace below it is the first one's.
+        let line = d
+            .message
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .get(d.head..)
+            .unwrap_or_default();
+        if !f.message.contains(line) {
+            let end = f.message.find("\n\n").unwrap_or(f.message.len());
+            f.message.insert_str(end, &format!("; also {line}"));
+        }
+        for fix in d.fixes {
+            if !f.fixes.iter().any(|x| x.title == fix.title) {
+                f.fixes.push(fix);
+            }
         }
         return;
     }
@@ -142,12 +177,18 @@ pub fn policy_set(
     if let Some(b) = ix.bucket_of(&req.resource) {
         set.resource = b.policy.as_ref().map(|e| e.compiled.clone());
         set.resource_account = b.account.clone();
-        let kms_key = b.kms_key.as_ref().map(|k| k.value.clone());
-        let kms_key_policy = kms_key
+        // Only a key whose policy the workspace holds takes part: for another key (an AWS
+        // managed key, one of another workspace, a Terraform key without `policy`) the
+        // dependent request cannot be decided, and no finding may rest on it.
+        let kms_key_policy = b
+            .kms_key
             .as_ref()
-            .and_then(|k| ix.key(k))
+            .and_then(|k| ix.key(&k.value))
             .and_then(|k| k.policy.as_ref())
             .map(|e| e.compiled.clone());
+        let kms_key = kms_key_policy
+            .as_ref()
+            .and(b.kms_key.as_ref().map(|k| k.value.clone()));
         let payer = req
             .context
             .values("x-amz-request-payer")
@@ -430,6 +471,7 @@ fn simulate(
             let clean = value.trim().trim_start_matches('/').to_string();
             if clean != *value && !clean.is_empty() {
                 out.push(Draft {
+                    head: 0,
                     code: "cloudfront/default-root-object",
                     severity: Severity::Warning,
                     loc: loc.clone(),
@@ -472,10 +514,22 @@ impl Ctx<'_> {
     }
 
     /// The trace in words: the one-line reason, then every policy considered.
+    /// The engine's reason in one line. When the request itself is allowed and a
+    /// dependent KMS request is not, the reason is the dependent one's.
     fn because(&self) -> String {
         let locate = self.locate();
         let l: Locate<'_> = &locate;
-        render::one_line(self.decision, self.req, l)
+        let d = self.decision;
+        if d.trace.outcome.is_allow() {
+            if let Some(dep) = d.dependent.iter().find(|x| !x.outcome.is_allow()) {
+                return format!(
+                    "S3 would allow it, but the `{}` it makes on the key is {}",
+                    dep.action,
+                    render::summary(&dep.trace, Some(&dep.request), l)
+                );
+            }
+        }
+        render::one_line(d, self.req, l)
     }
 
     fn full_trace(&self) -> String {
@@ -540,6 +594,7 @@ impl Ctx<'_> {
 
     fn draft(&self, code: &'static str, loc: Loc, what: &str, fixes: Vec<Fix>) -> Draft {
         Draft {
+            head: what.len() + 2,
             code,
             severity: Severity::Error,
             loc,
@@ -709,6 +764,7 @@ impl Ctx<'_> {
                 Vec::new(),
             )),
             Blocker::ResourcePolicyRequired => self.bucket_acl(),
+            Blocker::IdentityRequired | Blocker::NoAllow if self.identity_unknown() => None,
             Blocker::IdentityRequired | Blocker::NoAllow => {
                 if let Some(d) = self.condition_and() {
                     return Some(d);
@@ -724,15 +780,45 @@ impl Ctx<'_> {
                     fixes,
                 ))
             }
+            // A request on the key itself (a declared `kms:Decrypt`, say).
             Blocker::KeyPolicy
             | Blocker::KeyPolicyUnknown
             | Blocker::DelegationWithoutIdentityAllow
-                if self.decision.dependent.is_empty() =>
-            {
-                None
+            | Blocker::KmsCrossAccountOperation => {
+                let caller = self.intent.principal.clone();
+                let fixes = match self.ix.key(&self.intent.resource).and_then(|k| k.policy.clone()) {
+                    Some(kp) if !matches!(b, Blocker::DelegationWithoutIdentityAllow) => {
+                        let stmt = format!(
+                            r#"{{"Sid": "Allow{}", "Effect": "Allow", "Principal": {{"AWS": {}}}, "Action": {}, "Resource": "*"}}"#,
+                            sid_word(&caller),
+                            json_string(&caller),
+                            json_string(&self.intent.action)
+                        );
+                        append_fix(
+                            self.ws,
+                            &kp,
+                            &stmt,
+                            &format!("add a key policy statement allowing `{caller}` to use the key"),
+                        )
+                    }
+                    _ => self.identity_fix(&self.intent.action, &self.intent.resource),
+                };
+                Some(self.draft(
+                    "access/kms-key",
+                    src,
+                    "the caller cannot use this KMS key",
+                    fixes,
+                ))
             }
             _ => None,
         }
+    }
+
+    /// Whether the caller has identity policies the workspace does not hold.
+    fn identity_unknown(&self) -> bool {
+        self.ix
+            .principal(&self.intent.principal)
+            .is_some_and(|p| p.identity_unknown)
     }
 
     /// An Allow that names the request but whose ANDed conditions fail.
@@ -799,6 +885,10 @@ impl Ctx<'_> {
 
     /// A statement appended to the caller's first identity policy.
     fn identity_fix(&self, action: &str, resource: &str) -> Vec<Fix> {
+        // A key ARN that Terraform only knows after apply cannot be written down.
+        if self.ix.key(resource).is_some_and(|k| k.stand_in) {
+            return Vec::new();
+        }
         let Some(pr) = self.ix.principal(&self.intent.principal) else {
             return Vec::new();
         };
@@ -817,6 +907,13 @@ impl Ctx<'_> {
     }
 
     fn kms(&self, dep: &latch_eval::DependentDecision) -> Option<Draft> {
+        let identity_side = matches!(
+            dep.trace.basis,
+            Basis::Blocked(Blocker::IdentityRequired | Blocker::DelegationWithoutIdentityAllow)
+        );
+        if identity_side && self.identity_unknown() {
+            return None;
+        }
         let mut fixes = Vec::new();
         let key_policy = self.ix.key(&dep.resource).and_then(|k| k.policy.clone());
         let identity_missing = matches!(
@@ -865,12 +962,19 @@ impl Ctx<'_> {
                 fixes.extend(self.identity_fix(&dep.action, &dep.resource));
             }
         }
+        let key = match self.ix.key(&dep.resource) {
+            Some(k) if k.stand_in => format!(
+                "the key `aws_kms_key.{}` (its ARN is known after apply)",
+                k.arn.rsplit('/').next().unwrap_or_default()
+            ),
+            _ => format!("the key `{}`", dep.resource),
+        };
         let mut d = self.draft(
             "access/kms-key",
             self.src.clone(),
             &format!(
-                "this grant has no effect: the objects are SSE-KMS and `{}` on the key `{}` is denied",
-                dep.action, dep.resource
+                "this grant has no effect: the objects are SSE-KMS and `{}` on {key} is denied",
+                dep.action
             ),
             fixes,
         );
@@ -923,7 +1027,7 @@ impl Ctx<'_> {
             }
         }
         let mut fixes = Vec::new();
-        fixes.extend(ownership_fix(self.ws, b));
+        fixes.extend(ownership_fix(b));
         if let Some(p) = &b.policy {
             let stmt = format!(
                 r#"{{"Sid": "RequireBucketOwnerFullControl", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": {}, "Condition": {{"StringNotEquals": {{"s3:x-amz-acl": "bucket-owner-full-control"}}}}}}"#,
@@ -1000,6 +1104,7 @@ impl Ctx<'_> {
         let locate = self.locate();
         let l: Locate<'_> = &locate;
         let mut d = Draft {
+            head: 0,
             code: "access/put-acl",
             severity: Severity::Error,
             loc,
@@ -1111,11 +1216,10 @@ fn requires_full_control(b: &BucketInfo) -> bool {
     })
 }
 
-fn ownership_fix(ws: &Workspace, b: &BucketInfo) -> Option<Fix> {
+fn ownership_fix(b: &BucketInfo) -> Option<Fix> {
     let o = b.ownership.as_ref()?;
     let loc = o.loc.as_ref()?;
     let span = o.value_span?;
-    let _ = ws;
     Some(Fix::unsafe_(
         "set ownership controls to BucketOwnerEnforced",
         vec![Edit::replace(span, "\"BucketOwnerEnforced\"").in_file(loc.path.clone())],
@@ -1187,7 +1291,7 @@ fn add_action_fix(ws: &Workspace, p: &PolicyEntry, i: usize, action: &str) -> Ve
         }
     };
     match edit {
-        Some(e) => vec![Fix::safe(
+        Some(e) => vec![Fix::unsafe_(
             format!("add `{action}` to this statement"),
             vec![e.in_file(p.path.clone())],
         )],
@@ -1302,6 +1406,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
                 {
                     if let Some(loc) = p.statement_loc(i) {
                         out.push(Draft {
+                            head: 0,
                             code: "s3/list-bucket-404",
                             severity: Severity::Hint,
                             loc,
@@ -1328,6 +1433,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
     if let Some(k) = &b.kms_key {
         if let Some(loc) = k.loc.clone() {
             out.push(Draft {
+                head: 0,
                 code: "cloudfront/website-endpoint-kms",
                 severity: Severity::Error,
                 loc,
@@ -1346,6 +1452,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
     if let (Some(s), true) = (bpa, blocks) {
         if let Some(loc) = s.loc.clone() {
             out.push(Draft {
+                head: 0,
                 code: "cloudfront/block-public-access",
                 severity: Severity::Error,
                 loc,
@@ -1361,6 +1468,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
     if b.requester_pays() {
         if let Some(loc) = b.requester_pays.as_ref().and_then(|r| r.loc.clone()) {
             out.push(Draft {
+                head: 0,
                 code: "cloudfront/requester-pays",
                 severity: Severity::Error,
                 loc,
@@ -1382,6 +1490,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
         let writers = cross_account_writers(ix, b);
         if let (Some(loc), false) = (o.loc.clone(), writers.is_empty()) {
             out.push(Draft {
+                head: 0,
                 code: "cloudfront/owner-mismatch",
                 severity: Severity::Error,
                 loc,
@@ -1390,7 +1499,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
                     writers.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")
                 ),
                 related: Vec::new(),
-                fixes: ownership_fix(ws, b).into_iter().map(|mut f| {
+                fixes: ownership_fix(b).into_iter().map(|mut f| {
                     f.safe = false;
                     f
                 }).collect(),
@@ -1451,6 +1560,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
         );
         if let Some(loc) = p.statement_loc(i) {
             out.push(Draft {
+                head: 0,
                 code: "cloudfront/referer",
                 severity: Severity::Error,
                 loc,
@@ -1489,6 +1599,7 @@ fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<Draft> {
         None => Vec::new(),
     };
     out.push(Draft {
+        head: 0,
         code: "cloudfront/not-public",
         severity: Severity::Error,
         loc,
@@ -1615,6 +1726,12 @@ pub struct DenyReport {
 /// The report on the Deny statement whose object is at `statement` in `path`: `None` when
 /// no policy of the workspace has that statement.
 pub fn deny_report(ws: &Workspace, path: &str, statement: Span) -> Option<DenyReport> {
+    let ix = index_for(ws, path);
+    deny_report_in(ws, &ix, path, statement)
+}
+
+/// The index of the sub-workspace that holds `path`.
+fn index_for(ws: &Workspace, path: &str) -> Index {
     let roots = index::roots(ws);
     let root = index::root_of(&roots, path).to_string();
     let manifest_path = if root.is_empty() {
@@ -1630,7 +1747,7 @@ pub fn deny_report(ws: &Workspace, path: &str, statement: Span) -> Option<DenyRe
     let modules = ws.modules();
     let old = lock(&ws.access.entries).clone();
     let mut new = index::EntryCache::new();
-    let ix = index::build(
+    index::build(
         ws,
         &root,
         &roots,
@@ -1638,7 +1755,10 @@ pub fn deny_report(ws: &Workspace, path: &str, statement: Span) -> Option<DenyRe
         parsed.as_ref().map(|(k, t, m)| (k, *t, &m.manifest)),
         &old,
         &mut new,
-    );
+    )
+}
+
+fn deny_report_in(ws: &Workspace, ix: &Index, path: &str, statement: Span) -> Option<DenyReport> {
     let (entry, si) = ix.policies.iter().find_map(|e| {
         if &*e.path != path {
             return None;
@@ -1687,9 +1807,9 @@ pub fn deny_report(ws: &Workspace, path: &str, statement: Span) -> Option<DenyRe
         }
     }
     let locate = |r: &PolicyRef, s: Span| format!("{}:{}", r.label, line_of(ws, &r.label, s.start));
-    for intent in intents(&ix) {
+    for intent in intents(ix) {
         let req = request_of(&intent);
-        let (set, _, _) = policy_set(&ix, &req);
+        let (set, _, _) = policy_set(ix, &req);
         let d = evaluate(&set, &req);
         let traces = std::iter::once((&d.trace, &req))
             .chain(d.dependent.iter().map(|x| (&x.trace, &x.request)));
@@ -1705,7 +1825,7 @@ pub fn deny_report(ws: &Workspace, path: &str, statement: Span) -> Option<DenyRe
             if !hit {
                 continue;
             }
-            let place = source_loc(&ix, &intent, &d)
+            let place = source_loc(ix, &intent, &d)
                 .map(|l| format!(" ({}:{})", l.path, line_of(ws, &l.path, l.span.start)))
                 .unwrap_or_default();
             let what = if r.action == intent.action {
@@ -1745,4 +1865,101 @@ pub fn deny_report(ws: &Workspace, path: &str, statement: Span) -> Option<DenyRe
         }
     }
     Some(report)
+}
+
+/// What an Allow statement does in its workspace today, for its hover: the requests it
+/// implies that go through, and those it has no effect on, with the reason.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AllowReport {
+    pub lets_through: Vec<String>,
+    pub no_effect: Vec<String>,
+}
+
+/// The report on the Allow statement whose object is at `statement` in `path`.
+pub fn allow_report(ws: &Workspace, path: &str, statement: Span) -> Option<AllowReport> {
+    let ix = index_for(ws, path);
+    let mut report = AllowReport::default();
+    let locate = |r: &PolicyRef, s: Span| format!("{}:{}", r.label, line_of(ws, &r.label, s.start));
+    let mut found = false;
+    for intent in intents(&ix) {
+        let IntentSource::Statement {
+            policy,
+            statement: si,
+        } = &intent.source
+        else {
+            continue;
+        };
+        let here = &*policy.path == path
+            && policy
+                .policy
+                .statements
+                .get(*si)
+                .is_some_and(|s| s.span == statement);
+        if !here {
+            continue;
+        }
+        found = true;
+        let req = request_of(&intent);
+        let (set, _, _) = policy_set(&ix, &req);
+        let d = evaluate(&set, &req);
+        if d.outcome.is_allow() {
+            report.lets_through.push(intent.describe());
+        } else {
+            report.no_effect.push(format!(
+                "{}: {}",
+                intent.describe(),
+                render::one_line(&d, &req, &locate)
+            ));
+        }
+    }
+    found.then_some(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::workspace::workspace_from_fixture;
+
+    const KEY: &str = "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    #[test]
+    fn a_declared_request_on_a_key_the_key_policy_refuses() {
+        let ws = workspace_from_fixture(&format!(
+            r#"//- latch.toml
+[[principal]]
+arn = "arn:aws:iam::111122223333:role/Reader"
+policies = ["iam/reader.json"]
+
+[[key]]
+arn = "{KEY}"
+policy = "kms/key.json"
+
+[[expect]]
+principal = "arn:aws:iam::111122223333:role/Reader"
+action = "kms:Decrypt"
+resource = "{KEY}"
+decision = "allow"
+//- iam/reader.json
+{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "{KEY}"}}]}}
+//- kms/key.json
+{{"Version": "2012-10-17", "Statement": [{{"Sid": "Root", "Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::444455556666:root"}}, "Action": "kms:*", "Resource": "*"}}]}}
+"#
+        ));
+        let a = ws.analyze();
+        let f = a
+            .all()
+            .find(|f| f.code == "access/kms-key")
+            .expect("a kms-key finding");
+        // On the identity grant that has no effect; the declared intent is related.
+        assert_eq!(&*f.path, "iam/reader.json");
+        let text = ws.text("latch.toml").expect("manifest");
+        assert!(
+            f.related
+                .iter()
+                .any(|r| r.path.as_deref() == Some("latch.toml")
+                    && text[r.range.start..].starts_with("[[expect]]"))
+        );
+        assert!(f.fixes[0].title.contains("key policy"), "{:?}", f.fixes);
+        assert_eq!(f.fixes[0].edits[0].path.as_deref(), Some("kms/key.json"));
+        assert!(f.message.contains("implicitly denied"), "{}", f.message);
+    }
 }

@@ -104,6 +104,10 @@ pub struct PrincipalInfo {
     pub session: Option<Arc<PolicyEntry>>,
     /// The `[[principal]]` entry or the Terraform block.
     pub decl: Option<Loc>,
+    /// Some identity policy of the principal is not in the workspace (an AWS managed
+    /// policy attached in Terraform, say): what its identity side allows is unknown, so
+    /// no finding may rest on it allowing nothing.
+    pub identity_unknown: bool,
 }
 
 /// A bucket setting with the place it is written (the key of `latch.toml`, the
@@ -160,6 +164,9 @@ impl BucketInfo {
 pub struct KeyInfo {
     pub arn: String,
     pub policy: Option<Arc<PolicyEntry>>,
+    /// A Terraform key whose ARN is only known after apply: `arn` is a stand-in that
+    /// must never be written into a policy.
+    pub stand_in: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -419,7 +426,7 @@ impl Builder<'_> {
         }
         for p in &m.principals {
             let Some(arn) = &p.arn else { continue };
-            let identity = p
+            let identity: Vec<Arc<PolicyEntry>> = p
                 .policies
                 .iter()
                 .filter_map(|r| self.policy_ref(r, PolicyKind::Identity))
@@ -435,6 +442,9 @@ impl Builder<'_> {
             let account = latch_eval::PrincipalId::parse(&arn.value)
                 .account()
                 .map(str::to_string);
+            // A policy the manifest names but the workspace does not hold leaves the
+            // identity side unknown.
+            let identity_unknown = identity.len() != p.policies.len();
             self.index.principals.push(PrincipalInfo {
                 arn: arn.value.clone(),
                 account,
@@ -445,6 +455,7 @@ impl Builder<'_> {
                     path: path.clone(),
                     span: p.span,
                 }),
+                identity_unknown,
             });
         }
         for b in &m.buckets {
@@ -505,6 +516,7 @@ impl Builder<'_> {
             self.index.keys.push(KeyInfo {
                 arn: arn.value.clone(),
                 policy,
+                stand_in: false,
             });
         }
         for e in &m.vpc_endpoints {
@@ -617,7 +629,12 @@ impl Builder<'_> {
         {
             if let Some(arn) = known_arn(r) {
                 if !self.index.keys.iter().any(|k| k.arn == arn) {
-                    self.index.keys.push(KeyInfo { arn, policy: None });
+                    let stand_in = arn.ends_with(&format!(":key/{}", r.name));
+                    self.index.keys.push(KeyInfo {
+                        arn,
+                        policy: None,
+                        stand_in,
+                    });
                 }
             }
         }
@@ -724,6 +741,10 @@ impl Builder<'_> {
                             match self.index.keys.iter_mut().find(|k| k.arn == arn) {
                                 Some(k) => k.policy = Some(e),
                                 None => self.index.keys.push(KeyInfo {
+                                    stand_in: arn.ends_with(&format!(
+                                        ":key/{}",
+                                        key.map_or("", |k| k.name.as_str())
+                                    )),
                                     arn,
                                     policy: Some(e),
                                 }),
@@ -742,6 +763,43 @@ impl Builder<'_> {
                     }
                 }
                 _ => {}
+            }
+        }
+        // Attachments of policies the workspace does not hold.
+        for r in &module.resources {
+            let target_attr = match r.resource_type.as_str() {
+                "aws_iam_role_policy_attachment" => "role",
+                "aws_iam_user_policy_attachment" => "user",
+                "aws_iam_role" | "aws_iam_user" => {
+                    let managed = r.attr("managed_policy_arns").is_some_and(
+                        |a| !matches!(&a.value.value, TfValue::List(items) if items.is_empty()),
+                    );
+                    if managed {
+                        if let Some(arn) = known_arn(r) {
+                            if let Some(p) = self.index.principals.iter_mut().find(|p| p.arn == arn)
+                            {
+                                p.identity_unknown = true;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            let known_policy = r.attr("policy_arn").is_some_and(|a| {
+                referenced(a, module).is_some_and(|p| p.resource_type == "aws_iam_policy")
+            });
+            if known_policy {
+                continue;
+            }
+            let arn = r
+                .attr(target_attr)
+                .and_then(|a| referenced(a, module))
+                .and_then(known_arn);
+            if let Some(arn) = arn {
+                if let Some(p) = self.index.principals.iter_mut().find(|p| p.arn == arn) {
+                    p.identity_unknown = true;
+                }
             }
         }
         // Bucket settings.
@@ -855,6 +913,57 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+        // A bucket with a website configuration that CloudFront reads through its REST
+        // endpoint (an origin on `bucket_regional_domain_name`, with OAC or OAI) is not
+        // served through the website endpoint.
+        let mut rest: Vec<String> = Vec::new();
+        let mut website: Vec<String> = Vec::new();
+        for r in module
+            .resources
+            .iter()
+            .filter(|r| r.resource_type == "aws_cloudfront_distribution")
+        {
+            for o in r.body.blocks_named("origin") {
+                for a in o
+                    .body
+                    .attributes
+                    .iter()
+                    .filter(|a| a.key.value == "domain_name")
+                {
+                    for reference in &a.references {
+                        let parts: Vec<&str> = reference.value.split('.').collect();
+                        match parts.as_slice() {
+                            [
+                                "aws_s3_bucket",
+                                n,
+                                "bucket_regional_domain_name" | "bucket_domain_name",
+                                ..,
+                            ] => {
+                                rest.push(format!("aws_s3_bucket.{n}"));
+                            }
+                            ["aws_s3_bucket_website_configuration", n, ..] => {
+                                if let Some(b) = module
+                                    .resource(&format!("aws_s3_bucket_website_configuration.{n}"))
+                                    .and_then(|w| w.attr("bucket"))
+                                    .and_then(|a| referenced(a, module))
+                                {
+                                    website.push(b.address.clone());
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        for b in &mut self.index.buckets {
+            let Some(addr) = &b.tf_address else { continue };
+            if rest.contains(addr) && !website.contains(addr) {
+                if let Some(w) = &mut b.website {
+                    w.value = false;
+                }
+            }
+        }
         for r in module
             .resources
             .iter()
@@ -961,4 +1070,168 @@ pub fn build(
         ix.by_bucket.insert(bk.name.clone(), i);
     }
     ix
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::workspace_from_fixture;
+
+    #[test]
+    fn a_folder_with_its_own_manifest_is_its_own_workspace() {
+        let ws = workspace_from_fixture(
+            "//- latch.toml\n[accounts]\na = \"111122223333\"\n//- sub/latch.toml\n[accounts]\nb = \"444455556666\"\n//- sub/tf/main.tf\n\n",
+        );
+        let r = roots(&ws);
+        assert_eq!(r, vec![String::new(), "sub".to_string()]);
+        assert_eq!(root_of(&r, "sub/tf/main.tf"), "sub");
+        assert_eq!(root_of(&r, "subway/x.json"), "");
+        assert_eq!(root_of(&r, "x.json"), "");
+    }
+
+    #[test]
+    fn principals_buckets_and_keys_come_from_the_manifest_and_terraform() {
+        let ws = workspace_from_fixture(
+            r#"//- latch.toml
+[accounts]
+storage = "444455556666"
+
+[providers]
+aws = "storage"
+
+[[principal]]
+arn = "arn:aws:iam::111122223333:role/Reader"
+policies = ["iam/reader.json"]
+//- iam/reader.json
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+//- main.tf
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+
+resource "aws_s3_bucket_ownership_controls" "b" {
+  bucket = aws_s3_bucket.b.id
+  rule {
+    object_ownership = "ObjectWriter"
+  }
+}
+
+resource "aws_kms_key" "k" {
+  description = "k"
+}
+"#,
+        );
+        let roots = roots(&ws);
+        let modules = ws.modules();
+        let key = ws.path_key("latch.toml").expect("manifest");
+        let m = ws.manifest(&key).expect("parsed");
+        let text = ws.text(&key).expect("text");
+        let mut new = EntryCache::new();
+        let ix = build(
+            &ws,
+            "",
+            &roots,
+            &modules,
+            Some((&key, text, &m.manifest)),
+            &EntryCache::new(),
+            &mut new,
+        );
+        let p = ix
+            .principal("arn:aws:sts::111122223333:assumed-role/Reader/s1")
+            .expect("a session finds its role");
+        assert_eq!(p.identity.len(), 1);
+        let b = ix
+            .bucket_of("arn:aws:s3:::b/x")
+            .expect("bucket from terraform");
+        assert_eq!(b.account.as_deref(), Some("444455556666"));
+        assert_eq!(
+            b.ownership.as_ref().map(|o| o.value),
+            Some(ObjectOwnership::ObjectWriter)
+        );
+        let k = ix.keys.first().expect("key");
+        assert!(
+            k.stand_in && k.arn.ends_with(":444455556666:key/k"),
+            "{}",
+            k.arn
+        );
+        assert_eq!(new.len(), 1, "the identity policy entry is cached");
+    }
+}
+
+#[cfg(test)]
+mod website_tests {
+    use super::*;
+    use crate::workspace::Workspace;
+
+    fn index(ws: &Workspace) -> Index {
+        let roots = roots(ws);
+        let modules = ws.modules();
+        let mut new = EntryCache::new();
+        build(ws, "", &roots, &modules, None, &EntryCache::new(), &mut new)
+    }
+
+    #[test]
+    fn a_website_bucket_read_through_its_rest_endpoint_is_not_served_as_a_website() {
+        let mut ws = Workspace::new();
+        let tf = include_str!("../../../tests/fixtures/terraform/website/main.tf");
+        ws.set_file("site/main.tf", tf.as_bytes());
+        let ix = index(&ws);
+        let b = ix.buckets.first().expect("the bucket");
+        assert!(b.website.is_some() && !b.is_website());
+
+        let mut ws = Workspace::new();
+        let tf = include_str!("../../../examples/cloudfront-website/terraform/cloudfront.tf");
+        ws.set_file("site/cloudfront.tf", tf.as_bytes());
+        let bucket = include_str!("../../../examples/cloudfront-website/terraform/bucket.tf");
+        ws.set_file("site/bucket.tf", bucket.as_bytes());
+        let main = include_str!("../../../examples/cloudfront-website/terraform/main.tf");
+        ws.set_file("site/main.tf", main.as_bytes());
+        let deploy = include_str!("../../../examples/cloudfront-website/terraform/deploy.tf");
+        ws.set_file("site/deploy.tf", deploy.as_bytes());
+        let ix = index(&ws);
+        assert!(ix.buckets.iter().any(BucketInfo::is_website));
+    }
+}
+
+#[cfg(test)]
+mod attachment_tests {
+    use super::*;
+    use crate::workspace::workspace_from_fixture;
+
+    #[test]
+    fn a_role_with_an_aws_managed_policy_has_an_unknown_identity_side() {
+        let ws = workspace_from_fixture(
+            r#"//- latch.toml
+[accounts]
+a = "111122223333"
+
+[providers]
+aws = "a"
+//- main.tf
+resource "aws_iam_role" "r" {
+  name               = "Reader"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role_policy_attachment" "ro" {
+  role       = aws_iam_role.r.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+}
+"#,
+        );
+        let roots = roots(&ws);
+        let modules = ws.modules();
+        let mut new = EntryCache::new();
+        let ix = build(
+            &ws,
+            "",
+            &roots,
+            &modules,
+            None,
+            &EntryCache::new(),
+            &mut new,
+        );
+        let p = ix.principals.first().expect("the role");
+        assert!(p.identity_unknown);
+    }
 }

@@ -300,3 +300,51 @@ fn workspace_bucket_resources(
         .map(|v| representative(&v.value))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use latch_syntax::policy::parse_policy;
+
+    #[test]
+    fn representative_objects_stand_for_wildcards() {
+        assert_eq!(
+            representative("arn:aws:s3:::b/reports/*"),
+            "arn:aws:s3:::b/reports/example-object"
+        );
+        assert_eq!(
+            representative("arn:aws:s3:::b/*.csv"),
+            "arn:aws:s3:::b/example-object.csv"
+        );
+        assert_eq!(representative("arn:aws:s3:::b/a?c"), "arn:aws:s3:::b/axc");
+        assert_eq!(representative("arn:aws:s3:::b"), "arn:aws:s3:::b");
+    }
+
+    #[test]
+    fn an_allow_carries_the_context_its_conditions_need_except_incompatible_keys() {
+        let p = parse_policy(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {
+              "StringEquals": {"aws:SourceVpce": "vpce-1"}, "IpAddress": {"aws:SourceIp": "203.0.113.0/24"},
+              "StringLike": {"aws:Referer": "secret-*"}, "StringNotEquals": {"s3:x-amz-acl": "public-read"}}}]}"#,
+        );
+        let ctx = context_for(&p.policy.statements[0]);
+        assert_eq!(
+            ctx,
+            vec![
+                ("aws:SourceVpce".to_string(), vec!["vpce-1".to_string()]),
+                (
+                    "aws:Referer".to_string(),
+                    vec!["secret-example".to_string()]
+                ),
+            ]
+        );
+        let p = parse_policy(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {
+              "IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]}"#,
+        );
+        assert_eq!(
+            context_for(&p.policy.statements[0]),
+            vec![("aws:SourceIp".to_string(), vec!["203.0.113.0".to_string()])]
+        );
+    }
+}

@@ -200,6 +200,24 @@ fn deny_section(r: &crate::access::DenyReport) -> String {
     out
 }
 
+/// Whom an Allow actually lets through in this workspace, and where it has no effect.
+fn allow_section(r: &crate::access::AllowReport) -> String {
+    let mut out = String::new();
+    if !r.lets_through.is_empty() {
+        out.push_str("\n**Lets through today:**\n");
+        for l in &r.lets_through {
+            out.push_str(&format!("- {l}\n"));
+        }
+    }
+    if !r.no_effect.is_empty() {
+        out.push_str("\n**Has no effect today for:**\n");
+        for l in &r.no_effect {
+            out.push_str(&format!("- {l}\n"));
+        }
+    }
+    out
+}
+
 /// The hover at `offset` in `path`: the statement under the cursor.
 pub fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<HoverInfo> {
     for view in ws.policies_in(path) {
@@ -229,6 +247,10 @@ pub fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<HoverInfo> {
             if st.effect() == Some(Effect::Deny) {
                 if let Some(r) = crate::access::deny_report(ws, path, st.span) {
                     markdown.push_str(&deny_section(&r));
+                }
+            } else if st.effect() == Some(Effect::Allow) {
+                if let Some(r) = crate::access::allow_report(ws, path, st.span) {
+                    markdown.push_str(&allow_section(&r));
                 }
             }
             return Some(HoverInfo { range, markdown });

@@ -400,3 +400,91 @@ mod serde_json_lite {
         })
     }
 }
+
+/// A cached decision never outlives an edit: fixing, then undoing the fix, brings the
+/// finding back.
+#[test]
+fn findings_follow_edits_back_and_forth() {
+    let dir = root().join("access__kms-key/cross-account-json");
+    let mut ws = load(&dir);
+    let count = |ws: &Workspace| {
+        ws.analyze()
+            .all()
+            .filter(|f| f.code == "access/kms-key")
+            .count()
+    };
+    assert_eq!(count(&ws), 1);
+    let original = ws
+        .text("kms/key-policy.json")
+        .expect("key policy")
+        .to_string();
+    let f = findings(&ws, "access/kms-key")
+        .into_iter()
+        .find(|f| f.code == "access/kms-key")
+        .expect("finding");
+    apply(&mut ws, &f, "key policy").expect("fix applies");
+    assert_eq!(count(&ws), 0);
+    ws.set_file("kms/key-policy.json", original.as_bytes());
+    assert_eq!(count(&ws), 1);
+    // An edit elsewhere that changes nothing keeps the finding.
+    let bucket = ws
+        .text("s3/bucket-policy.json")
+        .expect("bucket")
+        .to_string();
+    ws.set_file("s3/bucket-policy.json", format!("{bucket}\n").as_bytes());
+    assert_eq!(count(&ws), 1);
+}
+
+/// The hover on a grant says whom it lets through and where it has no effect.
+#[test]
+fn allow_hover_says_whom_it_lets_through() {
+    let dir = root().join("access__kms-key/cross-account-json");
+    let ws = load(&dir);
+    let text = ws
+        .text("s3/bucket-policy.json")
+        .expect("bucket policy")
+        .to_string();
+    let at = text.find("\"Allow\"").expect("an Allow") + 1;
+    let h = latch_ide::statement_hover::hover(&ws, "s3/bucket-policy.json", at).expect("hover");
+    insta::assert_snapshot!(h.markdown);
+}
+
+/// Nothing panics on half-written files: every file of every variant cut at several
+/// places (character boundaries), the workspace analysed and every statement hovered.
+#[test]
+fn truncated_files_never_panic() {
+    let mut rows: Vec<PathBuf> = std::fs::read_dir(root())
+        .expect("fixtures")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    rows.sort();
+    let mut runs = 0;
+    for row in rows {
+        let Ok(variants) = std::fs::read_dir(&row) else {
+            continue;
+        };
+        for v in variants.flatten().map(|e| e.path()).filter(|p| p.is_dir()) {
+            let ws = load(&v);
+            let paths: Vec<String> = ws.paths().map(|p| p.to_string()).collect();
+            for p in &paths {
+                let text = ws.text(p).unwrap_or("").to_string();
+                let step = (text.len() / 5).max(1);
+                for cut in (step..text.len()).step_by(step) {
+                    let mut cut = cut;
+                    while !text.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    let mut w = load(&v);
+                    w.set_file(p, &text.as_bytes()[..cut]);
+                    let _ = w.analyze();
+                    for offset in (0..cut).step_by(211) {
+                        let _ = latch_ide::statement_hover::hover(&w, p, offset);
+                    }
+                    runs += 1;
+                }
+            }
+        }
+    }
+    assert!(runs > 100, "{runs}");
+}
