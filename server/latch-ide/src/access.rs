@@ -102,7 +102,8 @@ pub fn run(
         let manifest_rev = key.as_ref().and_then(|k| ws.revision(k)).unwrap_or(0);
         let drafts = simulate(ws, &ix, manifest_rev, &old_decisions, &mut new_decisions);
         for d in drafts {
-            push(out, d);
+            let text = ws.text(&d.loc.path);
+            push(out, d, text);
         }
     }
     *lock(&ws.access.entries) = new_entries;
@@ -113,7 +114,31 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn push(out: &mut BTreeMap<Arc<str>, Vec<Finding>>, d: Draft) {
+/// The part of a statement an editor underlines: from its start to the end of its first
+/// line. A whole multi-line statement would cover the screen; the related locations and
+/// the fixes still use the whole span.
+fn headline_range(text: Option<&str>, span: Span) -> Span {
+    let Some(text) = text else { return span };
+    let Some(rest) = text.get(span.start..span.end) else {
+        return span;
+    };
+    let Some(first) = rest.find('\n') else {
+        return span;
+    };
+    // A JSON statement usually opens with a lone `{`: underline through its next line
+    // (the `Sid` or first element) so the mark is visible.
+    let end = if rest[..first].trim() == "{" {
+        rest[first + 1..]
+            .find('\n')
+            .map_or(rest.len(), |j| first + 1 + j)
+    } else {
+        first
+    };
+    let line = rest[..end].trim_end();
+    Span::new(span.start, span.start + line.len().max(1).min(span.len()))
+}
+
+fn push(out: &mut BTreeMap<Arc<str>, Vec<Finding>>, d: Draft, text: Option<&str>) {
     let list = out.entry(d.loc.path.clone()).or_default();
     if let Some(f) = list
         .iter_mut()
@@ -139,7 +164,12 @@ fn push(out: &mut BTreeMap<Arc<str>, Vec<Finding>>, d: Draft) {
         }
         return;
     }
-    let mut f = Finding::new(d.code, d.severity, d.loc.span, d.message);
+    let mut f = Finding::new(
+        d.code,
+        d.severity,
+        headline_range(text, d.loc.span),
+        d.message,
+    );
     f.path = d.loc.path.clone();
     for (loc, message) in d.related {
         if loc == d.loc {
