@@ -5,13 +5,23 @@
 use std::sync::Arc;
 
 use latch_eval::render;
-use latch_eval::{Context, PolicyRef, PrincipalId, Request, evaluate};
+use latch_eval::{Context, Outcome, PolicyRef, PrincipalId, Request, evaluate};
 use latch_syntax::Span;
+use latch_syntax::manifest::ExpectedDecision;
 
 use crate::index::{self, EntryCache};
 use crate::intents::{IntentSource, intents};
-use crate::scenario::meets;
 use crate::workspace::Workspace;
+
+/// Whether an outcome is what an `[[expect]]` entry asks for (`deny` accepts both kinds).
+pub fn meets(expected: ExpectedDecision, outcome: Outcome) -> bool {
+    match expected {
+        ExpectedDecision::Allow => outcome == Outcome::Allow,
+        ExpectedDecision::Deny => outcome != Outcome::Allow,
+        ExpectedDecision::ExplicitDeny => outcome == Outcome::ExplicitDeny,
+        ExpectedDecision::ImplicitDeny => outcome == Outcome::ImplicitDeny,
+    }
+}
 
 /// One lens: where it goes (the `[[expect]]` header) and what it says.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,6 +146,17 @@ pub fn expect_lenses(ws: &Workspace) -> Vec<ExpectLens> {
 mod tests {
     use super::*;
     use crate::workspace::workspace_from_fixture;
+
+    #[test]
+    fn deny_accepts_both_kinds_of_denial() {
+        assert!(meets(ExpectedDecision::Deny, Outcome::ImplicitDeny));
+        assert!(meets(ExpectedDecision::Deny, Outcome::ExplicitDeny));
+        assert!(!meets(ExpectedDecision::Deny, Outcome::Allow));
+        assert!(!meets(
+            ExpectedDecision::ExplicitDeny,
+            Outcome::ImplicitDeny
+        ));
+    }
 
     #[test]
     fn passing_and_failing_expectations() {

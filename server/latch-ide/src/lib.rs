@@ -12,7 +12,6 @@ pub mod intents;
 pub mod lenses;
 pub mod operators;
 pub mod position;
-pub mod scenario;
 pub mod statement_hover;
 pub mod text;
 #[cfg(test)]
