@@ -1,53 +1,25 @@
-//! Small text helpers shared by the checks: edit distance for "did you mean" fixes.
+//! "Did you mean" for element names, effects and operators, on the catalogue's edit
+//! distance (`latch_syntax::catalog::suggest`), so every suggestion in Latch is ranked the
+//! same way.
 
-/// The Levenshtein distance between `a` and `b`, counting characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
+use latch_syntax::catalog::suggest::closest;
 
-/// The candidate closest to `word` (case-insensitively first, then by edit distance), if
-/// it is close enough to be what was meant.
+/// The candidate meant by `word`: the one equal to it ignoring case (a wrong case is the
+/// commonest mistake), else the closest one within the catalogue's distance limit.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let lower = word.to_ascii_lowercase();
-    let mut best: Option<(&str, usize)> = None;
-    for c in candidates {
-        if c.to_ascii_lowercase() == lower {
-            return Some(c);
-        }
-        let d = edit_distance(&lower, &c.to_ascii_lowercase());
-        if best.is_none_or(|(_, bd)| d < bd) {
-            best = Some((c, d));
-        }
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    if let Some(c) = candidates.iter().find(|c| c.eq_ignore_ascii_case(word)) {
+        return Some(c);
     }
-    let (c, d) = best?;
-    let limit = (word.chars().count() / 3).clamp(1, 3);
-    (d <= limit).then_some(c)
+    closest(word, candidates).first().map(|(c, _)| *c)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn distances() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("é", "e"), 1);
-    }
 
     #[test]
     fn suggestions() {
@@ -57,6 +29,10 @@ mod tests {
         assert_eq!(
             did_you_mean("StringEqual", ["StringEquals", "StringLike"]),
             Some("StringEquals")
+        );
+        assert_eq!(
+            did_you_mean("Resources", ["Resource", "NotResource"]),
+            Some("Resource")
         );
     }
 }
