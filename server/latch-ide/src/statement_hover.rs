@@ -125,15 +125,16 @@ pub fn describe_principal(st: &Statement) -> Option<String> {
 
 /// The Markdown description of one statement.
 pub fn describe_statement(st: &Statement, index: usize, policy_name: &str) -> String {
-    let effect = match st.effect() {
-        Some(Effect::Allow) => "**Allow**",
-        Some(Effect::Deny) => "**Deny**",
-        None => "**Statement without a valid effect** (it never applies)",
+    let label = st.label(index);
+    let mut out = match st.effect() {
+        Some(e) => format!(
+            "**{}** statement `{label}` of {policy_name}\n\n",
+            e.as_str()
+        ),
+        None => format!(
+            "Statement `{label}` of {policy_name} has no valid `Effect`, so it never applies\n\n"
+        ),
     };
-    let mut out = format!(
-        "{effect} statement `{}` of {policy_name}\n\n",
-        st.label(index)
-    );
     if let Some(who) = describe_principal(st) {
         out.push_str(&format!("- **who:** {who}\n"));
     }
@@ -310,6 +311,18 @@ mod tests {
             "`aws:SourceVpce` is not `vpce-1a2b3c4d` (also true when the key is absent)"
         ));
         assert_eq!(&tf[h.range.range()], "\"Deny\"");
+    }
+
+    #[test]
+    fn a_statement_with_an_invalid_effect_says_it_never_applies() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "レポート閲覧", "Effect": "deny", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+        let ws = workspace_from_fixture(text);
+        let h = hover(&ws, "policy.json", text.find("deny").unwrap()).unwrap();
+        assert!(
+            h.markdown.starts_with("Statement `レポート閲覧` of this identity policy (inferred from its content) has no valid `Effect`, so it never applies"),
+            "{}",
+            h.markdown
+        );
     }
 
     #[test]
