@@ -28,7 +28,7 @@ pub fn with_policy_at<R>(
     for m in ws.modules() {
         for p in &m.module.policies {
             if let Some(inline) = p.inline() {
-                if &*inline.path == path && inline.tree.span.touches(offset) {
+                if &*inline.path == path && !m.is_stale(path) && inline.tree.span.touches(offset) {
                     return Some(f(text, &inline.tree));
                 }
             }

@@ -288,8 +288,23 @@ struct SourceFile {
 pub struct ModuleAnalysis {
     /// The folder (or, for a plan, the plan file's path).
     pub key: String,
+    /// The model the cross-file index reads. While a file of the folder has a block that
+    /// does not parse, it is built from that file's last text that parsed (so a
+    /// half-typed block does not make its bucket or role vanish from the other files'
+    /// analysis), and the file is listed in `stale`.
     pub module: Module,
+    /// Findings of the current texts: syntax, and validation of the policies that parse.
     pub findings: Vec<Finding>,
+    /// Files whose last good text stands in for them in `module`: spans of `module` in
+    /// these files do not match their current text.
+    pub stale: Vec<Arc<str>>,
+}
+
+impl ModuleAnalysis {
+    /// Whether `path` is one of the files whose last good text stands in for it.
+    pub fn is_stale(&self, path: &str) -> bool {
+        self.stale.iter().any(|p| &**p == path)
+    }
 }
 
 type ModuleCache = HashMap<String, (Vec<u64>, ProviderAccounts, Arc<ModuleAnalysis>)>;
@@ -339,6 +354,8 @@ pub struct Workspace {
     next_revision: u64,
     providers: ProviderAccounts,
     modules: Mutex<ModuleCache>,
+    /// The last text of each Terraform file in which every block parsed.
+    last_good: Mutex<HashMap<Arc<str>, Arc<str>>>,
     manifests: Mutex<ManifestCache>,
     /// What the workspace simulation keeps between analyses.
     pub(crate) access: crate::access::Cache,
@@ -461,7 +478,7 @@ impl Workspace {
         for m in self.modules() {
             for p in &m.module.policies {
                 let Some(inline) = p.inline() else { continue };
-                if &*inline.path == path {
+                if &*inline.path == path && !m.is_stale(path) {
                     out.push(PolicyView {
                         tree: inline.tree.clone(),
                         policy: inline.policy.clone(),
@@ -532,27 +549,55 @@ impl Workspace {
                     continue;
                 }
             }
-            let module = match key.strip_prefix("plan:") {
-                Some(path) => terraform::analyze_plan(path, &files[0].1.text, &providers),
+            let (module, findings, stale) = match key.strip_prefix("plan:") {
+                Some(path) => {
+                    let module = terraform::analyze_plan(path, &files[0].1.text, &providers);
+                    let findings = validate_module(&module, |p| self.text(p));
+                    (module, findings, Vec::new())
+                }
                 None => {
                     let inputs: Vec<(&str, &str)> =
                         files.iter().map(|(p, f)| (&***p, &*f.text)).collect();
-                    let module = terraform::analyze_module(&inputs, &providers);
-                    // A KMS key's ARN is only known after apply; a stand-in ARN with the
-                    // key's account lets the policies that name it match each other.
-                    let pins = key_pins(&module, &providers);
-                    if pins.pinned == providers.pinned {
-                        module
+                    let module = analyze_pinned(&inputs, &providers);
+                    let findings = validate_module(&module, |p| self.text(p));
+                    let broken: Vec<&str> = module
+                        .findings
+                        .iter()
+                        .filter(|f| f.code == "terraform/syntax")
+                        .map(|f| &*f.path)
+                        .collect();
+                    let mut last_good = self.last_good.lock().unwrap_or_else(|e| e.into_inner());
+                    last_good.retain(|p, _| self.files.contains_key(p));
+                    for (p, f) in &files {
+                        if !broken.contains(&&***p) {
+                            last_good.insert((*p).clone(), f.text.clone());
+                        }
+                    }
+                    // Stand the last good text in for each broken file that has one.
+                    let stale: Vec<Arc<str>> = files
+                        .iter()
+                        .filter(|(p, _)| broken.contains(&&***p) && last_good.contains_key(&***p))
+                        .map(|(p, _)| (*p).clone())
+                        .collect();
+                    if stale.is_empty() {
+                        (module, findings, stale)
                     } else {
-                        terraform::analyze_module(&inputs, &pins)
+                        let substituted: Vec<(&str, &str)> = files
+                            .iter()
+                            .map(|(p, f)| match last_good.get(&***p) {
+                                Some(good) if stale.contains(p) => (&***p, &**good),
+                                _ => (&***p, &*f.text),
+                            })
+                            .collect();
+                        (analyze_pinned(&substituted, &providers), findings, stale)
                     }
                 }
             };
-            let findings = validate_module(&module, |p| self.text(p));
             let analysis = Arc::new(ModuleAnalysis {
                 key: key.clone(),
                 module,
                 findings,
+                stale,
             });
             cache.insert(key, (revisions, providers, analysis.clone()));
             out.push(analysis);
@@ -646,7 +691,34 @@ impl Workspace {
                 f.path = path.clone();
             }
         }
-        crate::access::run(self, &modules, &mut by_path);
+        // The simulation reads the index, which for a file with a broken block is built
+        // from that file's last good text: its findings, related locations and edits in
+        // such a file would point at stale positions, so they wait until it parses.
+        let stale: Vec<Arc<str>> = modules
+            .iter()
+            .flat_map(|m| m.stale.iter().cloned())
+            .collect();
+        if stale.is_empty() {
+            crate::access::run(self, &modules, &mut by_path);
+        } else {
+            let mut simulated: BTreeMap<Arc<str>, Vec<Finding>> = BTreeMap::new();
+            crate::access::run(self, &modules, &mut simulated);
+            for (path, findings) in simulated {
+                if stale.contains(&path) {
+                    continue;
+                }
+                for mut f in findings {
+                    f.related
+                        .retain(|r| r.path.as_ref().is_none_or(|p| !stale.contains(p)));
+                    f.fixes.retain(|x| {
+                        x.edits
+                            .iter()
+                            .all(|e| e.path.as_ref().is_none_or(|p| !stale.contains(p)))
+                    });
+                    by_path.entry(path.clone()).or_default().push(f);
+                }
+            }
+        }
         let mut analysis = Analysis::default();
         for (path, mut out) in by_path {
             out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.code.cmp(b.code)));
@@ -701,6 +773,18 @@ fn key_pins(module: &Module, providers: &ProviderAccounts) -> ProviderAccounts {
         );
     }
     out
+}
+
+/// Analyses a module folder. A KMS key's ARN is only known after apply; a stand-in ARN
+/// with the key's account lets the policies that name it match each other.
+fn analyze_pinned(inputs: &[(&str, &str)], providers: &ProviderAccounts) -> Module {
+    let module = terraform::analyze_module(inputs, providers);
+    let pins = key_pins(&module, providers);
+    if pins.pinned == providers.pinned {
+        module
+    } else {
+        terraform::analyze_module(inputs, &pins)
+    }
 }
 
 /// Validates every inline policy of a module as the kind its owner gives it. Findings on
@@ -817,5 +901,78 @@ mod tests {
                 ("b/c.toml".into(), "x = 1\n".into())
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod last_good_tests {
+    use super::*;
+
+    const FIXTURE: &str =
+        include_str!("../../../tests/fixtures/scenarios/access__kms-key/cross-account-tf/main.tf");
+    const MANIFEST: &str = include_str!(
+        "../../../tests/fixtures/scenarios/access__kms-key/cross-account-tf/latch.toml"
+    );
+
+    fn split() -> (String, String) {
+        let at = FIXTURE
+            .find("resource \"aws_iam_role\" \"report_reader\"")
+            .expect("the role block");
+        (FIXTURE[..at].to_string(), FIXTURE[at..].to_string())
+    }
+
+    fn codes(ws: &Workspace, path: &str) -> Vec<&'static str> {
+        ws.analyze()
+            .findings
+            .get(path)
+            .map(|f| f.iter().map(|f| f.code).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_half_typed_block_keeps_its_last_good_parse_in_the_other_files_analysis() {
+        let (main, iam) = split();
+        let broken = iam.replacen("name     = \"ReportReader\"", "name     = ", 1);
+        assert_ne!(broken, iam);
+
+        // Without a good parse to fall back on, the role vanishes and so does the finding.
+        let mut fresh = Workspace::new();
+        fresh.set_file("latch.toml", MANIFEST.as_bytes());
+        fresh.set_file("main.tf", main.as_bytes());
+        fresh.set_file("iam.tf", broken.as_bytes());
+        assert!(!codes(&fresh, "main.tf").contains(&"access/kms-key"));
+
+        let mut ws = Workspace::new();
+        ws.set_file("latch.toml", MANIFEST.as_bytes());
+        ws.set_file("main.tf", main.as_bytes());
+        ws.set_file("iam.tf", iam.as_bytes());
+        assert!(codes(&ws, "main.tf").contains(&"access/kms-key"));
+
+        // Typing in the role: its block is broken, the grant's finding stays.
+        ws.set_file("iam.tf", broken.as_bytes());
+        let analysis = ws.analyze();
+        let main_findings = &analysis.findings["main.tf"];
+        let kms = main_findings
+            .iter()
+            .find(|f| f.code == "access/kms-key")
+            .expect("the finding stays");
+        assert!(
+            kms.related
+                .iter()
+                .all(|r| r.path.as_deref() != Some("iam.tf")),
+            "no stale location in the broken file"
+        );
+        assert!(
+            kms.fixes
+                .iter()
+                .flat_map(|f| &f.edits)
+                .all(|e| e.path.as_deref() != Some("iam.tf"))
+        );
+        let iam_codes: Vec<_> = analysis.findings["iam.tf"].iter().map(|f| f.code).collect();
+        assert_eq!(iam_codes, vec!["terraform/syntax"]);
+
+        // Once it parses again, the current text is used.
+        ws.set_file("iam.tf", iam.replace("ReportReader", "Reader2").as_bytes());
+        assert!(ws.modules().iter().all(|m| m.stale.is_empty()));
     }
 }
