@@ -275,6 +275,7 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
     }
 }
 
+#[derive(Clone)]
 struct SourceFile {
     text: Arc<str>,
     summary: Arc<FileSummary>,
@@ -348,17 +349,19 @@ pub fn role_kind(role: PolicyRole) -> PolicyKind {
 }
 
 /// All files of a workspace. Paths are workspace-relative with `/` separators.
-#[derive(Default)]
+/// Cloning is cheap (texts and summaries are shared) and the clones share the caches, so
+/// the language server can analyse a snapshot outside its lock while edits go on.
+#[derive(Default, Clone)]
 pub struct Workspace {
     files: BTreeMap<Arc<str>, SourceFile>,
     next_revision: u64,
     providers: ProviderAccounts,
-    modules: Mutex<ModuleCache>,
+    modules: Arc<Mutex<ModuleCache>>,
     /// The last text of each Terraform file in which every block parsed.
-    last_good: Mutex<HashMap<Arc<str>, Arc<str>>>,
-    manifests: Mutex<ManifestCache>,
+    last_good: Arc<Mutex<HashMap<Arc<str>, Arc<str>>>>,
+    manifests: Arc<Mutex<ManifestCache>>,
     /// What the workspace simulation keeps between analyses.
-    pub(crate) access: crate::access::Cache,
+    pub(crate) access: Arc<crate::access::Cache>,
 }
 
 type ManifestCache = HashMap<String, (u64, Arc<latch_syntax::manifest::ParsedManifest>)>;

@@ -233,13 +233,20 @@ impl Backend {
             loop {
                 dirty.notified().await;
                 tokio::time::sleep(std::time::Duration::from_millis(30)).await;
-                let (generation, analysis) = {
-                    let mut st = lock(&state);
+                // Analyse a snapshot outside the lock, on a blocking thread: requests
+                // (hover, completion, code actions) and newer edits are never held up by
+                // an analysis, and a result overtaken by an edit is dropped unpublished.
+                let (generation, snapshot) = {
+                    let st = lock(&state);
                     if st.shutting_down {
                         return;
                     }
-                    let g = st.generation;
-                    (g, st.analysis())
+                    (st.generation, st.workspace.clone())
+                };
+                let Ok(analysis) =
+                    tokio::task::spawn_blocking(move || Arc::new(snapshot.analyze())).await
+                else {
+                    continue;
                 };
                 let batch = {
                     let mut st = lock(&state);
@@ -247,6 +254,7 @@ impl Backend {
                         // A newer change arrived; its own wake-up will publish.
                         continue;
                     }
+                    st.analysis = Some((generation, analysis.clone()));
                     collect_publications(&mut st, &analysis)
                 };
                 for (uri, diags, version) in batch {
