@@ -68,7 +68,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn peek_char(&self) -> Option<char> {
-        self.text[self.pos..].chars().next()
+        // ASCII, by far the common case, without decoding.
+        match self.text.as_bytes().get(self.pos) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(_) => self.text[self.pos..].chars().next(),
+            None => None,
+        }
     }
 
     fn peek_char_at(&self, offset: usize) -> Option<char> {
@@ -78,6 +83,11 @@ impl<'a> Lexer<'a> {
     /// Skips whitespace and comments (reporting each comment).
     fn skip_trivia(&mut self) {
         loop {
+            // Plain ASCII whitespace, a byte at a time.
+            let bytes = self.text.as_bytes();
+            while matches!(bytes.get(self.pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                self.pos += 1;
+            }
             let Some(c) = self.peek_char() else { return };
             if matches!(
                 c,
