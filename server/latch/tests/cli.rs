@@ -219,3 +219,87 @@ fn why_over_terraform_resolves_references_and_points_at_tf_lines() {
     assert_eq!(v["dependent"][0]["action"], "kms:Decrypt");
     assert_eq!(v["dependent"][0]["decision"], "implicit_deny");
 }
+
+/// SCENARIOS A and B through the binary: every fixture variant's `latch check --format
+/// json` has each expected finding at its file, line and column, with the listed fixes;
+/// `ok` variants have none of their row's code.
+#[test]
+fn every_scenario_fixture_through_latch_check_json() {
+    let root = repo().join("tests/fixtures/scenarios");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    let mut rows: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    rows.sort();
+    for row in rows {
+        let code = row
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace("__", "/");
+        let mut variants: Vec<_> = std::fs::read_dir(&row)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        variants.sort();
+        for variant in variants {
+            let Ok(expected) = std::fs::read_to_string(variant.join("expected.json")) else {
+                continue;
+            };
+            let expected: Value = serde_json::from_str(&expected).unwrap();
+            let out = Command::cargo_bin("latch")
+                .unwrap()
+                .args(["check", "--format", "json"])
+                .arg(&variant)
+                .output()
+                .unwrap();
+            let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let findings = report["findings"].as_array().unwrap();
+            let prefix = variant.to_string_lossy().replace('\\', "/");
+            let name = variant.strip_prefix(&root).unwrap().display().to_string();
+            let wanted = expected["findings"].as_array().cloned().unwrap_or_default();
+            if wanted.is_empty() && findings.iter().any(|f| f["code"] == code.as_str()) {
+                failures.push(format!("{name}: unexpected `{code}`"));
+            }
+            for w in wanted {
+                let path = format!("{prefix}/{}", w["path"].as_str().unwrap());
+                let hit = findings.iter().find(|f| {
+                    f["code"] == w["code"]
+                        && f["path"] == path.as_str()
+                        && f["range"]["start"]["line"] == w["line"]
+                        && f["range"]["start"]["column"] == w["column"]
+                });
+                let Some(hit) = hit else {
+                    failures.push(format!(
+                        "{name}: no `{}` at {}:{}:{}",
+                        w["code"], w["path"], w["line"], w["column"]
+                    ));
+                    continue;
+                };
+                let titles: Vec<&str> = hit["fixes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x["title"].as_str().unwrap())
+                    .collect();
+                for part in w["fix_titles_contain"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                {
+                    let part = part.as_str().unwrap();
+                    if !titles.iter().any(|t| t.contains(part)) {
+                        failures.push(format!("{name}: no fix title with `{part}` in {titles:?}"));
+                    }
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 54, "only {checked} variants found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
