@@ -1,6 +1,6 @@
 //! `policy/public-principal`: an Allow to `"*"` with no condition.
 
-use latch_syntax::policy::{Effect, PrincipalType, PrincipalValue};
+use latch_syntax::policy::{Effect, PolicyKind, PrincipalType, PrincipalValue};
 use latch_syntax::{Finding, Severity};
 
 use super::PolicyCtx;
@@ -21,6 +21,11 @@ pub const DOC: CheckDoc = CheckDoc {
 };
 
 pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
+    // Endpoint policies and RCPs never grant: they only filter what other policies allow,
+    // and gateway endpoints and RCPs require `"Principal": "*"`.
+    if matches!(ctx.kind, PolicyKind::VpcEndpoint | PolicyKind::Rcp) {
+        return;
+    }
     for st in &ctx.policy.statements {
         let Some(p) = &st.principal else { continue };
         if st.effect() != Some(Effect::Allow)
@@ -43,5 +48,19 @@ pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
                 "this statement allows everyone, including anonymous users; scope it with a condition or a named principal",
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::policy::test_util::codes_as;
+    use latch_syntax::policy::PolicyKind;
+
+    #[test]
+    fn endpoint_policies_and_rcps_are_not_public_grants() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+        assert!(codes_as(text, PolicyKind::Resource).contains(&"policy/public-principal"));
+        assert!(!codes_as(text, PolicyKind::VpcEndpoint).contains(&"policy/public-principal"));
+        assert!(!codes_as(text, PolicyKind::Rcp).contains(&"policy/public-principal"));
     }
 }
