@@ -25,6 +25,18 @@ def files(variant):
 def fixture(fs):
     return "".join(f"//- {p}\n{t if t.endswith(chr(10)) else t + chr(10)}" for p, t in fs)
 
+def included(variant):
+    """A fixture folder as a Rust expression that includes its files, so the docs run the
+    fixtures themselves rather than a copy that can drift (the `.rs` file sits five folders
+    below the repository root)."""
+    parts = []
+    for p, t in files(variant):
+        parts.append(f'"//- {p}\\n"')
+        parts.append(f'include_str!("../../../../../tests/fixtures/scenarios/{variant}/{p}")')
+        if not t.endswith("\n"):
+            parts.append('"\\n"')
+    return "concat!(\n        " + ",\n        ".join(parts) + ",\n    )"
+
 def replaced(variant, reps):
     fs = files(variant)
     out = []
@@ -167,7 +179,7 @@ def rust_str(s):
 mods = {}
 for code, sev, fix, summary, what, why, ex, prefer in CHECKS:
     area, name = code.split("/")
-    example = fixture(files(ex))
+    example = included(ex)
     if prefer is None:
         # The referer row: the example with the Allow of the seed added.
         fs = files(ex)
@@ -193,10 +205,10 @@ for code, sev, fix, summary, what, why, ex, prefer in CHECKS:
                 m = re.search(r'"aws:Referer": "([^"]+)"', open(os.path.join(SC, ex, p)).read())
                 t = t.replace("REFERER", m.group(1) if m else "secret")
             out.append((p, t))
-        pref = fixture(out)
+        pref = rust_str(fixture(out))
     else:
         v, reps = prefer
-        pref = fixture(replaced(v, reps) if reps else files(v))
+        pref = rust_str(fixture(replaced(v, reps))) if reps else included(v)
     fname = name.replace("-", "_")
     mods.setdefault(area, []).append((fname, code))
     src = f'''//! `{code}`: {summary}. The finding comes from the workspace simulation
@@ -213,8 +225,8 @@ pub const DOC: CheckDoc = CheckDoc {{
     summary: "{summary}",
     what: {rust_str(what)},
     why: {rust_str(why)},
-    example: {rust_str(example)},
-    prefer: {rust_str(pref)},
+    example: {example},
+    prefer: {pref},
     fix: FixAvailability::{fix},
 }};
 '''

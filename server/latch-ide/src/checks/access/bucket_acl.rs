@@ -12,26 +12,12 @@ pub const DOC: CheckDoc = CheckDoc {
     summary: "the bucket ACL does not let the writer upload",
     what: r#"Reports a declared upload by another account that no policy grants, on a bucket whose ACL is set."#,
     why: r#"Without a bucket-policy grant, only the bucket ACL could allow the write, and a private ACL gives WRITE to the owner only."#,
-    example: r#"//- latch.toml
-[accounts]
-storage = "444455556666"
-partner = "111122223333"
-
-[[bucket]]
-name = "example-partner-dropbox"
-account = "storage"
-object_ownership = "ObjectWriter"
-block_public_access = true
-# Canned ACL of the bucket: only the owner has FULL_CONTROL.
-acl = "private"
-
-# The partner uploads from the console signed in as its root user.
-[[expect]]
-principal = "arn:aws:iam::111122223333:root"
-action = "s3:PutObject"
-resource = "arn:aws:s3:::example-partner-dropbox/inbound/2024-10-01.csv"
-decision = "allow"
-"#,
+    example: concat!(
+        "//- latch.toml\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__bucket-acl/root-writer-json/latch.toml"
+        ),
+    ),
     prefer: r#"//- latch.toml
 [accounts]
 storage = "444455556666"

@@ -12,60 +12,20 @@ pub const DOC: CheckDoc = CheckDoc {
     summary: "the permissions boundary does not allow what the identity policy grants",
     what: r#"Reports an identity Allow whose request the caller's permissions boundary does not allow."#,
     why: r#"The effective permissions are the intersection of the identity policies and the boundary."#,
-    example: r#"//- iam/app-deployer.json
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "PublishReleases",
-      "Effect": "Allow",
-      "Action": [
-        "s3:GetObject",
-        "s3:PutObject"
-      ],
-      "Resource": "arn:aws:s3:::example-app-releases/*"
-    }
-  ]
-}
-//- iam/developer-boundary.json
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "ReadOnlyS3",
-      "Effect": "Allow",
-      "Action": [
-        "s3:GetObject",
-        "s3:ListBucket"
-      ],
-      "Resource": "*"
-    },
-    {
-      "Sid": "Observability",
-      "Effect": "Allow",
-      "Action": [
-        "logs:*",
-        "cloudwatch:*"
-      ],
-      "Resource": "*"
-    }
-  ]
-}
-//- latch.toml
-[accounts]
-app = "123456789012"
-
-[[principal]]
-arn = "arn:aws:iam::123456789012:role/AppDeployer"
-policies = ["iam/app-deployer.json"]
-boundary = "iam/developer-boundary.json"
-
-[[bucket]]
-name = "example-app-releases"
-account = "app"
-object_ownership = "BucketOwnerEnforced"
-block_public_access = true
-"#,
+    example: concat!(
+        "//- iam/app-deployer.json\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__permissions-boundary/boundary-json/iam/app-deployer.json"
+        ),
+        "//- iam/developer-boundary.json\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__permissions-boundary/boundary-json/iam/developer-boundary.json"
+        ),
+        "//- latch.toml\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__permissions-boundary/boundary-json/latch.toml"
+        ),
+    ),
     prefer: r#"//- iam/app-deployer.json
 {
   "Version": "2012-10-17",

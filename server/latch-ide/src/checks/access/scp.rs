@@ -12,132 +12,33 @@ pub const DOC: CheckDoc = CheckDoc {
     summary: "a service control policy denies or does not allow the request",
     what: r#"Evaluates every SCP level (root, OU, account) that applies to the caller's account: a Deny anywhere wins and every level must allow."#,
     why: r#"SCPs cap what every principal of the account can do, whatever its own policies say."#,
-    example: r#"//- iam/data-engineer.json
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "CuratedReadWrite",
-      "Effect": "Allow",
-      "Action": [
-        "s3:GetObject",
-        "s3:PutObject"
-      ],
-      "Resource": "arn:aws:s3:::example-data-curated/*"
-    }
-  ]
-}
-//- latch.toml
-[accounts]
-data = "111122223333"
-
-[[principal]]
-arn = "arn:aws:iam::111122223333:role/DataEngineer"
-policies = ["iam/data-engineer.json"]
-
-[[bucket]]
-name = "example-data-curated"
-account = "data"
-object_ownership = "BucketOwnerEnforced"
-block_public_access = true
-
-[[scp]]
-policy = "org/full-aws-access.json"
-level = "root"
-
-[[scp]]
-policy = "org/full-aws-access.json"
-level = "ou-data-platform"
-accounts = ["data"]
-
-[[scp]]
-policy = "org/deny-s3.json"
-level = "ou-data-platform"
-accounts = ["data"]
-
-[[scp]]
-policy = "org/full-aws-access.json"
-level = "account"
-accounts = ["data"]
-//- org/deny-s3.json
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "DenyS3",
-      "Effect": "Deny",
-      "Action": "S3:*",
-      "Resource": "*"
-    }
-  ]
-}
-//- org/full-aws-access.json
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "FullAWSAccess",
-      "Effect": "Allow",
-      "Action": "*",
-      "Resource": "*"
-    }
-  ]
-}
-"#,
-    prefer: r#"//- iam/data-engineer.json
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "CuratedReadWrite",
-      "Effect": "Allow",
-      "Action": [
-        "s3:GetObject",
-        "s3:PutObject"
-      ],
-      "Resource": "arn:aws:s3:::example-data-curated/*"
-    }
-  ]
-}
-//- latch.toml
-[accounts]
-data = "111122223333"
-
-[[principal]]
-arn = "arn:aws:iam::111122223333:role/DataEngineer"
-policies = ["iam/data-engineer.json"]
-
-[[bucket]]
-name = "example-data-curated"
-account = "data"
-object_ownership = "BucketOwnerEnforced"
-block_public_access = true
-
-[[scp]]
-policy = "org/full-aws-access.json"
-level = "root"
-
-[[scp]]
-policy = "org/full-aws-access.json"
-level = "ou-data-platform"
-accounts = ["data"]
-
-[[scp]]
-policy = "org/full-aws-access.json"
-level = "account"
-accounts = ["data"]
-//- org/full-aws-access.json
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "FullAWSAccess",
-      "Effect": "Allow",
-      "Action": "*",
-      "Resource": "*"
-    }
-  ]
-}
-"#,
+    example: concat!(
+        "//- iam/data-engineer.json\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__scp/deny-json/iam/data-engineer.json"
+        ),
+        "//- latch.toml\n",
+        include_str!("../../../../../tests/fixtures/scenarios/access__scp/deny-json/latch.toml"),
+        "//- org/deny-s3.json\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__scp/deny-json/org/deny-s3.json"
+        ),
+        "//- org/full-aws-access.json\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__scp/deny-json/org/full-aws-access.json"
+        ),
+    ),
+    prefer: concat!(
+        "//- iam/data-engineer.json\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__scp/ok/iam/data-engineer.json"
+        ),
+        "//- latch.toml\n",
+        include_str!("../../../../../tests/fixtures/scenarios/access__scp/ok/latch.toml"),
+        "//- org/full-aws-access.json\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__scp/ok/org/full-aws-access.json"
+        ),
+    ),
     fix: FixAvailability::None,
 };

@@ -12,48 +12,20 @@ pub const DOC: CheckDoc = CheckDoc {
     summary: "the session policy does not allow what the role's policies grant",
     what: r#"Reports a role's identity Allow whose request the session policy passed at AssumeRole does not allow."#,
     why: r#"A session's permissions are the intersection of the role's policies and the session policy."#,
-    example: r#"//- iam/data-pipeline.json
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "WriteEtlOutput",
-      "Effect": "Allow",
-      "Action": [
-        "s3:GetObject",
-        "s3:PutObject"
-      ],
-      "Resource": "arn:aws:s3:::example-etl-output/*"
-    }
-  ]
-}
-//- iam/session-read-only.json
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "ReadEtlOutput",
-      "Effect": "Allow",
-      "Action": "s3:GetObject",
-      "Resource": "arn:aws:s3:::example-etl-output/*"
-    }
-  ]
-}
-//- latch.toml
-[accounts]
-app = "123456789012"
-
-[[principal]]
-arn = "arn:aws:sts::123456789012:assumed-role/DataPipeline/etl-nightly"
-policies = ["iam/data-pipeline.json"]
-session_policy = "iam/session-read-only.json"
-
-[[bucket]]
-name = "example-etl-output"
-account = "app"
-object_ownership = "BucketOwnerEnforced"
-block_public_access = true
-"#,
+    example: concat!(
+        "//- iam/data-pipeline.json\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__session-policy/session-json/iam/data-pipeline.json"
+        ),
+        "//- iam/session-read-only.json\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__session-policy/session-json/iam/session-read-only.json"
+        ),
+        "//- latch.toml\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__session-policy/session-json/latch.toml"
+        ),
+    ),
     prefer: r#"//- iam/data-pipeline.json
 {
   "Version": "2012-10-17",

@@ -12,131 +12,31 @@ pub const DOC: CheckDoc = CheckDoc {
     summary: "the VPC endpoint policy does not allow a request sent through it",
     what: r#"Evaluates requests whose context names a VPC endpoint (`aws:SourceVpce`) against that endpoint's policy."#,
     why: r#"A request through a gateway or interface endpoint needs the endpoint policy to allow it, on top of the identity and bucket policies."#,
-    example: r#"//- iam/etl-worker.json
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "WriteLanding",
-      "Effect": "Allow",
-      "Action": [
-        "s3:GetObject",
-        "s3:PutObject"
-      ],
-      "Resource": "arn:aws:s3:::example-etl-landing/*"
-    }
-  ]
-}
-//- latch.toml
-[accounts]
-app = "123456789012"
-
-[[principal]]
-arn = "arn:aws:iam::123456789012:role/EtlWorker"
-policies = ["iam/etl-worker.json"]
-
-[[bucket]]
-name = "example-etl-landing"
-account = "app"
-object_ownership = "BucketOwnerEnforced"
-block_public_access = true
-
-[[vpc_endpoint]]
-id = "vpce-0a1b2c3d4e5f67890"
-policy = "vpce/s3-gateway.json"
-
-# The ETL instances reach S3 through the gateway endpoint of their VPC.
-[[expect]]
-principal = "arn:aws:iam::123456789012:role/EtlWorker"
-action = "s3:PutObject"
-resource = "arn:aws:s3:::example-etl-landing/incoming/2024-10-01/orders.csv"
-context = { "aws:SourceVpce" = "vpce-0a1b2c3d4e5f67890", "aws:SourceVpc" = "vpc-0f1e2d3c4b5a69788" }
-decision = "allow"
-//- vpce/s3-gateway.json
-{
-  "Version": "2012-10-17",
-  "Id": "Policy1234567890123",
-  "Statement": [
-    {
-      "Sid": "AllowTeamBuckets",
-      "Effect": "Allow",
-      "Principal": "*",
-      "Action": [
-        "s3:GetObject",
-        "s3:PutObject",
-        "s3:ListBucket"
-      ],
-      "Resource": [
-        "arn:aws:s3:::example-etl-staging",
-        "arn:aws:s3:::example-etl-staging/*"
-      ]
-    }
-  ]
-}
-"#,
-    prefer: r#"//- iam/etl-worker.json
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "WriteLanding",
-      "Effect": "Allow",
-      "Action": [
-        "s3:GetObject",
-        "s3:PutObject"
-      ],
-      "Resource": "arn:aws:s3:::example-etl-landing/*"
-    }
-  ]
-}
-//- latch.toml
-[accounts]
-app = "123456789012"
-
-[[principal]]
-arn = "arn:aws:iam::123456789012:role/EtlWorker"
-policies = ["iam/etl-worker.json"]
-
-[[bucket]]
-name = "example-etl-landing"
-account = "app"
-object_ownership = "BucketOwnerEnforced"
-block_public_access = true
-
-[[vpc_endpoint]]
-id = "vpce-0a1b2c3d4e5f67890"
-policy = "vpce/s3-gateway.json"
-
-# The ETL instances reach S3 through the gateway endpoint of their VPC.
-[[expect]]
-principal = "arn:aws:iam::123456789012:role/EtlWorker"
-action = "s3:PutObject"
-resource = "arn:aws:s3:::example-etl-landing/incoming/2024-10-01/orders.csv"
-context = { "aws:SourceVpce" = "vpce-0a1b2c3d4e5f67890", "aws:SourceVpc" = "vpc-0f1e2d3c4b5a69788" }
-decision = "allow"
-//- vpce/s3-gateway.json
-{
-  "Version": "2012-10-17",
-  "Id": "Policy1234567890123",
-  "Statement": [
-    {
-      "Sid": "AllowTeamBuckets",
-      "Effect": "Allow",
-      "Principal": "*",
-      "Action": [
-        "s3:GetObject",
-        "s3:PutObject",
-        "s3:ListBucket"
-      ],
-      "Resource": [
-        "arn:aws:s3:::example-etl-staging",
-        "arn:aws:s3:::example-etl-staging/*",
-        "arn:aws:s3:::example-etl-landing",
-        "arn:aws:s3:::example-etl-landing/*"
-      ]
-    }
-  ]
-}
-"#,
+    example: concat!(
+        "//- iam/etl-worker.json\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__vpce-policy/endpoint-json/iam/etl-worker.json"
+        ),
+        "//- latch.toml\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__vpce-policy/endpoint-json/latch.toml"
+        ),
+        "//- vpce/s3-gateway.json\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__vpce-policy/endpoint-json/vpce/s3-gateway.json"
+        ),
+    ),
+    prefer: concat!(
+        "//- iam/etl-worker.json\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__vpce-policy/ok/iam/etl-worker.json"
+        ),
+        "//- latch.toml\n",
+        include_str!("../../../../../tests/fixtures/scenarios/access__vpce-policy/ok/latch.toml"),
+        "//- vpce/s3-gateway.json\n",
+        include_str!(
+            "../../../../../tests/fixtures/scenarios/access__vpce-policy/ok/vpce/s3-gateway.json"
+        ),
+    ),
     fix: FixAvailability::Always,
 };
