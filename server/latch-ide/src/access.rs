@@ -80,25 +80,7 @@ pub fn run(
     let mut new_entries = index::EntryCache::new();
     let mut new_decisions = DecisionCache::new();
     for root in &roots {
-        let manifest_path = if root.is_empty() {
-            "latch.toml".to_string()
-        } else {
-            format!("{root}/latch.toml")
-        };
-        let key = ws.paths().find(|p| ***p == *manifest_path).cloned();
-        let parsed = key.as_ref().and_then(|k| {
-            let m = ws.manifest(k)?;
-            ws.text(k).map(|t| (k.clone(), t, m))
-        });
-        let ix = index::build(
-            ws,
-            root,
-            &roots,
-            modules,
-            parsed.as_ref().map(|(k, t, m)| (k, *t, &m.manifest)),
-            &old_entries,
-            &mut new_entries,
-        );
+        let (ix, key) = index_of_root(ws, root, &roots, modules, &old_entries, &mut new_entries);
         let manifest_rev = key.as_ref().and_then(|k| ws.revision(k)).unwrap_or(0);
         let drafts = simulate(ws, &ix, manifest_rev, &old_decisions, &mut new_decisions);
         for d in drafts {
@@ -186,7 +168,7 @@ fn push(out: &mut BTreeMap<Arc<str>, Vec<Finding>>, d: Draft, text: Option<&str>
 }
 
 /// 1-based line of a byte offset in a workspace file.
-fn line_of(ws: &Workspace, path: &str, offset: usize) -> usize {
+pub(crate) fn line_of(ws: &Workspace, path: &str, offset: usize) -> usize {
     ws.text(path)
         .and_then(|t| t.get(..offset))
         .map_or(1, |t| t.matches('\n').count() + 1)
@@ -316,7 +298,8 @@ fn allows_everything(p: &PolicyEntry) -> bool {
     })
 }
 
-fn request_of(intent: &Intent) -> Request {
+/// The engine's request for an intent.
+pub(crate) fn request_of(intent: &Intent) -> Request {
     let mut ctx = Context::new();
     for (k, v) in &intent.context {
         ctx.insert(k, v.clone());
@@ -1760,10 +1743,17 @@ pub fn deny_report(ws: &Workspace, path: &str, statement: Span) -> Option<DenyRe
     deny_report_in(ws, &ix, path, statement)
 }
 
-/// The index of the sub-workspace that holds `path`.
-fn index_for(ws: &Workspace, path: &str) -> Index {
-    let roots = index::roots(ws);
-    let root = index::root_of(&roots, path).to_string();
+/// The index of the sub-workspace rooted at `root` (the folder of a `latch.toml`, `""` for
+/// the workspace root), and the path of its manifest when it has one. `old` holds policy
+/// entries from earlier analyses to reuse; `new` receives the ones this index uses.
+pub(crate) fn index_of_root(
+    ws: &Workspace,
+    root: &str,
+    roots: &[String],
+    modules: &[Arc<ModuleAnalysis>],
+    old: &index::EntryCache,
+    new: &mut index::EntryCache,
+) -> (Index, Option<Arc<str>>) {
     let manifest_path = if root.is_empty() {
         "latch.toml".to_string()
     } else {
@@ -1774,18 +1764,39 @@ fn index_for(ws: &Workspace, path: &str) -> Index {
         let m = ws.manifest(k)?;
         ws.text(k).map(|t| (k.clone(), t, m))
     });
+    let ix = index::build(
+        ws,
+        root,
+        roots,
+        modules,
+        parsed.as_ref().map(|(k, t, m)| (k, *t, &m.manifest)),
+        old,
+        new,
+    );
+    (ix, key)
+}
+
+/// The index of the sub-workspace rooted at `root`, reusing the policy entries of the
+/// last analysis.
+pub(crate) fn index_at(ws: &Workspace, root: &str) -> Index {
+    let roots = index::roots(ws);
     let modules = ws.modules();
     let old = lock(&ws.access.entries).clone();
-    let mut new = index::EntryCache::new();
-    index::build(
+    index_of_root(
         ws,
-        &root,
+        root,
         &roots,
         &modules,
-        parsed.as_ref().map(|(k, t, m)| (k, *t, &m.manifest)),
         &old,
-        &mut new,
+        &mut index::EntryCache::new(),
     )
+    .0
+}
+
+/// The index of the sub-workspace that holds `path`.
+fn index_for(ws: &Workspace, path: &str) -> Index {
+    let roots = index::roots(ws);
+    index_at(ws, index::root_of(&roots, path))
 }
 
 fn deny_report_in(ws: &Workspace, ix: &Index, path: &str, statement: Span) -> Option<DenyReport> {

@@ -5,11 +5,12 @@
 use std::sync::Arc;
 
 use latch_eval::render;
-use latch_eval::{Context, Outcome, PolicyRef, PrincipalId, Request, evaluate};
+use latch_eval::{Outcome, PolicyRef, Request, evaluate};
 use latch_syntax::Span;
 use latch_syntax::manifest::ExpectedDecision;
 
-use crate::index::{self, EntryCache};
+use crate::access;
+use crate::index;
 use crate::intents::{IntentSource, intents};
 use crate::workspace::Workspace;
 
@@ -32,71 +33,27 @@ pub struct ExpectLens {
     pub title: String,
 }
 
-/// The index of the sub-workspace rooted at `root` (the folder of a `latch.toml`, `""` for
-/// the workspace root), built fresh.
-pub fn index_at(ws: &Workspace, root: &str) -> Option<index::Index> {
-    let modules = ws.modules();
-    let roots = index::roots(ws);
-    let manifest_path = if root.is_empty() {
-        "latch.toml".to_string()
-    } else {
-        format!("{root}/latch.toml")
-    };
-    let key = ws.paths().find(|p| ***p == *manifest_path).cloned();
-    let parsed = key.as_ref().and_then(|k| ws.manifest(k));
-    let text = key.as_ref().and_then(|k| ws.text(k));
-    let manifest = match (&key, text, &parsed) {
-        (Some(k), Some(t), Some(p)) => Some((k, t, &p.manifest)),
-        _ => None,
-    };
-    let mut scratch = EntryCache::new();
-    Some(index::build(
-        ws,
-        root,
-        &roots,
-        &modules,
-        manifest,
-        &EntryCache::new(),
-        &mut scratch,
-    ))
-}
-
 /// The decision for one request across every policy of the sub-workspace at `root`: the
 /// engine behind `latch why`, over JSON and Terraform alike.
-pub fn decide(ws: &Workspace, root: &str, req: &Request) -> Option<latch_eval::Decision> {
-    let ix = index_at(ws, root)?;
-    let (set, _, _) = crate::access::policy_set(&ix, req);
-    Some(evaluate(&set, req))
+pub fn decide(ws: &Workspace, root: &str, req: &Request) -> latch_eval::Decision {
+    let ix = access::index_at(ws, root);
+    let (set, _, _) = access::policy_set(&ix, req);
+    evaluate(&set, req)
 }
 
 /// Every `[[expect]]` result of the workspace, one lens per entry and action.
 pub fn expect_lenses(ws: &Workspace) -> Vec<ExpectLens> {
-    let modules = ws.modules();
-    let roots = index::roots(ws);
     let mut out = Vec::new();
-    for root in &roots {
-        let manifest_path = if root.is_empty() {
+    for root in &index::roots(ws) {
+        let manifest = if root.is_empty() {
             "latch.toml".to_string()
         } else {
             format!("{root}/latch.toml")
         };
-        let Some(key) = ws.paths().find(|p| ***p == *manifest_path).cloned() else {
+        if ws.path_key(&manifest).is_none() {
             continue;
-        };
-        let Some(parsed) = ws.manifest(&key) else {
-            continue;
-        };
-        let Some(text) = ws.text(&key) else { continue };
-        let mut scratch = EntryCache::new();
-        let ix = index::build(
-            ws,
-            root,
-            &roots,
-            &modules,
-            Some((&key, text, &parsed.manifest)),
-            &EntryCache::new(),
-            &mut scratch,
-        );
+        }
+        let ix = access::index_at(ws, root);
         for intent in intents(&ix) {
             let IntentSource::Expect(i) = intent.source else {
                 continue;
@@ -104,25 +61,12 @@ pub fn expect_lenses(ws: &Workspace) -> Vec<ExpectLens> {
             let Some(expect) = ix.expects.get(i) else {
                 continue;
             };
-            let mut ctx = Context::new();
-            for (k, v) in &intent.context {
-                ctx.insert(k, v.clone());
-            }
-            let req = Request::new(
-                PrincipalId::parse(&intent.principal),
-                &intent.action,
-                &intent.resource,
-                ctx,
-            );
-            let (set, _, _) = crate::access::policy_set(&ix, &req);
+            let req = access::request_of(&intent);
+            let (set, _, _) = access::policy_set(&ix, &req);
             let d = evaluate(&set, &req);
             let passed = meets(intent.expect, d.outcome);
             let locate = |r: &PolicyRef, s: Span| {
-                let line = ws
-                    .text(&r.label)
-                    .and_then(|t| t.get(..s.start))
-                    .map_or(1, |t| t.matches('\n').count() + 1);
-                format!("{}:{line}", r.label)
+                format!("{}:{}", r.label, access::line_of(ws, &r.label, s.start))
             };
             let because = render::one_line(&d, &req, &locate);
             let mark = if passed { "✓" } else { "✗" };

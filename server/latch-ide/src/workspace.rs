@@ -355,7 +355,6 @@ pub fn role_kind(role: PolicyRole) -> PolicyKind {
 pub struct Workspace {
     files: BTreeMap<Arc<str>, SourceFile>,
     next_revision: u64,
-    providers: ProviderAccounts,
     modules: Arc<Mutex<ModuleCache>>,
     /// The last text of each Terraform file in which every block parsed.
     last_good: Arc<Mutex<HashMap<Arc<str>, Arc<str>>>>,
@@ -435,7 +434,7 @@ impl Workspace {
     /// The Terraform provider accounts that govern module folder `dir`.
     pub fn providers_for(&self, dir: &str) -> ProviderAccounts {
         let Some((_, _, m)) = self.manifest_for(dir) else {
-            return self.providers.clone();
+            return ProviderAccounts::default();
         };
         let pairs: Vec<(String, String)> = m
             .providers

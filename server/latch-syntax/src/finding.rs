@@ -170,26 +170,6 @@ impl Finding {
         cut.push("… (`latch why` or `--format json` gives the whole trace)");
         cut
     }
-
-    /// Moves every range of this finding by `delta` bytes (for text parsed out of a
-    /// larger host file, such as JSON in a Terraform heredoc). Edits and related
-    /// locations in other files are left alone.
-    pub fn shift(mut self, delta: usize) -> Finding {
-        self.range = self.range.shift(delta);
-        for r in &mut self.related {
-            if r.path.is_none() {
-                r.range = r.range.shift(delta);
-            }
-        }
-        for f in &mut self.fixes {
-            for e in &mut f.edits {
-                if e.path.is_none() {
-                    e.range = e.range.shift(delta);
-                }
-            }
-        }
-        self
-    }
 }
 
 /// Applies edits to `text`. Edits must not overlap; they are applied from the end so that

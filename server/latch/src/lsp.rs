@@ -501,8 +501,6 @@ impl LanguageServer for Backend {
         });
     }
 
-    async fn did_save(&self, _: DidSaveTextDocumentParams) {}
-
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         // The buffer no longer shadows the disk: read the file back (it may have been
         // closed without saving), or drop it when it is gone.

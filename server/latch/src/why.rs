@@ -6,13 +6,11 @@
 //! Exit 0 whatever the decision; 2 on a usage error (no `latch.toml`, a malformed
 //! `--context`).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use latch_eval::render::{self, failure_span, failure_text, policy_name, statement_name};
 use latch_eval::{Context, Decision, PolicyRef, PrincipalId, Request, StatementOutcome, Trace};
-use latch_syntax::manifest::parse_manifest;
 use latch_syntax::span::Span;
 use serde_json::{Value, json};
 
@@ -52,13 +50,14 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-struct Files {
-    texts: HashMap<String, String>,
+/// Line numbers of the workspace's files, for the trace.
+struct Files<'w> {
+    workspace: &'w latch_ide::workspace::Workspace,
 }
 
-impl Files {
+impl Files<'_> {
     fn line(&self, label: &str, span: Span) -> Option<usize> {
-        self.texts.get(label).map(|t| line_of(t, span.start))
+        self.workspace.text(label).map(|t| line_of(t, span.start))
     }
 
     fn locate(&self, r: &PolicyRef, span: Span) -> String {
@@ -161,19 +160,32 @@ pub fn run(args: WhyArgs) -> ExitCode {
     let root = manifest_file
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let Ok(manifest_text) = std::fs::read_to_string(&manifest_file) else {
+    if !manifest_file.is_file() {
         return usage(format!(
             "no `latch.toml` at `{}`; `latch why` needs one to know who has which policy",
             manifest_file.display()
         ));
+    }
+    // The whole folder, JSON and Terraform alike, through the same workspace index as
+    // `latch check` and the editor; the manifest is read and parsed there, once.
+    let loaded = match crate::loader::load(&root) {
+        Ok(l) => l,
+        Err(e) => return usage(format!("cannot read `{}`: {e}", root.display())),
     };
-    let parsed_manifest = parse_manifest(&manifest_text);
-    for f in &parsed_manifest.findings {
-        eprintln!(
-            "warning: latch.toml:{}: {}",
-            line_of(&manifest_text, f.range.start),
-            f.message
-        );
+    let files = Files {
+        workspace: &loaded.workspace,
+    };
+    if let (Some(summary), Some(text)) = (
+        loaded.workspace.summary("latch.toml"),
+        loaded.workspace.text("latch.toml"),
+    ) {
+        for f in &summary.findings {
+            eprintln!(
+                "warning: latch.toml:{}: {}",
+                line_of(text, f.range.start),
+                f.message
+            );
+        }
     }
 
     let mut context = Context::new();
@@ -200,22 +212,7 @@ pub fn run(args: WhyArgs) -> ExitCode {
         context,
     );
 
-    // The whole folder, JSON and Terraform alike, through the same workspace index as
-    // `latch check` and the editor.
-    let loaded = match crate::loader::load(&root) {
-        Ok(l) => l,
-        Err(e) => return usage(format!("cannot read `{}`: {e}", root.display())),
-    };
-    let files = Files {
-        texts: loaded
-            .files
-            .iter()
-            .filter_map(|p| Some((p.clone(), loaded.workspace.text(p)?.to_string())))
-            .collect(),
-    };
-    let Some(decision) = latch_ide::lenses::decide(&loaded.workspace, "", &request) else {
-        return usage("the workspace could not be indexed".to_string());
-    };
+    let decision = latch_ide::lenses::decide(&loaded.workspace, "", &request);
     match args.format {
         WhyFormat::Json => {
             let v = decision_json(&decision, &request, &files);
