@@ -9,7 +9,7 @@ use latch_syntax::policy::{Effect, Policy, PolicyKind, PrincipalType, PrincipalV
 use crate::arn::{is_account_id, split_arn};
 use crate::condition::{ClauseResult, CompiledClause};
 use crate::glob::Glob;
-use crate::request::{Context, PrincipalId, Request};
+use crate::request::{Context, Lean, PrincipalId, Request};
 use crate::text::{self, Part};
 use crate::trace::{Failure, GrantKind, RequestValue, StatementOutcome};
 
@@ -291,7 +291,24 @@ impl CStatement {
             }
         }
         let mut absent_keys = 0u64;
+        let mut assumed_keys = 0u64;
         for (i, clause) in self.clauses.iter().enumerate() {
+            if clause.op.is_some() && env.req.context.is_unknown(&clause.key) {
+                // Settled the way that gives this evaluation's bound of the decision.
+                let holds = (self.effect == Some(Effect::Allow))
+                    == (env.req.context.lean == Lean::Allow);
+                if !holds {
+                    return StatementOutcome::Failed(Failure::Condition {
+                        clause: i,
+                        value: RequestValue::Unknown,
+                        why: crate::condition::ClauseWhy::Unknown,
+                    });
+                }
+                if i < 64 {
+                    assumed_keys |= 1 << i;
+                }
+                continue;
+            }
             let ClauseResult { holds, absent, why } = clause.eval(&env.req.context);
             if absent && i < 64 {
                 absent_keys |= 1 << i;
@@ -315,7 +332,11 @@ impl CStatement {
                 });
             }
         }
-        StatementOutcome::Matched { grant, absent_keys }
+        StatementOutcome::Matched {
+            grant,
+            absent_keys,
+            assumed_keys,
+        }
     }
 }
 

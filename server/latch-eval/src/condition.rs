@@ -324,6 +324,8 @@ pub enum ClauseWhy {
     NullButPresent,
     /// `Null: false` and the key is absent.
     NullButAbsent,
+    /// The key is unknown and was taken not to hold ([`crate::request::Lean`]).
+    Unknown,
 }
 
 /// The result of one clause.

@@ -294,6 +294,7 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
             .into_iter()
             .collect(),
         s3: None,
+        identity_unknown: false,
     };
     if let Some(s) = &case.s3 {
         let mut acl = Vec::new();

@@ -45,6 +45,10 @@ pub struct PolicySet {
     pub session: Option<Arc<CompiledPolicy>>,
     pub vpc_endpoints: Vec<VpcEndpoint>,
     pub s3: Option<S3Facts>,
+    /// The caller's identity policies are not all known (a principal outside the
+    /// workspace, an AWS managed policy): [`crate::open::evaluate_open`] then bounds the
+    /// decision with an identity side that allows nothing and one that allows everything.
+    pub identity_unknown: bool,
 }
 
 /// KMS operations that work across accounts (AWS_SEMANTICS §7.4), lower-cased.
@@ -226,6 +230,7 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Decision {
                 session: set.session.clone(),
                 vpc_endpoints: Vec::new(),
                 s3: None,
+                identity_unknown: set.identity_unknown,
             };
             let t = decide(&sub_set, &sub);
             dependent.push(DependentDecision {
@@ -427,19 +432,15 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
 
     // Every policy is evaluated first so that every Deny is found (step 1). Each RCP and
     // SCP level records whether one of its policies allows.
-    let mut rcp_blocked: Option<usize> = None;
     // `kms:RetireGrant` cannot be restricted by an RCP, even by `"Action": "*"` (§3.1).
     let rcp_na =
         (req.action_lower == "kms:retiregrant").then_some(NotApplicable::NotRestrictedByRcp);
     for (level, ps) in set.rcp.iter().enumerate() {
-        let mut allowed = rcp_na.is_some();
+        // AWS attaches `RCPFullAWSAccess` to every level and it cannot be detached, so a
+        // level always allows; only its Denies decide (AWS_SEMANTICS §3.1 step 2).
         for p in ps {
             let s = run.eval(p, Layer::Rcp { level }, rcp_na);
             any_deny |= s.any_deny;
-            allowed |= s.allows();
-        }
-        if !allowed && rcp_blocked.is_none() {
-            rcp_blocked = Some(level);
         }
     }
     let mut scp_blocked: Option<usize> = None;
@@ -512,10 +513,8 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         finish(run, Outcome::ImplicitDeny, Basis::Blocked(b), notes)
     };
 
-    // Steps 2-4: every RCP and SCP level, then the endpoint policy, must allow.
-    if let Some(level) = rcp_blocked {
-        return blocked(run, Blocker::Rcp { level }, notes);
-    }
+    // Steps 2-4: every SCP level (RCP levels always allow, see above), then the endpoint
+    // policy, must allow.
     if let Some(level) = scp_blocked {
         return blocked(run, Blocker::Scp { level }, notes);
     }

@@ -27,6 +27,7 @@ pub mod condition;
 pub mod conformance;
 pub mod decide;
 pub mod glob;
+pub mod open;
 pub mod render;
 pub mod request;
 pub mod s3;
@@ -35,7 +36,8 @@ pub mod trace;
 
 pub use compile::{CompiledPolicy, PolicyRef};
 pub use decide::{PolicySet, VpcEndpoint, compile_text, decide, evaluate};
-pub use request::{Context, PrincipalId, Request};
+pub use open::{Certainty, OpenDecision, Unknown, evaluate_open};
+pub use request::{Context, Lean, PrincipalId, Request, Unknowns};
 pub use s3::{AclGrant, AclPermission, BlockPublicAccess, Grantee, ObjectOwnership, S3Facts};
 pub use trace::{
     Basis, Blocker, Decision, DependentDecision, GrantKind, HttpAnswer, Layer, Outcome,

@@ -71,14 +71,25 @@ fn list(values: &[String]) -> String {
 
 /// Why a matched statement's conditions held, e.g. "`aws:SourceVpce` is absent from the
 /// request and `StringNotEquals` is true for a missing key".
-fn why_conditions_held(st: &Statement, absent_keys: u64, req: Option<&Request>) -> Option<String> {
+fn why_conditions_held(
+    st: &Statement,
+    absent_keys: u64,
+    assumed_keys: u64,
+    req: Option<&Request>,
+) -> Option<String> {
     let clauses = &st.condition.as_ref()?.clauses;
     let parts: Vec<String> = clauses
         .iter()
         .enumerate()
         .map(|(i, c)| {
             let absent = i < 64 && absent_keys & (1 << i) != 0;
-            if absent {
+            let assumed = i < 64 && assumed_keys & (1 << i) != 0;
+            if assumed {
+                format!(
+                    "only if `{}` on `{}` holds (`{}` is not known from the workspace)",
+                    c.operator.value, c.key.value, c.key.value
+                )
+            } else if absent {
                 format!(
                     "`{}` is absent from the request and `{}` is true for a missing key",
                     c.key.value, c.operator.value
@@ -132,6 +143,7 @@ pub fn failure_text(st: &Statement, f: &Failure, req: Option<&Request>) -> Strin
             });
             let seen = match value {
                 RequestValue::Absent => format!("`{key}` is absent from the request"),
+                RequestValue::Unknown => format!("`{key}` is not known from the workspace"),
                 RequestValue::Values(v) => format!("`{key}` is {}", list(v)),
             };
             match why {
@@ -148,6 +160,9 @@ pub fn failure_text(st: &Statement, f: &Failure, req: Option<&Request>) -> Strin
                 ClauseWhy::NullButPresent => format!("{seen} but `{op}` `true` requires it absent"),
                 ClauseWhy::NullButAbsent => {
                     format!("{seen} but `{op}` `false` requires it present")
+                }
+                ClauseWhy::Unknown => {
+                    format!("{seen}: this statement applies only if `{op}` holds for it")
                 }
             }
         }
@@ -250,9 +265,11 @@ pub fn summary(trace: &Trace, req: Option<&Request>, locate: Locate<'_>) -> Stri
             let held = trace.policy(*first).and_then(|p| {
                 let st = p.statement(first.statement)?;
                 match &p.statements.get(first.statement)?.outcome {
-                    StatementOutcome::Matched { absent_keys, .. } => {
-                        why_conditions_held(st, *absent_keys, req)
-                    }
+                    StatementOutcome::Matched {
+                        absent_keys,
+                        assumed_keys,
+                        ..
+                    } => why_conditions_held(st, *absent_keys, *assumed_keys, req),
                     _ => None,
                 }
             });
@@ -348,12 +365,16 @@ fn render_trace(
             let name = statement_name(p, s.index);
             let effect = st.effect().map_or("no effect", |e| e.as_str());
             let text = match &s.outcome {
-                StatementOutcome::Matched { grant, absent_keys } => {
+                StatementOutcome::Matched {
+                    grant,
+                    absent_keys,
+                    assumed_keys,
+                } => {
                     let mut t = "applies".to_string();
                     if let Some(g) = grant {
                         t.push_str(&format!(" (names {})", g.describe()));
                     }
-                    if let Some(h) = why_conditions_held(st, *absent_keys, req) {
+                    if let Some(h) = why_conditions_held(st, *absent_keys, *assumed_keys, req) {
                         t.push_str(": ");
                         t.push_str(&h);
                     }

@@ -180,10 +180,42 @@ pub struct ContextEntry {
     pub derived: bool,
 }
 
+/// Which keys missing from a request are not known to be absent: the workspace cannot
+/// tell whether the real request carries them (the caller's organization, its source IP,
+/// whether it signed in with MFA).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Unknowns {
+    /// A missing key is absent (the closed world of a conformance case or `latch why`).
+    #[default]
+    None,
+    /// These keys (lower-cased; a key ending in `/` stands for every key it starts) are
+    /// unknown when missing; every other missing key is absent.
+    Keys(Vec<String>),
+    /// Every missing key is unknown except these (lower-cased), which are absent.
+    AllExcept(Vec<String>),
+}
+
+/// How an evaluation settles the clauses whose key is unknown: each way gives one bound
+/// of the decision (AWS's decision is monotone in what Allows and Denies match).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lean {
+    /// Unknown clauses hold in Deny statements and fail in Allow statements: if the
+    /// request is allowed this way, it is allowed whatever the unknowns are.
+    #[default]
+    Deny,
+    /// Unknown clauses hold in Allow statements and fail in Deny statements: if the
+    /// request is denied this way, it is denied whatever the unknowns are.
+    Allow,
+}
+
 /// The request context: case-insensitive keys, each with one or more string values.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Context {
     entries: Vec<ContextEntry>,
+    /// The keys whose absence is not known.
+    pub unknown: Unknowns,
+    /// How clauses on unknown keys are settled.
+    pub lean: Lean,
 }
 
 impl Context {
@@ -234,6 +266,21 @@ impl Context {
 
     pub fn entries(&self) -> &[ContextEntry] {
         &self.entries
+    }
+
+    /// Whether a lower-cased key is missing from the request and not known to be absent.
+    pub fn is_unknown(&self, key_lower: &str) -> bool {
+        let listed = |list: &[String]| {
+            list.iter().any(|k| {
+                k == key_lower || (k.ends_with('/') && key_lower.starts_with(k.as_str()))
+            })
+        };
+        let unknown = match &self.unknown {
+            Unknowns::None => return false,
+            Unknowns::Keys(keys) => listed(keys),
+            Unknowns::AllExcept(absent) => !listed(absent),
+        };
+        unknown && self.get_lower(key_lower).is_none_or(|e| e.values.iter().all(String::is_empty))
     }
 }
 

@@ -111,6 +111,8 @@ impl GrantKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RequestValue {
     Absent,
+    /// The workspace does not know whether the request carries the key.
+    Unknown,
     Values(Vec<String>),
 }
 
@@ -149,6 +151,9 @@ pub enum StatementOutcome {
     Matched {
         grant: Option<GrantKind>,
         absent_keys: u64,
+        /// Bit `i` set when clause `i`'s key is unknown and was taken to hold
+        /// ([`crate::request::Lean`]).
+        assumed_keys: u64,
     },
     /// No valid `Effect`: the statement never decides.
     NoEffect,
