@@ -194,3 +194,248 @@ pub fn is_unknown_identity(trace: &Trace, r: StmtRef) -> bool {
         .policy(r)
         .is_some_and(|p| p.layer == Layer::Identity && &*p.policy.reference.label == UNKNOWN_IDENTITY)
 }
+
+/// An unknown clause in words, from the side of the request: what must be true of the
+/// request for it to get through. "`aws:PrincipalOrgID` is `o-a1b2c3d4e5`" for the Deny
+/// `StringNotEqualsIfExists aws:PrincipalOrgID o-a1b2c3d4e5`.
+pub fn clause_words(effect: Effect, operator: &str, key: &str, values: &[String]) -> String {
+    let vals = values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let base = operator
+        .trim_start_matches("ForAnyValue:")
+        .trim_start_matches("ForAllValues:");
+    let base = base.strip_suffix("IfExists").unwrap_or(base);
+    // What the clause tests, said positively, and whether it is negated.
+    let (test, negated) = match base {
+        "StringEquals" | "StringEqualsIgnoreCase" | "ArnEquals" | "NumericEquals"
+        | "DateEquals" | "BinaryEquals" => (format!("`{key}` is {vals}"), false),
+        "StringNotEquals" | "StringNotEqualsIgnoreCase" | "ArnNotEquals" | "NumericNotEquals"
+        | "DateNotEquals" => (format!("`{key}` is {vals}"), true),
+        "StringLike" | "ArnLike" => (format!("`{key}` matches {vals}"), false),
+        "StringNotLike" | "ArnNotLike" => (format!("`{key}` matches {vals}"), true),
+        "IpAddress" => (format!("`{key}` is in {vals}"), false),
+        "NotIpAddress" => (format!("`{key}` is in {vals}"), true),
+        "Bool" => (format!("`{key}` is {vals}"), false),
+        "Null" => {
+            let absent = values.iter().any(|v| v.eq_ignore_ascii_case("true"));
+            (format!("`{key}` is absent"), !absent)
+        }
+        _ => (format!("`{operator}` on `{key}` ({vals}) holds"), false),
+    };
+    // A Deny's clause must fail for the request to pass; an Allow's must hold.
+    let must_hold = (effect == Effect::Allow) != negated;
+    if must_hold {
+        test
+    } else if let Some(rest) = test.strip_suffix(" holds") {
+        format!("{rest} does not hold")
+    } else {
+        test.replacen(" is ", " is not ", 1)
+            .replacen(" matches ", " does not match ", 1)
+    }
+}
+
+/// Each unknown of a `Depends` decision in words ("the request's `aws:PrincipalOrgID` is
+/// `o-a1b2c3d4e5`"), without repeats: the decision is an allow only if each holds. For a
+/// Deny clause the words say what makes the Deny not apply; for an Allow, what makes it
+/// apply.
+pub fn unknowns_in_words(d: &Decision, unknowns: &[Unknown], action: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for u in unknowns {
+        let words = match u {
+            Unknown::Identity => format!(
+                "the caller's own identity policies (not in the workspace) allow `{action}`"
+            ),
+            Unknown::Clause {
+                at,
+                clause,
+                effect,
+                dependent,
+            } => {
+                let trace = match dependent {
+                    Some(i) => match d.dependent.get(*i) {
+                        Some(x) => &x.trace,
+                        None => continue,
+                    },
+                    None => &d.trace,
+                };
+                let Some(c) = trace
+                    .policy(*at)
+                    .and_then(|p| p.statement(at.statement))
+                    .and_then(|st| st.condition.as_ref())
+                    .and_then(|b| b.clauses.get(*clause))
+                else {
+                    continue;
+                };
+                let values: Vec<String> = c.values.iter().map(|v| v.value.clone()).collect();
+                clause_words(*effect, &c.operator.value, &c.key.value, &values)
+            }
+        };
+        if !out.contains(&words) {
+            out.push(words);
+        }
+    }
+    out
+}
+
+/// The context keys a decision's unknown clauses test, lower-cased, without repeats.
+pub fn unknown_keys(d: &Decision, unknowns: &[Unknown]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for u in unknowns {
+        let Unknown::Clause {
+            at,
+            clause,
+            dependent,
+            ..
+        } = u
+        else {
+            continue;
+        };
+        let trace = match dependent {
+            Some(i) => match d.dependent.get(*i) {
+                Some(x) => &x.trace,
+                None => continue,
+            },
+            None => &d.trace,
+        };
+        if let Some(c) = trace
+            .policy(*at)
+            .and_then(|p| p.statement(at.statement))
+            .and_then(|st| st.condition.as_ref())
+            .and_then(|b| b.clauses.get(*clause))
+        {
+            let k = c.key.value.to_ascii_lowercase();
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::{Context, PrincipalId, Unknowns};
+
+    fn set(identity: &str, resource: Option<&str>) -> PolicySet {
+        PolicySet {
+            identity: vec![compile_text("id.json", PolicyKind::Identity, identity)],
+            resource: resource.map(|r| compile_text("bucket.json", PolicyKind::Resource, r)),
+            resource_account: Some("111122223333".into()),
+            ..PolicySet::default()
+        }
+    }
+
+    fn request(unknown: Unknowns) -> Request {
+        let mut ctx = Context::new();
+        ctx.unknown = unknown;
+        Request::new(
+            PrincipalId::parse("arn:aws:iam::111122223333:role/reader"),
+            "s3:GetObject",
+            "arn:aws:s3:::data/a.csv",
+            ctx,
+        )
+    }
+
+    const ALLOW: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    const PERIMETER: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Perimeter","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}"#;
+
+    #[test]
+    fn a_deny_on_an_unknown_key_makes_the_decision_depend_on_it() {
+        let s = set(ALLOW, Some(PERIMETER));
+        let open = evaluate_open(&s, &request(Unknowns::AllExcept(Vec::new())));
+        assert_eq!(open.certainty, Certainty::Depends);
+        assert_eq!(open.decision.outcome, crate::Outcome::ExplicitDeny);
+        assert_eq!(
+            unknowns_in_words(&open.decision, &open.unknowns, "s3:GetObject"),
+            vec!["`aws:PrincipalOrgID` is `o-a1b2c3d4e5`".to_string()]
+        );
+    }
+
+    #[test]
+    fn a_closed_world_keeps_the_literal_decision() {
+        let s = set(ALLOW, Some(PERIMETER));
+        let open = evaluate_open(&s, &request(Unknowns::None));
+        // The key is absent, `IfExists` makes the clause true: the Deny applies.
+        assert_eq!(open.certainty, Certainty::Denied);
+    }
+
+    #[test]
+    fn a_known_value_settles_it() {
+        let s = set(ALLOW, Some(PERIMETER));
+        let mut req = request(Unknowns::AllExcept(Vec::new()));
+        req.context
+            .insert("aws:PrincipalOrgID", vec!["o-a1b2c3d4e5".into()]);
+        assert_eq!(evaluate_open(&s, &req).certainty, Certainty::Allowed);
+        req.context
+            .insert("aws:PrincipalOrgID", vec!["o-zzzzzzzzzz".into()]);
+        assert_eq!(evaluate_open(&s, &req).certainty, Certainty::Denied);
+    }
+
+    #[test]
+    fn an_allow_on_an_unknown_key_is_allowed_only_if_it_holds() {
+        let allow_if = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}"#;
+        let s = set(allow_if, None);
+        let open = evaluate_open(&s, &request(Unknowns::AllExcept(Vec::new())));
+        assert_eq!(open.certainty, Certainty::Depends);
+        assert_eq!(
+            unknowns_in_words(&open.decision, &open.unknowns, "s3:GetObject"),
+            vec!["`aws:SourceIp` is in `203.0.113.0/24`".to_string()]
+        );
+    }
+
+    #[test]
+    fn an_unknown_identity_side_is_bounded_both_ways() {
+        let key_policy_denies = PolicySet {
+            resource: Some(compile_text(
+                "bucket.json",
+                PolicyKind::Resource,
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:role/partner"},"Action":"s3:GetObject","Resource":"*"}]}"#,
+            )),
+            resource_account: Some("111122223333".into()),
+            identity_unknown: true,
+            ..PolicySet::default()
+        };
+        let req = |who: &str| {
+            Request::new(
+                PrincipalId::parse(who),
+                "s3:GetObject",
+                "arn:aws:s3:::data/a.csv",
+                Context::new(),
+            )
+        };
+        // Granted by the bucket policy: only the partner's own policies can refuse it.
+        let granted = evaluate_open(&key_policy_denies, &req("arn:aws:iam::999988887777:role/partner"));
+        assert_eq!(granted.certainty, Certainty::Depends);
+        assert_eq!(granted.unknowns, vec![Unknown::Identity]);
+        // Not granted: denied whatever the caller's own policies say.
+        let other = evaluate_open(&key_policy_denies, &req("arn:aws:iam::999988887777:role/other"));
+        assert_eq!(other.certainty, Certainty::Denied);
+    }
+
+    #[test]
+    fn words_for_common_operators() {
+        let w = |e, op: &str, k: &str, v: &[&str]| {
+            clause_words(e, op, k, &v.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            w(Effect::Deny, "BoolIfExists", "aws:MultiFactorAuthPresent", &["false"]),
+            "`aws:MultiFactorAuthPresent` is not `false`"
+        );
+        assert_eq!(
+            w(Effect::Deny, "StringNotEquals", "aws:SourceVpce", &["vpce-1"]),
+            "`aws:SourceVpce` is `vpce-1`"
+        );
+        assert_eq!(
+            w(Effect::Allow, "StringLike", "s3:prefix", &["home/*"]),
+            "`s3:prefix` matches `home/*`"
+        );
+        assert_eq!(
+            w(Effect::Deny, "Null", "aws:SourceIp", &["true"]),
+            "`aws:SourceIp` is not absent"
+        );
+    }
+}

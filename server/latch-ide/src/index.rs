@@ -182,6 +182,16 @@ pub struct OrgPolicy {
     /// Account ids; empty means every account.
     pub accounts: Vec<String>,
     pub policy: Arc<PolicyEntry>,
+    /// An SCP level declared an allow list (`allow_list = true`): AWS's `FullAWSAccess`
+    /// is not implied there.
+    pub allow_list: bool,
+}
+
+/// `[organization]`: its id and the ids of its accounts.
+#[derive(Clone, Debug, Default)]
+pub struct Organization {
+    pub id: String,
+    pub accounts: Vec<String>,
 }
 
 /// A declared intent (`[[expect]]`).
@@ -218,6 +228,7 @@ pub struct Index {
     pub rcps: Vec<OrgPolicy>,
     pub expects: Vec<ExpectInfo>,
     pub distributions: Vec<DistributionInfo>,
+    pub organization: Option<Organization>,
     /// Every policy of the sub-workspace, whatever its role.
     pub policies: Vec<Arc<PolicyEntry>>,
     /// Lookups by ARN and name, built once the lists are complete.
@@ -424,6 +435,14 @@ impl Builder<'_> {
                 .accounts
                 .insert(a.name.value.clone(), a.id.value.clone());
         }
+        if let Some(o) = &m.organization {
+            if let Some(id) = o.id.as_ref().filter(|id| latch_syntax::manifest::is_org_id(&id.value)) {
+                self.index.organization = Some(Organization {
+                    id: id.value.clone(),
+                    accounts: o.account_ids.clone(),
+                });
+            }
+        }
         for p in &m.principals {
             let Some(arn) = &p.arn else { continue };
             let identity: Vec<Arc<PolicyEntry>> = p
@@ -545,6 +564,7 @@ impl Builder<'_> {
                         .map_or_else(|| "root".to_string(), |l| l.value.clone()),
                     accounts: d.account_ids.clone(),
                     policy,
+                    allow_list: d.allow_list.as_ref().is_some_and(|b| b.value),
                 };
                 match kind {
                     PolicyKind::Scp => self.index.scps.push(org),

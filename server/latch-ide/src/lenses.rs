@@ -61,7 +61,7 @@ pub fn expect_lenses(ws: &Workspace) -> Vec<ExpectLens> {
             let Some(expect) = ix.expects.get(i) else {
                 continue;
             };
-            let req = access::request_of(&intent);
+            let req = access::request_of(&ix, &intent);
             let (set, _, _) = access::policy_set(&ix, &req);
             let d = evaluate(&set, &req);
             let passed = meets(intent.expect, d.outcome);

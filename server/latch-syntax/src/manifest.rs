@@ -89,6 +89,22 @@ pub struct OrgPolicyDecl {
     pub accounts: Vec<Spanned<String>>,
     /// The ids of `accounts` that resolve.
     pub account_ids: Vec<String>,
+    /// `[[scp]]` only: the level is an allow list (AWS's `FullAWSAccess` was detached), so
+    /// only its own Allow statements allow. By default a level whose policies have no
+    /// Allow keeps `FullAWSAccess`, as AWS attaches it to every root, OU and account.
+    pub allow_list: Option<Spanned<bool>>,
+    pub span: Span,
+}
+
+/// `[organization]`: the organization the workspace's accounts belong to.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OrganizationDecl {
+    /// `o-` followed by 10 to 32 lower-case letters or digits.
+    pub id: Option<Spanned<String>>,
+    /// Account names or ids as written; absent means every account of `[accounts]`.
+    pub accounts: Option<Vec<Spanned<String>>>,
+    /// The ids of `accounts` that resolve.
+    pub account_ids: Vec<String>,
     pub span: Span,
 }
 
@@ -153,6 +169,7 @@ pub struct Manifest {
     pub scps: Vec<OrgPolicyDecl>,
     pub rcps: Vec<OrgPolicyDecl>,
     pub expects: Vec<ExpectDecl>,
+    pub organization: Option<OrganizationDecl>,
 }
 
 impl Manifest {
@@ -392,7 +409,8 @@ const BUCKET_KEYS: &[&str] = &[
 ];
 const KEY_KEYS: &[&str] = &["arn", "policy"];
 const VPCE_KEYS: &[&str] = &["id", "policy"];
-const ORG_KEYS: &[&str] = &["policy", "level", "accounts"];
+const ORG_KEYS: &[&str] = &["policy", "level", "accounts", "allow_list"];
+const ORGANIZATION_KEYS: &[&str] = &["id", "accounts"];
 const EXPECT_KEYS: &[&str] = &["principal", "action", "resource", "context", "decision"];
 const TOP_KEYS: &[&str] = &[
     "accounts",
@@ -404,6 +422,7 @@ const TOP_KEYS: &[&str] = &[
     "scp",
     "rcp",
     "expect",
+    "organization",
 ];
 const BPA_KEYS: &[&str] = &[
     "block_public_acls",
@@ -486,6 +505,40 @@ pub fn parse_manifest(text: &str) -> ParsedManifest {
                     }
                 }
                 None => r.wrong_type("providers", item, "a table of provider names"),
+            },
+            "organization" => match item.as_table_like() {
+                Some(t) => {
+                    let mut o = OrganizationDecl {
+                        span: item.as_table().map_or_else(
+                            || item_span(item),
+                            |t| r.table_extent(t),
+                        ),
+                        ..OrganizationDecl::default()
+                    };
+                    for (k, v) in t.iter() {
+                        match k {
+                            "id" => {
+                                o.id = r.string(k, v);
+                                if let Some(id) = &o.id {
+                                    if !is_org_id(&id.value) {
+                                        r.findings.push(Finding::error(
+                                            "manifest/invalid-value",
+                                            id.span,
+                                            format!(
+                                                "`{}` is not an organization id; expected `o-` and 10 to 32 lower-case letters or digits",
+                                                id.value
+                                            ),
+                                        ));
+                                    }
+                                }
+                            }
+                            "accounts" => o.accounts = Some(r.strings(k, v)),
+                            _ => unknown(&mut r, "organization", t, k, ORGANIZATION_KEYS),
+                        }
+                    }
+                    m.organization = Some(o);
+                }
+                None => r.wrong_type("organization", item, "a table with `id` and `accounts`"),
             },
             "principal" => {
                 for (t, span) in r.entries("principal", item) {
@@ -592,6 +645,7 @@ pub fn parse_manifest(text: &str) -> ParsedManifest {
                             "policy" => d.policy = r.string(k, v),
                             "level" => d.level = r.string(k, v),
                             "accounts" => d.accounts = r.strings(k, v),
+                            "allow_list" if name == "scp" => d.allow_list = r.boolean(k, v),
                             _ => unknown(&mut r, name, t, k, ORG_KEYS),
                         }
                     }
@@ -767,6 +821,25 @@ fn resolve_accounts(m: &mut Manifest, findings: &mut Vec<Finding>) {
             .filter_map(|a| lookup(&accounts, a, findings))
             .collect();
     }
+    if let Some(o) = &mut m.organization {
+        o.account_ids = match &o.accounts {
+            Some(list) => list
+                .iter()
+                .filter_map(|a| lookup(&accounts, a, findings))
+                .collect(),
+            None => accounts.iter().map(|a| a.id.value.clone()).collect(),
+        };
+    }
+}
+
+/// Whether `s` has the shape of an AWS Organizations id (`o-` + 10 to 32 of `[a-z0-9]`).
+pub fn is_org_id(s: &str) -> bool {
+    s.strip_prefix("o-").is_some_and(|rest| {
+        (10..=32).contains(&rest.len())
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
 }
 
 #[cfg(test)]

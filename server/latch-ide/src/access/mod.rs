@@ -32,12 +32,17 @@ use latch_eval::{
     Basis, Blocker, CompiledPolicy, Context, Decision, Layer, ObjectOwnership, Outcome, PolicyRef,
     PolicySet, PrincipalId, Request, S3Facts, StmtRef, Trace, VpcEndpoint, evaluate,
 };
+use latch_eval::{Certainty, evaluate_open};
 use latch_syntax::finding::{Edit, Finding, Fix, Related, Severity};
 use latch_syntax::json::{Value, ValueKind, json_string};
 use latch_syntax::manifest::ExpectedDecision;
 use latch_syntax::policy::{Effect, PrincipalValue, Statement};
 use latch_syntax::span::Span;
 use latch_syntax::terraform::edit as tf_edit;
+
+mod facts;
+
+pub(crate) use facts::request_of;
 
 use crate::index::{self, BucketInfo, Index, Loc, PolicyEntry, PolicyOrigin};
 use crate::intents::{Intent, IntentSource, intents};
@@ -181,10 +186,19 @@ pub fn policy_set(
 ) -> (PolicySet, Vec<Arc<PolicyEntry>>, Vec<Arc<PolicyEntry>>) {
     let mut set = PolicySet::default();
     let caller = &req.principal;
-    if let Some(p) = ix.principal(caller.arn()) {
-        set.identity = p.identity.iter().map(|e| e.compiled.clone()).collect();
-        set.boundary = p.boundary.as_ref().map(|e| e.compiled.clone());
-        set.session = p.session.as_ref().map(|e| e.compiled.clone());
+    match ix.principal(caller.arn()) {
+        Some(p) => {
+            set.identity = p.identity.iter().map(|e| e.compiled.clone()).collect();
+            set.boundary = p.boundary.as_ref().map(|e| e.compiled.clone());
+            set.session = p.session.as_ref().map(|e| e.compiled.clone());
+            set.identity_unknown = p.identity_unknown;
+        }
+        // A principal the workspace does not describe (a partner's role): its own
+        // policies are not here, so they are neither an allow nor a deny.
+        None => {
+            set.identity_unknown =
+                !matches!(caller, PrincipalId::Anonymous | PrincipalId::Service(_));
+        }
     }
     if let Some(b) = ix.bucket_of(&req.resource) {
         set.resource = b.policy.as_ref().map(|e| e.compiled.clone());
@@ -298,19 +312,6 @@ fn allows_everything(p: &PolicyEntry) -> bool {
     })
 }
 
-/// The engine's request for an intent.
-pub(crate) fn request_of(intent: &Intent) -> Request {
-    let mut ctx = Context::new();
-    for (k, v) in &intent.context {
-        ctx.insert(k, v.clone());
-    }
-    Request::new(
-        PrincipalId::parse(&intent.principal),
-        &intent.action,
-        &intent.resource,
-        ctx,
-    )
-}
 
 /// Where a failing intent is reported: the statement that implies it; for a declared
 /// intent, the grant of the decision that has no effect (a resource-policy Allow, else an
@@ -415,7 +416,7 @@ fn simulate(
         // checks' business.
         let website_anonymous =
             intent.principal == "anonymous" && bucket.is_some_and(BucketInfo::is_website);
-        let req = request_of(intent);
+        let req = request_of(ix, intent);
         let (set, scp_first, rcp_first) = policy_set(ix, &req);
         let source = match &intent.source {
             IntentSource::Statement { policy, statement } => {
@@ -447,23 +448,30 @@ fn simulate(
                 continue;
             }
         }
-        let d = evaluate(&set, &req);
+        let open = evaluate_open(&set, &req);
+        let d = &open.decision;
         if website_anonymous && d.outcome != Outcome::ExplicitDeny {
             new.insert(key, (ps, facts, Vec::new()));
             continue;
         }
-        let Some(src) = source_loc(ix, intent, &d) else {
+        let Some(src) = source_loc(ix, intent, d) else {
             continue;
         };
+        let depends = (open.certainty == Certainty::Depends).then(|| Depends {
+            conditions: latch_eval::open::unknowns_in_words(d, &open.unknowns, &intent.action),
+            keys: latch_eval::open::unknown_keys(d, &open.unknowns),
+            identity: open.unknowns.contains(&latch_eval::Unknown::Identity),
+        });
         let ctx = Ctx {
             ws,
             ix,
             intent,
             req: &req,
-            decision: &d,
+            decision: d,
             src: &src,
             scp_first: &scp_first,
             rcp_first: &rcp_first,
+            depends: depends.as_ref(),
         };
         let mut drafts: Vec<Draft> = Vec::new();
         drafts.extend(ctx.ownership(bucket));
@@ -519,6 +527,35 @@ struct Ctx<'a> {
     src: &'a Loc,
     scp_first: &'a [Arc<PolicyEntry>],
     rcp_first: &'a [Arc<PolicyEntry>],
+    /// Set when the request is denied only for some values of facts the workspace does
+    /// not state: findings are then warnings worded with those facts.
+    depends: Option<&'a Depends>,
+}
+
+/// What a decision that depends on unknown facts turns on.
+struct Depends {
+    /// Each fact in words, from the request's side ("`aws:PrincipalOrgID` is `o-...`").
+    conditions: Vec<String>,
+    /// The context keys involved, lower-cased.
+    keys: Vec<String>,
+    /// The caller's identity policies are not in the workspace.
+    identity: bool,
+}
+
+impl Depends {
+    /// "allowed only if A and B; `[organization]` in `latch.toml` settles it".
+    fn words(&self) -> String {
+        let mut s = format!("allowed only if {}", self.conditions.join(" and "));
+        let mut settle: Vec<&str> = self.keys.iter().map(|k| facts::settled_by(k)).collect();
+        if self.identity {
+            settle.push("a `[[principal]]` in `latch.toml` with the caller's policies settles it");
+        }
+        settle.dedup();
+        if !settle.is_empty() {
+            s.push_str(&format!(" ({})", settle.join("; ")));
+        }
+        s
+    }
 }
 
 impl Ctx<'_> {
@@ -606,13 +643,19 @@ impl Ctx<'_> {
     }
 
     fn draft(&self, code: &'static str, loc: Loc, what: &str, fixes: Vec<Fix>) -> Draft {
+        // Denied whatever the unknowns are: an error. Denied only for some values of them:
+        // a warning that names them.
+        let (severity, verdict) = match self.depends {
+            None => (Severity::Error, "is denied".to_string()),
+            Some(dep) => (Severity::Warning, format!("is {}", dep.words())),
+        };
         Draft {
             head: what.len() + 2,
             code,
-            severity: Severity::Error,
+            severity,
             loc,
             message: format!(
-                "{what}: {} is denied ({}){}",
+                "{what}: {} {verdict} ({}){}",
                 self.intent.describe(),
                 self.because(),
                 trace_suffix(&self.full_trace())
@@ -1849,7 +1892,7 @@ fn deny_report_in(ws: &Workspace, ix: &Index, path: &str, statement: Span) -> Op
     }
     let locate = |r: &PolicyRef, s: Span| format!("{}:{}", r.label, line_of(ws, &r.label, s.start));
     for intent in intents(ix) {
-        let req = request_of(&intent);
+        let req = request_of(ix, &intent);
         let (set, _, _) = policy_set(ix, &req);
         let d = evaluate(&set, &req);
         let traces = std::iter::once((&d.trace, &req))
@@ -1940,7 +1983,7 @@ pub fn allow_report(ws: &Workspace, path: &str, statement: Span) -> Option<Allow
             continue;
         }
         found = true;
-        let req = request_of(&intent);
+        let req = request_of(&ix, &intent);
         let (set, _, _) = policy_set(&ix, &req);
         let d = evaluate(&set, &req);
         if d.outcome.is_allow() {

@@ -1,0 +1,111 @@
+//! The facts of a request: what the workspace states and what it cannot know.
+//!
+//! An inferred intent stands for the request a real client would make, not for the
+//! smallest possible one: it is sent over TLS (`aws:SecureTransport` is `true`; every SDK,
+//! CLI and console request is), carries the keys AWS derives from the caller, carries no
+//! optional request header (ACL, SSE, Requester Pays) unless the implying Allow's own
+//! conditions require it, and every other key (the caller's organization, source IP or
+//! VPC endpoint, MFA, tags) is unknown, never taken as absent. A declared intent
+//! (`[[expect]]`) is the request its `context` describes; only facts of the world that a
+//! request cannot state (the organization, tags) are unknown there.
+//!
+//! `[organization]` in `latch.toml` settles `aws:PrincipalOrgID` and `aws:ResourceOrgID`
+//! for the accounts it lists.
+
+use latch_eval::{Context, PrincipalId, Request, Unknowns};
+
+use crate::intents::{Intent, IntentSource};
+use crate::index::Index;
+
+/// Request keys that only exist when the client chooses to send a header or parameter
+/// (lower-cased; a key ending in `/` stands for every key it starts). An inferred intent
+/// does not send them unless its own Allow requires them.
+const OPTIONAL_HEADERS: &[&str] = &[
+    "s3:x-amz-acl",
+    "s3:x-amz-grant-full-control",
+    "s3:x-amz-grant-read",
+    "s3:x-amz-grant-read-acp",
+    "s3:x-amz-grant-write",
+    "s3:x-amz-grant-write-acp",
+    "s3:x-amz-server-side-encryption",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    "s3:x-amz-server-side-encryption-customer-algorithm",
+    "s3:x-amz-copy-source",
+    "s3:x-amz-metadata-directive",
+    "s3:x-amz-storage-class",
+    "s3:x-amz-website-redirect-location",
+    "s3:x-amz-request-payer",
+    "s3:requestpayer",
+    "x-amz-request-payer",
+    "s3:object-lock-mode",
+    "s3:object-lock-retain-until-date",
+    "s3:object-lock-legal-hold",
+    "s3:object-lock-remaining-retention-days",
+    "s3:requestobjecttag/",
+    "s3:requestobjecttagkeys",
+    "s3:prefix",
+    "s3:delimiter",
+    "s3:max-keys",
+    "s3:versionid",
+    "aws:requesttag/",
+    "aws:tagkeys",
+];
+
+/// Facts of the world that no request states: unknown unless the workspace says them.
+const WORLD_FACTS: &[&str] = &[
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:resourceorgid",
+    "aws:resourceorgpaths",
+    "aws:principaltag/",
+    "aws:resourcetag/",
+    "s3:existingobjecttag/",
+];
+
+/// The engine's request for an intent, with what the workspace cannot know left unknown.
+pub(crate) fn request_of(ix: &Index, intent: &Intent) -> Request {
+    let mut ctx = Context::new();
+    for (k, v) in &intent.context {
+        ctx.insert(k, v.clone());
+    }
+    let principal = PrincipalId::parse(&intent.principal);
+    if let Some(org) = &ix.organization {
+        let member = |acct: Option<&str>| {
+            acct.is_some_and(|a| org.accounts.iter().any(|x| x == a))
+        };
+        if member(principal.account()) && ctx.values("aws:PrincipalOrgID").is_none() {
+            ctx.insert("aws:PrincipalOrgID", vec![org.id.clone()]);
+        }
+        let resource_account = ix
+            .bucket_of(&intent.resource)
+            .and_then(|b| b.account.clone())
+            .or_else(|| intent.resource.split(':').nth(4).map(str::to_string));
+        if member(resource_account.as_deref()) && ctx.values("aws:ResourceOrgID").is_none() {
+            ctx.insert("aws:ResourceOrgID", vec![org.id.clone()]);
+        }
+    }
+    match &intent.source {
+        IntentSource::Statement { .. } => {
+            if ctx.values("aws:SecureTransport").is_none() {
+                ctx.insert("aws:SecureTransport", vec!["true".to_string()]);
+            }
+            ctx.unknown = Unknowns::AllExcept(
+                OPTIONAL_HEADERS.iter().map(|k| k.to_string()).collect(),
+            );
+        }
+        IntentSource::Expect(_) => {
+            ctx.unknown = Unknowns::Keys(WORLD_FACTS.iter().map(|k| k.to_string()).collect());
+        }
+    }
+    Request::new(principal, &intent.action, &intent.resource, ctx)
+}
+
+/// The `latch.toml` key or step that would settle an unknown context key.
+pub(crate) fn settled_by(key: &str) -> &'static str {
+    let k = key.to_ascii_lowercase();
+    if k.starts_with("aws:principalorg") || k.starts_with("aws:resourceorg") {
+        "`[organization]` in `latch.toml` settles it"
+    } else {
+        "an `[[expect]]` in `latch.toml` whose `context` states it settles it"
+    }
+}
