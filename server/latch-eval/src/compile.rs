@@ -295,8 +295,8 @@ impl CStatement {
         for (i, clause) in self.clauses.iter().enumerate() {
             if clause.op.is_some() && env.req.context.is_unknown(&clause.key) {
                 // Settled the way that gives this evaluation's bound of the decision.
-                let holds = (self.effect == Some(Effect::Allow))
-                    == (env.req.context.lean == Lean::Allow);
+                let holds =
+                    (self.effect == Some(Effect::Allow)) == (env.req.context.lean == Lean::Allow);
                 if !holds {
                     return StatementOutcome::Failed(Failure::Condition {
                         clause: i,

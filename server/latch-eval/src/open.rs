@@ -190,9 +190,9 @@ pub fn evaluate_open(set: &PolicySet, req: &Request) -> OpenDecision {
 
 /// Whether a trace's identity layer is the stand-in for policies outside the workspace.
 pub fn is_unknown_identity(trace: &Trace, r: StmtRef) -> bool {
-    trace
-        .policy(r)
-        .is_some_and(|p| p.layer == Layer::Identity && &*p.policy.reference.label == UNKNOWN_IDENTITY)
+    trace.policy(r).is_some_and(|p| {
+        p.layer == Layer::Identity && &*p.policy.reference.label == UNKNOWN_IDENTITY
+    })
 }
 
 /// An unknown clause in words, from the side of the request: what must be true of the
@@ -210,9 +210,16 @@ pub fn clause_words(effect: Effect, operator: &str, key: &str, values: &[String]
     let base = base.strip_suffix("IfExists").unwrap_or(base);
     // What the clause tests, said positively, and whether it is negated.
     let (test, negated) = match base {
-        "StringEquals" | "StringEqualsIgnoreCase" | "ArnEquals" | "NumericEquals"
-        | "DateEquals" | "BinaryEquals" => (format!("`{key}` is {vals}"), false),
-        "StringNotEquals" | "StringNotEqualsIgnoreCase" | "ArnNotEquals" | "NumericNotEquals"
+        "StringEquals"
+        | "StringEqualsIgnoreCase"
+        | "ArnEquals"
+        | "NumericEquals"
+        | "DateEquals"
+        | "BinaryEquals" => (format!("`{key}` is {vals}"), false),
+        "StringNotEquals"
+        | "StringNotEqualsIgnoreCase"
+        | "ArnNotEquals"
+        | "NumericNotEquals"
         | "DateNotEquals" => (format!("`{key}` is {vals}"), true),
         "StringLike" | "ArnLike" => (format!("`{key}` matches {vals}"), false),
         "StringNotLike" | "ArnNotLike" => (format!("`{key}` matches {vals}"), true),
@@ -408,25 +415,46 @@ mod tests {
             )
         };
         // Granted by the bucket policy: only the partner's own policies can refuse it.
-        let granted = evaluate_open(&key_policy_denies, &req("arn:aws:iam::999988887777:role/partner"));
+        let granted = evaluate_open(
+            &key_policy_denies,
+            &req("arn:aws:iam::999988887777:role/partner"),
+        );
         assert_eq!(granted.certainty, Certainty::Depends);
         assert_eq!(granted.unknowns, vec![Unknown::Identity]);
         // Not granted: denied whatever the caller's own policies say.
-        let other = evaluate_open(&key_policy_denies, &req("arn:aws:iam::999988887777:role/other"));
+        let other = evaluate_open(
+            &key_policy_denies,
+            &req("arn:aws:iam::999988887777:role/other"),
+        );
         assert_eq!(other.certainty, Certainty::Denied);
     }
 
     #[test]
     fn words_for_common_operators() {
         let w = |e, op: &str, k: &str, v: &[&str]| {
-            clause_words(e, op, k, &v.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            clause_words(
+                e,
+                op,
+                k,
+                &v.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            )
         };
         assert_eq!(
-            w(Effect::Deny, "BoolIfExists", "aws:MultiFactorAuthPresent", &["false"]),
+            w(
+                Effect::Deny,
+                "BoolIfExists",
+                "aws:MultiFactorAuthPresent",
+                &["false"]
+            ),
             "`aws:MultiFactorAuthPresent` is not `false`"
         );
         assert_eq!(
-            w(Effect::Deny, "StringNotEquals", "aws:SourceVpce", &["vpce-1"]),
+            w(
+                Effect::Deny,
+                "StringNotEquals",
+                "aws:SourceVpce",
+                &["vpce-1"]
+            ),
             "`aws:SourceVpce` is `vpce-1`"
         );
         assert_eq!(

@@ -271,16 +271,18 @@ impl Context {
     /// Whether a lower-cased key is missing from the request and not known to be absent.
     pub fn is_unknown(&self, key_lower: &str) -> bool {
         let listed = |list: &[String]| {
-            list.iter().any(|k| {
-                k == key_lower || (k.ends_with('/') && key_lower.starts_with(k.as_str()))
-            })
+            list.iter()
+                .any(|k| k == key_lower || (k.ends_with('/') && key_lower.starts_with(k.as_str())))
         };
         let unknown = match &self.unknown {
             Unknowns::None => return false,
             Unknowns::Keys(keys) => listed(keys),
             Unknowns::AllExcept(absent) => !listed(absent),
         };
-        unknown && self.get_lower(key_lower).is_none_or(|e| e.values.iter().all(String::is_empty))
+        unknown
+            && self
+                .get_lower(key_lower)
+                .is_none_or(|e| e.values.iter().all(String::is_empty))
     }
 }
 

@@ -436,7 +436,10 @@ impl Builder<'_> {
                 .insert(a.name.value.clone(), a.id.value.clone());
         }
         if let Some(o) = &m.organization {
-            if let Some(id) = o.id.as_ref().filter(|id| latch_syntax::manifest::is_org_id(&id.value)) {
+            if let Some(id) =
+                o.id.as_ref()
+                    .filter(|id| latch_syntax::manifest::is_org_id(&id.value))
+            {
                 self.index.organization = Some(Organization {
                     id: id.value.clone(),
                     accounts: o.account_ids.clone(),

@@ -41,6 +41,30 @@ pub fn decide(ws: &Workspace, root: &str, req: &Request) -> latch_eval::Decision
     evaluate(&set, req)
 }
 
+/// The decision for a request the user states (`latch why`): its context is as given,
+/// the facts of the world it cannot state (the organization, tags) are unknown unless
+/// `[organization]` settles them, and so is the identity side of a caller the workspace
+/// does not describe. Allow, deny, or "depends" with what it turns on.
+pub fn decide_open(
+    ws: &Workspace,
+    root: &str,
+    req: &Request,
+) -> (Request, latch_eval::OpenDecision) {
+    let ix = access::index_at(ws, root);
+    let mut ctx = req.context.clone();
+    access::facts::settle_organization(&ix, &req.principal, &req.resource, &mut ctx);
+    if ctx.unknown == latch_eval::Unknowns::None {
+        ctx.unknown = access::facts::world_facts();
+    }
+    let req = Request {
+        context: ctx,
+        ..req.clone()
+    };
+    let (set, _, _) = access::policy_set(&ix, &req);
+    let open = latch_eval::evaluate_open(&set, &req);
+    (req, open)
+}
+
 /// Every `[[expect]]` result of the workspace, one lens per entry and action.
 pub fn expect_lenses(ws: &Workspace) -> Vec<ExpectLens> {
     let mut out = Vec::new();

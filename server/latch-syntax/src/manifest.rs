@@ -509,10 +509,9 @@ pub fn parse_manifest(text: &str) -> ParsedManifest {
             "organization" => match item.as_table_like() {
                 Some(t) => {
                     let mut o = OrganizationDecl {
-                        span: item.as_table().map_or_else(
-                            || item_span(item),
-                            |t| r.table_extent(t),
-                        ),
+                        span: item
+                            .as_table()
+                            .map_or_else(|| item_span(item), |t| r.table_extent(t)),
                         ..OrganizationDecl::default()
                     };
                     for (k, v) in t.iter() {

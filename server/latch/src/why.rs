@@ -3,7 +3,9 @@
 //! `path:line` of every statement; `--format json` prints
 //! `{"decision", "reason", "trace", "dependent", "http"}`.
 //!
-//! Exit 0 whatever the decision; 2 on a usage error (no `latch.toml`, a malformed
+//! Runs on any folder; `latch.toml` is optional. A decision that turns on facts the
+//! workspace does not state is `"depends"` in JSON, with `"conditions"` in words.
+//! Exit 0 whatever the decision; 2 on a usage error (a path that is not a folder, a malformed
 //! `--context`).
 
 use std::path::{Path, PathBuf};
@@ -146,26 +148,21 @@ fn usage(msg: String) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn manifest_path(path: &Path) -> PathBuf {
-    if path.is_dir() {
-        path.join("latch.toml")
-    } else {
-        path.to_path_buf()
-    }
-}
-
 pub fn run(args: WhyArgs) -> ExitCode {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let manifest_file = manifest_path(&path);
-    let root = manifest_file
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    if !manifest_file.is_file() {
+    // Any folder: `latch.toml` adds what the files cannot say (accounts, principals'
+    // policies, intents), but JSON and Terraform are read without it.
+    let root = if path.is_dir() {
+        path.clone()
+    } else if path.file_name().is_some_and(|n| n == "latch.toml") {
+        path.parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    } else {
         return usage(format!(
-            "no `latch.toml` at `{}`; `latch why` needs one to know who has which policy",
-            manifest_file.display()
+            "`{}` is not a folder or a `latch.toml`",
+            path.display()
         ));
-    }
+    };
     // The whole folder, JSON and Terraform alike, through the same workspace index as
     // `latch check` and the editor; the manifest is read and parsed there, once.
     let loaded = match crate::loader::load(&root) {
@@ -212,15 +209,36 @@ pub fn run(args: WhyArgs) -> ExitCode {
         context,
     );
 
-    let decision = latch_ide::lenses::decide(&loaded.workspace, "", &request);
+    let (request, open) = latch_ide::lenses::decide_open(&loaded.workspace, "", &request);
+    let decision = &open.decision;
+    // What a "depends" decision turns on, in words.
+    let conditions = match open.certainty {
+        latch_eval::Certainty::Depends => {
+            latch_eval::open::unknowns_in_words(decision, &open.unknowns, &request.action)
+        }
+        _ => Vec::new(),
+    };
     match args.format {
         WhyFormat::Json => {
-            let v = decision_json(&decision, &request, &files);
+            let mut v = decision_json(decision, &request, &files);
+            if let Some(obj) = v.as_object_mut() {
+                if open.certainty == latch_eval::Certainty::Depends {
+                    obj.insert("decision".into(), json!("depends"));
+                }
+                obj.insert("conditions".into(), json!(conditions));
+            }
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         WhyFormat::Human => {
             let locate = |r: &PolicyRef, s: Span| files.locate(r, s);
-            print!("{}", render::explain(&decision, &request, &locate));
+            if !conditions.is_empty() {
+                println!(
+                    "decision: depends: allowed only if {}",
+                    conditions.join(" and ")
+                );
+                println!("the trace below settles each unknown against the request:\n");
+            }
+            print!("{}", render::explain(decision, &request, &locate));
         }
     }
     ExitCode::SUCCESS

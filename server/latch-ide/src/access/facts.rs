@@ -14,8 +14,8 @@
 
 use latch_eval::{Context, PrincipalId, Request, Unknowns};
 
-use crate::intents::{Intent, IntentSource};
 use crate::index::Index;
+use crate::intents::{Intent, IntentSource};
 
 /// Request keys that only exist when the client chooses to send a header or parameter
 /// (lower-cased; a key ending in `/` stands for every key it starts). An inferred intent
@@ -69,35 +69,40 @@ pub(crate) fn request_of(ix: &Index, intent: &Intent) -> Request {
         ctx.insert(k, v.clone());
     }
     let principal = PrincipalId::parse(&intent.principal);
-    if let Some(org) = &ix.organization {
-        let member = |acct: Option<&str>| {
-            acct.is_some_and(|a| org.accounts.iter().any(|x| x == a))
-        };
-        if member(principal.account()) && ctx.values("aws:PrincipalOrgID").is_none() {
-            ctx.insert("aws:PrincipalOrgID", vec![org.id.clone()]);
-        }
-        let resource_account = ix
-            .bucket_of(&intent.resource)
-            .and_then(|b| b.account.clone())
-            .or_else(|| intent.resource.split(':').nth(4).map(str::to_string));
-        if member(resource_account.as_deref()) && ctx.values("aws:ResourceOrgID").is_none() {
-            ctx.insert("aws:ResourceOrgID", vec![org.id.clone()]);
-        }
-    }
+    settle_organization(ix, &principal, &intent.resource, &mut ctx);
     match &intent.source {
         IntentSource::Statement { .. } => {
             if ctx.values("aws:SecureTransport").is_none() {
                 ctx.insert("aws:SecureTransport", vec!["true".to_string()]);
             }
-            ctx.unknown = Unknowns::AllExcept(
-                OPTIONAL_HEADERS.iter().map(|k| k.to_string()).collect(),
-            );
+            ctx.unknown =
+                Unknowns::AllExcept(OPTIONAL_HEADERS.iter().map(|k| k.to_string()).collect());
         }
-        IntentSource::Expect(_) => {
-            ctx.unknown = Unknowns::Keys(WORLD_FACTS.iter().map(|k| k.to_string()).collect());
-        }
+        IntentSource::Expect(_) => ctx.unknown = world_facts(),
     }
     Request::new(principal, &intent.action, &intent.resource, ctx)
+}
+
+/// The unknowns of a request whose context the user stated (`[[expect]]`, `latch why`):
+/// the facts of the world no request carries.
+pub fn world_facts() -> Unknowns {
+    Unknowns::Keys(WORLD_FACTS.iter().map(|k| k.to_string()).collect())
+}
+
+/// Sets `aws:PrincipalOrgID` and `aws:ResourceOrgID` from `[organization]` for members.
+pub fn settle_organization(ix: &Index, principal: &PrincipalId, resource: &str, ctx: &mut Context) {
+    let Some(org) = &ix.organization else { return };
+    let member = |acct: Option<&str>| acct.is_some_and(|a| org.accounts.iter().any(|x| x == a));
+    if member(principal.account()) && ctx.values("aws:PrincipalOrgID").is_none() {
+        ctx.insert("aws:PrincipalOrgID", vec![org.id.clone()]);
+    }
+    let resource_account = ix
+        .bucket_of(resource)
+        .and_then(|b| b.account.clone())
+        .or_else(|| resource.split(':').nth(4).map(str::to_string));
+    if member(resource_account.as_deref()) && ctx.values("aws:ResourceOrgID").is_none() {
+        ctx.insert("aws:ResourceOrgID", vec![org.id.clone()]);
+    }
 }
 
 /// The `latch.toml` key or step that would settle an unknown context key.

@@ -40,7 +40,7 @@ use latch_syntax::policy::{Effect, PrincipalValue, Statement};
 use latch_syntax::span::Span;
 use latch_syntax::terraform::edit as tf_edit;
 
-mod facts;
+pub mod facts;
 
 pub(crate) use facts::request_of;
 
@@ -249,8 +249,8 @@ pub fn policy_set(
         .clone()
         .or_else(|| req.resource_arn_account().map(str::to_string))
         .or_else(|| caller.account().map(str::to_string));
-    let (scp, scp_first) = levels(&ix.scps, caller.account());
-    let (rcp, rcp_first) = levels(&ix.rcps, resource_account.as_deref());
+    let (scp, scp_first) = levels(&ix.scps, caller.account(), true);
+    let (rcp, rcp_first) = levels(&ix.rcps, resource_account.as_deref(), false);
     set.scp = scp;
     set.rcp = rcp;
     set.vpc_endpoints = ix
@@ -267,10 +267,11 @@ pub fn policy_set(
 type Levels = (Vec<Vec<Arc<CompiledPolicy>>>, Vec<Arc<PolicyEntry>>);
 
 /// Org policies grouped by level for one account, and the first policy of each level.
-fn levels(decls: &[index::OrgPolicy], account: Option<&str>) -> Levels {
+fn levels(decls: &[index::OrgPolicy], account: Option<&str>, implied_full_access: bool) -> Levels {
     let Some(account) = account else {
         return (Vec::new(), Vec::new());
     };
+    let mut allow_lists: Vec<usize> = Vec::new();
     let mut names: Vec<&str> = Vec::new();
     let mut levels: Vec<Vec<Arc<CompiledPolicy>>> = Vec::new();
     let mut entries: Vec<Vec<Arc<PolicyEntry>>> = Vec::new();
@@ -289,6 +290,26 @@ fn levels(decls: &[index::OrgPolicy], account: Option<&str>) -> Levels {
         };
         levels[i].push(d.policy.compiled.clone());
         entries[i].push(d.policy.clone());
+        if d.allow_list {
+            allow_lists.push(i);
+        }
+    }
+    // AWS attaches `FullAWSAccess` to every root, OU and account: a level whose listed
+    // policies allow nothing is a deny list that still has it, unless `latch.toml` says
+    // the level is an allow list (AWS_SEMANTICS §3.1). Only SCP levels: RCP levels always
+    // allow in the engine (`RCPFullAWSAccess` cannot be detached).
+    if implied_full_access {
+        for (i, level) in levels.iter_mut().enumerate() {
+            let any_allow = entries[i].iter().any(|p| {
+                p.policy
+                    .statements
+                    .iter()
+                    .any(|s| s.effect() == Some(Effect::Allow))
+            });
+            if !any_allow && !allow_lists.contains(&i) {
+                level.push(full_aws_access());
+            }
+        }
     }
     // The policy a fix or a message points at: the one of the level that allows least.
     let first = entries
@@ -303,6 +324,20 @@ fn levels(decls: &[index::OrgPolicy], account: Option<&str>) -> Levels {
     (levels, first)
 }
 
+/// AWS's managed `FullAWSAccess` SCP, compiled once.
+fn full_aws_access() -> Arc<CompiledPolicy> {
+    static POLICY: std::sync::OnceLock<Arc<CompiledPolicy>> = std::sync::OnceLock::new();
+    POLICY
+        .get_or_init(|| {
+            latch_eval::compile_text(
+                "FullAWSAccess (attached by AWS to every level unless it is an allow list)",
+                latch_syntax::policy::PolicyKind::Scp,
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+            )
+        })
+        .clone()
+}
+
 fn allows_everything(p: &PolicyEntry) -> bool {
     p.policy.statements.iter().any(|s| {
         s.effect() == Some(Effect::Allow)
@@ -311,7 +346,6 @@ fn allows_everything(p: &PolicyEntry) -> bool {
                 .is_some_and(|a| !a.negated && a.values.iter().any(|v| v.value == "*"))
     })
 }
-
 
 /// Where a failing intent is reported: the statement that implies it; for a declared
 /// intent, the grant of the decision that has no effect (a resource-policy Allow, else an
@@ -1894,7 +1928,16 @@ fn deny_report_in(ws: &Workspace, ix: &Index, path: &str, statement: Span) -> Op
     for intent in intents(ix) {
         let req = request_of(ix, &intent);
         let (set, _, _) = policy_set(ix, &req);
-        let d = evaluate(&set, &req);
+        let open = evaluate_open(&set, &req);
+        let d = &open.decision;
+        let unless = match open.certainty {
+            Certainty::Depends => format!(
+                ", unless {}",
+                latch_eval::open::unknowns_in_words(d, &open.unknowns, &intent.action)
+                    .join(" and ")
+            ),
+            _ => String::new(),
+        };
         let traces = std::iter::once((&d.trace, &req))
             .chain(d.dependent.iter().map(|x| (&x.trace, &x.request)));
         for (t, r) in traces {
@@ -1909,7 +1952,7 @@ fn deny_report_in(ws: &Workspace, ix: &Index, path: &str, statement: Span) -> Op
             if !hit {
                 continue;
             }
-            let place = source_loc(ix, &intent, &d)
+            let place = source_loc(ix, &intent, d)
                 .map(|l| format!(" ({}:{})", l.path, line_of(ws, &l.path, l.span.start)))
                 .unwrap_or_default();
             let what = if r.action == intent.action {
@@ -1917,7 +1960,7 @@ fn deny_report_in(ws: &Workspace, ix: &Index, path: &str, statement: Span) -> Op
             } else {
                 format!("{} (through `{}`)", intent.describe(), r.action)
             };
-            let line = format!("{what}{place}");
+            let line = format!("{what}{place}{unless}");
             if !report.blocked.contains(&line) {
                 report.blocked.push(line);
             }
@@ -1985,14 +2028,22 @@ pub fn allow_report(ws: &Workspace, path: &str, statement: Span) -> Option<Allow
         found = true;
         let req = request_of(&ix, &intent);
         let (set, _, _) = policy_set(&ix, &req);
-        let d = evaluate(&set, &req);
-        if d.outcome.is_allow() {
+        let open = evaluate_open(&set, &req);
+        let d = &open.decision;
+        if open.certainty == Certainty::Depends {
+            report.lets_through.push(format!(
+                "{}, only if {}",
+                intent.describe(),
+                latch_eval::open::unknowns_in_words(d, &open.unknowns, &intent.action)
+                    .join(" and ")
+            ));
+        } else if d.outcome.is_allow() {
             report.lets_through.push(intent.describe());
         } else {
             report.no_effect.push(format!(
                 "{}: {}",
                 intent.describe(),
-                render::one_line(&d, &req, &locate)
+                render::one_line(d, &req, &locate)
             ));
         }
     }
