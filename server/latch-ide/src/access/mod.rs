@@ -854,6 +854,21 @@ impl Ctx<'_> {
                 Vec::new(),
             )),
             Blocker::ResourcePolicyRequired => self.bucket_acl(),
+            // Only the partner's own policies can grant it: information, not a problem of
+            // this workspace.
+            Blocker::IdentityRequired | Blocker::NoAllow
+                if self.ix.principal(&self.intent.principal).is_none()
+                    && self.depends.is_some_and(|d| d.identity) =>
+            {
+                let mut d = self.draft(
+                    "access/identity-missing",
+                    src,
+                    "this grant works only if the caller's own account allows it",
+                    Vec::new(),
+                );
+                d.severity = Severity::Info;
+                Some(d)
+            }
             Blocker::IdentityRequired | Blocker::NoAllow if self.identity_unknown() => None,
             Blocker::IdentityRequired | Blocker::NoAllow => {
                 if let Some(d) = self.condition_and() {
@@ -906,9 +921,10 @@ impl Ctx<'_> {
 
     /// Whether the caller has identity policies the workspace does not hold.
     fn identity_unknown(&self) -> bool {
-        self.ix
-            .principal(&self.intent.principal)
-            .is_some_and(|p| p.identity_unknown)
+        match self.ix.principal(&self.intent.principal) {
+            Some(p) => p.identity_unknown,
+            None => self.intent.principal != "anonymous",
+        }
     }
 
     /// An Allow that names the request but whose ANDed conditions fail.
