@@ -781,6 +781,14 @@ fn key_pins(module: &Module, providers: &ProviderAccounts) -> ProviderAccounts {
 /// with the key's account lets the policies that name it match each other.
 fn analyze_pinned(inputs: &[(&str, &str)], providers: &ProviderAccounts) -> Module {
     let module = terraform::analyze_module(inputs, providers);
+    // Provider configurations without an account in `latch.toml` take it from their
+    // provider block, else a stand-in (`terraform::providers`).
+    let completed = terraform::providers::complete_accounts(&module, providers);
+    let (module, providers) = if completed == *providers {
+        (module, providers)
+    } else {
+        (terraform::analyze_module(inputs, &completed), &completed)
+    };
     let pins = key_pins(&module, providers);
     if pins.pinned == providers.pinned {
         module

@@ -114,3 +114,49 @@ pub(crate) fn settled_by(key: &str) -> &'static str {
         "an `[[expect]]` in `latch.toml` whose `context` states it settles it"
     }
 }
+
+/// A note when the caller's and the resource's accounts differ and at least one of them
+/// is a stand-in for a provider whose account the workspace does not state: whether the
+/// request is cross-account is then not known.
+pub(crate) fn accounts_uncertain(req: &Request, resource_account: Option<&str>) -> Option<String> {
+    use latch_syntax::terraform::providers::is_stand_in_account;
+    let caller = req.principal.account()?;
+    let resource = resource_account.or_else(|| req.resource_arn_account())?;
+    if caller == resource || !(is_stand_in_account(caller) || is_stand_in_account(resource)) {
+        return None;
+    }
+    Some(
+        "; this assumes the caller and the resource are in different accounts, which the workspace does not state (`[providers]` in `latch.toml` settles it)".to_string(),
+    )
+}
+
+/// Every stand-in account of the workspace's Terraform modules, with its provider
+/// configuration.
+pub(crate) fn stand_ins(
+    modules: &[std::sync::Arc<crate::workspace::ModuleAnalysis>],
+) -> Vec<(String, String)> {
+    use latch_syntax::terraform::providers::is_stand_in_account;
+    let mut out: Vec<(String, String)> = Vec::new();
+    for m in modules {
+        for r in &m.module.resources {
+            if let Some(a) = &r.account {
+                if is_stand_in_account(a) && !out.iter().any(|(x, _)| x == a) {
+                    out.push((a.clone(), r.provider.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Replaces each stand-in account in `text` with words that say it is one.
+pub(crate) fn mark_stand_ins(text: &mut String, stand_ins: &[(String, String)]) {
+    for (account, provider) in stand_ins {
+        if text.contains(account.as_str()) {
+            *text = text.replace(
+                account.as_str(),
+                &format!("<the account of provider {provider}>"),
+            );
+        }
+    }
+}

@@ -88,7 +88,20 @@ pub fn run(
         let (ix, key) = index_of_root(ws, root, &roots, modules, &old_entries, &mut new_entries);
         let manifest_rev = key.as_ref().and_then(|k| ws.revision(k)).unwrap_or(0);
         let drafts = simulate(ws, &ix, manifest_rev, &old_decisions, &mut new_decisions);
-        for d in drafts {
+        let stand_ins = facts::stand_ins(modules);
+        for mut d in drafts {
+            if !stand_ins.is_empty() {
+                facts::mark_stand_ins(&mut d.message, &stand_ins);
+                for (_, m) in &mut d.related {
+                    facts::mark_stand_ins(m, &stand_ins);
+                }
+                // A stand-in account is no account: a fix never writes it down.
+                d.fixes.retain(|f| {
+                    f.edits
+                        .iter()
+                        .all(|e| !stand_ins.iter().any(|(a, _)| e.new_text.contains(a.as_str())))
+                });
+            }
             let text = ws.text(&d.loc.path);
             push(out, d, text);
         }
@@ -513,6 +526,15 @@ fn simulate(
             drafts.extend(ctx.put_acl(&set));
             if !d.outcome.is_allow() {
                 drafts.extend(ctx.denied());
+            }
+        }
+        if let Some(note) = facts::accounts_uncertain(&req, set.resource_account.as_deref()) {
+            // The caller's and the resource's accounts were taken to differ, but one is
+            // a stand-in: the same finding could vanish if they are one account.
+            for d in &mut drafts {
+                d.severity = d.severity.max(Severity::Warning);
+                let end = d.message.find('\n').unwrap_or(d.message.len());
+                d.message.insert_str(end, &note);
             }
         }
         out.extend(drafts.iter().cloned());

@@ -51,6 +51,7 @@ pub mod document;
 pub mod edit;
 pub mod extract;
 pub mod plan;
+pub mod providers;
 pub mod resolve;
 pub mod resources;
 pub mod scan;
