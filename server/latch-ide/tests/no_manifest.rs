@@ -24,8 +24,12 @@ fn load(dir: &Path, with_manifest: bool) -> Workspace {
             if (!with_manifest && name == "latch.toml") || name == "expected.json" {
                 continue;
             }
-            let Ok(rel) = p.strip_prefix(dir) else { continue };
-            let Ok(bytes) = std::fs::read(&p) else { continue };
+            let Ok(rel) = p.strip_prefix(dir) else {
+                continue;
+            };
+            let Ok(bytes) = std::fs::read(&p) else {
+                continue;
+            };
             ws.set_file(&rel.to_string_lossy().replace('\\', "/"), &bytes);
         }
     }
@@ -82,8 +86,17 @@ fn examples_without_their_manifest() {
     }
     // The Terraform halves of the examples keep their findings: the accounts come from
     // the provider blocks (`assume_role`) or stand-ins.
-    assert!(report.contains("access/kms-key terraform/storage.tf:90"), "{report}");
-    assert!(report.contains("access/identity-missing terraform/storage.tf:75"), "{report}");
-    assert!(report.contains("access/object-ownership terraform/storage.tf:102"), "{report}");
+    assert!(
+        report.contains("access/kms-key terraform/storage.tf:90"),
+        "{report}"
+    );
+    assert!(
+        report.contains("access/identity-missing terraform/storage.tf:75"),
+        "{report}"
+    );
+    assert!(
+        report.contains("access/object-ownership terraform/storage.tf:102"),
+        "{report}"
+    );
     insta::assert_snapshot!(report);
 }

@@ -61,15 +61,15 @@ type DecisionCache = HashMap<String, (Vec<Arc<CompiledPolicy>>, String, Vec<Draf
 
 /// One finding before its messages are merged with others at the same place.
 #[derive(Clone)]
-struct Draft {
+pub(crate) struct Draft {
     /// Bytes of `message` before the blocked request (the check's own words), left out
     /// when the request is added to another finding at the same place.
     head: usize,
     code: &'static str,
-    severity: Severity,
+    pub(crate) severity: Severity,
     loc: Loc,
     message: String,
-    related: Vec<(Loc, String)>,
+    pub(crate) related: Vec<(Loc, String)>,
     fixes: Vec<Fix>,
 }
 
@@ -97,9 +97,11 @@ pub fn run(
                 }
                 // A stand-in account is no account: a fix never writes it down.
                 d.fixes.retain(|f| {
-                    f.edits
-                        .iter()
-                        .all(|e| !stand_ins.iter().any(|(a, _)| e.new_text.contains(a.as_str())))
+                    f.edits.iter().all(|e| {
+                        !stand_ins
+                            .iter()
+                            .any(|(a, _)| e.new_text.contains(a.as_str()))
+                    })
                 });
             }
             let text = ws.text(&d.loc.path);
@@ -574,13 +576,13 @@ fn bucket_name(resource: &str) -> String {
         .unwrap_or_else(|| resource.to_string())
 }
 
-struct Ctx<'a> {
-    ws: &'a Workspace,
-    ix: &'a Index,
-    intent: &'a Intent,
-    req: &'a Request,
-    decision: &'a Decision,
-    src: &'a Loc,
+pub(crate) struct Ctx<'a> {
+    pub(crate) ws: &'a Workspace,
+    pub(crate) ix: &'a Index,
+    pub(crate) intent: &'a Intent,
+    pub(crate) req: &'a Request,
+    pub(crate) decision: &'a Decision,
+    pub(crate) src: &'a Loc,
     scp_first: &'a [Arc<PolicyEntry>],
     rcp_first: &'a [Arc<PolicyEntry>],
     /// Set when the request is denied only for some values of facts the workspace does
@@ -698,7 +700,7 @@ impl Ctx<'_> {
         out
     }
 
-    fn draft(&self, code: &'static str, loc: Loc, what: &str, fixes: Vec<Fix>) -> Draft {
+    pub(crate) fn draft(&self, code: &'static str, loc: Loc, what: &str, fixes: Vec<Fix>) -> Draft {
         // Denied whatever the unknowns are: an error. Denied only for some values of them:
         // a warning that names them.
         let (severity, verdict) = match self.depends {
@@ -875,7 +877,9 @@ impl Ctx<'_> {
                 "this grant has no effect: the bucket has Requester Pays (anonymous requests are refused; other accounts must send `x-amz-request-payer: requester`, context `s3:RequestPayer`)",
                 Vec::new(),
             )),
-            Blocker::ResourcePolicyRequired => self.bucket_acl(),
+            Blocker::ResourcePolicyRequired => self
+                .bucket_acl()
+                .or_else(|| crate::checks::access::resource_grant_missing::report(self)),
             // Only the partner's own policies can grant it: information, not a problem of
             // this workspace.
             Blocker::IdentityRequired | Blocker::NoAllow
@@ -1293,7 +1297,7 @@ fn first_allow(p: &PolicyEntry) -> Option<Loc> {
 }
 
 /// `bucket/*` for an object, the bucket ARN for a bucket, the resource otherwise.
-fn resource_pattern(resource: &str) -> String {
+pub(crate) fn resource_pattern(resource: &str) -> String {
     match resource.strip_prefix("arn:aws:s3:::") {
         Some(rest) if rest.contains('/') => {
             format!("arn:aws:s3:::{}/*", rest.split('/').next().unwrap_or(rest))
@@ -1302,7 +1306,7 @@ fn resource_pattern(resource: &str) -> String {
     }
 }
 
-fn sid_word(s: &str) -> String {
+pub(crate) fn sid_word(s: &str) -> String {
     let last = s.rsplit([':', '/']).next().unwrap_or(s);
     last.chars().filter(char::is_ascii_alphanumeric).collect()
 }

@@ -29,7 +29,9 @@ pub fn stand_in_account(provider: &str) -> String {
 
 /// Whether an account id is a stand-in made by [`stand_in_account`].
 pub fn is_stand_in_account(account: &str) -> bool {
-    account.len() == 12 && account.starts_with("000000000") && account.bytes().all(|b| b.is_ascii_digit())
+    account.len() == 12
+        && account.starts_with("000000000")
+        && account.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `aws` or `aws.alias` for a `provider "aws" { alias = "x" }` block.

@@ -1,5 +1,6 @@
 //! The checks of cross-document access (SCENARIOS sections A and B): one file per code,
-//! each with its documentation; the findings come from `crate::access`.
+//! each with its documentation; the findings come from `crate::access` (a check whose
+//! decision-to-finding logic lives here exports a `report` function it calls).
 
 pub mod bucket_acl;
 pub mod condition_and;
@@ -13,6 +14,7 @@ pub mod permissions_boundary;
 pub mod put_acl;
 pub mod rcp;
 pub mod requester_pays;
+pub mod resource_grant_missing;
 pub mod scp;
 pub mod session_policy;
 pub mod vpce_policy;
@@ -23,6 +25,7 @@ use crate::checks::CheckDoc;
 pub fn docs() -> Vec<&'static CheckDoc> {
     vec![
         &identity_missing::DOC,
+        &resource_grant_missing::DOC,
         &kms_key::DOC,
         &explicit_deny::DOC,
         &vpce_policy::DOC,
