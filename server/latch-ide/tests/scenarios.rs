@@ -488,3 +488,82 @@ fn truncated_files_never_panic() {
     }
     assert!(runs > 100, "{runs}");
 }
+
+/// Every variant folder under the fixtures, and every example workspace.
+fn every_workspace() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for row in std::fs::read_dir(root()).into_iter().flatten().flatten() {
+        for v in std::fs::read_dir(row.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if v.path().is_dir() {
+                out.push(v.path());
+            }
+        }
+    }
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    for e in std::fs::read_dir(examples).into_iter().flatten().flatten() {
+        if e.path().is_dir() {
+            out.push(e.path());
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `(code, path, first line of the message)` of every error of the cross-document checks.
+fn errors(ws: &Workspace) -> Vec<(String, String, String)> {
+    findings(ws, "")
+        .iter()
+        .filter(|f| f.severity == latch_syntax::Severity::Error)
+        .map(|f| {
+            (
+                f.code.to_string(),
+                f.path.to_string(),
+                f.message.lines().next().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_fix_clears_its_finding_and_raises_no_new_error() {
+    let mut checked = 0;
+    for dir in every_workspace() {
+        let ws = load(&dir);
+        let before = errors(&ws);
+        for f in findings(&ws, "") {
+            for fix in &f.fixes {
+                let mut after = load(&dir);
+                apply(&mut after, &f, &fix.title)
+                    .unwrap_or_else(|e| panic!("{}: `{}`: {e}", dir.display(), fix.title));
+                let head = f.message.lines().next().unwrap_or_default();
+                let now = findings(&after, "");
+                assert!(
+                    !now.iter().any(|g| g.code == f.code
+                        && g.path == f.path
+                        && g.message.lines().next() == Some(head)),
+                    "{}: the fix `{}` leaves `{}` as it was: {head}",
+                    dir.display(),
+                    fix.title,
+                    f.code
+                );
+                for e in errors(&after) {
+                    assert!(
+                        before.iter().any(|b| b.0 == e.0 && b.1 == e.1),
+                        "{}: the fix `{}` raises a new error `{}` in {}: {}",
+                        dir.display(),
+                        fix.title,
+                        e.0,
+                        e.1,
+                        e.2
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 30, "only {checked} fixes were checked");
+}

@@ -766,8 +766,14 @@ impl Ctx<'_> {
             })
             .unwrap_or_default();
         let (code, what) = match p.layer {
-            Layer::Scp { .. } => ("access/scp", "a service control policy denies this".to_string()),
-            Layer::Rcp { .. } => ("access/rcp", "a resource control policy denies this".to_string()),
+            Layer::Scp { .. } => (
+                "access/scp",
+                "a service control policy denies this".to_string(),
+            ),
+            Layer::Rcp { .. } => (
+                "access/rcp",
+                "a resource control policy denies this".to_string(),
+            ),
             _ if keys.iter().any(|k| k == "aws:multifactorauthpresent") => (
                 "access/mfa",
                 format!(
@@ -779,13 +785,38 @@ impl Ctx<'_> {
                 .iter()
                 .any(|k| k.starts_with("s3:x-amz-server-side-encryption")) =>
             {
-                (
-                    "access/encryption-header",
-                    "this Deny requires the upload to send the SSE-KMS headers `x-amz-server-side-encryption: aws:kms` and `x-amz-server-side-encryption-aws-kms-key-id` naming the key; bucket default encryption does not add them"
-                        .to_string(),
-                )
+                // Name only the headers this Deny tests.
+                let key_id = keys
+                    .iter()
+                    .any(|k| k == "s3:x-amz-server-side-encryption-aws-kms-key-id");
+                let algorithm = st
+                    .condition
+                    .as_ref()
+                    .and_then(|c| {
+                        c.clauses.iter().find(|c| {
+                            c.key
+                                .value
+                                .eq_ignore_ascii_case("s3:x-amz-server-side-encryption")
+                        })
+                    })
+                    .and_then(|c| c.values.first())
+                    .map(|v| v.value.clone());
+                let what = match (algorithm, key_id) {
+                    (Some(alg), true) => format!(
+                        "this Deny requires the upload to send `x-amz-server-side-encryption: {alg}` and `x-amz-server-side-encryption-aws-kms-key-id` naming the key; bucket default encryption does not add them"
+                    ),
+                    (None, true) => "this Deny requires the upload to send `x-amz-server-side-encryption-aws-kms-key-id` naming the key; bucket default encryption does not add it".to_string(),
+                    (Some(alg), false) => format!(
+                        "this Deny requires the upload to send `x-amz-server-side-encryption: {alg}`; bucket default encryption does not add it"
+                    ),
+                    (None, false) => "this Deny requires the upload to send the `x-amz-server-side-encryption` header; bucket default encryption does not add it".to_string(),
+                };
+                ("access/encryption-header", what)
             }
-            _ => ("access/explicit-deny", format!("this Deny of the {} wins", p.layer.name())),
+            _ => (
+                "access/explicit-deny",
+                format!("this Deny of the {} wins", p.layer.name()),
+            ),
         };
         let mut draft = self.draft(code, loc, &what, Vec::new());
         draft
@@ -1085,9 +1116,20 @@ impl Ctx<'_> {
                 ));
             }
         };
+        // Whether the key policy already grants the caller: then only the identity side
+        // needs an edit.
+        let key_grants = dep.trace.policies.iter().any(|p| {
+            p.layer == Layer::Resource
+                && p.statements.iter().any(|s| {
+                    s.outcome.is_match()
+                        && p.statement(s.index).and_then(Statement::effect) == Some(Effect::Allow)
+                })
+        });
         if identity_missing {
             fixes.extend(self.identity_fix(&dep.action, &dep.resource));
-            key_fix(&mut fixes);
+            if !key_grants {
+                key_fix(&mut fixes);
+            }
         } else {
             key_fix(&mut fixes);
             if key_missing && !self.same_account(&dep.resource) && !identity_allows(&dep.trace) {
@@ -1160,17 +1202,40 @@ impl Ctx<'_> {
         }
         let mut fixes = Vec::new();
         fixes.extend(ownership_fix(b));
-        if let Some(p) = &b.policy {
-            let stmt = format!(
-                r#"{{"Sid": "RequireBucketOwnerFullControl", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": {}, "Condition": {{"StringNotEquals": {{"s3:x-amz-acl": "bucket-owner-full-control"}}}}}}"#,
-                json_string(&format!("arn:aws:s3:::{}/*", b.name))
-            );
-            fixes.extend(append_fix(
-                self.ws,
-                p,
-                &stmt,
-                "require bucket-owner-full-control on s3:PutObject in the bucket policy",
-            ));
+        // As AWS's own example does, the condition goes on the writer's grant: the
+        // writer's upload then carries the header and is allowed, and an upload without
+        // it is not granted. A bucket-wide Deny would also block the writer's own
+        // uploads that are not written with the header yet.
+        if let IntentSource::Statement { policy, statement } = &self.intent.source {
+            let has_condition = policy
+                .policy
+                .statements
+                .get(*statement)
+                .is_some_and(|st| st.condition.is_some());
+            // An upload the workspace declares without the header would then be refused:
+            // that one must change first, so the grant is not narrowed under it.
+            let declared_without_header = self.ix.expects.iter().any(|e| {
+                e.principal == self.intent.principal
+                    && e.decision == ExpectedDecision::Allow
+                    && bucket_name(&e.resource) == b.name
+                    && e.actions
+                        .iter()
+                        .any(|a| a.eq_ignore_ascii_case("s3:PutObject"))
+                    && !e
+                        .context
+                        .iter()
+                        .any(|(k, _)| k.eq_ignore_ascii_case("s3:x-amz-acl"))
+            });
+            if !has_condition && !declared_without_header {
+                fixes.extend(add_member_fix(
+                    self.ws,
+                    policy,
+                    *statement,
+                    "Condition",
+                    r#"{"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}"#,
+                    "require bucket-owner-full-control in this grant",
+                ));
+            }
         }
         let mut d = self.draft(
             "access/object-ownership",
@@ -1379,6 +1444,52 @@ pub fn append_fix(ws: &Workspace, p: &PolicyEntry, statement: &str, title: &str)
 }
 
 /// Adds an action to statement `i`'s `Action`.
+/// Adds member `key` with JSON `value` to statement `i` of a policy, in its own syntax.
+fn add_member_fix(
+    ws: &Workspace,
+    p: &PolicyEntry,
+    i: usize,
+    key: &str,
+    value: &str,
+    title: &str,
+) -> Vec<Fix> {
+    let Some(text) = ws.text(&p.path) else {
+        return Vec::new();
+    };
+    let Some(value) = latch_syntax::json::parse(value).value else {
+        return Vec::new();
+    };
+    let Some(st_value) = statements_of(&p.tree).and_then(|s| s.get(i).copied()) else {
+        return Vec::new();
+    };
+    let edit = match &p.origin {
+        // The Terraform editor finds the statement by identity in its own tree.
+        PolicyOrigin::Terraform { .. } => p.terraform().and_then(|tp| {
+            let inline = tp.inline()?;
+            let st = statements_of(&inline.tree)?.get(i).copied()?;
+            tf_edit::insert_member(text, tp, st, key, &value)
+        }),
+        PolicyOrigin::File => match st_value.as_object().and_then(|m| m.last()) {
+            Some(last) => {
+                let indent = line_indent(text, last.key_span.start);
+                Some(Edit::insert(
+                    last.value.span.end,
+                    format!(
+                        ",\n{indent}{}: {}",
+                        json_string(key),
+                        pretty(&value, &indent, "  ")
+                    ),
+                ))
+            }
+            None => None,
+        },
+    };
+    match edit {
+        Some(e) => vec![Fix::unsafe_(title, vec![e.in_file(p.path.clone())])],
+        None => Vec::new(),
+    }
+}
+
 fn add_action_fix(ws: &Workspace, p: &PolicyEntry, i: usize, action: &str) -> Vec<Fix> {
     let Some(text) = ws.text(&p.path) else {
         return Vec::new();
