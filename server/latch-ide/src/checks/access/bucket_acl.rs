@@ -40,3 +40,27 @@ decision = "allow"
 "#,
     fix: FixAvailability::None,
 };
+
+use crate::access::prelude::*;
+
+impl Ctx<'_> {
+    pub(crate) fn bucket_acl(&self) -> Option<Draft> {
+        let b = self.ix.bucket_of(&self.intent.resource)?;
+        let acl = b.acl.as_ref()?;
+        if !self.intent.action.eq_ignore_ascii_case("s3:PutObject") {
+            return None;
+        }
+        let loc = acl.loc.clone()?;
+        let mut d = self.draft(
+            "access/bucket-acl",
+            loc,
+            &format!(
+                "the bucket ACL `{}` does not give the caller's account `WRITE`, and no policy grants the upload",
+                acl.value
+            ),
+            Vec::new(),
+        );
+        d.related.push((self.src.clone(), "the intent".into()));
+        Some(d)
+    }
+}

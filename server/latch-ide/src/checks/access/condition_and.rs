@@ -55,3 +55,49 @@ block_public_access = true
 "#,
     fix: FixAvailability::None,
 };
+
+use crate::access::prelude::*;
+
+impl Ctx<'_> {
+    /// An Allow that names the request but whose ANDed conditions fail.
+    pub(crate) fn condition_and(&self) -> Option<Draft> {
+        let t = &self.decision.trace;
+        for (pi, p) in t.policies.iter().enumerate() {
+            if !matches!(p.layer, Layer::Identity | Layer::Resource) || p.not_applicable.is_some() {
+                continue;
+            }
+            for s in &p.statements {
+                let latch_eval::StatementOutcome::Failed(latch_eval::trace::Failure::Condition {
+                    ..
+                }) = &s.outcome
+                else {
+                    continue;
+                };
+                let Some(st) = p.statement(s.index) else {
+                    continue;
+                };
+                if st.effect() != Some(Effect::Allow) {
+                    continue;
+                }
+                let clauses = st.condition.as_ref().map_or(0, |c| c.clauses.len());
+                if clauses < 2 {
+                    continue;
+                }
+                let r = StmtRef {
+                    policy: pi,
+                    statement: s.index,
+                };
+                let loc = stmt_loc(self.ix, t, r)?;
+                let mut d = self.draft(
+                    "access/condition-and",
+                    loc,
+                    "the conditions of this statement are ANDed and cannot all hold for the request",
+                    Vec::new(),
+                );
+                d.related.push((self.src.clone(), "the intent".into()));
+                return Some(d);
+            }
+        }
+        None
+    }
+}

@@ -48,3 +48,102 @@ pub const DOC: CheckDoc = CheckDoc {
     ),
     fix: FixAvailability::Always,
 };
+
+use crate::access::prelude::*;
+
+impl Ctx<'_> {
+    pub(crate) fn kms(&self, dep: &latch_eval::DependentDecision) -> Option<Draft> {
+        let identity_side = matches!(
+            dep.trace.basis,
+            Basis::Blocked(Blocker::IdentityRequired | Blocker::DelegationWithoutIdentityAllow)
+        );
+        if identity_side && self.identity_unknown() {
+            return None;
+        }
+        let mut fixes = Vec::new();
+        let key_policy = self.ix.key(&dep.resource).and_then(|k| k.policy.clone());
+        let identity_missing = matches!(
+            dep.trace.basis,
+            Basis::Blocked(Blocker::IdentityRequired | Blocker::DelegationWithoutIdentityAllow)
+        );
+        let key_missing = matches!(
+            dep.trace.basis,
+            Basis::Blocked(Blocker::KeyPolicy | Blocker::KeyPolicyUnknown | Blocker::NoAllow)
+        );
+        let caller = self
+            .ix
+            .principal(&self.intent.principal)
+            .map_or(self.intent.principal.clone(), |p| p.arn.clone());
+        let actions: Vec<&str> = if dep.action == "kms:GenerateDataKey" {
+            vec!["kms:GenerateDataKey", "kms:Encrypt"]
+        } else {
+            vec![dep.action.as_str()]
+        };
+        let key_fix = |fixes: &mut Vec<Fix>| {
+            if let Some(kp) = &key_policy {
+                let stmt = format!(
+                    r#"{{"Sid": "Allow{}", "Effect": "Allow", "Principal": {{"AWS": {}}}, "Action": [{}], "Resource": "*"}}"#,
+                    sid_word(&caller),
+                    json_string(&caller),
+                    actions
+                        .iter()
+                        .map(|a| json_string(a))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                fixes.extend(append_fix(
+                    self.ws,
+                    kp,
+                    &stmt,
+                    &format!("add a key policy statement allowing `{caller}` to use the key"),
+                ));
+            }
+        };
+        // Whether the key policy already grants the caller: then only the identity side
+        // needs an edit.
+        let key_grants = dep.trace.policies.iter().any(|p| {
+            p.layer == Layer::Resource
+                && p.statements.iter().any(|s| {
+                    s.outcome.is_match()
+                        && p.statement(s.index).and_then(Statement::effect) == Some(Effect::Allow)
+                })
+        });
+        if identity_missing {
+            fixes.extend(self.identity_fix(&dep.action, &dep.resource));
+            if !key_grants {
+                key_fix(&mut fixes);
+            }
+        } else {
+            key_fix(&mut fixes);
+            if key_missing && !self.same_account(&dep.resource) && !identity_allows(&dep.trace) {
+                fixes.extend(self.identity_fix(&dep.action, &dep.resource));
+            }
+        }
+        let key = match self.ix.key(&dep.resource) {
+            Some(k) if k.stand_in => format!(
+                "the key `aws_kms_key.{}` (its ARN is known after apply)",
+                k.arn.rsplit('/').next().unwrap_or_default()
+            ),
+            _ => format!("the key `{}`", dep.resource),
+        };
+        let mut d = self.draft(
+            "access/kms-key",
+            self.src.clone(),
+            &format!(
+                "this grant has no effect: the objects are SSE-KMS and `{}` on {key} is denied",
+                dep.action
+            ),
+            fixes,
+        );
+        if let Some(kp) = &key_policy {
+            d.related.push((
+                Loc {
+                    path: kp.path.clone(),
+                    span: kp.policy.span,
+                },
+                "the key policy".into(),
+            ));
+        }
+        Some(d)
+    }
+}

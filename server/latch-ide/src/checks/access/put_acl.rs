@@ -67,3 +67,73 @@ decision = "allow"
 "#,
     fix: FixAvailability::Always,
 };
+
+use crate::access::prelude::*;
+
+impl Ctx<'_> {
+    /// An upload that sets an ACL also needs `s3:PutObjectAcl`.
+    pub(crate) fn put_acl(&self, set: &PolicySet) -> Option<Draft> {
+        if !matches!(self.intent.source, IntentSource::Expect(_)) {
+            return None;
+        }
+        if !self.intent.action.eq_ignore_ascii_case("s3:PutObject") {
+            return None;
+        }
+        self.req.context.values("s3:x-amz-acl")?;
+        let acl_req = Request::new(
+            self.req.principal.clone(),
+            "s3:PutObjectAcl",
+            &self.req.resource,
+            self.req.context.clone(),
+        );
+        let acl = evaluate(set, &acl_req);
+        if acl.outcome.is_allow() {
+            return None;
+        }
+        // The Allow that lets the upload through is the one to extend: the caller's own
+        // first, then the bucket's.
+        let t = &self.decision.trace;
+        let r = [Layer::Identity, Layer::Resource]
+            .iter()
+            .find_map(|layer| {
+                t.policies.iter().enumerate().find_map(|(pi, p)| {
+                    if p.layer != *layer || p.not_applicable.is_some() {
+                        return None;
+                    }
+                    p.statements
+                        .iter()
+                        .find(|s| {
+                            s.outcome.is_match()
+                                && p.statement(s.index).and_then(Statement::effect)
+                                    == Some(Effect::Allow)
+                        })
+                        .map(|s| StmtRef {
+                            policy: pi,
+                            statement: s.index,
+                        })
+                })
+            })?;
+        let r = &r;
+        let loc = stmt_loc(self.ix, t, *r)?;
+        let entry = self.ix.entry_of(&t.policy(*r)?.policy)?.clone();
+        let fixes = add_action_fix(self.ws, &entry, r.statement, "s3:PutObjectAcl");
+        let locate = self.locate();
+        let l: Locate<'_> = &locate;
+        let mut d = Draft {
+            head: 0,
+            code: "access/put-acl",
+            severity: Severity::Error,
+            loc,
+            message: format!(
+                "an upload that sets an ACL (`x-amz-acl`) also needs `s3:PutObjectAcl`: `s3:PutObjectAcl` is denied for {} ({})",
+                self.intent.describe(),
+                render::one_line(&acl, &acl_req, l)
+            ),
+            related: self.related(),
+            fixes,
+        };
+        d.related
+            .push((self.src.clone(), "the declared intent".into()));
+        Some(d)
+    }
+}

@@ -1,0 +1,370 @@
+//! One decided intent and what every check needs to report on it: the request, the
+//! decision, where the intent comes from, and what an uncertain decision turns on. The
+//! parts all checks share live here (the message, related locations, the dispatch from a
+//! decision's blocker to the check that reports it); each check's own logic lives in its
+//! file under `checks/`.
+
+use crate::access::prelude::*;
+
+pub(crate) struct Ctx<'a> {
+    pub(crate) ws: &'a Workspace,
+    pub(crate) ix: &'a Index,
+    pub(crate) intent: &'a Intent,
+    pub(crate) req: &'a Request,
+    pub(crate) decision: &'a Decision,
+    pub(crate) src: &'a Loc,
+    pub(crate) scp_first: &'a [Arc<PolicyEntry>],
+    pub(crate) rcp_first: &'a [Arc<PolicyEntry>],
+    /// Set when the request is denied only for some values of facts the workspace does
+    /// not state: findings are then warnings worded with those facts.
+    pub(crate) depends: Option<&'a Depends>,
+}
+
+/// What a decision that depends on unknown facts turns on.
+pub(crate) struct Depends {
+    /// Each fact in words, from the request's side ("`aws:PrincipalOrgID` is `o-...`").
+    pub(crate) conditions: Vec<String>,
+    /// The context keys involved, lower-cased.
+    pub(crate) keys: Vec<String>,
+    /// The caller's identity policies are not in the workspace.
+    pub(crate) identity: bool,
+}
+
+impl Depends {
+    /// "allowed only if A and B; `[organization]` in `latch.toml` settles it".
+    pub(crate) fn words(&self) -> String {
+        let mut s = format!("allowed only if {}", self.conditions.join(" and "));
+        let mut settle: Vec<&str> = self.keys.iter().map(|k| facts::settled_by(k)).collect();
+        if self.identity {
+            settle.push("a `[[principal]]` in `latch.toml` with the caller's policies settles it");
+        }
+        settle.dedup();
+        if !settle.is_empty() {
+            s.push_str(&format!(" ({})", settle.join("; ")));
+        }
+        s
+    }
+}
+
+impl Ctx<'_> {
+    pub(crate) fn locate(&self) -> impl Fn(&PolicyRef, Span) -> String + '_ {
+        move |r: &PolicyRef, s: Span| format!("{}:{}", r.label, line_of(self.ws, &r.label, s.start))
+    }
+
+    /// The trace in words: the one-line reason, then every policy considered.
+    /// The engine's reason in one line. When the request itself is allowed and a
+    /// dependent KMS request is not, the reason is the dependent one's.
+    pub(crate) fn because(&self) -> String {
+        let locate = self.locate();
+        let l: Locate<'_> = &locate;
+        let d = self.decision;
+        if d.trace.outcome.is_allow() {
+            if let Some(dep) = d.dependent.iter().find(|x| !x.outcome.is_allow()) {
+                return format!(
+                    "S3 would allow it, but the `{}` it makes on the key is {}",
+                    dep.action,
+                    render::summary(&dep.trace, Some(&dep.request), l)
+                );
+            }
+        }
+        render::one_line(d, self.req, l)
+    }
+
+    pub(crate) fn full_trace(&self) -> String {
+        let locate = self.locate();
+        let l: Locate<'_> = &locate;
+        render::explain(self.decision, self.req, l)
+    }
+
+    /// Every document of the decision as related locations, and the intent's source.
+    pub(crate) fn related(&self) -> Vec<(Loc, String)> {
+        let mut out = Vec::new();
+        if let IntentSource::Expect(i) = &self.intent.source {
+            if let Some(e) = self.ix.expects.get(*i) {
+                out.push((e.loc.clone(), "the declared intent".to_string()));
+            }
+        }
+        let mut add = |t: &Trace| {
+            for p in &t.policies {
+                if p.not_applicable.is_some() {
+                    continue;
+                }
+                let Some(e) = self.ix.entry_of(&p.policy) else {
+                    continue;
+                };
+                let span = e.policy.span;
+                let loc = Loc {
+                    path: e.path.clone(),
+                    span: Span::new(span.start, span.start),
+                };
+                if !out.iter().any(|(l, _)| *l == loc) {
+                    out.push((
+                        loc,
+                        format!("the {} `{}` takes part", e.kind.name(), e.label),
+                    ));
+                }
+            }
+        };
+        add(&self.decision.trace);
+        for dep in &self.decision.dependent {
+            add(&dep.trace);
+        }
+        // The deciding statements point at themselves.
+        for (t, r) in self.deciding_refs() {
+            if let Some(loc) = stmt_loc(self.ix, t, r) {
+                out.push((loc, "a deciding statement".to_string()));
+            }
+        }
+        out
+    }
+
+    pub(crate) fn deciding_refs(&self) -> Vec<(&Trace, StmtRef)> {
+        let mut out: Vec<(&Trace, StmtRef)> = Vec::new();
+        for t in std::iter::once(&self.decision.trace)
+            .chain(self.decision.dependent.iter().map(|d| &d.trace))
+        {
+            if !t.outcome.is_allow() {
+                out.extend(t.deciding().iter().map(|r| (t, *r)));
+            }
+        }
+        out
+    }
+
+    pub(crate) fn draft(&self, code: &'static str, loc: Loc, what: &str, fixes: Vec<Fix>) -> Draft {
+        // Denied whatever the unknowns are: an error. Denied only for some values of them:
+        // a warning that names them.
+        let (severity, verdict) = match self.depends {
+            None => (Severity::Error, "is denied".to_string()),
+            Some(dep) => (Severity::Warning, format!("is {}", dep.words())),
+        };
+        Draft {
+            head: what.len() + 2,
+            code,
+            severity,
+            loc,
+            message: format!(
+                "{what}: {} {verdict} ({}){}",
+                self.intent.describe(),
+                self.because(),
+                trace_suffix(&self.full_trace())
+            ),
+            related: self.related(),
+            fixes,
+        }
+    }
+
+    /// The request is denied: which check says why.
+    pub(crate) fn denied(&self) -> Vec<Draft> {
+        let d = self.decision;
+        if d.outcome == Outcome::ExplicitDeny {
+            return self.explicit_all();
+        }
+        if !d.trace.outcome.is_allow() {
+            if let Basis::Blocked(b) = &d.trace.basis {
+                return self.blocked(b).into_iter().collect();
+            }
+            return Vec::new();
+        }
+        // The request itself is allowed: a dependent KMS request is not.
+        if let Some(dep) = d.dependent.iter().find(|x| !x.outcome.is_allow()) {
+            return self.kms(dep).into_iter().collect();
+        }
+        Vec::new()
+    }
+
+    /// Every deciding Deny, each at its own statement with its own code.
+    pub(crate) fn explicit_all(&self) -> Vec<Draft> {
+        self.deciding_refs()
+            .into_iter()
+            .filter(|(t, _)| t.outcome == Outcome::ExplicitDeny)
+            .filter_map(|(t, r)| self.explicit(t, r))
+            .collect()
+    }
+
+    pub(crate) fn blocked(&self, b: &Blocker) -> Option<Draft> {
+        let src = self.src.clone();
+        match b {
+            Blocker::Scp { level } | Blocker::Rcp { level } => {
+                let (code, firsts, name) = match b {
+                    Blocker::Scp { .. } => ("access/scp", self.scp_first, "service control policy"),
+                    _ => ("access/rcp", self.rcp_first, "resource control policy"),
+                };
+                let p = firsts.get(*level)?;
+                let loc = first_allow(p)?;
+                let mut d = self.draft(
+                    code,
+                    loc,
+                    &format!("no statement of this {name} level allows the request"),
+                    Vec::new(),
+                );
+                d.related.push((src, "the intent it blocks".into()));
+                Some(d)
+            }
+            Blocker::VpcEndpoint => {
+                let e = self.ix.endpoints.iter().find(|e| {
+                    e.id.as_deref().is_none_or(|id| {
+                        self.req
+                            .context
+                            .values("aws:SourceVpce")
+                            .is_some_and(|v| v.iter().any(|x| x == id))
+                    })
+                })?;
+                let loc = first_allow(&e.policy)?;
+                let stmt = format!(
+                    r#"{{"Sid": "Allow{}", "Effect": "Allow", "Principal": "*", "Action": {}, "Resource": {}}}"#,
+                    sid_word(&self.intent.action),
+                    json_string(&self.intent.action),
+                    json_string(&resource_pattern(&self.intent.resource))
+                );
+                let fixes = append_fix(
+                    self.ws,
+                    &e.policy,
+                    &stmt,
+                    &format!(
+                        "add `{}` on `{}` to the endpoint policy",
+                        self.intent.action,
+                        resource_pattern(&self.intent.resource)
+                    ),
+                );
+                let mut d = self.draft(
+                    "access/vpce-policy",
+                    loc,
+                    "the VPC endpoint policy does not allow this request",
+                    fixes,
+                );
+                d.related.push((src, "the intent it blocks".into()));
+                Some(d)
+            }
+            Blocker::Boundary => {
+                let pr = self.ix.principal(&self.intent.principal)?;
+                let boundary = pr.boundary.as_ref()?;
+                let stmt = allow_stmt(&self.intent.action, &resource_pattern(&self.intent.resource));
+                let fixes = append_fix(
+                    self.ws,
+                    boundary,
+                    &stmt,
+                    &format!("add `{}` to the permissions boundary", self.intent.action),
+                );
+                Some(self.draft(
+                    "access/permissions-boundary",
+                    src,
+                    "this grant has no effect: the permissions boundary does not allow it",
+                    fixes,
+                ))
+            }
+            Blocker::SessionPolicy | Blocker::FederatedWithoutSessionPolicy => Some(self.draft(
+                "access/session-policy",
+                src,
+                "this grant has no effect: the session policy does not allow it",
+                Vec::new(),
+            )),
+            Blocker::RequesterPaysAnonymous | Blocker::RequesterPaysHeader => Some(self.draft(
+                "access/requester-pays",
+                src,
+                "this grant has no effect: the bucket has Requester Pays (anonymous requests are refused; other accounts must send `x-amz-request-payer: requester`, context `s3:RequestPayer`)",
+                Vec::new(),
+            )),
+            Blocker::ResourcePolicyRequired => self
+                .bucket_acl()
+                .or_else(|| crate::checks::access::resource_grant_missing::report(self)),
+            // Only the partner's own policies can grant it: information, not a problem of
+            // this workspace.
+            Blocker::IdentityRequired | Blocker::NoAllow
+                if self.ix.principal(&self.intent.principal).is_none()
+                    && self.depends.is_some_and(|d| d.identity) =>
+            {
+                let mut d = self.draft(
+                    "access/identity-missing",
+                    src,
+                    "this grant works only if the caller's own account allows it",
+                    Vec::new(),
+                );
+                d.severity = Severity::Info;
+                Some(d)
+            }
+            Blocker::IdentityRequired | Blocker::NoAllow if self.identity_unknown() => None,
+            Blocker::IdentityRequired | Blocker::NoAllow => {
+                if let Some(d) = self.condition_and() {
+                    return Some(d);
+                }
+                if let Some(d) = self.bucket_acl() {
+                    return Some(d);
+                }
+                let fixes = self.identity_fix(&self.intent.action, &resource_pattern(&self.intent.resource));
+                Some(self.draft(
+                    "access/identity-missing",
+                    src,
+                    "no identity policy of the caller allows this",
+                    fixes,
+                ))
+            }
+            // A request on the key itself (a declared `kms:Decrypt`, say).
+            Blocker::KeyPolicy
+            | Blocker::KeyPolicyUnknown
+            | Blocker::DelegationWithoutIdentityAllow
+            | Blocker::KmsCrossAccountOperation => {
+                let caller = self.intent.principal.clone();
+                let fixes = match self.ix.key(&self.intent.resource).and_then(|k| k.policy.clone()) {
+                    Some(kp) if !matches!(b, Blocker::DelegationWithoutIdentityAllow) => {
+                        let stmt = format!(
+                            r#"{{"Sid": "Allow{}", "Effect": "Allow", "Principal": {{"AWS": {}}}, "Action": {}, "Resource": "*"}}"#,
+                            sid_word(&caller),
+                            json_string(&caller),
+                            json_string(&self.intent.action)
+                        );
+                        append_fix(
+                            self.ws,
+                            &kp,
+                            &stmt,
+                            &format!("add a key policy statement allowing `{caller}` to use the key"),
+                        )
+                    }
+                    _ => self.identity_fix(&self.intent.action, &self.intent.resource),
+                };
+                Some(self.draft(
+                    "access/kms-key",
+                    src,
+                    "the caller cannot use this KMS key",
+                    fixes,
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the caller has identity policies the workspace does not hold.
+    pub(crate) fn identity_unknown(&self) -> bool {
+        match self.ix.principal(&self.intent.principal) {
+            Some(p) => p.identity_unknown,
+            None => self.intent.principal != "anonymous",
+        }
+    }
+
+    /// A statement appended to the caller's first identity policy.
+    pub(crate) fn identity_fix(&self, action: &str, resource: &str) -> Vec<Fix> {
+        // A key ARN that Terraform only knows after apply cannot be written down.
+        if self.ix.key(resource).is_some_and(|k| k.stand_in) {
+            return Vec::new();
+        }
+        let Some(pr) = self.ix.principal(&self.intent.principal) else {
+            return Vec::new();
+        };
+        let Some(p) = pr.identity.first() else {
+            return Vec::new();
+        };
+        append_fix(
+            self.ws,
+            p,
+            &allow_stmt(action, resource),
+            &format!(
+                "add `{action}` on `{resource}` to the identity policy `{}`",
+                p.label
+            ),
+        )
+    }
+
+    pub(crate) fn same_account(&self, resource: &str) -> bool {
+        let acct = resource.split(':').nth(4).unwrap_or_default();
+        self.req.principal.account() == Some(acct)
+    }
+}
