@@ -3,12 +3,11 @@
 //! into terminal output and LSP messages.
 
 pub mod access;
+pub use access::{index, intents};
 pub mod checks;
 pub mod completion;
 pub mod hover;
 pub mod ide;
-pub mod index;
-pub mod intents;
 pub mod lenses;
 pub mod operators;
 pub mod position;

@@ -181,89 +181,16 @@ impl Ctx<'_> {
             .collect()
     }
 
+    /// The check that reports a request a layer fails to allow, by the blocker.
     pub(crate) fn blocked(&self, b: &Blocker) -> Option<Draft> {
-        let src = self.src.clone();
         match b {
-            Blocker::Scp { level } | Blocker::Rcp { level } => {
-                let (code, firsts, name) = match b {
-                    Blocker::Scp { .. } => ("access/scp", self.scp_first, "service control policy"),
-                    _ => ("access/rcp", self.rcp_first, "resource control policy"),
-                };
-                let p = firsts.get(*level)?;
-                let loc = first_allow(p)?;
-                let mut d = self.draft(
-                    code,
-                    loc,
-                    &format!("no statement of this {name} level allows the request"),
-                    Vec::new(),
-                );
-                d.related.push((src, "the intent it blocks".into()));
-                Some(d)
+            Blocker::Scp { level } | Blocker::Rcp { level } => self.org_level_not_allowed(b, level),
+            Blocker::VpcEndpoint => self.vpce_policy(),
+            Blocker::Boundary => self.boundary_not_allowed(),
+            Blocker::SessionPolicy | Blocker::FederatedWithoutSessionPolicy => {
+                self.session_not_allowed()
             }
-            Blocker::VpcEndpoint => {
-                let e = self.ix.endpoints.iter().find(|e| {
-                    e.id.as_deref().is_none_or(|id| {
-                        self.req
-                            .context
-                            .values("aws:SourceVpce")
-                            .is_some_and(|v| v.iter().any(|x| x == id))
-                    })
-                })?;
-                let loc = first_allow(&e.policy)?;
-                let stmt = format!(
-                    r#"{{"Sid": "Allow{}", "Effect": "Allow", "Principal": "*", "Action": {}, "Resource": {}}}"#,
-                    sid_word(&self.intent.action),
-                    json_string(&self.intent.action),
-                    json_string(&resource_pattern(&self.intent.resource))
-                );
-                let fixes = append_fix(
-                    self.ws,
-                    &e.policy,
-                    &stmt,
-                    &format!(
-                        "add `{}` on `{}` to the endpoint policy",
-                        self.intent.action,
-                        resource_pattern(&self.intent.resource)
-                    ),
-                );
-                let mut d = self.draft(
-                    "access/vpce-policy",
-                    loc,
-                    "the VPC endpoint policy does not allow this request",
-                    fixes,
-                );
-                d.related.push((src, "the intent it blocks".into()));
-                Some(d)
-            }
-            Blocker::Boundary => {
-                let pr = self.ix.principal(&self.intent.principal)?;
-                let boundary = pr.boundary.as_ref()?;
-                let stmt = allow_stmt(&self.intent.action, &resource_pattern(&self.intent.resource));
-                let fixes = append_fix(
-                    self.ws,
-                    boundary,
-                    &stmt,
-                    &format!("add `{}` to the permissions boundary", self.intent.action),
-                );
-                Some(self.draft(
-                    "access/permissions-boundary",
-                    src,
-                    "this grant has no effect: the permissions boundary does not allow it",
-                    fixes,
-                ))
-            }
-            Blocker::SessionPolicy | Blocker::FederatedWithoutSessionPolicy => Some(self.draft(
-                "access/session-policy",
-                src,
-                "this grant has no effect: the session policy does not allow it",
-                Vec::new(),
-            )),
-            Blocker::RequesterPaysAnonymous | Blocker::RequesterPaysHeader => Some(self.draft(
-                "access/requester-pays",
-                src,
-                "this grant has no effect: the bucket has Requester Pays (anonymous requests are refused; other accounts must send `x-amz-request-payer: requester`, context `s3:RequestPayer`)",
-                Vec::new(),
-            )),
+            Blocker::RequesterPaysAnonymous | Blocker::RequesterPaysHeader => self.requester_pays(),
             Blocker::ResourcePolicyRequired => self
                 .bucket_acl()
                 .or_else(|| crate::checks::access::resource_grant_missing::report(self)),
@@ -273,61 +200,14 @@ impl Ctx<'_> {
                 if self.ix.principal(&self.intent.principal).is_none()
                     && self.depends.is_some_and(|d| d.identity) =>
             {
-                let mut d = self.draft(
-                    "access/identity-missing",
-                    src,
-                    "this grant works only if the caller's own account allows it",
-                    Vec::new(),
-                );
-                d.severity = Severity::Info;
-                Some(d)
+                self.partner_identity()
             }
             Blocker::IdentityRequired | Blocker::NoAllow if self.identity_unknown() => None,
-            Blocker::IdentityRequired | Blocker::NoAllow => {
-                if let Some(d) = self.condition_and() {
-                    return Some(d);
-                }
-                if let Some(d) = self.bucket_acl() {
-                    return Some(d);
-                }
-                let fixes = self.identity_fix(&self.intent.action, &resource_pattern(&self.intent.resource));
-                Some(self.draft(
-                    "access/identity-missing",
-                    src,
-                    "no identity policy of the caller allows this",
-                    fixes,
-                ))
-            }
-            // A request on the key itself (a declared `kms:Decrypt`, say).
+            Blocker::IdentityRequired | Blocker::NoAllow => self.identity_missing(),
             Blocker::KeyPolicy
             | Blocker::KeyPolicyUnknown
             | Blocker::DelegationWithoutIdentityAllow
-            | Blocker::KmsCrossAccountOperation => {
-                let caller = self.intent.principal.clone();
-                let fixes = match self.ix.key(&self.intent.resource).and_then(|k| k.policy.clone()) {
-                    Some(kp) if !matches!(b, Blocker::DelegationWithoutIdentityAllow) => {
-                        let stmt = format!(
-                            r#"{{"Sid": "Allow{}", "Effect": "Allow", "Principal": {{"AWS": {}}}, "Action": {}, "Resource": "*"}}"#,
-                            sid_word(&caller),
-                            json_string(&caller),
-                            json_string(&self.intent.action)
-                        );
-                        append_fix(
-                            self.ws,
-                            &kp,
-                            &stmt,
-                            &format!("add a key policy statement allowing `{caller}` to use the key"),
-                        )
-                    }
-                    _ => self.identity_fix(&self.intent.action, &self.intent.resource),
-                };
-                Some(self.draft(
-                    "access/kms-key",
-                    src,
-                    "the caller cannot use this KMS key",
-                    fixes,
-                ))
-            }
+            | Blocker::KmsCrossAccountOperation => self.kms_on_key(b),
             _ => None,
         }
     }

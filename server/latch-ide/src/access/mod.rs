@@ -35,6 +35,8 @@ mod buckets;
 mod ctx;
 pub mod facts;
 mod fix;
+pub mod index;
+pub mod intents;
 mod report;
 mod run;
 
@@ -46,8 +48,8 @@ pub use report::{AllowReport, DenyReport, allow_report, deny_report};
 pub use run::policy_set;
 use run::simulate;
 
-use crate::index::{self, Index, Loc};
 use crate::workspace::{ModuleAnalysis, Workspace};
+use index::{Index, Loc};
 
 /// What the files of the simulation and the checks' `report` functions share.
 pub(crate) mod prelude {

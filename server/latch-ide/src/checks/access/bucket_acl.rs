@@ -1,6 +1,7 @@
-//! `access/bucket-acl`: the bucket ACL does not let the writer upload. The finding comes from the workspace simulation
-//! (`crate::access`); this file holds its documentation, whose example and preferred form
-//! are workspace fixtures that the docs test runs.
+//! `access/bucket-acl`: the bucket ACL does not let the writer upload. The decision comes from the workspace simulation
+//! (`crate::access`); this file turns it into the finding (the `impl Ctx` below) and
+//! holds the documentation, whose example and preferred form are workspace fixtures that
+//! the docs test runs.
 
 use latch_syntax::Severity;
 

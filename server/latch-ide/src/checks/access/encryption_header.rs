@@ -1,6 +1,7 @@
-//! `access/encryption-header`: a bucket-policy Deny requires SSE-KMS headers the upload does not send. The finding comes from the workspace simulation
-//! (`crate::access`); this file holds its documentation, whose example and preferred form
-//! are workspace fixtures that the docs test runs.
+//! `access/encryption-header`: a bucket-policy Deny requires SSE-KMS headers the upload does not send. The decision comes from the workspace simulation
+//! (`crate::access`); the Deny that decides is reported by `explicit_deny.rs`, and this file
+//! holds the documentation, whose example and preferred form are workspace fixtures that
+//! the docs test runs.
 
 use latch_syntax::Severity;
 

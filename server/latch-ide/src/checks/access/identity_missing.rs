@@ -1,6 +1,7 @@
-//! `access/identity-missing`: a grant that no identity policy completes. The finding comes from the workspace simulation
-//! (`crate::access`); this file holds its documentation, whose example and preferred form
-//! are workspace fixtures that the docs test runs.
+//! `access/identity-missing`: a grant that no identity policy completes. The decision comes from the workspace simulation
+//! (`crate::access`); this file turns it into the finding (the `impl Ctx` below) and
+//! holds the documentation, whose example and preferred form are workspace fixtures that
+//! the docs test runs.
 
 use latch_syntax::Severity;
 
@@ -42,3 +43,42 @@ pub const DOC: CheckDoc = CheckDoc {
     ),
     fix: FixAvailability::Always,
 };
+
+use crate::access::prelude::*;
+
+impl Ctx<'_> {
+    pub(crate) fn partner_identity(&self) -> Option<Draft> {
+        let src = self.src.clone();
+        let mut d = self.draft(
+            "access/identity-missing",
+            src,
+            "this grant works only if the caller's own account allows it",
+            Vec::new(),
+        );
+        d.severity = Severity::Info;
+        Some(d)
+    }
+
+    pub(crate) fn identity_missing(&self) -> Option<Draft> {
+        let src = self.src.clone();
+        {
+            if let Some(d) = self.condition_and() {
+                return Some(d);
+            }
+            if let Some(d) = self.bucket_acl() {
+                return Some(d);
+            }
+            let fixes = self.identity_fix(
+                &self.intent.action,
+                &resource_pattern(&self.intent.resource),
+            );
+            Some(self.draft(
+                "access/identity-missing",
+                src,
+                "no identity policy of the caller allows this",
+                fixes,
+            ))
+        }
+        // A request on the key itself (a declared `kms:Decrypt`, say).
+    }
+}

@@ -1,6 +1,7 @@
-//! `access/kms-key`: the caller cannot use the KMS key of SSE-KMS objects. The finding comes from the workspace simulation
-//! (`crate::access`); this file holds its documentation, whose example and preferred form
-//! are workspace fixtures that the docs test runs.
+//! `access/kms-key`: the caller cannot use the KMS key of SSE-KMS objects. The decision comes from the workspace simulation
+//! (`crate::access`); this file turns it into the finding (the `impl Ctx` below) and
+//! holds the documentation, whose example and preferred form are workspace fixtures that
+//! the docs test runs.
 
 use latch_syntax::Severity;
 
@@ -145,5 +146,39 @@ impl Ctx<'_> {
             ));
         }
         Some(d)
+    }
+}
+
+impl Ctx<'_> {
+    pub(crate) fn kms_on_key(&self, b: &Blocker) -> Option<Draft> {
+        let src = self.src.clone();
+        let caller = self.intent.principal.clone();
+        let fixes = match self
+            .ix
+            .key(&self.intent.resource)
+            .and_then(|k| k.policy.clone())
+        {
+            Some(kp) if !matches!(b, Blocker::DelegationWithoutIdentityAllow) => {
+                let stmt = format!(
+                    r#"{{"Sid": "Allow{}", "Effect": "Allow", "Principal": {{"AWS": {}}}, "Action": {}, "Resource": "*"}}"#,
+                    sid_word(&caller),
+                    json_string(&caller),
+                    json_string(&self.intent.action)
+                );
+                append_fix(
+                    self.ws,
+                    &kp,
+                    &stmt,
+                    &format!("add a key policy statement allowing `{caller}` to use the key"),
+                )
+            }
+            _ => self.identity_fix(&self.intent.action, &self.intent.resource),
+        };
+        Some(self.draft(
+            "access/kms-key",
+            src,
+            "the caller cannot use this KMS key",
+            fixes,
+        ))
     }
 }

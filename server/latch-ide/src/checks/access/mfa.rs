@@ -1,6 +1,7 @@
-//! `access/mfa`: a Deny on requests without MFA blocks the request. The finding comes from the workspace simulation
-//! (`crate::access`); this file holds its documentation, whose example and preferred form
-//! are workspace fixtures that the docs test runs.
+//! `access/mfa`: a Deny on requests without MFA blocks the request. The decision comes from the workspace simulation
+//! (`crate::access`); the Deny that decides is reported by `explicit_deny.rs`, and this file
+//! holds the documentation, whose example and preferred form are workspace fixtures that
+//! the docs test runs.
 
 use latch_syntax::Severity;
 

@@ -1,6 +1,7 @@
-//! `access/object-ownership`: another account's uploads stay owned by it. The finding comes from the workspace simulation
-//! (`crate::access`); this file holds its documentation, whose example and preferred form
-//! are workspace fixtures that the docs test runs.
+//! `access/object-ownership`: another account's uploads stay owned by it. The decision comes from the workspace simulation
+//! (`crate::access`); this file turns it into the finding (the `impl Ctx` below) and
+//! holds the documentation, whose example and preferred form are workspace fixtures that
+//! the docs test runs.
 
 use latch_syntax::Severity;
 

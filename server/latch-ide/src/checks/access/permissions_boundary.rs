@@ -1,6 +1,7 @@
-//! `access/permissions-boundary`: the permissions boundary does not allow what the identity policy grants. The finding comes from the workspace simulation
-//! (`crate::access`); this file holds its documentation, whose example and preferred form
-//! are workspace fixtures that the docs test runs.
+//! `access/permissions-boundary`: the permissions boundary does not allow what the identity policy grants. The decision comes from the workspace simulation
+//! (`crate::access`); this file turns it into the finding (the `impl Ctx` below) and
+//! holds the documentation, whose example and preferred form are workspace fixtures that
+//! the docs test runs.
 
 use latch_syntax::Severity;
 
@@ -81,3 +82,29 @@ block_public_access = true
 "#,
     fix: FixAvailability::Always,
 };
+
+use crate::access::prelude::*;
+
+impl Ctx<'_> {
+    pub(crate) fn boundary_not_allowed(&self) -> Option<Draft> {
+        let src = self.src.clone();
+        let pr = self.ix.principal(&self.intent.principal)?;
+        let boundary = pr.boundary.as_ref()?;
+        let stmt = allow_stmt(
+            &self.intent.action,
+            &resource_pattern(&self.intent.resource),
+        );
+        let fixes = append_fix(
+            self.ws,
+            boundary,
+            &stmt,
+            &format!("add `{}` to the permissions boundary", self.intent.action),
+        );
+        Some(self.draft(
+            "access/permissions-boundary",
+            src,
+            "this grant has no effect: the permissions boundary does not allow it",
+            fixes,
+        ))
+    }
+}

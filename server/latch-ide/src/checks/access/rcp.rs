@@ -1,6 +1,7 @@
-//! `access/rcp`: a resource control policy denies the request. The finding comes from the workspace simulation
-//! (`crate::access`); this file holds its documentation, whose example and preferred form
-//! are workspace fixtures that the docs test runs.
+//! `access/rcp`: a resource control policy denies the request. The decision comes from the workspace simulation
+//! (`crate::access`); the Deny that decides is reported by `explicit_deny.rs`, and this file
+//! holds the documentation, whose example and preferred form are workspace fixtures that
+//! the docs test runs.
 
 use latch_syntax::Severity;
 

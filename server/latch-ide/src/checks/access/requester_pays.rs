@@ -1,6 +1,7 @@
-//! `access/requester-pays`: a Requester Pays bucket refuses the request. The finding comes from the workspace simulation
-//! (`crate::access`); this file holds its documentation, whose example and preferred form
-//! are workspace fixtures that the docs test runs.
+//! `access/requester-pays`: a Requester Pays bucket refuses the request. The decision comes from the workspace simulation
+//! (`crate::access`); this file turns it into the finding (the `impl Ctx` below) and
+//! holds the documentation, whose example and preferred form are workspace fixtures that
+//! the docs test runs.
 
 use latch_syntax::Severity;
 
@@ -84,3 +85,17 @@ requester_pays = false
 "#,
     fix: FixAvailability::None,
 };
+
+use crate::access::prelude::*;
+
+impl Ctx<'_> {
+    pub(crate) fn requester_pays(&self) -> Option<Draft> {
+        let src = self.src.clone();
+        Some(self.draft(
+        "access/requester-pays",
+        src,
+        "this grant has no effect: the bucket has Requester Pays (anonymous requests are refused; other accounts must send `x-amz-request-payer: requester`, context `s3:RequestPayer`)",
+        Vec::new(),
+    ))
+    }
+}

@@ -1,6 +1,7 @@
-//! `access/scp`: a service control policy denies or does not allow the request. The finding comes from the workspace simulation
-//! (`crate::access`); this file holds its documentation, whose example and preferred form
-//! are workspace fixtures that the docs test runs.
+//! `access/scp`: a service control policy denies or does not allow the request. The decision comes from the workspace simulation
+//! (`crate::access`); this file turns it into the finding (the `impl Ctx` below) and
+//! holds the documentation, whose example and preferred form are workspace fixtures that
+//! the docs test runs.
 
 use latch_syntax::Severity;
 
@@ -42,3 +43,25 @@ pub const DOC: CheckDoc = CheckDoc {
     ),
     fix: FixAvailability::None,
 };
+
+use crate::access::prelude::*;
+
+impl Ctx<'_> {
+    pub(crate) fn org_level_not_allowed(&self, b: &Blocker, level: &usize) -> Option<Draft> {
+        let src = self.src.clone();
+        let (code, firsts, name) = match b {
+            Blocker::Scp { .. } => ("access/scp", self.scp_first, "service control policy"),
+            _ => ("access/rcp", self.rcp_first, "resource control policy"),
+        };
+        let p = firsts.get(*level)?;
+        let loc = first_allow(p)?;
+        let mut d = self.draft(
+            code,
+            loc,
+            &format!("no statement of this {name} level allows the request"),
+            Vec::new(),
+        );
+        d.related.push((src, "the intent it blocks".into()));
+        Some(d)
+    }
+}

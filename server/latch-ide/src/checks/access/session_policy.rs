@@ -1,6 +1,7 @@
-//! `access/session-policy`: the session policy does not allow what the role's policies grant. The finding comes from the workspace simulation
-//! (`crate::access`); this file holds its documentation, whose example and preferred form
-//! are workspace fixtures that the docs test runs.
+//! `access/session-policy`: the session policy does not allow what the role's policies grant. The decision comes from the workspace simulation
+//! (`crate::access`); this file turns it into the finding (the `impl Ctx` below) and
+//! holds the documentation, whose example and preferred form are workspace fixtures that
+//! the docs test runs.
 
 use latch_syntax::Severity;
 
@@ -69,3 +70,17 @@ block_public_access = true
 "#,
     fix: FixAvailability::None,
 };
+
+use crate::access::prelude::*;
+
+impl Ctx<'_> {
+    pub(crate) fn session_not_allowed(&self) -> Option<Draft> {
+        let src = self.src.clone();
+        Some(self.draft(
+            "access/session-policy",
+            src,
+            "this grant has no effect: the session policy does not allow it",
+            Vec::new(),
+        ))
+    }
+}

@@ -1,6 +1,7 @@
-//! `access/vpce-policy`: the VPC endpoint policy does not allow a request sent through it. The finding comes from the workspace simulation
-//! (`crate::access`); this file holds its documentation, whose example and preferred form
-//! are workspace fixtures that the docs test runs.
+//! `access/vpce-policy`: the VPC endpoint policy does not allow a request sent through it. The decision comes from the workspace simulation
+//! (`crate::access`); this file turns it into the finding (the `impl Ctx` below) and
+//! holds the documentation, whose example and preferred form are workspace fixtures that
+//! the docs test runs.
 
 use latch_syntax::Severity;
 
@@ -40,3 +41,44 @@ pub const DOC: CheckDoc = CheckDoc {
     ),
     fix: FixAvailability::Always,
 };
+
+use crate::access::prelude::*;
+
+impl Ctx<'_> {
+    pub(crate) fn vpce_policy(&self) -> Option<Draft> {
+        let src = self.src.clone();
+        let e = self.ix.endpoints.iter().find(|e| {
+            e.id.as_deref().is_none_or(|id| {
+                self.req
+                    .context
+                    .values("aws:SourceVpce")
+                    .is_some_and(|v| v.iter().any(|x| x == id))
+            })
+        })?;
+        let loc = first_allow(&e.policy)?;
+        let stmt = format!(
+            r#"{{"Sid": "Allow{}", "Effect": "Allow", "Principal": "*", "Action": {}, "Resource": {}}}"#,
+            sid_word(&self.intent.action),
+            json_string(&self.intent.action),
+            json_string(&resource_pattern(&self.intent.resource))
+        );
+        let fixes = append_fix(
+            self.ws,
+            &e.policy,
+            &stmt,
+            &format!(
+                "add `{}` on `{}` to the endpoint policy",
+                self.intent.action,
+                resource_pattern(&self.intent.resource)
+            ),
+        );
+        let mut d = self.draft(
+            "access/vpce-policy",
+            loc,
+            "the VPC endpoint policy does not allow this request",
+            fixes,
+        );
+        d.related.push((src, "the intent it blocks".into()));
+        Some(d)
+    }
+}

@@ -1196,20 +1196,20 @@ mod website_tests {
     #[test]
     fn a_website_bucket_read_through_its_rest_endpoint_is_not_served_as_a_website() {
         let mut ws = Workspace::new();
-        let tf = include_str!("../../../tests/fixtures/terraform/website/main.tf");
+        let tf = include_str!("../../../../tests/fixtures/terraform/website/main.tf");
         ws.set_file("site/main.tf", tf.as_bytes());
         let ix = index(&ws);
         let b = ix.buckets.first().expect("the bucket");
         assert!(b.website.is_some() && !b.is_website());
 
         let mut ws = Workspace::new();
-        let tf = include_str!("../../../examples/cloudfront-website/terraform/cloudfront.tf");
+        let tf = include_str!("../../../../examples/cloudfront-website/terraform/cloudfront.tf");
         ws.set_file("site/cloudfront.tf", tf.as_bytes());
-        let bucket = include_str!("../../../examples/cloudfront-website/terraform/bucket.tf");
+        let bucket = include_str!("../../../../examples/cloudfront-website/terraform/bucket.tf");
         ws.set_file("site/bucket.tf", bucket.as_bytes());
-        let main = include_str!("../../../examples/cloudfront-website/terraform/main.tf");
+        let main = include_str!("../../../../examples/cloudfront-website/terraform/main.tf");
         ws.set_file("site/main.tf", main.as_bytes());
-        let deploy = include_str!("../../../examples/cloudfront-website/terraform/deploy.tf");
+        let deploy = include_str!("../../../../examples/cloudfront-website/terraform/deploy.tf");
         ws.set_file("site/deploy.tf", deploy.as_bytes());
         let ix = index(&ws);
         assert!(ix.buckets.iter().any(BucketInfo::is_website));
