@@ -236,7 +236,7 @@ pub fn run(args: WhyArgs) -> ExitCode {
                     "decision: depends: allowed only if {}",
                     conditions.join(" and ")
                 );
-                println!("the trace below settles each unknown against the request:\n");
+                println!("otherwise:");
             }
             print!("{}", render::explain(decision, &request, &locate));
         }

@@ -303,3 +303,58 @@ fn every_scenario_fixture_through_latch_check_json() {
     assert!(checked >= 54, "only {checked} variants found");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `latch why` on a folder without `latch.toml`: the account comes from the provider's
+/// `assume_role`, and the data-perimeter Deny makes the answer depend on the caller's
+/// organization, which the request states or the workspace does not know.
+#[test]
+fn why_without_a_manifest_says_what_the_decision_depends_on() {
+    let args = [
+        "why",
+        "--principal",
+        "arn:aws:iam::444455556666:role/Reader",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::example-org-data/a.csv",
+        "tests/fixtures/why-open",
+    ];
+    let out = latch().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+    let json = latch()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["decision"], "depends");
+    assert_eq!(
+        v["conditions"],
+        serde_json::json!(["`aws:PrincipalOrgID` is `o-a1b2c3d4e5`"])
+    );
+    let stated = latch()
+        .args(args)
+        .args([
+            "--context",
+            "aws:PrincipalOrgID=o-a1b2c3d4e5",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&stated.stdout).unwrap();
+    assert_eq!(v["decision"], "allow");
+    let other = latch()
+        .args(args)
+        .args([
+            "--context",
+            "aws:PrincipalOrgID=o-zzzzzzzzzz",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&other.stdout).unwrap();
+    assert_eq!(v["decision"], "explicit_deny");
+}
