@@ -5,6 +5,7 @@
 pub mod access;
 pub mod checks;
 pub mod completion;
+pub mod denied;
 pub mod hover;
 pub mod ide;
 pub mod index;
