@@ -825,7 +825,8 @@ pub struct Deciding {
     /// 1-based line and column (Unicode scalar values).
     pub line: usize,
     pub column: usize,
-    /// The statement's Sid or `statement N`; `None` when a whole policy decides.
+    /// The statement's Sid, else its 1-based number (`#2`); `None` when a whole policy
+    /// decides.
     pub statement: Option<String>,
     /// The kind of policy, in words (`bucket policy`, `identity policy`, ...).
     pub policy: String,
@@ -914,7 +915,7 @@ fn place(ws: &Workspace, p: &PolicyTrace, statement: Option<usize>, req: &Reques
     let (span, name) = match statement.and_then(|i| p.statement(i).map(|s| (i, s))) {
         Some((i, st)) => (
             st.sid.as_ref().map_or(st.span, |x| x.span),
-            Some(latch_eval::render::statement_name(p, i)),
+            Some(st.label(i).to_string()),
         ),
         None => (p.policy.source.span, None),
     };
@@ -1118,7 +1119,7 @@ pub fn markdown(e: &Explanation, locate: latch_eval::render::Locate<'_>) -> Stri
             "- decided by {}{} ({}:{}:{})\n",
             d.statement
                 .as_ref()
-                .map(|x| format!("{x} of the "))
+                .map(|x| format!("statement `{x}` of the "))
                 .unwrap_or_else(|| "the ".into()),
             d.policy,
             d.path,
