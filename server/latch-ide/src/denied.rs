@@ -595,7 +595,11 @@ fn read_message(text: &str) -> Result<Denial, String> {
             Ok(d)
         }
         Err(partial) => {
-            if line.contains("Access Denied") {
+            // S3's bare answers: `Access Denied`, and `Forbidden` for a HEAD request
+            // (`An error occurred (403) when calling the HeadObject operation: Forbidden`).
+            if line.contains("Access Denied")
+                || (wrapper.operation.is_some() && line.contains("Forbidden"))
+            {
                 let mut d = Denial::new(Format::S3AccessDenied);
                 d.operation = wrapper.operation.clone();
                 // S3's bare message: the only service that answers with these words.
