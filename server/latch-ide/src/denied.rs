@@ -186,7 +186,9 @@ impl Denial {
             .find(|(k, _)| k.eq_ignore_ascii_case(key))
         {
             Some((_, vs)) => vs.push(value.to_string()),
-            None => self.context.push((key.to_string(), vec![value.to_string()])),
+            None => self
+                .context
+                .push((key.to_string(), vec![value.to_string()])),
         }
     }
 }
@@ -210,7 +212,9 @@ pub fn read(bytes: &[u8], event: Option<usize>) -> Result<Denial, String> {
         return read_json(json, event);
     }
     if event.is_some() {
-        return Err("`--event` picks a record of a CloudTrail file, and the error is not one".into());
+        return Err(
+            "`--event` picks a record of a CloudTrail file, and the error is not one".into(),
+        );
     }
     read_message(text)
 }
@@ -278,7 +282,10 @@ fn read_json(text: &str, event: Option<usize>) -> Result<Denial, String> {
         }
         out
     } else if let Some(s) = value.get("CloudTrailEvent").and_then(Value::as_str) {
-        vec![serde_json::from_str(s).map_err(|e| format!("`CloudTrailEvent` does not hold JSON ({e})"))?]
+        vec![
+            serde_json::from_str(s)
+                .map_err(|e| format!("`CloudTrailEvent` does not hold JSON ({e})"))?,
+        ]
     } else {
         vec![value]
     };
@@ -305,7 +312,9 @@ fn pick_record(records: &[Value], event: Option<usize>) -> Result<&Value, String
         };
     }
     if records.len() == 1 {
-        return records.first().ok_or_else(|| "the CloudTrail file has no records".into());
+        return records
+            .first()
+            .ok_or_else(|| "the CloudTrail file has no records".into());
     }
     let denied: Vec<(usize, &Value)> = records
         .iter()
@@ -363,8 +372,9 @@ fn read_record(r: &Value) -> Result<Denial, String> {
     match code {
         Some(c) if is_denied_code(c) => {}
         Some(c) => {
-            d.notes
-                .push(format!("the record's `errorCode` is `{c}`, not an access denied error"));
+            d.notes.push(format!(
+                "the record's `errorCode` is `{c}`, not an access denied error"
+            ));
         }
         None => d
             .notes
@@ -410,9 +420,9 @@ fn read_record(r: &Value) -> Result<Denial, String> {
     {
         d.session_issuer = Some(issuer.to_string());
     }
-    if let Some(mfa) = ident.and_then(|i| {
-        str_at(i, &["sessionContext", "attributes", "mfaAuthenticated"])
-    }) {
+    if let Some(mfa) =
+        ident.and_then(|i| str_at(i, &["sessionContext", "attributes", "mfaAuthenticated"]))
+    {
         d.add_context("aws:MultiFactorAuthPresent", mfa);
     }
     // Where from.
@@ -474,14 +484,11 @@ fn record_resource(
             })
         }
         "kms" => {
-            let from_resources = r
-                .get("resources")
-                .and_then(Value::as_array)
-                .and_then(|rs| {
-                    rs.iter()
-                        .filter_map(|x| str_at(x, &["ARN"]))
-                        .find(|a| a.starts_with("arn:") && a.contains(":key/"))
-                });
+            let from_resources = r.get("resources").and_then(Value::as_array).and_then(|rs| {
+                rs.iter()
+                    .filter_map(|x| str_at(x, &["ARN"]))
+                    .find(|a| a.starts_with("arn:") && a.contains(":key/"))
+            });
             if let Some(a) = from_resources {
                 return Some(a.to_string());
             }
@@ -623,7 +630,9 @@ fn read_message(text: &str) -> Result<Denial, String> {
                     "the message is not in English, and AWS's error formats are read in English; paste the CloudTrail record of the request, or the English message; {EXPECTED}"
                 ));
             }
-            Err(format!("no access denied error found in the text; {EXPECTED}"))
+            Err(format!(
+                "no access denied error found in the text; {EXPECTED}"
+            ))
         }
     }
 }
@@ -682,7 +691,9 @@ fn read_iam_sentence(line: &str) -> Result<Denial, Option<String>> {
     if !principal.is_empty() && principal != "User:" {
         d.principal = Some(principal.to_string());
     }
-    let rest = line[at + NOT_AUTH.len()..].trim_start_matches(':').trim_start();
+    let rest = line[at + NOT_AUTH.len()..]
+        .trim_start_matches(':')
+        .trim_start();
     let Some(action) = rest.split_whitespace().next() else {
         return Err(Some(
             "the message stops after `is not authorized to perform`: expected the action, as in `is not authorized to perform: s3:GetObject`".into(),
@@ -713,9 +724,7 @@ fn read_iam_sentence(line: &str) -> Result<Denial, Option<String>> {
                 .iter()
                 .filter_map(|m| rest.find(m))
                 .min()
-                .unwrap_or_else(|| {
-                    rest.find(". ").unwrap_or(rest.len())
-                });
+                .unwrap_or_else(|| rest.find(". ").unwrap_or(rest.len()));
             (&rest[..end], &rest[end..])
         };
         let res = res.trim().trim_end_matches(['.', ',']);
@@ -788,15 +797,35 @@ pub fn action_of_operation(service: &str, operation: &str) -> Option<String> {
         ("s3", "DeleteBucketPolicy", "DeleteBucketPolicy"),
         ("s3", "GetBucketEncryption", "GetEncryptionConfiguration"),
         ("s3", "PutBucketEncryption", "PutEncryptionConfiguration"),
-        ("s3", "GetBucketLifecycleConfiguration", "GetLifecycleConfiguration"),
-        ("s3", "PutBucketLifecycleConfiguration", "PutLifecycleConfiguration"),
+        (
+            "s3",
+            "GetBucketLifecycleConfiguration",
+            "GetLifecycleConfiguration",
+        ),
+        (
+            "s3",
+            "PutBucketLifecycleConfiguration",
+            "PutLifecycleConfiguration",
+        ),
         ("s3", "GetPublicAccessBlock", "GetBucketPublicAccessBlock"),
         ("s3", "PutPublicAccessBlock", "PutBucketPublicAccessBlock"),
-        ("s3", "GetBucketOwnershipControls", "GetBucketOwnershipControls"),
+        (
+            "s3",
+            "GetBucketOwnershipControls",
+            "GetBucketOwnershipControls",
+        ),
         ("s3", "GetBucketReplication", "GetReplicationConfiguration"),
         ("s3", "PutBucketReplication", "PutReplicationConfiguration"),
-        ("s3", "GetObjectLockConfiguration", "GetBucketObjectLockConfiguration"),
-        ("s3", "PutObjectLockConfiguration", "PutBucketObjectLockConfiguration"),
+        (
+            "s3",
+            "GetObjectLockConfiguration",
+            "GetBucketObjectLockConfiguration",
+        ),
+        (
+            "s3",
+            "PutObjectLockConfiguration",
+            "PutBucketObjectLockConfiguration",
+        ),
         ("s3", "GetObjectLegalHold", "GetObjectLegalHold"),
     ];
     let service = service.to_ascii_lowercase();
@@ -1006,12 +1035,16 @@ pub fn explain(
     // A denial that comes from the dependent SSE-KMS request: point at the key policy.
     if decision.trace.outcome.is_allow() {
         if let Some(dep) = decision.dependent.iter().find(|x| !x.outcome.is_allow()) {
-            let (l, p) = deciding_of(ws, &Decision {
-                outcome: dep.outcome,
-                trace: dep.trace.clone(),
-                dependent: Vec::new(),
-                http: None,
-            }, &dep.request);
+            let (l, p) = deciding_of(
+                ws,
+                &Decision {
+                    outcome: dep.outcome,
+                    trace: dep.trace.clone(),
+                    dependent: Vec::new(),
+                    http: None,
+                },
+                &dep.request,
+            );
             layers = l;
             deciding = p;
         }
@@ -1031,7 +1064,9 @@ pub fn explain(
         None => true,
         Some(t) => {
             layers.iter().any(|l| t.matches(*l))
-                || aws.through.is_some_and(|t2| layers.iter().any(|l| t2.matches(*l)))
+                || aws
+                    .through
+                    .is_some_and(|t2| layers.iter().any(|l| t2.matches(*l)))
         }
     };
     let agrees = ws_denies && kind_agrees && type_agrees;
@@ -1159,29 +1194,94 @@ mod tests {
     #[test]
     fn every_policy_type_phrase_is_read() {
         let cases = [
-            ("because no identity-based policy allows the s3:GetObject action", Outcome::ImplicitDeny, PolicyType::Identity),
-            ("because no resource-based policy allows the s3:GetObject action", Outcome::ImplicitDeny, PolicyType::Resource),
-            ("because no session policy allows the s3:GetObject action", Outcome::ImplicitDeny, PolicyType::Session),
-            ("because no service control policy allows the s3:GetObject action", Outcome::ImplicitDeny, PolicyType::Scp),
-            ("because no resource control policy allows the s3:GetObject action", Outcome::ImplicitDeny, PolicyType::Rcp),
-            ("because no VPC endpoint policy allows the s3:GetObject action", Outcome::ImplicitDeny, PolicyType::VpcEndpoint),
-            ("because no permissions boundary allows the s3:GetObject action", Outcome::ImplicitDeny, PolicyType::Boundary),
-            ("with an explicit deny in an identity-based policy", Outcome::ExplicitDeny, PolicyType::Identity),
-            ("with an explicit deny in a resource-based policy", Outcome::ExplicitDeny, PolicyType::Resource),
-            ("with an explicit deny in a sessions policy", Outcome::ExplicitDeny, PolicyType::Session),
-            ("with an explicit deny in a service control policy", Outcome::ExplicitDeny, PolicyType::Scp),
-            ("with an explicit deny in a resource control policy", Outcome::ExplicitDeny, PolicyType::Rcp),
-            ("with an explicit deny in a VPC endpoint policy", Outcome::ExplicitDeny, PolicyType::VpcEndpoint),
-            ("with an explicit deny in a permissions boundary", Outcome::ExplicitDeny, PolicyType::Boundary),
-            ("with an explicit deny in the role trust policy", Outcome::ExplicitDeny, PolicyType::Trust),
+            (
+                "because no identity-based policy allows the s3:GetObject action",
+                Outcome::ImplicitDeny,
+                PolicyType::Identity,
+            ),
+            (
+                "because no resource-based policy allows the s3:GetObject action",
+                Outcome::ImplicitDeny,
+                PolicyType::Resource,
+            ),
+            (
+                "because no session policy allows the s3:GetObject action",
+                Outcome::ImplicitDeny,
+                PolicyType::Session,
+            ),
+            (
+                "because no service control policy allows the s3:GetObject action",
+                Outcome::ImplicitDeny,
+                PolicyType::Scp,
+            ),
+            (
+                "because no resource control policy allows the s3:GetObject action",
+                Outcome::ImplicitDeny,
+                PolicyType::Rcp,
+            ),
+            (
+                "because no VPC endpoint policy allows the s3:GetObject action",
+                Outcome::ImplicitDeny,
+                PolicyType::VpcEndpoint,
+            ),
+            (
+                "because no permissions boundary allows the s3:GetObject action",
+                Outcome::ImplicitDeny,
+                PolicyType::Boundary,
+            ),
+            (
+                "with an explicit deny in an identity-based policy",
+                Outcome::ExplicitDeny,
+                PolicyType::Identity,
+            ),
+            (
+                "with an explicit deny in a resource-based policy",
+                Outcome::ExplicitDeny,
+                PolicyType::Resource,
+            ),
+            (
+                "with an explicit deny in a sessions policy",
+                Outcome::ExplicitDeny,
+                PolicyType::Session,
+            ),
+            (
+                "with an explicit deny in a service control policy",
+                Outcome::ExplicitDeny,
+                PolicyType::Scp,
+            ),
+            (
+                "with an explicit deny in a resource control policy",
+                Outcome::ExplicitDeny,
+                PolicyType::Rcp,
+            ),
+            (
+                "with an explicit deny in a VPC endpoint policy",
+                Outcome::ExplicitDeny,
+                PolicyType::VpcEndpoint,
+            ),
+            (
+                "with an explicit deny in a permissions boundary",
+                Outcome::ExplicitDeny,
+                PolicyType::Boundary,
+            ),
+            (
+                "with an explicit deny in the role trust policy",
+                Outcome::ExplicitDeny,
+                PolicyType::Trust,
+            ),
         ];
         for (reason, kind, t) in cases {
-            let text = format!("User: arn:aws:iam::111122223333:user/Jane is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::b/k\" {reason}");
+            let text = format!(
+                "User: arn:aws:iam::111122223333:user/Jane is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::b/k\" {reason}"
+            );
             let d = read(text.as_bytes(), None).expect(reason);
             assert_eq!(d.aws.decision, Some(kind), "{reason}");
             assert_eq!(d.aws.policy_type, Some(t), "{reason}");
             assert_eq!(d.resource.as_deref(), Some("arn:aws:s3:::b/k"));
-            assert_eq!(d.principal.as_deref(), Some("arn:aws:iam::111122223333:user/Jane"));
+            assert_eq!(
+                d.principal.as_deref(),
+                Some("arn:aws:iam::111122223333:user/Jane")
+            );
         }
     }
 
@@ -1189,7 +1289,12 @@ mod tests {
     fn the_denying_policy_arn_and_the_transitive_form() {
         let d = read(b"An error occurred (AccessDenied) when calling the ListRoles operation: User: arn:aws:iam::123456789012:user/Matt is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::123456789012:role/* with an explicit deny in a service control policy: arn:aws:organizations::987654321098:policy/o-qv5af4abcd/service_control_policy/p-2kgnabcd", None).expect("read");
         assert_eq!(d.operation.as_deref(), Some("ListRoles"));
-        assert_eq!(d.aws.policy_arn.as_deref(), Some("arn:aws:organizations::987654321098:policy/o-qv5af4abcd/service_control_policy/p-2kgnabcd"));
+        assert_eq!(
+            d.aws.policy_arn.as_deref(),
+            Some(
+                "arn:aws:organizations::987654321098:policy/o-qv5af4abcd/service_control_policy/p-2kgnabcd"
+            )
+        );
         let d = read(b"User: arn:aws:sts::111122223333:assumed-role/role-name/role-session-name is not authorized to perform: \nSNS:Publish on resource: arn:aws:sns:us-east-1:444455556666:role-name-2 \nwith an explicit deny in a VPC endpoint policy transitively through a service control policy", None).expect("read");
         assert_eq!(d.aws.policy_type, Some(PolicyType::VpcEndpoint));
         assert_eq!(d.aws.through, Some(PolicyType::Scp));
@@ -1198,11 +1303,26 @@ mod tests {
 
     #[test]
     fn operations_map_to_actions_through_the_catalogue() {
-        assert_eq!(action_of_operation("s3", "GetObject").as_deref(), Some("s3:GetObject"));
-        assert_eq!(action_of_operation("s3", "HeadObject").as_deref(), Some("s3:GetObject"));
-        assert_eq!(action_of_operation("s3", "ListObjectsV2").as_deref(), Some("s3:ListBucket"));
-        assert_eq!(action_of_operation("s3", "GetObjectAttributes").as_deref(), Some("s3:GetObjectAttributes"));
-        assert_eq!(action_of_operation("kms", "Decrypt").as_deref(), Some("kms:Decrypt"));
+        assert_eq!(
+            action_of_operation("s3", "GetObject").as_deref(),
+            Some("s3:GetObject")
+        );
+        assert_eq!(
+            action_of_operation("s3", "HeadObject").as_deref(),
+            Some("s3:GetObject")
+        );
+        assert_eq!(
+            action_of_operation("s3", "ListObjectsV2").as_deref(),
+            Some("s3:ListBucket")
+        );
+        assert_eq!(
+            action_of_operation("s3", "GetObjectAttributes").as_deref(),
+            Some("s3:GetObjectAttributes")
+        );
+        assert_eq!(
+            action_of_operation("kms", "Decrypt").as_deref(),
+            Some("kms:Decrypt")
+        );
         assert_eq!(action_of_operation("s3", "NoSuchOperation"), None);
     }
 
@@ -1223,7 +1343,11 @@ mod tests {
         ] {
             assert!(read(bad, None).is_err(), "{}", String::from_utf8_lossy(bad));
         }
-        let err = read("ユーザー: arn:aws:iam::1:user/tester は実行する権限がありません".as_bytes(), None).unwrap_err();
+        let err = read(
+            "ユーザー: arn:aws:iam::1:user/tester は実行する権限がありません".as_bytes(),
+            None,
+        )
+        .unwrap_err();
         assert!(err.contains("not in English"), "{err}");
     }
 }

@@ -484,8 +484,15 @@ pub fn explain_error_args(arguments: &[Value]) -> Result<ExplainErrorArgs, Strin
         for (k, v) in ctx {
             let values: Vec<String> = match v {
                 Value::String(s) => vec![s.clone()],
-                Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
-                _ => return Err(format!("context key `{k}` must be a string or a list of strings")),
+                Value::Array(a) => a
+                    .iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect(),
+                _ => {
+                    return Err(format!(
+                        "context key `{k}` must be a string or a list of strings"
+                    ));
+                }
             };
             context.push((k.clone(), values));
         }

@@ -236,10 +236,16 @@ fn comparison_human(d: &denied::Denial, e: &denied::Explanation) -> String {
             .unwrap_or_default()
     );
     for c in r.context.entries().iter().filter(|c| !c.derived) {
-        s.push_str(&format!("  context `{}` = `{}`\n", c.written, c.values.join("`, `")));
+        s.push_str(&format!(
+            "  context `{}` = `{}`\n",
+            c.written,
+            c.values.join("`, `")
+        ));
     }
     if let Some(m) = &e.mapped_to {
-        s.push_str(&format!("  the caller is a session of `{m}` in the workspace\n"));
+        s.push_str(&format!(
+            "  the caller is a session of `{m}` in the workspace\n"
+        ));
     }
     s.push_str(&format!("aws: {}\n", denied::aws_words(&e.aws)));
     s.push_str(&format!(
@@ -265,6 +271,14 @@ fn comparison_human(d: &denied::Denial, e: &denied::Explanation) -> String {
     }
     s.push('\n');
     s
+}
+
+/// Writes the answer to standard output; a closed pipe (`| head`) is not an error.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
 }
 
 fn usage(msg: String) -> ExitCode {
@@ -355,18 +369,26 @@ pub fn run(args: WhyArgs) -> ExitCode {
                         map.insert(k.to_string(), x);
                     }
                 }
-                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                out(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&v).unwrap_or_default()
+                ));
             }
             WhyFormat::Human => {
-                print!("{}", comparison_human(&denial, &e));
                 let locate = |r: &PolicyRef, s: Span| files.locate(r, s);
-                print!("{}", render::explain(&e.decision, &e.request, &locate));
+                out(&format!(
+                    "{}{}",
+                    comparison_human(&denial, &e),
+                    render::explain(&e.decision, &e.request, &locate)
+                ));
             }
         }
         return ExitCode::SUCCESS;
     }
     if args.event.is_some() {
-        return usage("`--event` picks a record of the CloudTrail file given with `--error`".into());
+        return usage(
+            "`--event` picks a record of the CloudTrail file given with `--error`".into(),
+        );
     }
     let (Some(principal), Some(action), Some(resource)) =
         (&args.principal, &args.action, &args.resource)
@@ -394,11 +416,14 @@ pub fn run(args: WhyArgs) -> ExitCode {
     match args.format {
         WhyFormat::Json => {
             let v = decision_json(&decision, &request, &files);
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            ));
         }
         WhyFormat::Human => {
             let locate = |r: &PolicyRef, s: Span| files.locate(r, s);
-            print!("{}", render::explain(&decision, &request, &locate));
+            out(&render::explain(&decision, &request, &locate));
         }
     }
     ExitCode::SUCCESS

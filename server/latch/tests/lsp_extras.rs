@@ -538,7 +538,12 @@ async fn explain_error_command_answers_with_the_deciding_statement() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/denied"),
     )
     .unwrap();
-    let mut c = Client::start(json!({"window": {"workDoneProgress": true}}), &root, json!(null)).await;
+    let mut c = Client::start(
+        json!({"window": {"workDoneProgress": true}}),
+        &root,
+        json!(null),
+    )
+    .await;
     c.until("progress end", |m| {
         m.method == "$/progress" && m.params["value"]["kind"] == "end"
     })
@@ -595,5 +600,9 @@ async fn explain_error_command_answers_with_the_deciding_statement() {
         )
         .await
         .unwrap_err();
-    assert!(err.message.contains("takes the error's text"), "{}", err.message);
+    assert!(
+        err.message.contains("takes the error's text"),
+        "{}",
+        err.message
+    );
 }

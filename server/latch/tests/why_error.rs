@@ -612,13 +612,21 @@ fn real_format_messages_against_the_fixture_workspace() {
 #[test]
 fn an_assumed_role_session_maps_to_its_role() {
     let (code, out, _) = why(
-        &["--format", "json", "--error", &error_file("cloudtrail-kms.json")],
+        &[
+            "--format",
+            "json",
+            "--error",
+            &error_file("cloudtrail-kms.json"),
+        ],
         "",
     );
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["request"]["principal_in_workspace"], DEPLOYER);
-    assert_eq!(v["request"]["context"]["aws:MultiFactorAuthPresent"][0], "false");
+    assert_eq!(
+        v["request"]["context"]["aws:MultiFactorAuthPresent"][0],
+        "false"
+    );
     assert_eq!(v["request"]["context"]["aws:SourceIp"][0], "198.51.100.7");
     assert_eq!(v["aws"]["format"], "cloudtrail");
     assert_eq!(v["aws"]["operation"], "Decrypt");
@@ -657,23 +665,25 @@ fn flags_override_what_the_error_says() {
             "--resource",
             "arn:aws:s3:::example-reports/q3.csv",
             "--error",
-            &jane("s3:GetObject on resource: \"arn:aws:s3:::example-reports/restricted/a.csv\" with an explicit deny in a resource-based policy"),
+            &jane(
+                "s3:GetObject on resource: \"arn:aws:s3:::example-reports/restricted/a.csv\" with an explicit deny in a resource-based policy",
+            ),
         ],
         "",
     );
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["request"]["resource"], "arn:aws:s3:::example-reports/q3.csv");
+    assert_eq!(
+        v["request"]["resource"],
+        "arn:aws:s3:::example-reports/q3.csv"
+    );
     assert_eq!(v["decision"], "allow");
     assert_eq!(v["agrees"], false);
 }
 
 #[test]
 fn human_output_compares_then_traces() {
-    let (code, out, _) = why(
-        &["--error", &error_file("cloudtrail-restricted.json")],
-        "",
-    );
+    let (code, out, _) = why(&["--error", &error_file("cloudtrail-restricted.json")], "");
     assert_eq!(code, 0);
     assert!(out.starts_with("read: `s3:GetObject` by `arn:aws:iam::111122223333:user/Jane` on `arn:aws:s3:::example-reports/restricted/salaries.csv` (operation `GetObject`)\n"), "{out}");
     assert!(out.contains("workspace: explicit deny — agrees\n"), "{out}");
@@ -687,7 +697,10 @@ fn human_output_compares_then_traces() {
 #[test]
 fn missing_facts_are_asked_for_not_guessed() {
     let (code, _, err) = why(
-        &["--error", "An error occurred (AccessDenied) when calling the GetObject operation: Access Denied"],
+        &[
+            "--error",
+            "An error occurred (AccessDenied) when calling the GetObject operation: Access Denied",
+        ],
         "",
     );
     assert_eq!(code, 2);
@@ -695,10 +708,7 @@ fn missing_facts_are_asked_for_not_guessed() {
         err.contains("does not name the caller; give it with `--principal ARN` and the object or bucket with `--resource ARN`"),
         "{err}"
     );
-    let (code, _, err) = why(
-        &["--principal", JANE, "--error", "Access Denied"],
-        "",
-    );
+    let (code, _, err) = why(&["--principal", JANE, "--error", "Access Denied"], "");
     assert_eq!(code, 2);
     assert!(err.contains("give it with `--action`"), "{err}");
     let (code, _, err) = why(&["--error", &error_file("cloudtrail-records.json")], "");
@@ -708,32 +718,50 @@ fn missing_facts_are_asked_for_not_guessed() {
         "{err}"
     );
     let (code, _, err) = why(
-        &["--event", "9", "--error", &error_file("cloudtrail-records.json")],
+        &[
+            "--event",
+            "9",
+            "--error",
+            &error_file("cloudtrail-records.json"),
+        ],
         "",
     );
     assert_eq!(code, 2);
     assert!(err.contains("the file has 3 record(s)"), "{err}");
     let (code, _, err) = why(&["--action", "s3:GetObject"], "");
     assert_eq!(code, 2);
-    assert!(err.contains("give `--principal`, `--resource`, or paste the access denied error with `--error`"), "{err}");
+    assert!(
+        err.contains(
+            "give `--principal`, `--resource`, or paste the access denied error with `--error`"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_input_exits_2_with_a_clear_message() {
     let truncated = std::fs::read_to_string(
-        fixtures().join("denied-errors").join("cloudtrail-restricted.json"),
+        fixtures()
+            .join("denied-errors")
+            .join("cloudtrail-restricted.json"),
     )
     .unwrap();
     let truncated = &truncated[..truncated.len() / 2];
     let cases: [(&str, &str); 5] = [
         ("", "the error is empty"),
-        ("\u{0}\u{1}\u{2}PK\u{3}\u{4}", "the error is binary data, not text"),
+        (
+            "\u{0}\u{1}\u{2}PK\u{3}\u{4}",
+            "the error is binary data, not text",
+        ),
         (truncated, "the JSON ends early"),
         (
             "エラー: RunInstances オペレーションを呼び出すときにエラーが発生 (AccessDenied) しました: ユーザー: arn:aws:iam::111122223333:user/tester は実行する権限がありません",
             "the message is not in English",
         ),
-        ("the build failed with exit code 1", "no access denied error found in the text"),
+        (
+            "the build failed with exit code 1",
+            "no access denied error found in the text",
+        ),
     ];
     for (input, expected) in cases {
         let (code, out, err) = why(&["--error", "-"], input);
