@@ -496,8 +496,12 @@ fn record_resource(
             if id.starts_with("arn:") {
                 return Some(id.to_string());
             }
-            let account = str_at(r, &["recipientAccountId"])?;
-            Some(format!("arn:aws:kms:{}:{account}:key/{id}", region?))
+            match (str_at(r, &["recipientAccountId"]), region) {
+                (Some(account), Some(region)) => {
+                    Some(format!("arn:aws:kms:{region}:{account}:key/{id}"))
+                }
+                _ => Some(format!("key/{id}")),
+            }
         }
         _ => r
             .get("resources")
@@ -1023,8 +1027,28 @@ pub fn explain(
     denial: &Denial,
     overrides: &Overrides,
 ) -> Result<Explanation, String> {
-    let req = request(denial, overrides)?;
+    let mut req = request(denial, overrides)?;
     let ix = access::index_at(ws, root);
+    let mut reasons: Vec<String> = denial.notes.clone();
+    // A KMS key named by its ID (CloudTrail's `keyId`, a message with a key ID built into
+    // an ARN of the recipient account): the workspace's key with that ID, when only one has it.
+    if req.service() == "kms" && ix.key(&req.resource).is_none() {
+        if let Some((_, id)) = req.resource.rsplit_once("key/") {
+            let suffix = format!(":key/{id}");
+            let found: Vec<&str> = ix
+                .keys
+                .iter()
+                .filter(|k| !k.stand_in && k.arn.ends_with(&suffix))
+                .map(|k| k.arn.as_str())
+                .collect();
+            if let [arn] = found.as_slice() {
+                if *arn != req.resource {
+                    reasons.push(format!("the key ID `{id}` is the workspace's key `{arn}`"));
+                    req.resource = (*arn).to_string();
+                }
+            }
+        }
+    }
     let mapped_to = ix
         .principal(req.principal.arn())
         .map(|p| p.arn.clone())
@@ -1050,7 +1074,6 @@ pub fn explain(
         }
     }
     let aws = denial.aws.clone();
-    let mut reasons: Vec<String> = denial.notes.clone();
     let ws_denies = !decision.outcome.is_allow();
     let kind_agrees = match aws.decision {
         None => true,
@@ -1324,6 +1347,23 @@ mod tests {
             Some("kms:Decrypt")
         );
         assert_eq!(action_of_operation("s3", "NoSuchOperation"), None);
+    }
+
+    #[test]
+    fn every_prefix_of_real_inputs_reads_without_panicking() {
+        let inputs: [&[u8]; 4] = [
+            include_bytes!("../../../tests/fixtures/denied-errors/cloudtrail-kms.json"),
+            include_bytes!("../../../tests/fixtures/denied-errors/cloudtrail-records.json"),
+            include_bytes!("../../../tests/fixtures/denied-errors/decoded.json"),
+            "operation error S3: GetObject, https response error StatusCode: 403, api error AccessDenied: User: arn:aws:sts::1:assumed-role/R/s is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::b/レポート😀\" with an explicit deny in a service control policy: arn:aws:organizations::1:policy/o-x/service_control_policy/p-y transitively through a service control policy".as_bytes(),
+        ];
+        for input in inputs {
+            for end in 0..=input.len() {
+                let prefix = input.get(..end).unwrap_or_default();
+                let _ = read(prefix, None);
+                let _ = read(prefix, Some(2));
+            }
+        }
     }
 
     #[test]
