@@ -31,6 +31,13 @@ export interface Explanation {
 /** Sends `workspace/executeCommand` and resolves with the server's answer. */
 export type Send = (command: string, args: unknown[]) => Promise<unknown>;
 
+/** The facts the server may ask for, by the flag its message names. */
+const MISSING = [
+  { flag: "`--principal", field: "principal", prompt: "the caller's ARN" },
+  { flag: "`--action", field: "action", prompt: "the action, e.g. s3:GetObject" },
+  { flag: "`--resource", field: "resource", prompt: "the object or bucket ARN" },
+];
+
 /** Whether `text` looks like something `latch.explainError` reads. */
 export function looksLikeAccessDenied(text: string): boolean {
   return /AccessDenied|Access Denied|is not authorized to perform|"eventSource"|DecodedMessage|UnauthorizedOperation/.test(
@@ -69,13 +76,33 @@ export async function explainError(send: Send, given?: string): Promise<Explanat
   if (text === undefined || text.trim() === "") {
     return undefined;
   }
-  let answer: Explanation;
-  try {
-    answer = (await send(SERVER_COMMAND, [text])) as Explanation;
-  } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    void vscode.window.showErrorMessage(`latch: ${reason}`);
-    return undefined;
+  // What the error does not say (S3's bare `Access Denied` names neither the caller nor
+  // the object) the server asks for by flag name; ask the user for it and send again.
+  const facts: Record<string, string> = {};
+  let answer: Explanation | undefined;
+  for (;;) {
+    try {
+      const arg = Object.keys(facts).length === 0 ? text : { text, ...facts };
+      answer = (await send(SERVER_COMMAND, [arg])) as Explanation;
+      break;
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      const missing = MISSING.find((m) => reason.includes(m.flag) && !(m.field in facts));
+      if (missing === undefined) {
+        void vscode.window.showErrorMessage(`latch: ${reason}`);
+        return undefined;
+      }
+      const value = await vscode.window.showInputBox({
+        title: "Latch: Explain an AccessDenied Error",
+        prompt: `${reason}: ${missing.prompt}`,
+        value: "",
+        ignoreFocusOut: true,
+      });
+      if (value === undefined || value.trim() === "") {
+        return undefined;
+      }
+      facts[missing.field] = value.trim();
+    }
   }
   const first = answer.deciding[0];
   if (first !== undefined && first.uri !== null && first.range !== null) {

@@ -89,3 +89,27 @@ test("a disagreement says so", () => {
     "latch: the workspace does not explain this error (it says allow)",
   );
 });
+
+test("what S3's bare Access Denied leaves out is asked for, then sent with the text", async () => {
+  const bare = "An error occurred (AccessDenied) when calling the GetObject operation: Access Denied";
+  state.inputs = ["arn:aws:iam::111122223333:user/Jane", "arn:aws:s3:::example-reports/q3.csv"];
+  const sent: unknown[] = [];
+  const answer = await explainError(async (_command, args) => {
+    sent.push(args[0]);
+    const arg = args[0] as string | { principal?: string; resource?: string };
+    if (typeof arg === "string") {
+      throw new Error("S3's `Access Denied` does not name the caller; give it with `--principal ARN` and the object or bucket with `--resource ARN`");
+    }
+    if (arg.resource === undefined) {
+      throw new Error("the error does not name the resource of `s3:GetObject`; give it with `--resource ARN`");
+    }
+    return ANSWER;
+  }, bare);
+  assert.equal(answer?.agrees, true);
+  assert.deepEqual(sent, [
+    bare,
+    { text: bare, principal: "arn:aws:iam::111122223333:user/Jane" },
+    { text: bare, principal: "arn:aws:iam::111122223333:user/Jane", resource: "arn:aws:s3:::example-reports/q3.csv" },
+  ]);
+  assert.match(state.inputBoxes[1]?.title ?? "", /Explain an AccessDenied Error/);
+});

@@ -12,8 +12,9 @@ export interface StubState {
   /** The button the next error notification answers with. */
   answer: string | undefined;
   clipboard: string;
-  /** What the next input box answers (undefined: the user pressed Escape). */
+  /** What input boxes answer: `inputs` in order while there are some, then `input` (undefined: Escape). */
   input: string | undefined;
+  inputs: (string | undefined)[];
   inputBoxes: { value?: string; title?: string }[];
   infos: string[];
   /** Documents opened: by URI, or untitled with their language and content. */
@@ -29,6 +30,7 @@ export const state: StubState = {
   answer: undefined,
   clipboard: "",
   input: undefined,
+  inputs: [],
   inputBoxes: [],
   infos: [],
   opened: [],
@@ -43,6 +45,7 @@ export function reset(): void {
   state.answer = undefined;
   state.clipboard = "";
   state.input = undefined;
+  state.inputs = [];
   state.inputBoxes = [];
   state.infos = [];
   state.opened = [];
@@ -108,7 +111,7 @@ const stub = {
     },
     async showInputBox(options: { value?: string; title?: string }) {
       state.inputBoxes.push(options);
-      return state.input;
+      return state.inputs.length > 0 ? state.inputs.shift() : state.input;
     },
     async showTextDocument(_doc: unknown, options: { selection?: unknown; viewColumn?: unknown }) {
       state.shown.push(options);
