@@ -368,17 +368,18 @@ fn read_record(r: &Value) -> Result<Denial, String> {
         );
     };
     let mut d = Denial::new(Format::CloudTrail);
-    let code = str_at(r, &["errorCode"]);
-    match code {
+    match str_at(r, &["errorCode"]) {
         Some(c) if is_denied_code(c) => {}
         Some(c) => {
-            d.notes.push(format!(
-                "the record's `errorCode` is `{c}`, not an access denied error"
+            return Err(format!(
+                "the CloudTrail record of `{name}` failed with `{c}`, not an access denied error; pick a record whose `errorCode` is `AccessDenied`"
             ));
         }
-        None => d
-            .notes
-            .push("the record has no `errorCode`: AWS did not deny this request".into()),
+        None => {
+            return Err(format!(
+                "the CloudTrail record of `{name}` has no `errorCode`: AWS allowed it; pick a record whose `errorCode` is `AccessDenied`"
+            ));
+        }
     }
     let service = source.split('.').next().unwrap_or(source).to_string();
     d.operation = Some(name.to_string());
@@ -548,8 +549,10 @@ fn read_decoded(v: &Value) -> Result<Denial, String> {
         }
     }
     if v.get("allowed").and_then(Value::as_bool) == Some(true) {
-        d.notes
-            .push("the decoded message says AWS allowed the request".into());
+        return Err(
+            "the decoded message says AWS allowed the request: there is no denial to explain"
+                .into(),
+        );
     } else {
         d.aws.decision = Some(
             if v.get("explicitDeny").and_then(Value::as_bool) == Some(true) {

@@ -741,6 +741,20 @@ fn missing_facts_are_asked_for_not_guessed() {
     );
     assert_eq!(code, 2);
     assert!(err.contains("the file has 3 record(s)"), "{err}");
+    let (code, _, err) = why(
+        &[
+            "--event",
+            "1",
+            "--error",
+            &error_file("cloudtrail-records.json"),
+        ],
+        "",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("the CloudTrail record of `GetObject` has no `errorCode`: AWS allowed it"),
+        "{err}"
+    );
     let (code, _, err) = why(&["--action", "s3:GetObject"], "");
     assert_eq!(code, 2);
     assert!(
