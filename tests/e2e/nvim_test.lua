@@ -191,6 +191,81 @@ if got ~= expected then
 end
 step('text after fixes is correct; remaining diagnostics: [' .. codes() .. ']')
 
+-- `:LatchExplain` (plugin/latch.lua, which `-u NONE` does not source by itself): open a
+-- policy of tests/fixtures/denied, so a client starts there, put an AWS error in a
+-- register and explain it. The answer must open the deciding statement of the bucket
+-- policy (s3/bucket.json line 19) and show the comparison in a floating window.
+vim.cmd('runtime plugin/latch.lua')
+if vim.fn.exists(':LatchExplain') ~= 2 then
+  fail('plugin/latch.lua did not define `:LatchExplain`')
+end
+local fixture = repo .. '/tests/fixtures/denied'
+vim.cmd.edit(vim.fn.fnameescape(fixture .. '/iam/jane.json'))
+local jane_buf = vim.api.nvim_get_current_buf()
+local denied_client
+if
+  not vim.wait(TIMEOUT, function()
+    denied_client = vim.lsp.get_clients({ bufnr = jane_buf, name = 'latch' })[1]
+    return denied_client ~= nil and denied_client.initialized
+  end, 50)
+then
+  fail('no `latch` client attached to tests/fixtures/denied within ' .. TIMEOUT .. ' ms')
+end
+vim.fn.setreg('a', {
+  'An error occurred (AccessDenied) when calling the GetObject operation: User: arn:aws:iam::111122223333:user/Jane',
+  'is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::example-reports/restricted/salaries.csv"',
+  'with an explicit deny in a resource-based policy',
+})
+local latch = require('latch')
+-- The server indexes the folder in the background: ask until the answer rests on it.
+local explained = vim.wait(TIMEOUT, function()
+  latch.last_explanation = nil
+  vim.cmd('LatchExplain a')
+  vim.wait(2000, function()
+    return latch.last_explanation ~= nil
+  end, 20)
+  return latch.last_explanation ~= nil and latch.last_explanation.agrees == true
+end, 200)
+if not explained then
+  fail('`:LatchExplain a` did not explain the error: ' .. vim.inspect(latch.last_explanation))
+end
+local answer = latch.last_explanation
+local here = vim.api.nvim_buf_get_name(0)
+if not here:match('s3/bucket%.json$') then
+  fail('`:LatchExplain` opened `' .. here .. '`, expected s3/bucket.json')
+end
+local cursor = vim.api.nvim_win_get_cursor(0)
+if cursor[1] ~= 19 then
+  fail(('`:LatchExplain` put the cursor on line %d, expected the `RestrictedPrefix` statement on line 19'):format(cursor[1]))
+end
+local floating = 0
+for _, win in ipairs(vim.api.nvim_list_wins()) do
+  if vim.api.nvim_win_get_config(win).relative ~= '' then
+    local text = table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(win), 0, -1, false), '\n')
+    if text:find('the workspace explains this error', 1, true) then
+      floating = floating + 1
+    end
+  end
+end
+if floating == 0 then
+  fail('`:LatchExplain` showed no floating window with the answer')
+end
+step(('`:LatchExplain` opened %s:%d (%s); decision %s'):format(
+  vim.fs.basename(here), cursor[1], answer.deciding[1].statement, answer.decision))
+-- Bad input: an error message, no panic, and the client still answers.
+latch.last_explanation = nil
+vim.fn.setreg('b', 'the build failed with exit code 1')
+vim.cmd('LatchExplain b')
+vim.wait(TIMEOUT, function()
+  return latch.last_explanation ~= nil
+end, 20)
+if not (latch.last_explanation and latch.last_explanation.error
+    and latch.last_explanation.error:find('no access denied error found', 1, true)) then
+  fail('bad input did not give a readable error: ' .. vim.inspect(latch.last_explanation))
+end
+step('`:LatchExplain` on bad input: ' .. latch.last_explanation.error:sub(1, 60))
+denied_client:stop()
+
 -- Clean shutdown: the server must exit after shutdown/exit.
 client:stop()
 if

@@ -5,6 +5,7 @@
 import * as vscode from "vscode";
 import {
   DidChangeConfigurationNotification,
+  ExecuteCommandRequest,
   type DocumentSelector,
   LanguageClient,
   type LanguageClientOptions,
@@ -12,6 +13,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 
+import { EDITOR_COMMAND, explainError } from "./explain";
 import { discoverServer, reportDiscovery } from "./server";
 
 /** Files the server analyses: JSON policies, Terraform in HCL or JSON, and the manifest. */
@@ -47,6 +49,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await start(context, channel);
     }),
     vscode.commands.registerCommand("latch.showOutput", () => channel.show(true)),
+    // `latch.explainError` itself is the server's command (the client registers it from
+    // the server's capabilities); this one asks for the error and shows the answer.
+    vscode.commands.registerCommand(EDITOR_COMMAND, async (text?: string) => {
+      const running = client;
+      if (running === undefined || !running.isRunning()) {
+        void vscode.window.showErrorMessage("latch: the server is not running; see the Latch output");
+        return undefined;
+      }
+      return explainError(
+        (command, args) => running.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }),
+        typeof text === "string" ? text : undefined,
+      );
+    }),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration("latch.server.path")) {
         channel.info("`latch.server.path` changed, restarting the server");

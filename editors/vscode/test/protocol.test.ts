@@ -21,6 +21,7 @@ import {
   type Diagnostic,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  ExecuteCommandRequest,
   ExitNotification,
   InitializeRequest,
   type InitializeResult,
@@ -239,6 +240,51 @@ test("latch lsp: diagnostics on open, quick fixes apply, diagnostics clear, clea
     await s.connection.sendNotification(ExitNotification.type);
     const code = await Promise.race([exited, delay(5_000).then(() => "timeout" as const)]);
     assert.equal(code, 0, "the server did not exit with status 0 within 5 s of `exit`");
+  } finally {
+    s.connection.dispose();
+    if (s.proc.exitCode === null) s.proc.kill();
+  }
+});
+
+test("latch lsp: latch.explainError explains a pasted AccessDenied message against the workspace", async () => {
+  const s = start();
+  try {
+    const root = join(REPO, "tests", "fixtures", "denied");
+    const init: InitializeResult = await s.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToFileURL(root).toString(),
+      workspaceFolders: null,
+      capabilities: { general: { positionEncodings: ["utf-16"] }, window: { workDoneProgress: true } },
+      initializationOptions: { workspaceAnalysis: true },
+    });
+    assert.deepEqual(init.capabilities.executeCommandProvider?.commands, ["latch.explainError"]);
+    await s.connection.sendNotification(InitializedNotification.type, {});
+    // Wait until the folder is indexed: the progress ends.
+    const deadline = Date.now() + 10_000;
+    while (!s.progress.some((p) => p.value.kind === "end")) {
+      assert.ok(Date.now() < deadline, "the workspace was not indexed within 10 s");
+      await delay(20);
+    }
+    const message =
+      'An error occurred (AccessDenied) when calling the GetObject operation: User: arn:aws:iam::111122223333:user/Jane is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::example-reports/restricted/salaries.csv" with an explicit deny in a resource-based policy';
+    const answer = (await s.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: "latch.explainError",
+      arguments: [message],
+    })) as { agrees: boolean; decision: string; markdown: string; deciding: { uri: string; range: Range; statement: string }[] };
+    assert.equal(answer.agrees, true);
+    assert.equal(answer.decision, "explicit_deny");
+    const first = answer.deciding[0];
+    assert.ok(first !== undefined, "no deciding statement");
+    assert.equal(first.uri, pathToFileURL(join(root, "s3", "bucket.json")).toString());
+    assert.equal(first.statement, "RestrictedPrefix");
+    assert.deepEqual(first.range.start, { line: 18, character: 13 });
+    assert.match(answer.markdown, /the workspace explains this error/);
+    await assert.rejects(
+      s.connection.sendRequest(ExecuteCommandRequest.type, { command: "latch.explainError", arguments: [""] }),
+      /the error is empty/,
+    );
+    await s.connection.sendRequest(ShutdownRequest.type);
+    await s.connection.sendNotification(ExitNotification.type);
   } finally {
     s.connection.dispose();
     if (s.proc.exitCode === null) s.proc.kill();

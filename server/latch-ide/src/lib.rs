@@ -6,6 +6,7 @@ pub mod access;
 pub use access::{index, intents};
 pub mod checks;
 pub mod completion;
+pub mod denied;
 pub mod hover;
 pub mod ide;
 pub mod lenses;

@@ -375,6 +375,10 @@ impl LanguageServer for Backend {
                         ..CodeActionOptions::default()
                     },
                 )),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![lsp_extras::EXPLAIN_ERROR.to_string()],
+                    ..ExecuteCommandOptions::default()
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -513,6 +517,80 @@ impl LanguageServer for Backend {
                 _ => st.workspace.remove_file(&key),
             }
         });
+    }
+
+    /// `latch.explainError`: the request a pasted error describes, decided over the
+    /// workspace and compared with AWS's verdict. Answers `{"markdown", "agrees",
+    /// "decision", "aws", "request", "deciding": [{"uri", "range", "path", "line",
+    /// "column", "statement", "policy"}]}`; an error that cannot be read is an
+    /// `InvalidParams` error whose message says what was expected.
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        use serde_json::json;
+        use tower_lsp_server::jsonrpc::Error;
+        if params.command != lsp_extras::EXPLAIN_ERROR {
+            return Err(Error::invalid_params(format!(
+                "unknown command `{}`",
+                params.command
+            )));
+        }
+        let args =
+            lsp_extras::explain_error_args(&params.arguments).map_err(Error::invalid_params)?;
+        let st = lock(&self.state);
+        let denial = latch_ide::denied::read(args.text.as_bytes(), args.event)
+            .map_err(Error::invalid_params)?;
+        let e = latch_ide::denied::explain(&st.workspace, "", &denial, &args.overrides)
+            .map_err(Error::invalid_params)?;
+        let ws = &st.workspace;
+        let locate = |r: &latch_eval::PolicyRef, s: latch_syntax::Span| {
+            let line = ws
+                .text(&r.label)
+                .and_then(|t| t.get(..s.start))
+                .map_or(1, |t| t.matches('\n').count() + 1);
+            format!("{}:{line}", r.label)
+        };
+        let markdown = latch_ide::denied::markdown(&e, &locate);
+        let enc = st.encoding();
+        let deciding: Vec<serde_json::Value> = e
+            .deciding
+            .iter()
+            .map(|d| {
+                let range = ws.text(&d.path).map(|t| {
+                    let index = LineIndex::new(t);
+                    to_range(t, &index, d.span, enc)
+                });
+                json!({
+                    "uri": st.uri(&d.path).map(|u| u.as_str().to_string()),
+                    "range": range,
+                    "path": d.path,
+                    "line": d.line,
+                    "column": d.column,
+                    "statement": d.statement,
+                    "policy": d.policy,
+                })
+            })
+            .collect();
+        let r = &e.request;
+        Ok(Some(json!({
+            "markdown": markdown,
+            "agrees": e.agrees,
+            "decision": e.decision.outcome.as_str(),
+            "aws": {
+                "decision": e.aws.decision.map(|o| o.as_str()),
+                "policy_type": e.aws.policy_type.map(|t| t.as_str()),
+                "policy_arn": e.aws.policy_arn,
+            },
+            "request": {
+                "principal": r.principal.arn(),
+                "principal_in_workspace": e.mapped_to,
+                "action": r.action,
+                "resource": r.resource,
+            },
+            "deciding": deciding,
+            "notes": e.reasons,
+        })))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

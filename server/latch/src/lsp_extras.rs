@@ -432,3 +432,79 @@ mod tests {
         assert_eq!(percentage(usize::MAX, usize::MAX), 100);
     }
 }
+
+/// The command that explains a pasted access denied error (`workspace/executeCommand`).
+pub const EXPLAIN_ERROR: &str = "latch.explainError";
+
+/// What `latch.explainError` was given: the error's text, the CloudTrail record to pick,
+/// and what the user states next to it.
+#[derive(Debug)]
+pub struct ExplainErrorArgs {
+    pub text: String,
+    pub event: Option<usize>,
+    pub overrides: latch_ide::denied::Overrides,
+}
+
+/// Reads the command's arguments: `["TEXT"]`, or `[{"text", "event"?, "principal"?,
+/// "action"?, "resource"?, "context"?: {"KEY": "VALUE" | ["VALUE", ...]}}]`.
+pub fn explain_error_args(arguments: &[Value]) -> Result<ExplainErrorArgs, String> {
+    let expected = "`latch.explainError` takes the error's text, or `{\"text\": ...}` with `event`, `principal`, `action`, `resource` and `context`";
+    let Some(first) = arguments.first() else {
+        return Err(expected.into());
+    };
+    if let Some(text) = first.as_str() {
+        return Ok(ExplainErrorArgs {
+            text: text.to_string(),
+            event: None,
+            overrides: latch_ide::denied::Overrides::default(),
+        });
+    }
+    let Some(obj) = first.as_object() else {
+        return Err(expected.into());
+    };
+    let Some(text) = obj.get("text").and_then(Value::as_str) else {
+        return Err(expected.into());
+    };
+    let string = |k: &str| {
+        obj.get(k)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let event = match obj.get("event") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_u64().and_then(|n| usize::try_from(n).ok()) {
+            Some(n) => Some(n),
+            None => return Err("`event` must be a record number, counting from 1".into()),
+        },
+    };
+    let mut context = Vec::new();
+    if let Some(ctx) = obj.get("context").and_then(Value::as_object) {
+        for (k, v) in ctx {
+            let values: Vec<String> = match v {
+                Value::String(s) => vec![s.clone()],
+                Value::Array(a) => a
+                    .iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect(),
+                _ => {
+                    return Err(format!(
+                        "context key `{k}` must be a string or a list of strings"
+                    ));
+                }
+            };
+            context.push((k.clone(), values));
+        }
+    }
+    Ok(ExplainErrorArgs {
+        text: text.to_string(),
+        event,
+        overrides: latch_ide::denied::Overrides {
+            principal: string("principal"),
+            action: string("action"),
+            resource: string("resource"),
+            context,
+        },
+    })
+}

@@ -5,14 +5,21 @@
 //!
 //! Runs on any folder; `latch.toml` is optional. A decision that turns on facts the
 //! workspace does not state is `"depends"` in JSON, with `"conditions"` in words.
-//! Exit 0 whatever the decision; 2 on a usage error (a path that is not a folder, a malformed
-//! `--context`).
+//!
+//! With `--error TEXT|@FILE|-`, the request comes from an access denied error as pasted
+//! (read by [`latch_ide::denied`]; flags given next to it win), and the answer compares
+//! AWS's verdict with the workspace's: JSON adds `"request"`, `"aws"`, `"agrees"` and
+//! `"deciding"`.
+//!
+//! Exit 0 whatever the decision; 2 on a usage error (a path that is not a folder, a
+//! malformed `--context`, an error that cannot be read or does not say enough).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use latch_eval::render::{self, failure_span, failure_text, policy_name, statement_name};
 use latch_eval::{Context, Decision, PolicyRef, PrincipalId, Request, StatementOutcome, Trace};
+use latch_ide::denied;
 use latch_syntax::span::Span;
 use serde_json::{Value, json};
 
@@ -26,13 +33,21 @@ pub enum WhyFormat {
 pub struct WhyArgs {
     /// The caller: an IAM user, role or session ARN, or `anonymous`.
     #[arg(long)]
-    pub principal: String,
+    pub principal: Option<String>,
     /// The action, e.g. `s3:GetObject`.
     #[arg(long)]
-    pub action: String,
+    pub action: Option<String>,
     /// The resource ARN.
     #[arg(long)]
-    pub resource: String,
+    pub resource: Option<String>,
+    /// An access denied error as pasted: the text, `@FILE`, or `-` for standard input. An
+    /// AWS message, S3's `Access Denied`, a CloudTrail record or file, or the output of
+    /// `aws sts decode-authorization-message`.
+    #[arg(long, value_name = "TEXT|@FILE|-")]
+    pub error: Option<String>,
+    /// The record of a CloudTrail `{"Records": [...]}` file to explain, counting from 1.
+    #[arg(long, value_name = "N")]
+    pub event: Option<usize>,
     /// A request context key, `KEY=VALUE`; repeat a key for several values.
     #[arg(long = "context", value_name = "KEY=VALUE")]
     pub context: Vec<String>,
@@ -143,6 +158,132 @@ fn decision_json(d: &Decision, req: &Request, files: &Files) -> Value {
     })
 }
 
+/// The error text of `--error`: itself, `@FILE`, or standard input for `-`.
+fn read_error(source: &str) -> Result<Vec<u8>, String> {
+    if source == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(buf);
+    }
+    if let Some(path) = source.strip_prefix('@') {
+        return std::fs::read(path).map_err(|e| format!("cannot read `{path}`: {e}"));
+    }
+    Ok(source.as_bytes().to_vec())
+}
+
+/// `"request"`, `"aws"`, `"agrees"`, `"deciding"` (and `"error"`: what was read).
+fn comparison_json(d: &denied::Denial, e: &denied::Explanation) -> Vec<(&'static str, Value)> {
+    let r = &e.request;
+    let context: serde_json::Map<String, Value> = r
+        .context
+        .entries()
+        .iter()
+        .filter(|c| !c.derived)
+        .map(|c| (c.written.clone(), json!(c.values)))
+        .collect();
+    vec![
+        (
+            "request",
+            json!({
+                "principal": r.principal.arn(),
+                "principal_in_workspace": e.mapped_to,
+                "action": r.action,
+                "resource": r.resource,
+                "context": context,
+            }),
+        ),
+        (
+            "aws",
+            json!({
+                "format": d.format.as_str(),
+                "operation": d.operation,
+                "decision": e.aws.decision.map(|o| o.as_str()),
+                "policy_type": e.aws.policy_type.map(|t| t.as_str()),
+                "policy_arn": e.aws.policy_arn,
+            }),
+        ),
+        ("agrees", json!(e.agrees)),
+        (
+            "deciding",
+            Value::Array(
+                e.deciding
+                    .iter()
+                    .map(|x| {
+                        json!({
+                            "path": x.path,
+                            "line": x.line,
+                            "column": x.column,
+                            "statement": x.statement,
+                            "policy": x.policy,
+                        })
+                    })
+                    .collect(),
+            ),
+        ),
+        ("notes", json!(e.reasons)),
+    ]
+}
+
+/// The comparison in words, above the trace.
+fn comparison_human(d: &denied::Denial, e: &denied::Explanation) -> String {
+    let r = &e.request;
+    let mut s = format!(
+        "read: `{}` by `{}` on `{}`{}\n",
+        r.action,
+        r.principal.arn(),
+        r.resource,
+        d.operation
+            .as_ref()
+            .map(|o| format!(" (operation `{o}`)"))
+            .unwrap_or_default()
+    );
+    for c in r.context.entries().iter().filter(|c| !c.derived) {
+        s.push_str(&format!(
+            "  context `{}` = `{}`\n",
+            c.written,
+            c.values.join("`, `")
+        ));
+    }
+    if let Some(m) = &e.mapped_to {
+        s.push_str(&format!(
+            "  the caller is a session of `{m}` in the workspace\n"
+        ));
+    }
+    s.push_str(&format!("aws: {}\n", denied::aws_words(&e.aws)));
+    s.push_str(&format!(
+        "workspace: {} — {}\n",
+        e.decision.outcome.as_str().replace('_', " "),
+        if e.agrees { "agrees" } else { "does not agree" }
+    ));
+    for x in &e.deciding {
+        s.push_str(&format!(
+            "  decided by {}the {} at {}:{}:{}\n",
+            x.statement
+                .as_ref()
+                .map(|n| format!("statement `{n}` of "))
+                .unwrap_or_default(),
+            x.policy,
+            x.path,
+            x.line,
+            x.column
+        ));
+    }
+    for reason in &e.reasons {
+        s.push_str(&format!("  note: {reason}\n"));
+    }
+    s.push('\n');
+    s
+}
+
+/// Writes the answer to standard output; a closed pipe (`| head`) is not an error.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
 fn usage(msg: String) -> ExitCode {
     eprintln!("error: {msg}");
     ExitCode::from(2)
@@ -185,7 +326,6 @@ pub fn run(args: WhyArgs) -> ExitCode {
         }
     }
 
-    let mut context = Context::new();
     let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
     for c in &args.context {
         let Some((k, v)) = c.split_once('=') else {
@@ -199,15 +339,76 @@ pub fn run(args: WhyArgs) -> ExitCode {
             None => pairs.push((k.to_string(), vec![v.to_string()])),
         }
     }
+
+    if let Some(source) = &args.error {
+        let bytes = match read_error(source) {
+            Ok(b) => b,
+            Err(e) => return usage(e),
+        };
+        let denial = match denied::read(&bytes, args.event) {
+            Ok(d) => d,
+            Err(e) => return usage(e),
+        };
+        let overrides = denied::Overrides {
+            principal: args.principal.clone(),
+            action: args.action.clone(),
+            resource: args.resource.clone(),
+            context: pairs,
+        };
+        let e = match denied::explain(&loaded.workspace, "", &denial, &overrides) {
+            Ok(e) => e,
+            Err(msg) => return usage(msg),
+        };
+        match args.format {
+            WhyFormat::Json => {
+                let mut v = decision_json(&e.decision, &e.request, &files);
+                if let Value::Object(map) = &mut v {
+                    for (k, x) in comparison_json(&denial, &e) {
+                        map.insert(k.to_string(), x);
+                    }
+                }
+                out(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&v).unwrap_or_default()
+                ));
+            }
+            WhyFormat::Human => {
+                let locate = |r: &PolicyRef, s: Span| files.locate(r, s);
+                out(&format!(
+                    "{}{}",
+                    comparison_human(&denial, &e),
+                    render::explain(&e.decision, &e.request, &locate)
+                ));
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    if args.event.is_some() {
+        return usage(
+            "`--event` picks a record of the CloudTrail file given with `--error`".into(),
+        );
+    }
+    let (Some(principal), Some(action), Some(resource)) =
+        (&args.principal, &args.action, &args.resource)
+    else {
+        let missing: Vec<&str> = [
+            ("--principal", args.principal.is_none()),
+            ("--action", args.action.is_none()),
+            ("--resource", args.resource.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(f, m)| m.then_some(f))
+        .collect();
+        return usage(format!(
+            "give `{}`, or paste the access denied error with `--error`",
+            missing.join("`, `")
+        ));
+    };
+    let mut context = Context::new();
     for (k, vs) in pairs {
         context.insert(&k, vs);
     }
-    let request = Request::new(
-        PrincipalId::parse(&args.principal),
-        &args.action,
-        &args.resource,
-        context,
-    );
+    let request = Request::new(PrincipalId::parse(principal), action, resource, context);
 
     let (request, open) = latch_ide::lenses::decide_open(&loaded.workspace, "", &request);
     let decision = &open.decision;
@@ -227,18 +428,20 @@ pub fn run(args: WhyArgs) -> ExitCode {
                 }
                 obj.insert("conditions".into(), json!(conditions));
             }
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            ));
         }
         WhyFormat::Human => {
             let locate = |r: &PolicyRef, s: Span| files.locate(r, s);
             if !conditions.is_empty() {
-                println!(
-                    "decision: depends: allowed only if {}",
+                out(&format!(
+                    "decision: depends: allowed only if {}\notherwise:\n",
                     conditions.join(" and ")
-                );
-                println!("otherwise:");
+                ));
             }
-            print!("{}", render::explain(decision, &request, &locate));
+            out(&render::explain(decision, &request, &locate));
         }
     }
     ExitCode::SUCCESS

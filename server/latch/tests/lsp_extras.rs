@@ -100,6 +100,21 @@ impl Client {
         body.expect("success")
     }
 
+    /// A request's answer, success or error.
+    async fn answer(
+        &mut self,
+        method: &'static str,
+        params: Value,
+    ) -> Result<Value, tower_lsp_server::jsonrpc::Error> {
+        self.next_id += 1;
+        let req = Request::build(method)
+            .params(params)
+            .id(self.next_id)
+            .finish();
+        let resp = self.call(req).await.expect("a response");
+        resp.into_parts().1
+    }
+
     async fn notify(&mut self, method: &'static str, params: Value) {
         let req = Request::build(method).params(params).finish();
         assert!(self.call(req).await.is_none());
@@ -513,4 +528,81 @@ fn stdio_exit_code_is_0_after_shutdown_and_1_without() {
     drop(child.stdin.take());
     assert_eq!(exit_code(&mut child), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `latch.explainError` over `tests/fixtures/denied`: the deciding statement with its URI
+/// and range, AWS's verdict compared, and a readable error for bad input.
+#[tokio::test]
+async fn explain_error_command_answers_with_the_deciding_statement() {
+    let root = std::fs::canonicalize(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/denied"),
+    )
+    .unwrap();
+    let mut c = Client::start(
+        json!({"window": {"workDoneProgress": true}}),
+        &root,
+        json!(null),
+    )
+    .await;
+    c.until("progress end", |m| {
+        m.method == "$/progress" && m.params["value"]["kind"] == "end"
+    })
+    .await;
+    let message = "An error occurred (AccessDenied) when calling the GetObject operation: User: arn:aws:iam::111122223333:user/Jane is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::example-reports/restricted/salaries.csv\" with an explicit deny in a resource-based policy";
+    let v = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "latch.explainError", "arguments": [message]}),
+        )
+        .await;
+    assert_eq!(v["agrees"], true);
+    assert_eq!(v["decision"], "explicit_deny");
+    assert_eq!(v["aws"]["policy_type"], "resource");
+    let d = &v["deciding"][0];
+    assert_eq!(d["uri"], file_uri(&root.join("s3/bucket.json")));
+    assert_eq!(d["statement"], "RestrictedPrefix");
+    // 0-based LSP range of the Sid value, line 19 column 14 in 1-based terms.
+    assert_eq!(d["range"]["start"], json!({"line": 18, "character": 13}));
+    let md = v["markdown"].as_str().unwrap();
+    assert!(md.contains("the workspace explains this error"), "{md}");
+    assert!(md.contains("s3/bucket.json:19"), "{md}");
+
+    // The object form, with the caller given next to S3's bare message.
+    let v = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "latch.explainError", "arguments": [{
+                "text": "An error occurred (AccessDenied) when calling the DeleteObject operation: Access Denied",
+                "principal": "arn:aws:iam::111122223333:user/Jane",
+                "resource": "arn:aws:s3:::example-reports/q3.csv",
+            }]}),
+        )
+        .await;
+    assert_eq!(v["request"]["action"], "s3:DeleteObject");
+    assert_eq!(v["deciding"][0]["path"], "iam/jane.json");
+
+    let err = c
+        .answer(
+            "workspace/executeCommand",
+            json!({"command": "latch.explainError", "arguments": ["Access Denied"]}),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.message.contains("give it with `--action`"),
+        "{}",
+        err.message
+    );
+    let err = c
+        .answer(
+            "workspace/executeCommand",
+            json!({"command": "latch.explainError", "arguments": []}),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.message.contains("takes the error's text"),
+        "{}",
+        err.message
+    );
 }

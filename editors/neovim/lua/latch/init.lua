@@ -108,4 +108,79 @@ function M.setup(opts)
   end
 end
 
+--- The running `latch` client: the current buffer's, else any.
+local function latch_client()
+  local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+  return get({ bufnr = 0, name = 'latch' })[1] or get({ name = 'latch' })[1]
+end
+
+--- The last answer of `explain()`, for scripts and tests.
+M.last_explanation = nil
+
+--- Shows an answer of `latch.explainError`: opens the first deciding statement and puts the
+--- comparison and the trace in a floating window next to it.
+local function show(result)
+  M.last_explanation = result
+  local first = result.deciding and result.deciding[1]
+  if first and first.uri and first.range then
+    vim.cmd.edit(vim.fn.fnameescape(vim.uri_to_fname(first.uri)))
+    local line = first.range.start.line
+    local text = vim.api.nvim_buf_get_lines(0, line, line + 1, false)[1] or ''
+    local client = latch_client()
+    local encoding = client and client.offset_encoding or 'utf-16'
+    local ok, col = pcall(vim.str_byteindex, text, encoding, first.range.start.character, false)
+    if not ok then
+      col = 0
+    end
+    vim.api.nvim_win_set_cursor(0, { line + 1, col })
+  end
+  local lines = vim.split(result.markdown or '', '\n', { plain = true })
+  vim.lsp.util.open_floating_preview(lines, 'markdown', { border = 'rounded', focus_id = 'latch-explain' })
+end
+
+--- Explains a pasted access denied error against the workspace: `text` is the error (an AWS
+--- message, S3's `Access Denied`, a CloudTrail record, decoded authorization message);
+--- `opts` may set `event`, `principal`, `action`, `resource` and `context`.
+---@param text string
+---@param opts? table
+function M.explain(text, opts)
+  local client = latch_client()
+  if client == nil then
+    vim.notify('latch: no `latch` language server is running; open a policy or latch.toml first', vim.log.levels.ERROR)
+    return
+  end
+  local arg = vim.tbl_extend('force', opts or {}, { text = text })
+  local params = { command = 'latch.explainError', arguments = { arg } }
+  local function handler(err, result)
+    if err then
+      M.last_explanation = { error = err.message }
+      vim.notify('latch: ' .. tostring(err.message), vim.log.levels.ERROR)
+      return
+    end
+    show(result)
+  end
+  if vim.fn.has('nvim-0.11') == 1 then
+    client:request('workspace/executeCommand', params, handler, 0)
+  else
+    client.request('workspace/executeCommand', params, handler, 0)
+  end
+end
+
+--- `:[range]LatchExplain [register]`: explains the error in the range's lines, else in the
+--- register (default: the unnamed register).
+function M.explain_command(cmd)
+  local text
+  if cmd.range > 0 then
+    text = table.concat(vim.api.nvim_buf_get_lines(0, cmd.line1 - 1, cmd.line2, false), '\n')
+  else
+    local reg = cmd.args ~= '' and cmd.args or '"'
+    text = vim.fn.getreg(reg)
+  end
+  if text == nil or vim.trim(text) == '' then
+    vim.notify('latch: nothing to explain: the register or range is empty', vim.log.levels.WARN)
+    return
+  end
+  M.explain(text)
+end
+
 return M
