@@ -10,6 +10,8 @@ use toml_edit::{ImDocument, Item, Key, TableLike, Value};
 use crate::finding::Finding;
 use crate::span::{Span, Spanned};
 
+pub mod check;
+
 /// `name = "123456789012"` in `[accounts]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AccountDecl {
@@ -153,6 +155,8 @@ pub struct Manifest {
     pub scps: Vec<OrgPolicyDecl>,
     pub rcps: Vec<OrgPolicyDecl>,
     pub expects: Vec<ExpectDecl>,
+    /// `[check]`: which findings are reported and how (see [`check`]).
+    pub check: check::CheckConfig,
 }
 
 impl Manifest {
@@ -404,6 +408,7 @@ const TOP_KEYS: &[&str] = &[
     "scp",
     "rcp",
     "expect",
+    "check",
 ];
 const BPA_KEYS: &[&str] = &[
     "block_public_acls",
@@ -670,6 +675,7 @@ pub fn parse_manifest(text: &str) -> ParsedManifest {
                     m.expects.push(e);
                 }
             }
+            "check" => m.check = check::parse(&mut r, item),
             _ => r.unknown_key("latch.toml", key, TOP_KEYS),
         }
     }
