@@ -127,7 +127,10 @@ fn severities(
             .map_or(Span::default(), |(kk, _)| span_of(kk.span()));
         let Some(s) = r.string(k, v) else { continue };
         match parse_severity(&s.value) {
-            Some(level) => out.push((Spanned::new(k.to_string(), kspan), Spanned::new(level, s.span))),
+            Some(level) => out.push((
+                Spanned::new(k.to_string(), kspan),
+                Spanned::new(level, s.span),
+            )),
             None => r.findings.push(Finding::error(
                 "manifest/invalid-value",
                 s.span,
@@ -153,7 +156,10 @@ fn statement_ref(r: &mut Reader<'_>, item: &Item) -> Option<Spanned<StatementRef
                 r.findings.push(Finding::error(
                     "manifest/invalid-value",
                     span,
-                    format!("`{}` is not a statement index; the first statement is 0", i.value()),
+                    format!(
+                        "`{}` is not a statement index; the first statement is 0",
+                        i.value()
+                    ),
                 ));
                 None
             }
@@ -295,7 +301,12 @@ statement = 2
         let p = parse_manifest(text);
         assert!(p.findings.is_empty(), "{:?}", p.findings);
         let c = &p.manifest.check;
-        let select: Vec<&str> = c.select.iter().flatten().map(|s| s.value.as_str()).collect();
+        let select: Vec<&str> = c
+            .select
+            .iter()
+            .flatten()
+            .map(|s| s.value.as_str())
+            .collect();
         assert_eq!(select, ["policy/*", "access/mfa"]);
         assert_eq!(at(text, c.ignore[0].span), "\"catalog/*\"");
         assert_eq!(c.exclude[0].value, "vendor/**");
@@ -313,7 +324,10 @@ statement = 2
             a.statement.as_ref().map(|s| s.value.clone()),
             Some(StatementRef::Sid("PublicRead".into()))
         );
-        assert_eq!(a.reason.as_ref().map(|r| r.value.as_str()), Some("public by design"));
+        assert_eq!(
+            a.reason.as_ref().map(|r| r.value.as_str()),
+            Some("public by design")
+        );
         assert!(at(text, a.span).starts_with("[[check.allow]]"));
         assert!(at(text, a.span).ends_with("reason = \"public by design\""));
         let b = &c.allow[1];
