@@ -467,8 +467,30 @@ impl<'a> Fingerprinter<'a> {
                 format!("text:{:016x}", fnv(&[&squashed]))
             }
         };
-        format!("{:016x}", fnv(&[f.code, &f.path, &anchor, f.headline()]))
+        let headline = without_line_refs(f.headline());
+        format!("{:016x}", fnv(&[f.code, &f.path, &anchor, &headline]))
     }
+}
+
+/// A headline without the line numbers of the places it cites (`(s3/policy.json:30)`
+/// becomes `(s3/policy.json)`), so that moving the other side of a cross-file finding
+/// keeps its fingerprint.
+pub fn without_line_refs(headline: &str) -> String {
+    let mut out = String::with_capacity(headline.len());
+    let mut rest = headline;
+    while let Some(i) = rest.find(':') {
+        let after = &rest[i + 1..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with(')') {
+            out.push_str(&rest[..i]);
+            rest = &after[digits..];
+        } else {
+            out.push_str(&rest[..=i]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A suppression and whether it was used, per code it names.

@@ -268,7 +268,9 @@ fn sarif(checked: &[Checked]) -> serde_json::Value {
 
 /// Escapes the data of a GitHub workflow command.
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property of a GitHub workflow command.

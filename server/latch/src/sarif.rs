@@ -123,9 +123,7 @@ pub fn report(items: &[Item<'_>]) -> serde_json::Value {
     let results: Vec<_> = items
         .iter()
         .map(|item| {
-            let idx = codes
-                .binary_search(&item.finding.code)
-                .unwrap_or_default();
+            let idx = codes.binary_search(&item.finding.code).unwrap_or_default();
             result(item, idx)
         })
         .collect();

@@ -433,3 +433,49 @@ fn fingerprints_survive_moved_lines_and_tell_findings_apart() {
     let ws2 = ws_with("", &[("main.tf", &moved_tf), ("p.json", &moved_json)]);
     assert_eq!(prints(&ws2), before);
 }
+
+#[test]
+fn fingerprints_ignore_the_lines_a_headline_cites() {
+    assert_eq!(
+        without_line_refs(
+            "denied (kms/key-policy.json:1)); also `arn:aws:iam::111122223333:role/R` (a.tf:103)"
+        ),
+        "denied (kms/key-policy.json)); also `arn:aws:iam::111122223333:role/R` (a.tf)"
+    );
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/cross-account-kms"
+    );
+    let load = |shift: bool| {
+        let mut ws = Workspace::new();
+        for rel in [
+            "latch.toml",
+            "iam/etl-writer.json",
+            "iam/report-reader.json",
+            "kms/key-policy.json",
+            "s3/bucket-policy.json",
+            "vpce/s3-gateway.json",
+        ] {
+            let Ok(mut text) = std::fs::read_to_string(format!("{dir}/{rel}")) else {
+                continue;
+            };
+            if shift && rel == "iam/etl-writer.json" {
+                text = format!("\n\n\n{text}");
+            }
+            ws.set_file(rel, text.as_bytes());
+        }
+        let a = ws.analyze();
+        let mut fp = Fingerprinter::new(&ws);
+        let prints: Vec<String> = a
+            .findings
+            .get("s3/bucket-policy.json")
+            .into_iter()
+            .flatten()
+            .map(|f| fp.of(f))
+            .collect();
+        prints
+    };
+    let before = load(false);
+    assert!(!before.is_empty());
+    assert_eq!(load(true), before);
+}
