@@ -635,7 +635,10 @@ impl LanguageServer for Backend {
             }
             let diag = diagnostic(&st, f);
             let preferred = f.fixes.iter().position(|x| x.safe);
-            for (i, fix) in f.fixes.iter().enumerate() {
+            // "Ignore this finding": a `latch:ignore` comment or a `[[check.allow]]` entry,
+            // offered after the repairs and never preferred.
+            let ignore = latch_ide::suppress::ignore_fix(&st.workspace, f);
+            for (i, fix) in f.fixes.iter().chain(ignore.as_ref()).enumerate() {
                 let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
                 for e in &fix.edits {
                     let ekey = e.path.as_deref().unwrap_or(&f.path);
