@@ -22,6 +22,60 @@ use latch_syntax::{Edit, Finding, Fix, Severity, Span, Spanned};
 
 use crate::workspace::{Workspace, join_path};
 
+/// What `latch explain config` prints: the `[check]` table and the suppressions.
+pub const CONFIG_DOC: &str = r#"## `[check]` in `latch.toml`
+
+Which findings are reported, at which severity, and the findings a team has accepted.
+It applies to the files of the manifest's folder; paths and globs are relative to it.
+
+```toml
+[check]
+select = ["policy/*", "access/*"]     # codes or patterns (`*` = any text); omit = every code
+ignore = ["catalog/unknown-action"]   # codes or patterns not reported
+exclude = ["vendor/**"]               # globs: files whose findings are not reported
+
+[check.severity]                      # code or pattern -> error | warning | info | hint
+"access/mfa" = "error"
+
+[[check.override]]                    # for the files matching `paths`, in order
+paths = ["legacy/**/*.json"]
+ignore = ["policy/*"]                 # also `select` and `severity`
+severity = { "catalog/*" = "info" }
+
+[[check.allow]]                       # one accepted finding in a JSON policy
+code = "policy/public-principal"
+file = "s3/website.json"
+statement = "PublicRead"              # the Sid, or the index from 0; omit = the whole file
+reason = "the website bucket is public by design"
+```
+
+Where `select` and `ignore` both match, the pattern with more literal characters wins;
+overrides win over the top level, later ones over earlier ones. A glob without `/`
+matches a name at any depth, `**` any folders, and a folder covers its contents.
+
+### Suppressions in Terraform
+
+```hcl
+# latch:ignore policy/public-principal,s3/list-bucket-404 the site is public by design
+resource "aws_s3_bucket_policy" "site" {
+  ...
+}
+```
+
+A `# latch:ignore CODE[,CODE] reason` comment (`//` and `/* */` too) on the line above
+covers that line, at the end of a line its own line, and above a block or as the first
+line inside one the whole block. A suppression without a reason is reported
+(`latch/suppression-without-reason`); one that suppresses nothing too
+(`latch/unused-suppression`).
+
+### In CI
+
+`latch check --write-baseline FILE` records today's findings; `--baseline FILE` reports
+only the others. `--fail-on LEVEL` sets the lowest severity that fails (default `error`),
+`--exit-zero` never fails. `--format github` prints workflow annotations, `--format sarif`
+a SARIF log for code scanning.
+"#;
+
 pub const UNUSED: &str = "latch/unused-suppression";
 pub const NO_REASON: &str = "latch/suppression-without-reason";
 

@@ -95,15 +95,19 @@ impl Checked {
         self.shown.iter().map(|(f, _)| f)
     }
 
-    /// The findings of the files that were asked for, with their fingerprints.
-    fn new(loaded: Loaded, analysis: &Analysis) -> Checked {
+    /// The findings of the files that were asked for, with their fingerprints when
+    /// `fingerprints` (empty otherwise: only baselines and SARIF read them).
+    fn new(loaded: Loaded, analysis: &Analysis, fingerprints: bool) -> Checked {
         let mut fp = Fingerprinter::new(&loaded.workspace);
         let shown = analysis
             .findings
             .iter()
             .filter(|(p, _)| loaded.files.iter().any(|f| f == &***p))
             .flat_map(|(_, f)| f)
-            .map(|f| (f.clone(), fp.of(f)))
+            .map(|f| {
+                let print = if fingerprints { fp.of(f) } else { String::new() };
+                (f.clone(), print)
+            })
             .collect();
         Checked { loaded, shown }
     }
@@ -173,7 +177,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     apply_safe_fixes(&mut loaded);
                 }
                 let analysis = loaded.workspace.analyze();
-                checked.push(Checked::new(loaded, &analysis));
+                let fingerprints = baseline.is_some()
+                    || args.write_baseline.is_some()
+                    || args.format == Format::Sarif;
+                checked.push(Checked::new(loaded, &analysis, fingerprints));
             }
             Err(e) => {
                 eprintln!("error: cannot read `{}`: {e}", path.display());
