@@ -12,3 +12,5 @@ if [[ ! -x "$bin" ]]; then
   mkdir -p build/sarif
   npm install --prefix build/sarif --no-save --no-audit --no-fund "@microsoft/sarif-multitool@$version" >/dev/null
 fi
+# The native validator is made executable by a postinstall script that npm may skip.
+chmod u+x build/sarif/node_modules/@microsoft/sarif-multitool-*/Sarif.Multitool 2>/dev/null || true

@@ -447,22 +447,59 @@ fn statements_of_tree(tree: &Value, out: &mut Vec<StatementLoc>) {
         None => vec![st],
     };
     for (index, s) in list.into_iter().enumerate() {
+        let sid = s.get("Sid").and_then(Value::as_str).map(str::to_string);
         out.push(StatementLoc {
             index,
-            sid: s.get("Sid").and_then(Value::as_str).map(str::to_string),
+            // The content identifies a statement only when it has no `Sid`.
+            content: if sid.is_some() {
+                String::new()
+            } else {
+                s.to_compact_json()
+            },
+            sid,
             span: s.span,
-            content: s.to_compact_json(),
         });
     }
 }
 
-/// Every statement of every policy held in `path`.
-pub fn statements(ws: &Workspace, path: &str) -> Vec<StatementLoc> {
+/// Every statement of every policy held in `path`; `modules` are the workspace's
+/// Terraform modules, for the policies embedded in Terraform files.
+fn statements_with(
+    ws: &Workspace,
+    modules: &[Arc<crate::workspace::ModuleAnalysis>],
+    path: &str,
+) -> Vec<StatementLoc> {
     let mut out = Vec::new();
-    for p in ws.policies_in(path) {
-        statements_of_tree(&p.tree, &mut out);
+    if let Some(summary) = ws.summary(path) {
+        for doc in &summary.policies {
+            statements_of_tree(&doc.tree, &mut out);
+        }
+    }
+    if path.ends_with(".tf") || path.ends_with(".tf.json") {
+        for m in modules {
+            if m.is_stale(path) {
+                continue;
+            }
+            for p in &m.module.policies {
+                if let Some(inline) = p.inline() {
+                    if &*inline.path == path {
+                        statements_of_tree(&inline.tree, &mut out);
+                    }
+                }
+            }
+        }
     }
     out
+}
+
+/// Every statement of every policy held in `path`.
+pub fn statements(ws: &Workspace, path: &str) -> Vec<StatementLoc> {
+    let modules = if path.ends_with(".tf") || path.ends_with(".tf.json") {
+        ws.modules()
+    } else {
+        Vec::new()
+    };
+    statements_with(ws, &modules, path)
 }
 
 /// The innermost statement that holds `offset`.
@@ -493,6 +530,7 @@ fn fnv(parts: &[&str]) -> u64 {
 pub struct Fingerprinter<'a> {
     ws: &'a Workspace,
     statements: HashMap<Arc<str>, Vec<StatementLoc>>,
+    modules: Option<Vec<Arc<crate::workspace::ModuleAnalysis>>>,
 }
 
 impl<'a> Fingerprinter<'a> {
@@ -500,15 +538,22 @@ impl<'a> Fingerprinter<'a> {
         Fingerprinter {
             ws,
             statements: HashMap::new(),
+            modules: None,
         }
     }
 
     pub fn of(&mut self, f: &Finding) -> String {
         let ws = self.ws;
-        let stmts = self
-            .statements
-            .entry(f.path.clone())
-            .or_insert_with(|| statements(ws, &f.path));
+        let modules = &mut self.modules;
+        let stmts = self.statements.entry(f.path.clone()).or_insert_with(|| {
+            let is_tf = f.path.ends_with(".tf") || f.path.ends_with(".tf.json");
+            let modules: &[Arc<crate::workspace::ModuleAnalysis>] = if is_tf {
+                modules.get_or_insert_with(|| ws.modules())
+            } else {
+                &[]
+            };
+            statements_with(ws, modules, &f.path)
+        });
         let anchor = match statement_at(stmts, f.range.start) {
             Some(StatementLoc { sid: Some(sid), .. }) => format!("sid:{sid}"),
             Some(s) => format!("statement:{:016x}", fnv(&[&s.content])),
