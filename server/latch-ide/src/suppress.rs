@@ -605,6 +605,9 @@ struct Source {
     removal: Span,
 }
 
+/// An allow entry (its index among the suppressions) and the statements of its file.
+type AllowTarget<'m> = (usize, &'m AllowDecl, Vec<StatementLoc>);
+
 /// Applies the `[check]` tables, comments and allow entries to the findings of every file.
 pub fn apply(ws: &Workspace, by_path: &mut BTreeMap<Arc<str>, Vec<Finding>>, stale: &[Arc<str>]) {
     let manifests = ws.manifests();
@@ -643,7 +646,7 @@ pub fn apply(ws: &Workspace, by_path: &mut BTreeMap<Arc<str>, Vec<Finding>>, sta
         }
     }
     // Allow entries, by the file they name.
-    let mut allows: HashMap<String, Vec<(usize, &AllowDecl, Vec<StatementLoc>)>> = HashMap::new();
+    let mut allows: HashMap<String, Vec<AllowTarget<'_>>> = HashMap::new();
     for (dir, mpath, m) in &manifests {
         let mtext = ws.text(mpath).unwrap_or("");
         for a in &m.check.allow {

@@ -105,7 +105,11 @@ impl Checked {
             .filter(|(p, _)| loaded.files.iter().any(|f| f == &***p))
             .flat_map(|(_, f)| f)
             .map(|f| {
-                let print = if fingerprints { fp.of(f) } else { String::new() };
+                let print = if fingerprints {
+                    fp.of(f)
+                } else {
+                    String::new()
+                };
                 (f.clone(), print)
             })
             .collect();

@@ -21,14 +21,17 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// A place in a file: the path as printed, the file's text, and what is there.
+pub type Placed<'a, T> = (String, &'a str, &'a T);
+
 /// One result to write, with the paths (as printed) and texts of every file it touches.
 pub struct Item<'a> {
     pub path: String,
     pub text: &'a str,
     pub finding: &'a Finding,
     pub fingerprint: String,
-    pub related: Vec<(String, &'a str, &'a Related)>,
-    pub fixes: Vec<(&'a Fix, Vec<(String, &'a str, &'a Edit)>)>,
+    pub related: Vec<Placed<'a, Related>>,
+    pub fixes: Vec<(&'a Fix, Vec<Placed<'a, Edit>>)>,
 }
 
 fn region(text: &str, span: Span) -> serde_json::Value {

@@ -358,7 +358,16 @@ fn explain_config_documents_the_check_table() {
     let out = latch().args(["explain", "config"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    for key in ["select", "ignore", "exclude", "[check.severity]", "[[check.override]]", "[[check.allow]]", "latch:ignore", "--baseline"] {
+    for key in [
+        "select",
+        "ignore",
+        "exclude",
+        "[check.severity]",
+        "[[check.override]]",
+        "[[check.allow]]",
+        "latch:ignore",
+        "--baseline",
+    ] {
         assert!(text.contains(key), "{key}");
     }
 }

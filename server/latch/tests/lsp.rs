@@ -491,12 +491,19 @@ async fn ignore_this_finding_and_the_check_table_reloads() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|a| a["title"].as_str().unwrap().starts_with("ignore `policy/invalid-effect`"))
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("ignore `policy/invalid-effect`")
+        })
         .expect("an ignore action");
     assert_eq!(ignore["isPreferred"], false);
     let edits = ignore["edit"]["changes"][&tf_uri].as_array().unwrap();
     let ignored = apply_lsp_edits(tf, edits);
-    assert!(ignored.contains("      # latch:ignore policy/invalid-effect \n      Effect   = \"allow\""));
+    assert!(
+        ignored.contains("      # latch:ignore policy/invalid-effect \n      Effect   = \"allow\"")
+    );
     // With a reason written, the finding is gone.
     let with_reason = ignored.replace("invalid-effect \n", "invalid-effect legacy\n");
     c.notify(

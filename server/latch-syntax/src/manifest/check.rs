@@ -266,7 +266,7 @@ mod tests {
 
     use super::*;
 
-    fn at<'a>(text: &'a str, span: Span) -> &'a str {
+    fn at(text: &str, span: Span) -> &str {
         &text[span.range()]
     }
 
