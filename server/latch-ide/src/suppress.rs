@@ -845,9 +845,9 @@ pub fn apply(ws: &Workspace, by_path: &mut BTreeMap<Arc<str>, Vec<Finding>>, sta
 
 /// The edit that makes a finding ignored where it is: a `# latch:ignore` comment above its
 /// line in a Terraform file, or a `[[check.allow]]` entry in the governing `latch.toml`
-/// for other files. The reason is left for the user to write (until then the suppression
-/// is reported as having none). `None` for the codes suppressions do not apply to, and for
-/// a JSON file no `latch.toml` governs.
+/// for other files (a new `latch.toml` at the workspace root when none governs the file).
+/// The reason is left for the user to write (until then the suppression is reported as
+/// having none). `None` for the codes suppressions do not apply to.
 pub fn ignore_fix(ws: &Workspace, f: &Finding) -> Option<Fix> {
     if f.code.starts_with("latch/") || f.path.ends_with("latch.toml") {
         return None;
@@ -867,8 +867,13 @@ pub fn ignore_fix(ws: &Workspace, f: &Finding) -> Option<Fix> {
             )],
         ));
     }
-    let (dir, mpath, _) = ws.manifest_for(&f.path)?;
-    let mtext = ws.text(mpath)?;
+    // The governing manifest, or a new `latch.toml` at the workspace root (the edit then
+    // names a file the workspace does not have: the editor creates it).
+    let (dir, mpath, mtext): (&str, Arc<str>, &str) = match ws.manifest_for(&f.path) {
+        Some((dir, mpath, _)) => (dir, mpath.clone(), ws.text(mpath)?),
+        None if ws.text("latch.toml").is_none() => ("", Arc::from("latch.toml"), ""),
+        None => return None,
+    };
     let rel = if dir.is_empty() {
         f.path.to_string()
     } else {
@@ -899,7 +904,7 @@ pub fn ignore_fix(ws: &Workspace, f: &Finding) -> Option<Fix> {
             "ignore `{}` in this statement (`[[check.allow]]` in latch.toml)",
             f.code
         ),
-        vec![Edit::insert(mtext.len(), entry).in_file(mpath.clone())],
+        vec![Edit::insert(mtext.len(), entry).in_file(mpath)],
     ))
 }
 

@@ -536,3 +536,46 @@ async fn ignore_this_finding_and_the_check_table_reloads() {
     assert_eq!(find(&d, "policy/invalid-effect")["severity"], 4);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A JSON policy with no `latch.toml` anywhere: "ignore this finding" creates one.
+#[tokio::test]
+async fn ignore_in_json_without_a_manifest_creates_latch_toml() {
+    let dir = std::env::temp_dir().join(format!("latch-lsp-allow-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"Read\", \"Effect\": \"allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}]}\n";
+    std::fs::write(dir.join("p.json"), text).unwrap();
+    let uri = format!("file://{}/p.json", dir.display());
+    let mut c = Client::start(json!({}), Some(&dir)).await;
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}),
+    )
+    .await;
+    let d = c.diagnostics(&uri).await;
+    let effect = find(&d, "policy/invalid-effect").clone();
+    let actions = c
+        .request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": effect["range"], "context": {"diagnostics": [effect]}}))
+        .await;
+    let ignore = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("ignore `policy/invalid-effect`")
+        })
+        .expect("an ignore action");
+    let ops = ignore["edit"]["documentChanges"].as_array().unwrap();
+    let toml_uri = format!("file://{}/latch.toml", dir.display());
+    assert_eq!(ops[0]["kind"], "create");
+    assert_eq!(ops[0]["uri"], toml_uri);
+    assert_eq!(ops[1]["textDocument"]["uri"], toml_uri);
+    assert_eq!(
+        ops[1]["edits"][0]["newText"],
+        "[[check.allow]]\ncode = \"policy/invalid-effect\"\nfile = \"p.json\"\nstatement = \"Read\"\nreason = \"\"\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

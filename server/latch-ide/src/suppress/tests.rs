@@ -405,10 +405,12 @@ fn the_ignore_fix_appends_an_allow_entry_for_json() {
     let a2 = ws2.analyze();
     assert_eq!(a2.findings["iam/p.json"].len(), 1);
     assert_eq!(a2.findings["latch.toml"][0].code, NO_REASON);
-    // Without a latch.toml there is nowhere to write the entry.
+    // Without a latch.toml, the entry starts a new one at the root.
     let ws3 = ws_with("", &[("iam/p.json", POLICY)]);
     let f3 = &ws3.analyze().findings["iam/p.json"][0];
-    assert!(ignore_fix(&ws3, f3).is_none());
+    let fix = ignore_fix(&ws3, f3).expect("a fix");
+    assert_eq!(fix.edits[0].path.as_deref(), Some("latch.toml"));
+    assert!(fix.edits[0].new_text.starts_with("[[check.allow]]\n"));
 }
 
 #[test]
