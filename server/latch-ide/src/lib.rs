@@ -13,6 +13,7 @@ pub mod lenses;
 pub mod operators;
 pub mod position;
 pub mod statement_hover;
+pub mod suppress;
 pub mod text;
 #[cfg(test)]
 mod tf_fixture;

@@ -721,6 +721,8 @@ impl Workspace {
                 }
             }
         }
+        // What the team decided: `[check]` in `latch.toml`, `latch:ignore` comments.
+        crate::suppress::apply(self, &mut by_path, &stale);
         let mut analysis = Analysis::default();
         for (path, mut out) in by_path {
             out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.code.cmp(b.code)));

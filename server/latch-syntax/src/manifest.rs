@@ -10,6 +10,8 @@ use toml_edit::{ImDocument, Item, Key, TableLike, Value};
 use crate::finding::Finding;
 use crate::span::{Span, Spanned};
 
+pub mod check;
+
 /// `name = "123456789012"` in `[accounts]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AccountDecl {
@@ -170,6 +172,8 @@ pub struct Manifest {
     pub rcps: Vec<OrgPolicyDecl>,
     pub expects: Vec<ExpectDecl>,
     pub organization: Option<OrganizationDecl>,
+    /// `[check]`: which findings are reported and how (see [`check`]).
+    pub check: check::CheckConfig,
 }
 
 impl Manifest {
@@ -423,6 +427,7 @@ const TOP_KEYS: &[&str] = &[
     "rcp",
     "expect",
     "organization",
+    "check",
 ];
 const BPA_KEYS: &[&str] = &[
     "block_public_acls",
@@ -723,6 +728,7 @@ pub fn parse_manifest(text: &str) -> ParsedManifest {
                     m.expects.push(e);
                 }
             }
+            "check" => m.check = check::parse(&mut r, item),
             _ => r.unknown_key("latch.toml", key, TOP_KEYS),
         }
     }

@@ -1,11 +1,15 @@
 //! `latch check`: analyse files or workspace folders and print the findings, for people
-//! (source line and caret, in the style of rustc and ruff) or machines (JSON, SARIF).
-//! `--fix` applies the safe fixes.
+//! (source line and caret, in the style of rustc and ruff) or machines (JSON, SARIF,
+//! GitHub workflow annotations). `--fix` applies the safe fixes; `--write-baseline` and
+//! `--baseline` record today's findings and report only new ones; `--fail-on` and
+//! `--exit-zero` decide the exit code.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use latch_ide::suppress::Fingerprinter;
 use latch_ide::workspace::Analysis;
 use latch_syntax::{Finding, Severity};
 use serde_json::json;
@@ -18,6 +22,28 @@ pub enum Format {
     Human,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding.
+    Github,
+}
+
+/// The lowest severity that makes `latch check` exit 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+            FailOn::Hint => Severity::Hint,
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -30,12 +56,25 @@ pub struct CheckArgs {
     /// Apply the safe fixes to the files, then report what is left.
     #[arg(long)]
     pub fix: bool,
+    /// Report only the findings that are not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every finding in this baseline file (and exit 0).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Exit 1 when a finding of this severity or higher is reported.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    /// Exit 0 whatever is found (2 still means a usage error).
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
-/// One analysed root: the loaded workspace and its analysis.
+/// One analysed root: the loaded workspace, and the findings to report with their
+/// fingerprints.
 struct Checked {
     loaded: Loaded,
-    analysis: Analysis,
+    shown: Vec<(Finding, String)>,
 }
 
 impl Checked {
@@ -53,12 +92,68 @@ impl Checked {
     }
 
     fn findings(&self) -> impl Iterator<Item = &Finding> {
-        self.analysis
+        self.shown.iter().map(|(f, _)| f)
+    }
+
+    /// The findings of the files that were asked for, with their fingerprints when
+    /// `fingerprints` (empty otherwise: only baselines and SARIF read them).
+    fn new(loaded: Loaded, analysis: &Analysis, fingerprints: bool) -> Checked {
+        let mut fp = Fingerprinter::new(&loaded.workspace);
+        let shown = analysis
             .findings
             .iter()
-            .filter(|(p, _)| self.loaded.files.iter().any(|f| f == &***p))
+            .filter(|(p, _)| loaded.files.iter().any(|f| f == &***p))
             .flat_map(|(_, f)| f)
+            .map(|f| {
+                let print = if fingerprints {
+                    fp.of(f)
+                } else {
+                    String::new()
+                };
+                (f.clone(), print)
+            })
+            .collect();
+        Checked { loaded, shown }
     }
+}
+
+/// The baseline file: the fingerprints of the findings it accepts, with enough context
+/// for a reviewer to read it.
+fn read_baseline(path: &Path) -> Result<HashMap<String, usize>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    let list = v
+        .get("findings")
+        .and_then(|f| f.as_array())
+        .ok_or("no `findings` array")?;
+    let mut counts = HashMap::new();
+    for f in list {
+        let fp = f
+            .get("fingerprint")
+            .and_then(|x| x.as_str())
+            .ok_or("a finding without `fingerprint`")?;
+        *counts.entry(fp.to_string()).or_insert(0) += 1;
+    }
+    Ok(counts)
+}
+
+fn baseline_json(checked: &[Checked]) -> serde_json::Value {
+    let mut rows: Vec<serde_json::Value> = checked
+        .iter()
+        .flat_map(|c| {
+            c.shown.iter().map(|(f, fp)| {
+                json!({"fingerprint": fp, "code": f.code, "path": &*f.path, "message": f.headline()})
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| {
+        (
+            r["path"].as_str().map(str::to_string),
+            r["code"].as_str().map(str::to_string),
+            r["fingerprint"].as_str().map(str::to_string),
+        )
+    });
+    json!({"version": 1, "tool": "latch", "findings": rows})
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
@@ -66,6 +161,16 @@ pub fn run(args: CheckArgs) -> ExitCode {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
+    };
+    let baseline = match &args.baseline {
+        Some(p) => match read_baseline(p) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("error: cannot read the baseline `{}`: {e}", p.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
     };
     let mut checked = Vec::new();
     for path in &paths {
@@ -76,7 +181,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     apply_safe_fixes(&mut loaded);
                 }
                 let analysis = loaded.workspace.analyze();
-                checked.push(Checked { loaded, analysis });
+                let fingerprints = baseline.is_some()
+                    || args.write_baseline.is_some()
+                    || args.format == Format::Sarif;
+                checked.push(Checked::new(loaded, &analysis, fingerprints));
             }
             Err(e) => {
                 eprintln!("error: cannot read `{}`: {e}", path.display());
@@ -84,30 +192,133 @@ pub fn run(args: CheckArgs) -> ExitCode {
             }
         }
     }
+    if let Some(file) = &args.write_baseline {
+        let n: usize = checked.iter().map(|c| c.shown.len()).sum();
+        let text = serde_json::to_string_pretty(&baseline_json(&checked)).unwrap_or_default();
+        if let Err(e) = std::fs::write(file, text + "\n") {
+            eprintln!("error: cannot write `{}`: {e}", file.display());
+            return ExitCode::from(2);
+        }
+        eprintln!(
+            "recorded {n} finding{} in `{}`",
+            if n == 1 { "" } else { "s" },
+            file.display()
+        );
+    }
+    if let Some(mut accepted) = baseline {
+        // A multiset: two identical findings need two entries.
+        for c in &mut checked {
+            c.shown.retain(|(_, fp)| match accepted.get_mut(fp) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => true,
+            });
+        }
+    }
     let out = match args.format {
         Format::Human => human(&checked),
         Format::Json => json_report(&checked).to_string() + "\n",
-        Format::Sarif => {
-            let items: Vec<(String, &str, &Finding)> = checked
-                .iter()
-                .flat_map(|c| {
-                    c.findings()
-                        .map(move |f| (c.display_path(&f.path), c.text(&f.path), f))
-                })
-                .collect();
-            crate::sarif::report(&items).to_string() + "\n"
-        }
+        Format::Github => github(&checked),
+        Format::Sarif => sarif(&checked).to_string() + "\n",
     };
     print!("{out}");
-    let errors = checked
+    let threshold = args.fail_on.severity();
+    let failing = checked
         .iter()
         .flat_map(|c| c.findings())
-        .any(|f| f.severity == Severity::Error);
-    if errors {
+        .any(|f| f.severity <= threshold);
+    if failing && !args.exit_zero && args.write_baseline.is_none() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The SARIF log of every root.
+fn sarif(checked: &[Checked]) -> serde_json::Value {
+    let mut items = Vec::new();
+    for c in checked {
+        let file = |p: &str| (c.display_path(p), c.text(p));
+        for (f, fp) in &c.shown {
+            let own = |p: &Option<std::sync::Arc<str>>| p.as_deref().unwrap_or(&f.path).to_string();
+            items.push(crate::sarif::Item {
+                path: c.display_path(&f.path),
+                text: c.text(&f.path),
+                finding: f,
+                fingerprint: fp.clone(),
+                related: f
+                    .related
+                    .iter()
+                    .map(|r| {
+                        let (p, t) = file(&own(&r.path));
+                        (p, t, r)
+                    })
+                    .collect(),
+                fixes: f
+                    .fixes
+                    .iter()
+                    .map(|x| {
+                        let edits = x
+                            .edits
+                            .iter()
+                            .map(|e| {
+                                let (p, t) = file(&own(&e.path));
+                                (p, t, e)
+                            })
+                            .collect();
+                        (x, edits)
+                    })
+                    .collect(),
+            });
+        }
+    }
+    crate::sarif::report(&items)
+}
+
+/// Escapes the data of a GitHub workflow command.
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property of a GitHub workflow command.
+fn gh_property(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// `--format github`: one `::error`/`::warning`/`::notice` workflow command per finding,
+/// which GitHub Actions shows as an annotation on the file, line and column.
+fn github(checked: &[Checked]) -> String {
+    let mut out = String::new();
+    for c in checked {
+        for f in c.findings() {
+            let text = c.text(&f.path);
+            let index = LineIndex::new(text);
+            let (line, col) = line_col(text, &index, f.range.start);
+            let (end_line, end_col) = line_col(text, &index, f.range.end);
+            let level = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info | Severity::Hint => "notice",
+            };
+            let position = if end_line == line {
+                format!("line={line},col={col},endColumn={end_col}")
+            } else {
+                format!("line={line},col={col},endLine={end_line}")
+            };
+            let _ = writeln!(
+                out,
+                "::{level} file={},{position},title={}::{}",
+                gh_property(&c.display_path(&f.path)),
+                gh_property(&format!("latch {}", f.code)),
+                gh_data(f.headline()),
+            );
+        }
+    }
+    out
 }
 
 /// Applies the first safe fix of every finding, repeatedly (a fix can reveal another),

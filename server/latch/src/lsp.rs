@@ -713,26 +713,73 @@ impl LanguageServer for Backend {
             }
             let diag = diagnostic(&st, f);
             let preferred = f.fixes.iter().position(|x| x.safe);
-            for (i, fix) in f.fixes.iter().enumerate() {
+            // "Ignore this finding": a `latch:ignore` comment or a `[[check.allow]]` entry,
+            // offered after the repairs and never preferred.
+            let ignore = latch_ide::suppress::ignore_fix(&st.workspace, f);
+            for (i, fix) in f.fixes.iter().chain(ignore.as_ref()).enumerate() {
                 let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+                // Files the edit creates (a first `latch.toml`).
+                let mut created: Vec<Uri> = Vec::new();
                 for e in &fix.edits {
                     let ekey = e.path.as_deref().unwrap_or(&f.path);
-                    let etext = st.workspace.text(ekey).unwrap_or("");
                     let Some(uri) = st.uri(ekey) else { continue };
+                    let etext = match st.workspace.text(ekey) {
+                        Some(t) => t,
+                        None => {
+                            if !created.contains(&uri) {
+                                created.push(uri.clone());
+                            }
+                            ""
+                        }
+                    };
                     let range = to_range(etext, &LineIndex::new(etext), e.range, enc);
                     changes.entry(uri).or_default().push(TextEdit {
                         range,
                         new_text: e.new_text.clone(),
                     });
                 }
+                if !created.is_empty() && st.root.is_none() {
+                    // Without a workspace folder there is no place for a new file.
+                    continue;
+                }
+                let edit = if created.is_empty() {
+                    WorkspaceEdit {
+                        changes: Some(changes),
+                        ..WorkspaceEdit::default()
+                    }
+                } else {
+                    let mut ops: Vec<DocumentChangeOperation> = created
+                        .into_iter()
+                        .map(|uri| {
+                            DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+                                uri,
+                                options: Some(CreateFileOptions {
+                                    overwrite: Some(false),
+                                    ignore_if_exists: Some(true),
+                                }),
+                                annotation_id: None,
+                            }))
+                        })
+                        .collect();
+                    for (uri, edits) in changes {
+                        ops.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+                            text_document: OptionalVersionedTextDocumentIdentifier {
+                                uri,
+                                version: None,
+                            },
+                            edits: edits.into_iter().map(OneOf::Left).collect(),
+                        }));
+                    }
+                    WorkspaceEdit {
+                        document_changes: Some(DocumentChanges::Operations(ops)),
+                        ..WorkspaceEdit::default()
+                    }
+                };
                 actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                     title: fix.title.clone(),
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![diag.clone()]),
-                    edit: Some(WorkspaceEdit {
-                        changes: Some(changes),
-                        ..WorkspaceEdit::default()
-                    }),
+                    edit: Some(edit),
                     is_preferred: Some(preferred == Some(i)),
                     ..CodeAction::default()
                 }));

@@ -460,3 +460,122 @@ async fn code_lens_on_expectations() {
     assert_eq!(lenses[0]["range"]["start"]["line"], line);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Issue 13: "ignore this finding" writes the suppression, and `latch.toml`'s `[check]`
+/// table is reloaded when it changes.
+#[tokio::test]
+async fn ignore_this_finding_and_the_check_table_reloads() {
+    let dir = std::env::temp_dir().join(format!("latch-lsp-ignore-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let tf = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Effect   = \"allow\"\n      Action   = \"s3:GetObject\"\n      Resource = \"arn:aws:s3:::b/*\"\n    }]\n  })\n}\n";
+    std::fs::write(dir.join("main.tf"), tf).unwrap();
+    std::fs::write(dir.join("latch.toml"), "").unwrap();
+    let tf_uri = format!("file://{}/main.tf", dir.display());
+    let toml_uri = format!("file://{}/latch.toml", dir.display());
+    let mut c = Client::start(json!({}), Some(&dir)).await;
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": tf_uri, "languageId": "terraform", "version": 1, "text": tf}}),
+    )
+    .await;
+    let mut d = c.diagnostics(&tf_uri).await;
+    while d["diagnostics"].as_array().unwrap().is_empty() {
+        d = c.diagnostics(&tf_uri).await;
+    }
+    let effect = find(&d, "policy/invalid-effect").clone();
+    let actions = c
+        .request("textDocument/codeAction", json!({"textDocument": {"uri": tf_uri}, "range": effect["range"], "context": {"diagnostics": [effect]}}))
+        .await;
+    let ignore = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("ignore `policy/invalid-effect`")
+        })
+        .expect("an ignore action");
+    assert_eq!(ignore["isPreferred"], false);
+    let edits = ignore["edit"]["changes"][&tf_uri].as_array().unwrap();
+    let ignored = apply_lsp_edits(tf, edits);
+    assert!(
+        ignored.contains("      # latch:ignore policy/invalid-effect \n      Effect   = \"allow\"")
+    );
+    // With a reason written, the finding is gone.
+    let with_reason = ignored.replace("invalid-effect \n", "invalid-effect legacy\n");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": tf_uri, "version": 2}, "contentChanges": [{"text": with_reason}]}),
+    )
+    .await;
+    let d = c.diagnostics(&tf_uri).await;
+    assert_eq!(d["diagnostics"], json!([]), "{d}");
+
+    // The manifest changes on disk: the server reloads its `[check]` table.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": tf_uri, "version": 3}, "contentChanges": [{"text": tf}]}),
+    )
+    .await;
+    let d = c.diagnostics(&tf_uri).await;
+    assert_eq!(find(&d, "policy/invalid-effect")["severity"], 1);
+    std::fs::write(
+        dir.join("latch.toml"),
+        "[check.severity]\n\"policy/*\" = \"hint\"\n",
+    )
+    .unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": toml_uri, "type": 2}]}),
+    )
+    .await;
+    let d = c.diagnostics(&tf_uri).await;
+    assert_eq!(find(&d, "policy/invalid-effect")["severity"], 4);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A JSON policy with no `latch.toml` anywhere: "ignore this finding" creates one.
+#[tokio::test]
+async fn ignore_in_json_without_a_manifest_creates_latch_toml() {
+    let dir = std::env::temp_dir().join(format!("latch-lsp-allow-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"Read\", \"Effect\": \"allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}]}\n";
+    std::fs::write(dir.join("p.json"), text).unwrap();
+    let uri = format!("file://{}/p.json", dir.display());
+    let mut c = Client::start(json!({}), Some(&dir)).await;
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}),
+    )
+    .await;
+    let d = c.diagnostics(&uri).await;
+    let effect = find(&d, "policy/invalid-effect").clone();
+    let actions = c
+        .request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": effect["range"], "context": {"diagnostics": [effect]}}))
+        .await;
+    let ignore = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("ignore `policy/invalid-effect`")
+        })
+        .expect("an ignore action");
+    let ops = ignore["edit"]["documentChanges"].as_array().unwrap();
+    let toml_uri = format!("file://{}/latch.toml", dir.display());
+    assert_eq!(ops[0]["kind"], "create");
+    assert_eq!(ops[0]["uri"], toml_uri);
+    assert_eq!(ops[1]["textDocument"]["uri"], toml_uri);
+    assert_eq!(
+        ops[1]["edits"][0]["newText"],
+        "[[check.allow]]\ncode = \"policy/invalid-effect\"\nfile = \"p.json\"\nstatement = \"Read\"\nreason = \"\"\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

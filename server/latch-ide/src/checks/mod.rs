@@ -5,6 +5,7 @@
 pub mod access;
 pub mod catalog;
 pub mod cloudfront;
+pub mod latch;
 
 use latch_syntax::Severity;
 
@@ -50,6 +51,7 @@ pub fn registry() -> Vec<&'static CheckDoc> {
     all.extend(access::docs());
     all.extend(cloudfront::docs());
     all.extend(s3::docs());
+    all.extend(latch::docs());
     all
 }
 
