@@ -152,7 +152,8 @@ pub fn kind_from_path(path: &str) -> Option<FileKind> {
         Some(FileKind::Manifest)
     } else if name.ends_with(".tf.json") {
         Some(FileKind::TerraformJson)
-    } else if name.ends_with(".tf") {
+    } else if name.ends_with(".tf") || terraform::syntax::is_tfvars(name) {
+        // `terraform.tfvars` and `*.auto.tfvars` set the module's inputs.
         Some(FileKind::Terraform)
     } else if name.ends_with(".json") {
         Some(FileKind::JsonPolicy)
@@ -793,6 +794,44 @@ fn analyze_pinned(inputs: &[(&str, &str)], providers: &ProviderAccounts) -> Modu
 /// values Terraform only knows at apply time (`${var.effect}`) are dropped: they are not
 /// mistakes in the text.
 fn validate_module<'a>(module: &Module, text_of: impl Fn(&str) -> Option<&'a str>) -> Vec<Finding> {
+    let mut out = validate_policies(module, text_of);
+    keep_literal_fixes(module, &mut out);
+    out
+}
+
+/// Drops every fix with an edit inside text that is not what AWS receives as written (a
+/// reference, a function call, an interpolation, a variable's default): rewriting it would
+/// change the Terraform code, not the policy, and could break the file.
+fn keep_literal_fixes(module: &Module, findings: &mut [Finding]) {
+    let spans: HashMap<&str, Vec<Span>> = module
+        .files
+        .iter()
+        .map(|f| (&*f.path, terraform::non_literal_spans(f)))
+        .collect();
+    for f in findings.iter_mut() {
+        let path = f.path.clone();
+        f.fixes.retain(|fix| {
+            fix.edits.iter().all(|e| {
+                let p = e.path.as_deref().unwrap_or(&path);
+                let Some(spans) = spans.get(p) else {
+                    return true;
+                };
+                !spans.iter().any(|s| {
+                    if e.range.is_empty() {
+                        s.start < e.range.start && e.range.start < s.end
+                    } else {
+                        e.range.start < s.end && s.start < e.range.end
+                    }
+                })
+            })
+        });
+    }
+}
+
+fn validate_policies<'a>(
+    module: &Module,
+    text_of: impl Fn(&str) -> Option<&'a str>,
+) -> Vec<Finding> {
     let mut out = module.findings.clone();
     for p in &module.policies {
         let Some(inline) = p.inline() else { continue };
@@ -806,13 +845,18 @@ fn validate_module<'a>(module: &Module, text_of: impl Fn(&str) -> Option<&'a str
             &mut found,
         );
         for mut f in found {
-            if inline.is_symbolic(f.range) {
+            // A policy with values only known when Terraform runs has an unknown size.
+            let unknown_size = f.code == "policy/size-limit" && !inline.symbols.is_empty();
+            if inline.is_symbolic(f.range) || unknown_size {
                 continue;
             }
             f.path = inline.path.clone();
             out.push(f);
         }
         for f in &inline.findings {
+            if inline.is_symbolic(f.range) {
+                continue;
+            }
             let mut f = f.clone();
             if f.path.is_empty() {
                 f.path = inline.path.clone();

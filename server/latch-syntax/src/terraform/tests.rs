@@ -709,3 +709,4 @@ resource "aws_iam_policy" "p" {
         .is_some()
     );
 }
+
