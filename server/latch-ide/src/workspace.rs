@@ -850,7 +850,7 @@ fn validate_policies<'a>(
             if inline.is_symbolic(f.range) || unknown_size {
                 continue;
             }
-            f.path = inline.path.clone();
+            f.path = inline.path_at(f.range);
             out.push(f);
         }
         for f in &inline.findings {

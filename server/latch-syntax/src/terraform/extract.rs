@@ -113,9 +113,23 @@ impl InlinePolicy {
     /// should not report a `${var.effect}` as a misspelled effect, and the engine should
     /// say what its decision depends on.
     pub fn is_symbolic(&self, span: Span) -> bool {
-        self.symbols
-            .iter()
-            .any(|s| s.path == self.path && span.start <= s.span.start && s.span.end <= span.end)
+        self.symbols.iter().any(|s| {
+            (s.path == self.path || self.statement_paths.contains(&s.path))
+                && span.start <= s.span.start
+                && s.span.end <= span.end
+        })
+    }
+
+    /// The file that holds the text at `span`: `path`, or the file of a statement merged
+    /// in from another file's document whose span holds it.
+    pub fn path_at(&self, span: Span) -> Arc<str> {
+        let statements = crate::policy::build::statement_objects(&self.tree);
+        for (st, p) in statements.iter().zip(&self.statement_paths) {
+            if *p != self.path && st.span.start <= span.start && span.end <= st.span.end {
+                return p.clone();
+            }
+        }
+        self.path.clone()
     }
 }
 

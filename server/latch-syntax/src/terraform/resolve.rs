@@ -682,6 +682,11 @@ impl<'a> Index<'a> {
                     TfValue::String(format!("arn:{partition}:iam::{acct}:{kind}{path}{n}"))
                 }
                 (TfValue::String(_), None) => no_account(),
+                (TfValue::Symbolic(s), Some(acct)) => TfValue::Symbolic(Symbol {
+                    text: format!("arn:{partition}:iam::{acct}:{kind}{path}{}", s.text),
+                    reason: s.reason,
+                }),
+                (TfValue::Symbolic(_), None) => no_account(),
                 (other, _) => other,
             }
         };
@@ -689,6 +694,11 @@ impl<'a> Index<'a> {
             ("aws_s3_bucket", "id" | "bucket") => name_of("bucket", "name"),
             ("aws_s3_bucket", "arn") => match name_of("bucket", "name") {
                 TfValue::String(n) => TfValue::String(format!("arn:{partition}:s3:::{n}")),
+                // An ARN whose name is unknown is still an ARN.
+                TfValue::Symbolic(s) => TfValue::Symbolic(Symbol {
+                    text: format!("arn:{partition}:s3:::{}", s.text),
+                    reason: s.reason,
+                }),
                 other => other,
             },
             ("aws_iam_role", "arn") => iam_arn("role"),
