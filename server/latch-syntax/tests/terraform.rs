@@ -26,7 +26,7 @@ fn load(name: &str) -> Vec<(String, String)> {
         .map(|e| e.unwrap().path())
         .filter(|p| {
             let n = p.to_string_lossy();
-            n.ends_with(".tf") || n.ends_with(".tf.json")
+            n.ends_with(".tf") || n.ends_with(".tf.json") || n.ends_with(".tfvars")
         })
         .map(|p| {
             let file = p.file_name().unwrap().to_string_lossy().to_string();

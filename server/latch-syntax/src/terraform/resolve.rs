@@ -374,7 +374,7 @@ impl<'a> Index<'a> {
                 TemplatePart::Interpolation { expr, .. } => {
                     match self.eval_at(file, expr, depth + 1).value {
                         TfValue::Symbolic(s) => {
-                            if s.text.starts_with("${") && s.text.ends_with('}') {
+                            if s.text.contains("${") {
                                 out.push_str(&s.text);
                             } else {
                                 let _ = write!(out, "${{{}}}", s.text);
