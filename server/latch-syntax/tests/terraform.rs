@@ -147,7 +147,7 @@ fn heredoc_trust_policy_keeps_the_unknown_account_symbolic() {
     assert_eq!(p.symbols.len(), 1);
     assert_eq!(p.symbols[0].text, "${var.partner_account}");
     assert!(
-        p.symbols[0].reason.contains("no default"),
+        p.symbols[0].reason.contains("input of the module"),
         "{}",
         p.symbols[0].reason
     );
