@@ -70,7 +70,8 @@ fn no_fix_edits_a_reference_or_a_default() {
     for f in a.all() {
         for fix in &f.fixes {
             for e in &fix.edits {
-                let text = &MAIN[e.range.start.saturating_sub(1)..(e.range.end + 1).min(MAIN.len())];
+                let text =
+                    &MAIN[e.range.start.saturating_sub(1)..(e.range.end + 1).min(MAIN.len())];
                 assert!(!text.contains("var."), "{}: {text}", fix.title);
             }
         }

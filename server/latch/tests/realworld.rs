@@ -147,8 +147,13 @@ fn realworld_modules_match_their_expected_findings() {
             actual.insert(entry);
         }
     }
-    assert!(errors.is_empty(), "error-level findings:\n{}", errors.join("\n"));
-    let expected_text = std::fs::read_to_string(repo().join("tests/realworld/expected.txt")).unwrap();
+    assert!(
+        errors.is_empty(),
+        "error-level findings:\n{}",
+        errors.join("\n")
+    );
+    let expected_text =
+        std::fs::read_to_string(repo().join("tests/realworld/expected.txt")).unwrap();
     let expected: BTreeSet<String> = expected_text
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))

@@ -269,8 +269,7 @@ impl<'i, 'a> TreeBuilder<'i, 'a> {
                 path: self.path(),
                 span,
                 text: "...".to_string(),
-                reason: "more elements may come from values known when Terraform runs"
-                    .to_string(),
+                reason: "more elements may come from values known when Terraform runs".to_string(),
             });
         }
     }

@@ -149,8 +149,7 @@ pub fn synthesize(index: &Index<'_>, file: usize, b: &Block, depth: usize) -> Do
             path,
             span: statement_span,
             text: "...".to_string(),
-            reason: "more statements may come from documents known when Terraform runs"
-                .to_string(),
+            reason: "more statements may come from documents known when Terraform runs".to_string(),
         });
     }
     let statement_files = merged.iter().map(|(_, f)| *f).collect();
@@ -182,11 +181,14 @@ pub fn synthesize(index: &Index<'_>, file: usize, b: &Block, depth: usize) -> Do
 /// `null` add nothing).
 fn document_items<'e>(index: &Index<'_>, file: usize, e: &'e Expr, out: &mut Vec<&'e Expr>) {
     match &e.kind {
-        ExprKind::List(items) => items.iter().for_each(|i| document_items(index, file, i, out)),
+        ExprKind::List(items) => items
+            .iter()
+            .for_each(|i| document_items(index, file, i, out)),
         ExprKind::Call { name, args }
             if matches!(name.as_str(), "concat" | "compact" | "flatten" | "tolist") =>
         {
-            args.iter().for_each(|i| document_items(index, file, i, out))
+            args.iter()
+                .for_each(|i| document_items(index, file, i, out))
         }
         ExprKind::Conditional { cond, then, other } => match index.eval(file, cond).value {
             TfValue::Bool(true) => document_items(index, file, then, out),

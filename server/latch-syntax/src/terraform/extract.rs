@@ -431,7 +431,9 @@ fn policy_text(
         }
         ExprKind::Call { name, args } if name == "replace" && args.len() == 3 => {
             // `replace(rendered_policy, "_PLACEHOLDER_", value)` over the policy text.
-            let Some(sub) = args[1].as_str().filter(|s| !s.is_empty() && !s.starts_with('/'))
+            let Some(sub) = args[1]
+                .as_str()
+                .filter(|s| !s.is_empty() && !s.starts_with('/'))
             else {
                 return unknown(index, file, e);
             };
@@ -605,26 +607,24 @@ fn replace_in(p: &mut InlinePolicy, sub: &str, rep: &Spanned<TfValue>, rep_text:
     ) {
         let span = v.span;
         match &mut v.kind {
-            json::ValueKind::String(s) if s.contains(sub) => {
-                match rep {
-                    TfValue::Symbolic(_) | TfValue::Null => {
-                        *s = s.replace(sub, &format!("${{{rep_text}}}"));
-                        symbols.push(SymbolUse {
-                            path: path.clone(),
-                            span,
-                            text: s.clone(),
-                            reason: format!(
-                                "`{sub}` is replaced by `{rep_text}`, only known when Terraform runs"
-                            ),
-                        });
-                    }
-                    other => {
-                        if let Some(t) = other.string_text() {
-                            *s = s.replace(sub, &t);
-                        }
+            json::ValueKind::String(s) if s.contains(sub) => match rep {
+                TfValue::Symbolic(_) | TfValue::Null => {
+                    *s = s.replace(sub, &format!("${{{rep_text}}}"));
+                    symbols.push(SymbolUse {
+                        path: path.clone(),
+                        span,
+                        text: s.clone(),
+                        reason: format!(
+                            "`{sub}` is replaced by `{rep_text}`, only known when Terraform runs"
+                        ),
+                    });
+                }
+                other => {
+                    if let Some(t) = other.string_text() {
+                        *s = s.replace(sub, &t);
                     }
                 }
-            }
+            },
             json::ValueKind::Array(items) => items
                 .iter_mut()
                 .for_each(|i| walk(i, sub, rep, rep_text, path, symbols)),
@@ -637,7 +637,14 @@ fn replace_in(p: &mut InlinePolicy, sub: &str, rep: &Spanned<TfValue>, rep_text:
         }
     }
     let path = p.path.clone();
-    walk(&mut p.tree, sub, &rep.value, &rep_text, &path, &mut p.symbols);
+    walk(
+        &mut p.tree,
+        sub,
+        &rep.value,
+        &rep_text,
+        &path,
+        &mut p.symbols,
+    );
     // Re-read the model from the rewritten tree; the text's own findings stay.
     p.policy = policy_from_value(&p.tree).0;
 }

@@ -44,6 +44,17 @@
 //! `source_policy_documents` keep their own file in `InlinePolicy::statement_paths`.
 //! `dynamic "statement"` blocks are read once, with a symbol saying so; module outputs
 //! and resources of child modules are not followed.
+//!
+//! Evaluation (as Terraform does, or unknown): `var.x` is unknown unless the folder's
+//! `terraform.tfvars`/`*.auto.tfvars` (passed to [`analyze_module`] like any other file)
+//! sets it; a `default` is never the value and a variable is never read as a policy. A
+//! null provider argument is absent; one that may be null is recorded as a symbol on its
+//! key ("possibly absent"). `concat`/`flatten`/`compact`/`merge`, conditionals and `for`
+//! expressions keep each piece's spans (unknown condition: both branches, possibly
+//! present). `count = 0`/empty `for_each` ([`resolve::Index::absent`]) removes a resource
+//! and its policies. Unknown source/override documents add a "possibly more statements"
+//! symbol over `Statement`. `replace()` over a rendered policy substitutes placeholders.
+//! [`non_literal_spans`] lists the text a fix must never edit.
 
 pub mod ast;
 pub mod convert;

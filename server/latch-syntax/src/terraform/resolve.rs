@@ -470,7 +470,9 @@ impl<'a> Index<'a> {
                 TfValue::List(items) if items.iter().all(|i| i.value.is_known()) => TfValue::List(
                     items
                         .iter()
-                        .filter(|i| !matches!(&i.value, TfValue::Null) && i.value.as_str() != Some(""))
+                        .filter(|i| {
+                            !matches!(&i.value, TfValue::Null) && i.value.as_str() != Some("")
+                        })
                         .cloned()
                         .collect(),
                 ),
@@ -545,7 +547,11 @@ impl<'a> Index<'a> {
             // A module input is what its caller or a `.tfvars` file sets; its default is
             // only what Terraform uses when nothing does, so it is never taken as the value.
             ["var", name, rest @ ..] => match self.tfvars.get(*name) {
-                Some(a) => index_into(self.eval_at(a.file, &a.item.value, depth + 1).value, rest, &text),
+                Some(a) => index_into(
+                    self.eval_at(a.file, &a.item.value, depth + 1).value,
+                    rest,
+                    &text,
+                ),
                 None if self.variables.contains_key(*name) => sym(format!(
                     "`var.{name}` is an input of the module; its value comes from outside the module"
                 )),

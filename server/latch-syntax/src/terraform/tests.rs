@@ -711,22 +711,35 @@ resource "aws_iam_policy" "p" {
     );
 }
 
-
 #[test]
 fn a_variable_default_is_not_the_value_but_a_tfvars_value_is() {
     let main = "variable \"env\" { default = \"prod\" }\nvariable \"doc\" { default = \"\" }\nresource \"aws_iam_role\" \"r\" {\n  name = \"app-${var.env}\"\n  assume_role_policy = var.doc\n}\n";
     let providers = ProviderAccounts::new([("aws", "444455556666")]);
     let m = analyze_module(&[("m/main.tf", main)], &providers);
-    let arn = &m.resource("aws_iam_role.r").unwrap().arn.as_ref().unwrap().value;
+    let arn = &m
+        .resource("aws_iam_role.r")
+        .unwrap()
+        .arn
+        .as_ref()
+        .unwrap()
+        .value;
     assert!(!arn.is_known(), "{arn:?}");
     // The variable's default `""` is never read as the policy document.
     assert_eq!(m.policies[0].syntax, PolicySyntax::Unknown);
     let m = analyze_module(
-        &[("m/main.tf", main), ("m/terraform.tfvars", "env = \"test\"\n")],
+        &[
+            ("m/main.tf", main),
+            ("m/terraform.tfvars", "env = \"test\"\n"),
+        ],
         &providers,
     );
     assert_eq!(
-        m.resource("aws_iam_role.r").unwrap().arn.as_ref().unwrap().value,
+        m.resource("aws_iam_role.r")
+            .unwrap()
+            .arn
+            .as_ref()
+            .unwrap()
+            .value,
         TfValue::String("arn:aws:iam::444455556666:role/app-test".to_string())
     );
 }
