@@ -98,7 +98,7 @@ fn assert_fixes_keep_files_parsing(folder: &Path) {
         for fix in &f.fixes {
             let mut edited: BTreeMap<String, String> = BTreeMap::new();
             let mut edits: Vec<_> = fix.edits.iter().collect();
-            edits.sort_by(|a, b| b.range.start.cmp(&a.range.start));
+            edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
             for e in edits {
                 let path = e.path.as_deref().unwrap_or(&f.path).to_string();
                 let text = edited
