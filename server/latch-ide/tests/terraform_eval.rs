@@ -9,6 +9,7 @@
 use latch_ide::workspace::Workspace;
 
 const MAIN: &str = include_str!("../../../tests/fixtures/terraform/eval/main.tf");
+const TEMPLATE: &str = include_str!("../../../tests/fixtures/terraform/eval/policy.json.tpl");
 
 fn at(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
@@ -38,13 +39,20 @@ fn findings(files: &[(&str, &str)]) -> Vec<String> {
 #[test]
 fn only_the_real_mistakes_are_found_with_their_ranges() {
     assert_eq!(
-        findings(&[("eval/main.tf", MAIN)]),
+        findings(&[("eval/main.tf", MAIN), ("eval/policy.json.tpl", TEMPLATE)]),
         vec![
             "eval/main.tf:35:23-35:30 policy/invalid-effect",
             "eval/main.tf:72:32-72:38 policy/invalid-effect",
             "eval/main.tf:73:45-73:51 policy/invalid-effect",
+            "eval/policy.json.tpl:10:17-10:23 policy/invalid-effect",
         ]
     );
+}
+
+#[test]
+fn a_template_alone_is_not_read_as_it_is_written() {
+    // Without the `templatefile()` call the template is not a policy latch reads.
+    assert!(findings(&[("eval/policy.json.tpl", TEMPLATE)]).is_empty());
 }
 
 #[test]
