@@ -85,3 +85,16 @@ fn no_fix_edits_a_reference_or_a_default() {
         }
     }
 }
+
+#[test]
+fn a_json_file_rendered_by_templatefile_is_read_with_its_variables() {
+    let main = "resource \"aws_iam_policy\" \"p\" {\n  name   = \"p\"\n  policy = templatefile(\"${path.module}/p.json\", { bucket = var.bucket })\n}\nvariable \"bucket\" {}\n";
+    let json = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"${bucket}\"}]}\n";
+    // `${bucket}` is unknown, not a malformed ARN.
+    assert!(findings(&[("t/main.tf", main), ("t/p.json", json)]).is_empty());
+    let wrong = json.replace("\"Allow\"", "\"allow\"");
+    assert_eq!(
+        findings(&[("t/main.tf", main), ("t/p.json", &wrong)]),
+        vec!["t/p.json:1:52-1:59 policy/invalid-effect"]
+    );
+}

@@ -54,6 +54,8 @@
 //! present). `count = 0`/empty `for_each` ([`resolve::Index::absent`]) removes a resource
 //! and its policies. Unknown source/override documents add a "possibly more statements"
 //! symbol over `Statement`. `replace()` over a rendered policy substitutes placeholders.
+//! A `templatefile()` target is read by the caller with [`policy_from_file`] and the
+//! call's variables, never as written.
 //! [`non_literal_spans`] lists the text a fix must never edit.
 
 pub mod ast;

@@ -793,3 +793,27 @@ fn statements_of_concat_and_conditionals_keep_their_ranges() {
         .collect();
     assert_eq!(effects, vec!["\"Allow\"", "\"Deny\""]);
 }
+
+#[test]
+fn merge_and_for_expressions_keep_the_ranges_of_their_pieces() {
+    let text = "resource \"aws_iam_policy\" \"p\" {\n  name = \"p\"\n  policy = jsonencode({\n    Statement = [for s in var.list : merge({ Effect = \"Deny\" }, var.y ? { Sid = \"X\" } : {})]\n  })\n}\n";
+    let m = module(text);
+    let p = m.policies[0].inline().unwrap();
+    assert_eq!(p.policy.statements.len(), 1);
+    let st = &p.policy.statements[0];
+    assert_eq!(&text[st.effect.as_ref().unwrap().span.range()], "\"Deny\"");
+    let sid = st.sid.as_ref().unwrap();
+    assert_eq!(&text[sid.span.range()], "\"X\"");
+    // The `Sid` comes from a branch that may not be taken: its key is possibly absent.
+    let key = text.find("Sid").unwrap();
+    assert!(p.is_symbolic(crate::span::Span::new(key, key + 3)));
+}
+
+#[test]
+fn count_zero_resources_are_absent_and_unknown_counts_maybe_present() {
+    let text = "resource \"aws_iam_policy\" \"a\" {\n  count = 0\n  name = \"a\"\n  policy = jsonencode({ Statement = [] })\n}\nresource \"aws_iam_policy\" \"b\" {\n  count = var.n\n  name = \"b\"\n  policy = jsonencode({ Statement = [] })\n}\n";
+    let m = module(text);
+    let owners: Vec<&str> = m.policies.iter().map(|p| p.owner.as_str()).collect();
+    assert_eq!(owners, vec!["aws_iam_policy.b"]);
+    assert!(m.resource("aws_iam_policy.a").is_none());
+}
