@@ -861,8 +861,9 @@ fn check_inline(
     );
     found.extend(inline.findings.iter().cloned());
     found.retain(|f| {
-        !inline.is_symbolic(f.range)
-            && !(f.code == "policy/size-limit" && !inline.symbols.is_empty())
+        // A policy with values only known when Terraform runs has an unknown size.
+        let unknown_size = f.code == "policy/size-limit" && !inline.symbols.is_empty();
+        !inline.is_symbolic(f.range) && !unknown_size
     });
     for f in &mut found {
         f.path = inline.path.clone();
