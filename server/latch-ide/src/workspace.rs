@@ -33,6 +33,9 @@ pub enum FileKind {
     /// `terraform show -json` output.
     TerraformPlan,
     Manifest,
+    /// A Terraform template (`.tpl`, `.json.tpl`): read through the `templatefile()` call
+    /// that renders it, never on its own.
+    Template,
     /// A file Latch does not read, or could not read (too large, not UTF-8).
     Unread,
 }
@@ -152,10 +155,13 @@ pub fn kind_from_path(path: &str) -> Option<FileKind> {
         Some(FileKind::Manifest)
     } else if name.ends_with(".tf.json") {
         Some(FileKind::TerraformJson)
-    } else if name.ends_with(".tf") {
+    } else if name.ends_with(".tf") || terraform::syntax::is_tfvars(name) {
+        // `terraform.tfvars` and `*.auto.tfvars` set the module's inputs.
         Some(FileKind::Terraform)
     } else if name.ends_with(".json") {
         Some(FileKind::JsonPolicy)
+    } else if name.ends_with(".tpl") {
+        Some(FileKind::Template)
     } else {
         None
     }
@@ -262,6 +268,12 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
         }
         Some(kind @ (FileKind::Terraform | FileKind::TerraformJson)) => FileSummary {
             kind,
+            findings: Vec::new(),
+            policies: Vec::new(),
+            manifest: None,
+        },
+        Some(FileKind::Template) => FileSummary {
+            kind: FileKind::Template,
             findings: Vec::new(),
             policies: Vec::new(),
             manifest: None,
@@ -653,8 +665,19 @@ impl Workspace {
         let modules = self.modules();
         // A JSON file that a Terraform `file()` call loads takes the kind its owner gives.
         let mut kinds: HashMap<&str, PolicyKind> = HashMap::new();
+        // Files rendered by `templatefile()` are checked through that call, with its
+        // variables, never as they are written.
+        let mut rendered: Vec<&str> = Vec::new();
         for m in &modules {
             for p in &m.module.policies {
+                if let terraform::PolicySource::File {
+                    path,
+                    vars: Some(_),
+                    ..
+                } = &p.source
+                {
+                    rendered.push(path.as_str());
+                }
                 if let (terraform::PolicySource::File { path, .. }, Some(kind)) =
                     (&p.source, p.kind)
                 {
@@ -680,6 +703,9 @@ impl Workspace {
                 for doc in &forced.policies {
                     out.extend(doc.validation.iter().cloned());
                 }
+                continue;
+            }
+            if rendered.contains(&&**path) {
                 continue;
             }
             out.extend(file.summary.findings.iter().cloned());
@@ -803,8 +829,107 @@ fn analyze_pinned(inputs: &[(&str, &str)], providers: &ProviderAccounts) -> Modu
 /// values Terraform only knows at apply time (`${var.effect}`) are dropped: they are not
 /// mistakes in the text.
 fn validate_module<'a>(module: &Module, text_of: impl Fn(&str) -> Option<&'a str>) -> Vec<Finding> {
+    let mut out = validate_policies(module, text_of);
+    keep_literal_fixes(module, &mut out);
+    out
+}
+
+/// Drops every fix with an edit inside text that is not what AWS receives as written (a
+/// reference, a function call, an interpolation, a variable's default): rewriting it would
+/// change the Terraform code, not the policy, and could break the file.
+fn keep_literal_fixes(module: &Module, findings: &mut [Finding]) {
+    let spans: HashMap<&str, Vec<Span>> = module
+        .files
+        .iter()
+        .map(|f| (&*f.path, terraform::non_literal_spans(f)))
+        .collect();
+    for f in findings.iter_mut() {
+        let path = f.path.clone();
+        f.fixes.retain(|fix| {
+            fix.edits.iter().all(|e| {
+                let p = e.path.as_deref().unwrap_or(&path);
+                let Some(spans) = spans.get(p) else {
+                    return true;
+                };
+                literal_edit(spans, e)
+            })
+        });
+    }
+}
+
+/// The findings of checking one policy read from a template, as the kind its owner gives.
+fn check_inline(
+    inline: &terraform::InlinePolicy,
+    text: &str,
+    kind: Option<PolicyKind>,
+) -> Vec<Finding> {
+    let kind = kind.unwrap_or_else(|| infer_kind(&inline.policy));
+    let mut found = Vec::new();
+    run_all(
+        &PolicyCtx::new(text, &inline.tree, &inline.policy, kind),
+        &mut found,
+    );
+    found.extend(inline.findings.iter().cloned());
+    found.retain(|f| {
+        // A policy with values only known when Terraform runs has an unknown size.
+        let unknown_size = f.code == "policy/size-limit" && !inline.symbols.is_empty();
+        !inline.is_symbolic(f.range) && !unknown_size
+    });
+    for f in &mut found {
+        f.path = inline.path.clone();
+    }
+    found
+}
+
+/// The interpolations and directives of a template file.
+fn template_holes(text: &str) -> Vec<Span> {
+    terraform::syntax::template_parts(text)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| match p {
+            terraform::ast::TemplatePart::Literal { .. } => None,
+            other => Some(other.span()),
+        })
+        .collect()
+}
+
+/// Whether an edit stays off every span of `holes`.
+fn literal_edit(holes: &[Span], e: &latch_syntax::Edit) -> bool {
+    !holes.iter().any(|s| {
+        if e.range.is_empty() {
+            s.start < e.range.start && e.range.start < s.end
+        } else {
+            e.range.start < s.end && s.start < e.range.end
+        }
+    })
+}
+
+fn validate_policies<'a>(
+    module: &Module,
+    text_of: impl Fn(&str) -> Option<&'a str>,
+) -> Vec<Finding> {
     let mut out = module.findings.clone();
     for p in &module.policies {
+        // A template read through the `templatefile()` call that renders it, with its
+        // variables (unknown ones stay symbolic) and spans in the template.
+        if let terraform::PolicySource::File {
+            path,
+            vars: Some(vars),
+            ..
+        } = &p.source
+        {
+            if let Some(text) = text_of(path) {
+                let inline = terraform::policy_from_file(path, text, Some(vars));
+                let mut found = check_inline(&inline, text, p.kind);
+                let holes = template_holes(text);
+                for f in &mut found {
+                    f.fixes
+                        .retain(|fix| fix.edits.iter().all(|e| literal_edit(&holes, e)));
+                }
+                out.extend(found);
+            }
+            continue;
+        }
         let Some(inline) = p.inline() else { continue };
         let Some(text) = text_of(&inline.path) else {
             continue;
@@ -816,13 +941,18 @@ fn validate_module<'a>(module: &Module, text_of: impl Fn(&str) -> Option<&'a str
             &mut found,
         );
         for mut f in found {
-            if inline.is_symbolic(f.range) {
+            // A policy with values only known when Terraform runs has an unknown size.
+            let unknown_size = f.code == "policy/size-limit" && !inline.symbols.is_empty();
+            if inline.is_symbolic(f.range) || unknown_size {
                 continue;
             }
-            f.path = inline.path.clone();
+            f.path = inline.path_at(f.range);
             out.push(f);
         }
         for f in &inline.findings {
+            if inline.is_symbolic(f.range) {
+                continue;
+            }
             let mut f = f.clone();
             if f.path.is_empty() {
                 f.path = inline.path.clone();

@@ -26,7 +26,7 @@ fn load(name: &str) -> Vec<(String, String)> {
         .map(|e| e.unwrap().path())
         .filter(|p| {
             let n = p.to_string_lossy();
-            n.ends_with(".tf") || n.ends_with(".tf.json")
+            n.ends_with(".tf") || n.ends_with(".tf.json") || n.ends_with(".tfvars")
         })
         .map(|p| {
             let file = p.file_name().unwrap().to_string_lossy().to_string();
@@ -147,7 +147,7 @@ fn heredoc_trust_policy_keeps_the_unknown_account_symbolic() {
     assert_eq!(p.symbols.len(), 1);
     assert_eq!(p.symbols[0].text, "${var.partner_account}");
     assert!(
-        p.symbols[0].reason.contains("no default"),
+        p.symbols[0].reason.contains("input of the module"),
         "{}",
         p.symbols[0].reason
     );

@@ -68,8 +68,21 @@ pub enum ExprKind {
         name: String,
         args: Vec<Expr>,
     },
-    /// Anything else (conditionals, `for` expressions, operators, splats): only its text
-    /// is known, from the span.
+    /// `cond ? a : b`.
+    Conditional {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        other: Box<Expr>,
+    },
+    /// `[for k, v in coll : body if cond]` (`object: false`) or `{for ... : k => v}`
+    /// (`object: true`): the iterator names, the collection and the body.
+    For {
+        vars: Vec<String>,
+        collection: Box<Expr>,
+        body: Box<Expr>,
+        object: bool,
+    },
+    /// Anything else (operators, splats): only its text is known, from the span.
     Other,
 }
 
@@ -113,6 +126,17 @@ impl Expr {
             ExprKind::List(items) => items.iter().for_each(|i| i.collect_references(out)),
             ExprKind::Object(items) => items.iter().for_each(|i| i.value.collect_references(out)),
             ExprKind::Call { args, .. } => args.iter().for_each(|a| a.collect_references(out)),
+            ExprKind::Conditional { cond, then, other } => {
+                cond.collect_references(out);
+                then.collect_references(out);
+                other.collect_references(out);
+            }
+            ExprKind::For {
+                collection, body, ..
+            } => {
+                collection.collect_references(out);
+                body.collect_references(out);
+            }
             _ => {}
         }
     }

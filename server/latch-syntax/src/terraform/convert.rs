@@ -86,6 +86,11 @@ impl<'i, 'a> TreeBuilder<'i, 'a> {
                 ),
                 e.span,
             ),
+            ExprKind::Conditional { .. } | ExprKind::For { .. } | ExprKind::Call { .. }
+                if self.depth < 16 && self.structural(e).is_some() =>
+            {
+                self.structural_value(e)
+            }
             ExprKind::Reference(parts) if self.depth < 16 => {
                 // A local written in this same file keeps the spans of its own text.
                 match self.same_file_local(parts) {
@@ -105,6 +110,167 @@ impl<'i, 'a> TreeBuilder<'i, 'a> {
                 let v = self.index.eval_at(self.file, e, self.depth);
                 self.from_tf(&v)
             }
+        }
+    }
+
+    /// Whether `e` is a list or object that Terraform builds from pieces written in the
+    /// module (`concat`, `flatten`, `compact`, `merge`, a conditional, a `for`
+    /// expression), so that each piece keeps its own spans.
+    fn structural(&self, e: &Expr) -> Option<()> {
+        match &e.kind {
+            ExprKind::Conditional { cond, then, other } => {
+                match self.index.eval_at(self.file, cond, self.depth).value {
+                    TfValue::Bool(true) => self.structural_or_literal(then),
+                    TfValue::Bool(false) => self.structural_or_literal(other),
+                    _ => {
+                        let a = self.structural_or_literal(then).is_some() || is_empty(then);
+                        let b = self.structural_or_literal(other).is_some() || is_empty(other);
+                        (a && b && !(is_empty(then) && is_empty(other))).then_some(())
+                    }
+                }
+            }
+            ExprKind::For { object: false, .. } => Some(()),
+            ExprKind::Call { name, args } => match name.as_str() {
+                "concat" | "flatten" | "compact" | "merge" | "tolist" | "toset" => args
+                    .iter()
+                    .any(|a| self.structural_or_literal(a).is_some())
+                    .then_some(()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn structural_or_literal(&self, e: &Expr) -> Option<()> {
+        match &e.kind {
+            ExprKind::List(_) | ExprKind::Object(_) => Some(()),
+            ExprKind::Reference(parts) => self.same_file_local(parts).map(|_| ()),
+            _ => self.structural(e),
+        }
+    }
+
+    /// The value of an expression [`Self::structural`] accepts. Pieces that are only
+    /// known when Terraform runs stay symbolic where they are written; with an unknown
+    /// condition both branches are read, each possibly present.
+    fn structural_value(&mut self, e: &Expr) -> Value {
+        match &e.kind {
+            ExprKind::Conditional { cond, then, other } => {
+                match self.index.eval_at(self.file, cond, self.depth).value {
+                    TfValue::Bool(true) => self.value(then),
+                    TfValue::Bool(false) => self.value(other),
+                    _ => {
+                        let a = self.value(then);
+                        let b = self.value(other);
+                        self.either(a, b, e.span)
+                    }
+                }
+            }
+            ExprKind::For { body, .. } => {
+                // One element per element of the collection: the body is read once.
+                let item = self.value(body);
+                Value::new(ValueKind::Array(vec![item]), e.span)
+            }
+            ExprKind::Call { name, args } => {
+                let parts: Vec<Value> = args.iter().map(|a| self.value(a)).collect();
+                match name.as_str() {
+                    "merge" => {
+                        let mut members: Vec<Member> = Vec::new();
+                        for p in parts {
+                            match p.kind {
+                                ValueKind::Object(ms) => {
+                                    for m in ms {
+                                        members.retain(|o| o.key != m.key);
+                                        members.push(m);
+                                    }
+                                }
+                                ValueKind::Null => {}
+                                _ => self.maybe_more(p.span),
+                            }
+                        }
+                        Value::new(ValueKind::Object(members), e.span)
+                    }
+                    _ => {
+                        let mut items = Vec::new();
+                        for p in parts {
+                            match p.kind {
+                                ValueKind::Array(xs) if name == "flatten" => {
+                                    flatten_into(xs, &mut items)
+                                }
+                                ValueKind::Array(xs) => items.extend(xs),
+                                ValueKind::Null if name == "compact" => {}
+                                _ if name == "flatten" || name == "compact" => items.push(p),
+                                _ => self.maybe_more(p.span),
+                            }
+                        }
+                        if name == "compact" {
+                            items.retain(|i| {
+                                !matches!(&i.kind, ValueKind::Null)
+                                    && !matches!(&i.kind, ValueKind::String(s) if s.is_empty())
+                            });
+                        }
+                        Value::new(ValueKind::Array(items), e.span)
+                    }
+                }
+            }
+            _ => self.value(e),
+        }
+    }
+
+    /// Both branches of a conditional whose condition is unknown: lists join, objects
+    /// merge with every member possibly absent.
+    fn either(&mut self, a: Value, b: Value, span: Span) -> Value {
+        match (a.kind, b.kind) {
+            (ValueKind::Array(mut x), ValueKind::Array(y)) => {
+                x.extend(y);
+                Value::new(ValueKind::Array(x), span)
+            }
+            (ValueKind::Array(x), _) | (_, ValueKind::Array(x)) => {
+                Value::new(ValueKind::Array(x), span)
+            }
+            (ValueKind::Object(mut x), other) => {
+                if let ValueKind::Object(y) = other {
+                    for m in y {
+                        if !x.iter().any(|o| o.key == m.key) {
+                            x.push(m);
+                        }
+                    }
+                }
+                for m in &x {
+                    self.maybe_absent(m.key_span, &m.key);
+                }
+                Value::new(ValueKind::Object(x), span)
+            }
+            (_, ValueKind::Object(y)) => {
+                for m in &y {
+                    self.maybe_absent(m.key_span, &m.key);
+                }
+                Value::new(ValueKind::Object(y), span)
+            }
+            (k, _) => Value::new(k, span),
+        }
+    }
+
+    /// Records that the member whose key is at `span` may be left out (a null argument, a
+    /// branch that may not be taken): checks stay silent about its presence.
+    pub fn maybe_absent(&mut self, span: Span, key: &str) {
+        self.symbols.push(SymbolUse {
+            path: self.path(),
+            span,
+            text: key.to_string(),
+            reason: format!("`{key}` may be null or left out when Terraform runs"),
+        });
+    }
+
+    /// Records that a list or object may hold more than what is written (a piece only
+    /// known when Terraform runs).
+    pub fn maybe_more(&mut self, span: Span) {
+        if !self.symbols.iter().any(|s| s.span == span) {
+            self.symbols.push(SymbolUse {
+                path: self.path(),
+                span,
+                text: "...".to_string(),
+                reason: "more elements may come from values known when Terraform runs".to_string(),
+            });
         }
     }
 
@@ -160,6 +326,26 @@ impl<'i, 'a> TreeBuilder<'i, 'a> {
             }
         };
         Value::new(kind, v.span)
+    }
+}
+
+/// `[]`, `{}`, `null` or `""`: a branch that adds nothing.
+fn is_empty(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::List(items) => items.is_empty(),
+        ExprKind::Object(items) => items.is_empty(),
+        ExprKind::Null => true,
+        ExprKind::String(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
+fn flatten_into(items: Vec<Value>, out: &mut Vec<Value>) {
+    for i in items {
+        match i.kind {
+            ValueKind::Array(xs) => flatten_into(xs, out),
+            _ => out.push(i),
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use crate::json::{Member, Value, ValueKind};
 use crate::span::Span;
 use crate::terraform::ast::*;
 use crate::terraform::convert::{SymbolUse, TreeBuilder};
-use crate::terraform::resolve::Index;
+use crate::terraform::resolve::{Index, TfValue};
 
 /// A synthesized document.
 #[derive(Clone, Debug)]
@@ -20,6 +20,9 @@ pub struct Document {
     /// The file (index in the module) of each statement, in order.
     pub statement_files: Vec<usize>,
     pub symbols: Vec<SymbolUse>,
+    /// Where statements only known when Terraform runs may join (an unknown source or
+    /// override document).
+    pub more: Vec<Span>,
 }
 
 /// The document of the `aws_iam_policy_document` block `b`, written in file `file`.
@@ -33,34 +36,43 @@ pub fn synthesize(index: &Index<'_>, file: usize, b: &Block, depth: usize) -> Do
     // Statements of the source documents first, then this document's own statements,
     // which replace source statements with the same Sid, then the override documents,
     // which replace statements with the same Sid again.
+    // A document that is only known when Terraform runs may add statements: then the
+    // result "possibly has more statements" and is never called empty.
+    let mut more: Vec<Span> = Vec::new();
     let include = |attr: &str,
                    merged: &mut Vec<(Value, usize)>,
                    replaced: &mut Vec<(Span, usize)>,
-                   symbols: &mut Vec<SymbolUse>| {
+                   symbols: &mut Vec<SymbolUse>,
+                   more: &mut Vec<Span>| {
         for name in [attr, legacy_name(attr)] {
             let Some(a) = b.attr(name) else { continue };
-            let items: Vec<&Expr> = match &a.value.kind {
-                ExprKind::List(items) => items.iter().collect(),
-                _ => vec![&a.value],
-            };
+            let mut items: Vec<&Expr> = Vec::new();
+            document_items(index, file, &a.value, &mut items);
             for item in items {
                 match referenced_document(index, item) {
                     Some((f, doc)) if depth < 8 => {
+                        if index.absent(f, doc) {
+                            continue;
+                        }
                         let d = synthesize(index, f, doc, depth + 1);
                         symbols.extend(d.symbols);
+                        more.extend(d.more);
                         let statements = statement_values(&d.tree);
                         for (st, sf) in statements.into_iter().zip(d.statement_files) {
                             merge(merged, replaced, st, sf);
                         }
                     }
-                    _ => symbols.push(SymbolUse {
-                        path: index.files.get(file).map_or_else(|| Arc::from(""), |f| f.path.clone()),
-                        span: item.span,
-                        text: index.source(file, item),
-                        reason: format!(
-                            "latch only follows `data.aws_iam_policy_document` references in `{name}`"
-                        ),
-                    }),
+                    _ => {
+                        more.push(item.span);
+                        symbols.push(SymbolUse {
+                            path: index.files.get(file).map_or_else(|| Arc::from(""), |f| f.path.clone()),
+                            span: item.span,
+                            text: index.source(file, item),
+                            reason: format!(
+                                "latch only follows `data.aws_iam_policy_document` references in `{name}`"
+                            ),
+                        });
+                    }
                 }
             }
         }
@@ -70,6 +82,7 @@ pub fn synthesize(index: &Index<'_>, file: usize, b: &Block, depth: usize) -> Do
         &mut merged,
         &mut replaced,
         &mut symbols,
+        &mut more,
     );
 
     for st in b.blocks.iter() {
@@ -79,6 +92,9 @@ pub fn synthesize(index: &Index<'_>, file: usize, b: &Block, depth: usize) -> Do
                 let Some(content) = st.blocks_named("content").next() else {
                     continue;
                 };
+                if dynamic_is_empty(index, file, st) {
+                    continue;
+                }
                 tb.symbols.push(SymbolUse {
                     path: tb_path(index, file),
                     span: st.span,
@@ -97,6 +113,7 @@ pub fn synthesize(index: &Index<'_>, file: usize, b: &Block, depth: usize) -> Do
         &mut merged,
         &mut replaced,
         &mut symbols,
+        &mut more,
     );
 
     let mut members = Vec::new();
@@ -126,6 +143,15 @@ pub fn synthesize(index: &Index<'_>, file: usize, b: &Block, depth: usize) -> Do
         .map(|(v, _)| v.span)
         .reduce(Span::cover)
         .unwrap_or(default_span);
+    if !more.is_empty() {
+        let path = tb_path(index, file);
+        symbols.push(SymbolUse {
+            path,
+            span: statement_span,
+            text: "...".to_string(),
+            reason: "more statements may come from documents known when Terraform runs".to_string(),
+        });
+    }
     let statement_files = merged.iter().map(|(_, f)| *f).collect();
     members.push(Member {
         key: "Statement".to_string(),
@@ -146,7 +172,47 @@ pub fn synthesize(index: &Index<'_>, file: usize, b: &Block, depth: usize) -> Do
         tree: Value::new(ValueKind::Object(members), b.span),
         statement_files,
         symbols,
+        more,
     }
+}
+
+/// The documents named in `source_policy_documents`: list elements, `concat`/`compact`
+/// arguments and both branches of a conditional whose condition is unknown (`""` and
+/// `null` add nothing).
+fn document_items<'e>(index: &Index<'_>, file: usize, e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &e.kind {
+        ExprKind::List(items) => items
+            .iter()
+            .for_each(|i| document_items(index, file, i, out)),
+        ExprKind::Call { name, args }
+            if matches!(name.as_str(), "concat" | "compact" | "flatten" | "tolist") =>
+        {
+            args.iter()
+                .for_each(|i| document_items(index, file, i, out))
+        }
+        ExprKind::Conditional { cond, then, other } => match index.eval(file, cond).value {
+            TfValue::Bool(true) => document_items(index, file, then, out),
+            TfValue::Bool(false) => document_items(index, file, other, out),
+            _ => {
+                document_items(index, file, then, out);
+                document_items(index, file, other, out);
+            }
+        },
+        ExprKind::Null => {}
+        ExprKind::String(s) if s.is_empty() => {}
+        _ => out.push(e),
+    }
+}
+
+/// A `dynamic` block whose `for_each` is known to be empty makes nothing.
+fn dynamic_is_empty(index: &Index<'_>, file: usize, d: &Block) -> bool {
+    d.attr("for_each").is_some_and(|a| {
+        matches!(index.eval(file, &a.value).value,
+            TfValue::List(ref items) if items.is_empty())
+            || matches!(index.eval(file, &a.value).value,
+            TfValue::Object(ref items) if items.is_empty())
+            || matches!(index.eval(file, &a.value).value, TfValue::Null)
+    })
 }
 
 fn tb_path(index: &Index<'_>, file: usize) -> Arc<str> {
@@ -255,17 +321,30 @@ fn merge(
 fn tb_statement(tb: &mut TreeBuilder<'_, '_>, st: &Block, dynamic: Option<&Block>) -> Value {
     let span = dynamic.map_or(st.span, |d| d.span);
     let mut members = Vec::new();
+    // A provider argument that is null is absent; one that may be null (an unknown
+    // value, `lookup(x, "k", null)`) may be absent.
     let attr = |tb: &mut TreeBuilder<'_, '_>, hcl: &str, json: &str, members: &mut Vec<Member>| {
         if let Some(a) = st.attr(hcl) {
+            let before = tb.symbols.len();
+            let value = tb.value(&a.value);
+            if matches!(value.kind, ValueKind::Null) {
+                return;
+            }
+            if tb.symbols[before..].iter().any(|s| s.span == a.value.span) {
+                tb.maybe_absent(a.key.span, json);
+            }
             members.push(Member {
                 key: json.to_string(),
                 key_span: a.key.span,
-                value: tb.value(&a.value),
+                value,
             });
         }
     };
     attr(tb, "sid", "Sid", &mut members);
-    if st.attr("effect").is_some() {
+    if st
+        .attr("effect")
+        .is_some_and(|a| !matches!(a.value.kind, ExprKind::Null))
+    {
         attr(tb, "effect", "Effect", &mut members);
     } else {
         // The provider's default.
@@ -293,11 +372,42 @@ fn tb_statement(tb: &mut TreeBuilder<'_, '_>, st: &Block, dynamic: Option<&Block
     Value::new(ValueKind::Object(members), span)
 }
 
+/// The nested blocks `name` of a statement: written ones, and the `content` of each
+/// `dynamic "name"` block (read once) whose `for_each` is not known to be empty.
+/// `maybe`: every such block is a `dynamic` one whose `for_each` is unknown, so the
+/// element may be absent.
+fn nested<'b>(tb: &TreeBuilder<'_, '_>, st: &'b Block, name: &str) -> (Vec<&'b Block>, bool) {
+    let maybe = !st.blocks.iter().any(|b| b.ident.value == name);
+    (nested_blocks(tb, st, name), maybe)
+}
+
+fn nested_blocks<'b>(tb: &TreeBuilder<'_, '_>, st: &'b Block, name: &str) -> Vec<&'b Block> {
+    st.blocks
+        .iter()
+        .filter_map(|b| {
+            if b.ident.value == name {
+                Some(b)
+            } else if b.ident.value == "dynamic" && b.label(0) == name {
+                if dynamic_is_empty(tb.index, tb.file, b) {
+                    None
+                } else {
+                    b.blocks_named("content").next()
+                }
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
 /// `principals { type = "AWS" identifiers = [...] }` blocks: one map entry per type, with
 /// the identifiers of every block of that type; `type = "*"` is `"Principal": "*"`.
 fn principals(tb: &mut TreeBuilder<'_, '_>, st: &Block, name: &str, json: &str) -> Option<Member> {
-    let blocks: Vec<&Block> = st.blocks_named(name).collect();
+    let (blocks, maybe) = nested(tb, st, name);
     let first = blocks.first()?;
+    if maybe {
+        tb.maybe_absent(first.ident.span, json);
+    }
     let span = blocks
         .iter()
         .map(|b| b.span)
@@ -349,8 +459,11 @@ fn principals(tb: &mut TreeBuilder<'_, '_>, st: &Block, name: &str, json: &str) 
 
 /// `condition { test variable values }` blocks, grouped by operator as in the rendered JSON.
 fn conditions(tb: &mut TreeBuilder<'_, '_>, st: &Block) -> Option<Member> {
-    let blocks: Vec<&Block> = st.blocks_named("condition").collect();
+    let (blocks, maybe) = nested(tb, st, "condition");
     let first = blocks.first()?;
+    if maybe {
+        tb.maybe_absent(first.ident.span, "Condition");
+    }
     let span = blocks
         .iter()
         .map(|b| b.span)

@@ -113,9 +113,23 @@ impl InlinePolicy {
     /// should not report a `${var.effect}` as a misspelled effect, and the engine should
     /// say what its decision depends on.
     pub fn is_symbolic(&self, span: Span) -> bool {
-        self.symbols
-            .iter()
-            .any(|s| s.path == self.path && span.start <= s.span.start && s.span.end <= span.end)
+        self.symbols.iter().any(|s| {
+            (s.path == self.path || self.statement_paths.contains(&s.path))
+                && span.start <= s.span.start
+                && s.span.end <= span.end
+        })
+    }
+
+    /// The file that holds the text at `span`: `path`, or the file of a statement merged
+    /// in from another file's document whose span holds it.
+    pub fn path_at(&self, span: Span) -> Arc<str> {
+        let statements = crate::policy::build::statement_objects(&self.tree);
+        for (st, p) in statements.iter().zip(&self.statement_paths) {
+            if *p != self.path && st.span.start <= span.start && span.end <= st.span.end {
+                return p.clone();
+            }
+        }
+        self.path.clone()
     }
 }
 
@@ -167,7 +181,7 @@ pub fn extract_policies(index: &Index<'_>) -> Vec<ExtractedPolicy> {
     let mut used_documents: Vec<String> = Vec::new();
     for (fi, f) in index.files.iter().enumerate() {
         for b in &f.blocks {
-            if b.ident.value != "resource" || b.labels.len() != 2 {
+            if b.ident.value != "resource" || b.labels.len() != 2 || index.absent(fi, b) {
                 continue;
             }
             let ty = b.label(0);
@@ -213,6 +227,18 @@ pub fn extract_policies(index: &Index<'_>) -> Vec<ExtractedPolicy> {
             if b.ident.value == "data" && b.label(0) == "aws_iam_policy_document" {
                 used_documents.extend(merged_documents(b));
             }
+            // A document passed to a module input: AWS receives what that module makes
+            // of it (it may `replace()` placeholders), and latch does not follow modules.
+            if b.ident.value == "module" {
+                for a in &b.attributes {
+                    for r in a.value.references() {
+                        let parts: Vec<&str> = r.value.split('.').collect();
+                        if let ["data", "aws_iam_policy_document", n, ..] = parts.as_slice() {
+                            used_documents.push(format!("data.aws_iam_policy_document.{n}"));
+                        }
+                    }
+                }
+            }
         }
     }
     link_boundaries(index, &mut out);
@@ -221,7 +247,7 @@ pub fn extract_policies(index: &Index<'_>) -> Vec<ExtractedPolicy> {
         for b in &f.blocks {
             if b.ident.value == "data" && b.label(0) == "aws_iam_policy_document" {
                 let owner = format!("data.aws_iam_policy_document.{}", b.label(1));
-                if used_documents.contains(&owner) {
+                if used_documents.contains(&owner) || index.absent(fi, b) {
                     continue;
                 }
                 let d = synthesize(index, fi, b, 0);
@@ -388,6 +414,38 @@ fn policy_text(
         return unknown(index, file, e);
     }
     match &e.kind {
+        ExprKind::Conditional { cond, then, other } => {
+            // `cond ? policy : ""`: the empty branch sends no policy at all (the owner's
+            // `count` follows the same condition in real modules).
+            let branch = match index.eval(file, cond).value {
+                TfValue::Bool(true) => Some(&**then),
+                TfValue::Bool(false) => Some(&**other),
+                _ if no_policy(other) => Some(&**then),
+                _ if no_policy(then) => Some(&**other),
+                _ => None,
+            };
+            match branch {
+                Some(b) => policy_text(index, file, b, depth + 1),
+                None => unknown(index, file, e),
+            }
+        }
+        ExprKind::Call { name, args } if name == "replace" && args.len() == 3 => {
+            // `replace(rendered_policy, "_PLACEHOLDER_", value)` over the policy text.
+            let Some(sub) = args[1]
+                .as_str()
+                .filter(|s| !s.is_empty() && !s.starts_with('/'))
+            else {
+                return unknown(index, file, e);
+            };
+            match policy_text(index, file, &args[0], depth + 1) {
+                (syntax, PolicySource::Inline(mut p)) => {
+                    let rep = index.eval(file, &args[2]);
+                    replace_in(&mut p, sub, &rep, index.source(file, &args[2]));
+                    (syntax, PolicySource::Inline(p))
+                }
+                _ => unknown(index, file, e),
+            }
+        }
         ExprKind::Call { name, args } if name == "jsonencode" && args.len() == 1 => {
             // `jsonencode(local.policy)`: the text is the local's object, wherever it is.
             let (file, arg, text_span) = match local_literal(index, &args[0]) {
@@ -489,10 +547,9 @@ fn policy_text(
             let p: Vec<&str> = parts.iter().map(String::as_str).collect();
             let target = match p.as_slice() {
                 ["local", name] => index.locals.get(*name).map(|l| (l.file, &l.item.value)),
-                ["var", name] => index
-                    .variables
-                    .get(*name)
-                    .and_then(|v| v.item.attr("default").map(|d| (v.file, &d.value))),
+                // A module input is never itself read as a policy document (its default
+                // is not the value); one set in a `.tfvars` file is.
+                ["var", name] => index.tfvars.get(*name).map(|a| (a.file, &a.item.value)),
                 [ty, name, attr] if ty.contains('_') => index
                     .resources
                     .get(&format!("{ty}.{name}"))
@@ -517,7 +574,7 @@ fn quoted_escapes(path: &str) -> Escapes {
     }
 }
 
-/// `local.x` (or `var.x` with a default) whose value is an object written in the module.
+/// `local.x` whose value is an object written in the module.
 fn local_literal<'a>(index: &Index<'a>, e: &Expr) -> Option<(usize, &'a Expr)> {
     let ExprKind::Reference(parts) = &e.kind else {
         return None;
@@ -527,13 +584,69 @@ fn local_literal<'a>(index: &Index<'a>, e: &Expr) -> Option<(usize, &'a Expr)> {
             let l = index.locals.get(name)?;
             (l.file, &l.item.value)
         }
-        [root, name] if root == "var" => {
-            let v = index.variables.get(name)?;
-            (v.file, &v.item.attr("default")?.value)
-        }
         _ => return None,
     };
     matches!(target.kind, ExprKind::Object(_)).then_some((file, target))
+}
+
+/// `""` or `null`: no policy.
+fn no_policy(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Null) || matches!(&e.kind, ExprKind::String(s) if s.is_empty())
+}
+
+/// Applies `replace(policy, sub, rep)` to every string and key of an extracted policy:
+/// a known replacement is substituted; an unknown one leaves the string symbolic.
+fn replace_in(p: &mut InlinePolicy, sub: &str, rep: &Spanned<TfValue>, rep_text: String) {
+    fn walk(
+        v: &mut Value,
+        sub: &str,
+        rep: &TfValue,
+        rep_text: &str,
+        path: &Arc<str>,
+        symbols: &mut Vec<SymbolUse>,
+    ) {
+        let span = v.span;
+        match &mut v.kind {
+            json::ValueKind::String(s) if s.contains(sub) => match rep {
+                TfValue::Symbolic(_) | TfValue::Null => {
+                    *s = s.replace(sub, &format!("${{{rep_text}}}"));
+                    symbols.push(SymbolUse {
+                        path: path.clone(),
+                        span,
+                        text: s.clone(),
+                        reason: format!(
+                            "`{sub}` is replaced by `{rep_text}`, only known when Terraform runs"
+                        ),
+                    });
+                }
+                other => {
+                    if let Some(t) = other.string_text() {
+                        *s = s.replace(sub, &t);
+                    }
+                }
+            },
+            json::ValueKind::Array(items) => items
+                .iter_mut()
+                .for_each(|i| walk(i, sub, rep, rep_text, path, symbols)),
+            json::ValueKind::Object(members) => {
+                for m in members {
+                    walk(&mut m.value, sub, rep, rep_text, path, symbols);
+                }
+            }
+            _ => {}
+        }
+    }
+    let path = p.path.clone();
+    walk(
+        &mut p.tree,
+        sub,
+        &rep.value,
+        &rep_text,
+        &path,
+        &mut p.symbols,
+    );
+    // Re-read the model from the rewritten tree; the text's own findings stay.
+    p.policy = policy_from_value(&p.tree).0;
 }
 
 fn text_policy(

@@ -44,6 +44,19 @@
 //! `source_policy_documents` keep their own file in `InlinePolicy::statement_paths`.
 //! `dynamic "statement"` blocks are read once, with a symbol saying so; module outputs
 //! and resources of child modules are not followed.
+//!
+//! Evaluation (as Terraform does, or unknown): `var.x` is unknown unless the folder's
+//! `terraform.tfvars`/`*.auto.tfvars` (passed to [`analyze_module`] like any other file)
+//! sets it; a `default` is never the value and a variable is never read as a policy. A
+//! null provider argument is absent; one that may be null is recorded as a symbol on its
+//! key ("possibly absent"). `concat`/`flatten`/`compact`/`merge`, conditionals and `for`
+//! expressions keep each piece's spans (unknown condition: both branches, possibly
+//! present). `count = 0`/empty `for_each` ([`resolve::Index::absent`]) removes a resource
+//! and its policies. Unknown source/override documents add a "possibly more statements"
+//! symbol over `Statement`. `replace()` over a rendered policy substitutes placeholders.
+//! A `templatefile()` target is read by the caller with [`policy_from_file`] and the
+//! call's variables, never as written.
+//! [`non_literal_spans`] lists the text a fix must never edit.
 
 pub mod ast;
 pub mod convert;
@@ -123,6 +136,9 @@ pub fn analyze_module(files: &[(&str, &str)], providers: &ProviderAccounts) -> M
     for p in &policies {
         if let Some(i) = p.inline() {
             for f in &i.findings {
+                if i.is_symbolic(f.range) {
+                    continue;
+                }
                 if !findings
                     .iter()
                     .any(|g| g.path == f.path && g.range == f.range && g.code == f.code)
@@ -138,6 +154,51 @@ pub fn analyze_module(files: &[(&str, &str)], providers: &ProviderAccounts) -> M
         policies,
         findings,
     }
+}
+
+/// The spans of `file` whose text is not what AWS receives as written: references,
+/// function calls (other than `jsonencode`), conditionals, `for` expressions,
+/// interpolations and directives, and whole `variable` blocks (a default is not the
+/// value). A fix must not edit inside one of them.
+pub fn non_literal_spans(file: &TfFile) -> Vec<Span> {
+    fn expr(e: &Expr, out: &mut Vec<Span>) {
+        match &e.kind {
+            ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::String(_) => {}
+            ExprKind::List(items) => items.iter().for_each(|i| expr(i, out)),
+            ExprKind::Object(items) => items.iter().for_each(|i| {
+                if let Some(k) = &i.key_expr {
+                    out.push(k.span);
+                }
+                expr(&i.value, out)
+            }),
+            ExprKind::Template(t) => {
+                for p in &t.parts {
+                    match p {
+                        ast::TemplatePart::Literal { .. } => {}
+                        ast::TemplatePart::Interpolation { span, .. }
+                        | ast::TemplatePart::Directive { span } => out.push(*span),
+                    }
+                }
+            }
+            ExprKind::Call { name, args } if name == "jsonencode" => {
+                args.iter().for_each(|a| expr(a, out))
+            }
+            _ => out.push(e.span),
+        }
+    }
+    fn block(b: &ast::Block, out: &mut Vec<Span>) {
+        if b.ident.value == "variable" {
+            out.push(b.span);
+            return;
+        }
+        for a in &b.attributes {
+            expr(&a.value, out);
+        }
+        b.blocks.iter().for_each(|x| block(x, out));
+    }
+    let mut out = Vec::new();
+    file.blocks.iter().for_each(|b| block(b, &mut out));
+    out
 }
 
 /// The policy in a file named by `file()` (`vars: None`) or `templatefile()` (`vars`: the

@@ -189,6 +189,8 @@ pub struct Index<'a> {
     pub resources: HashMap<String, Located<'a, Block>>,
     pub locals: HashMap<String, Located<'a, Attribute>>,
     pub variables: HashMap<String, Located<'a, Block>>,
+    /// Values set in the folder's `terraform.tfvars` and `*.auto.tfvars` files.
+    pub tfvars: HashMap<String, Located<'a, Attribute>>,
     pub providers: &'a ProviderAccounts,
     /// The module folder, workspace-relative (`""` for the root), for `path.module`.
     pub module_dir: String,
@@ -205,6 +207,7 @@ impl<'a> Index<'a> {
             resources: HashMap::new(),
             locals: HashMap::new(),
             variables: HashMap::new(),
+            tfvars: HashMap::new(),
             providers,
             module_dir: module_dir.to_string(),
             local_cache: RefCell::new(HashMap::new()),
@@ -229,6 +232,14 @@ impl<'a> Index<'a> {
                             .variables
                             .entry(b.label(0).to_string())
                             .or_insert(Located { file: fi, item: b });
+                    }
+                    crate::terraform::syntax::TFVARS => {
+                        for a in &b.attributes {
+                            // `*.auto.tfvars` load after `terraform.tfvars` and win.
+                            index
+                                .tfvars
+                                .insert(a.key.value.clone(), Located { file: fi, item: a });
+                        }
                     }
                     "locals" => {
                         for a in &b.attributes {
@@ -258,6 +269,24 @@ impl<'a> Index<'a> {
         }
         let ty = block.label(0);
         ty.split('_').next().unwrap_or(ty).to_string()
+    }
+
+    /// Whether a resource or data block makes no instance: `count` is known to be 0, or
+    /// `for_each` is known to be empty. An unknown `count` means "maybe present".
+    pub fn absent(&self, file: usize, b: &Block) -> bool {
+        if let Some(c) = b.attr("count") {
+            if let TfValue::Number(n) = self.eval(file, &c.value).value {
+                return n.parse::<f64>().is_ok_and(|n| n == 0.0);
+            }
+        }
+        if let Some(f) = b.attr("for_each") {
+            return match self.eval(file, &f.value).value {
+                TfValue::List(items) => items.is_empty(),
+                TfValue::Object(items) => items.is_empty(),
+                _ => false,
+            };
+        }
+        false
     }
 
     /// Evaluates `e`, written in the module's file number `file`, as far as it can be known.
@@ -303,6 +332,20 @@ impl<'a> Index<'a> {
                 return self.reference(parts, depth).respan(e.span);
             }
             ExprKind::Call { name, args } => self.call(file, e, name, args, depth),
+            ExprKind::Conditional { cond, then, other } => {
+                match self.eval_at(file, cond, depth + 1).value {
+                    TfValue::Bool(true) => return self.eval_at(file, then, depth + 1),
+                    TfValue::Bool(false) => return self.eval_at(file, other, depth + 1),
+                    _ => TfValue::symbolic(
+                        format!("${{{}}}", self.source(file, e)),
+                        "the condition is only known when Terraform runs",
+                    ),
+                }
+            }
+            ExprKind::For { .. } => TfValue::symbolic(
+                format!("${{{}}}", self.source(file, e)),
+                "a `for` expression over values known when Terraform runs",
+            ),
             ExprKind::Other => TfValue::symbolic(
                 format!("${{{}}}", self.source(file, e)),
                 "latch does not evaluate this expression",
@@ -331,7 +374,7 @@ impl<'a> Index<'a> {
                 TemplatePart::Interpolation { expr, .. } => {
                     match self.eval_at(file, expr, depth + 1).value {
                         TfValue::Symbolic(s) => {
-                            if s.text.starts_with("${") && s.text.ends_with('}') {
+                            if s.text.contains("${") {
                                 out.push_str(&s.text);
                             } else {
                                 let _ = write!(out, "${{{}}}", s.text);
@@ -423,6 +466,52 @@ impl<'a> Index<'a> {
                 _ => unknown(),
             },
             "format" if !vals.is_empty() => format_call(&vals).unwrap_or_else(unknown),
+            "compact" if vals.len() == 1 => match &vals[0].value {
+                TfValue::List(items) if items.iter().all(|i| i.value.is_known()) => TfValue::List(
+                    items
+                        .iter()
+                        .filter(|i| {
+                            !matches!(&i.value, TfValue::Null) && i.value.as_str() != Some("")
+                        })
+                        .cloned()
+                        .collect(),
+                ),
+                _ => unknown(),
+            },
+            "merge" => {
+                let mut out: Vec<(Spanned<String>, Spanned<TfValue>)> = Vec::new();
+                for v in vals {
+                    match v.value {
+                        TfValue::Object(items) => {
+                            for (k, val) in items {
+                                out.retain(|(o, _)| o.value != k.value);
+                                out.push((k, val));
+                            }
+                        }
+                        TfValue::Null => {}
+                        _ => return unknown(),
+                    }
+                }
+                TfValue::Object(out)
+            }
+            "lookup" if vals.len() >= 2 => match (&vals[0].value, vals[1].value.as_str()) {
+                (TfValue::Object(items), Some(key)) => {
+                    match items.iter().find(|(k, _)| k.value == key) {
+                        Some((_, v)) => v.value.clone(),
+                        None => vals.get(2).map_or_else(unknown, |d| d.value.clone()),
+                    }
+                }
+                _ => unknown(),
+            },
+            // `try(a, b)` is `a` when `a` evaluates; latch cannot tell whether an unknown
+            // `a` fails, so the result is unknown then.
+            "try" if !vals.is_empty() && vals[0].value.is_known() => vals[0].value.clone(),
+            "coalesce" if !vals.is_empty() => vals
+                .iter()
+                .find(|v| !matches!(v.value, TfValue::Null) && v.value.as_str() != Some(""))
+                .filter(|v| v.value.is_known())
+                .map_or_else(unknown, |v| v.value.clone()),
+            "replace" if vals.len() == 3 => replace_call(&vals).unwrap_or_else(unknown),
             "jsonencode" if vals.len() == 1 && vals[0].value.is_known() => {
                 TfValue::String(to_json(&vals[0].value))
             }
@@ -455,15 +544,17 @@ impl<'a> Index<'a> {
         let sym = |reason: String| TfValue::symbolic(format!("${{{text}}}"), reason);
         let p: Vec<&str> = parts.iter().map(String::as_str).collect();
         match p.as_slice() {
-            ["var", name, rest @ ..] => match self.variables.get(*name) {
-                Some(v) => match v.item.attr("default") {
-                    Some(d) => {
-                        index_into(self.eval_at(v.file, &d.value, depth + 1).value, rest, &text)
-                    }
-                    None => sym(format!(
-                        "`var.{name}` has no default; its value comes from outside the module"
-                    )),
-                },
+            // A module input is what its caller or a `.tfvars` file sets; its default is
+            // only what Terraform uses when nothing does, so it is never taken as the value.
+            ["var", name, rest @ ..] => match self.tfvars.get(*name) {
+                Some(a) => index_into(
+                    self.eval_at(a.file, &a.item.value, depth + 1).value,
+                    rest,
+                    &text,
+                ),
+                None if self.variables.contains_key(*name) => sym(format!(
+                    "`var.{name}` is an input of the module; its value comes from outside the module"
+                )),
                 None => sym(format!("`var.{name}` is not declared in this module")),
             },
             ["local", name, rest @ ..] => match self.locals.get(*name) {
@@ -579,8 +670,9 @@ impl<'a> Index<'a> {
             ))
         };
         let name_of = |key: &str, what: &str| match config(key) {
-            Some(v) => v,
-            None => sym(format!(
+            // A null argument is absent: Terraform picks the name.
+            Some(v) if v != TfValue::Null => v,
+            _ => sym(format!(
                 "the {what} of `{address}` is chosen by Terraform when it is created"
             )),
         };
@@ -596,6 +688,11 @@ impl<'a> Index<'a> {
                     TfValue::String(format!("arn:{partition}:iam::{acct}:{kind}{path}{n}"))
                 }
                 (TfValue::String(_), None) => no_account(),
+                (TfValue::Symbolic(s), Some(acct)) => TfValue::Symbolic(Symbol {
+                    text: format!("arn:{partition}:iam::{acct}:{kind}{path}{}", s.text),
+                    reason: s.reason,
+                }),
+                (TfValue::Symbolic(_), None) => no_account(),
                 (other, _) => other,
             }
         };
@@ -603,6 +700,11 @@ impl<'a> Index<'a> {
             ("aws_s3_bucket", "id" | "bucket") => name_of("bucket", "name"),
             ("aws_s3_bucket", "arn") => match name_of("bucket", "name") {
                 TfValue::String(n) => TfValue::String(format!("arn:{partition}:s3:::{n}")),
+                // An ARN whose name is unknown is still an ARN.
+                TfValue::Symbolic(s) => TfValue::Symbolic(Symbol {
+                    text: format!("arn:{partition}:s3:::{}", s.text),
+                    reason: s.reason,
+                }),
                 other => other,
             },
             ("aws_iam_role", "arn") => iam_arn("role"),
@@ -619,12 +721,12 @@ impl<'a> Index<'a> {
                 "the key id of `{address}` is assigned by AWS when the key is created"
             )),
             (_, "arn" | "id" | "unique_id" | "iam_arn" | "key_id") => match config(attr) {
-                Some(v) => v,
-                None => sym(format!("`{text}` is assigned by AWS when it is created")),
+                Some(v) if v != TfValue::Null => v,
+                _ => sym(format!("`{text}` is assigned by AWS when it is created")),
             },
             _ => match config(attr) {
-                Some(v) => v,
-                None => sym(format!("`{text}` is only known after apply")),
+                Some(v) if v != TfValue::Null => v,
+                _ => sym(format!("`{text}` is only known after apply")),
             },
         };
         index_into(value, more, text)
@@ -691,6 +793,27 @@ fn format_call(vals: &[Spanned<TfValue>]) -> Option<TfValue> {
         }
     }
     Some(TfValue::String(out))
+}
+
+/// `replace(s, "literal", r)`: a regular expression (`/.../`) is not evaluated. With `r`
+/// unknown, the result keeps its symbol text where each match was.
+fn replace_call(vals: &[Spanned<TfValue>]) -> Option<TfValue> {
+    let (s, sub) = (vals.first()?, vals.get(1)?.value.as_str()?);
+    if sub.is_empty() || (sub.len() > 1 && sub.starts_with('/') && sub.ends_with('/')) {
+        return None;
+    }
+    let rep = &vals.get(2)?.value;
+    match (&s.value, rep) {
+        (TfValue::String(text), TfValue::String(r)) => Some(TfValue::String(text.replace(sub, r))),
+        (TfValue::String(text), TfValue::Symbolic(r)) if text.contains(sub) => {
+            Some(TfValue::Symbolic(Symbol {
+                text: text.replace(sub, &r.text),
+                reason: r.reason.clone(),
+            }))
+        }
+        (TfValue::String(text), _) if !text.contains(sub) => Some(s.value.clone()),
+        _ => None,
+    }
 }
 
 /// Renders a known value as compact JSON, as `jsonencode` would (keys in source order).

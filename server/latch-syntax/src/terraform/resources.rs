@@ -123,7 +123,8 @@ pub fn resources(index: &Index<'_>) -> Vec<TfResource> {
                 "data" => ResourceMode::Data,
                 _ => continue,
             };
-            if b.labels.len() != 2 {
+            // `count = 0` or an empty `for_each`: Terraform creates nothing.
+            if b.labels.len() != 2 || index.absent(fi, b) {
                 continue;
             }
             let ty = b.label(0).to_string();

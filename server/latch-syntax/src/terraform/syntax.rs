@@ -31,10 +31,25 @@ pub struct TfFile {
     pub findings: Vec<Finding>,
 }
 
-/// Parses a `.tf` or `.tf.json` file (chosen by the path's extension). Never fails.
+/// The identifier of the one block that holds the values of a `.tfvars` file.
+pub const TFVARS: &str = "tfvars";
+
+/// Whether Terraform reads this file's values on its own: `terraform.tfvars`,
+/// `terraform.tfvars.json` or `*.auto.tfvars(.json)` in the module folder.
+pub fn is_tfvars(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let name = name.strip_suffix(".json").unwrap_or(name);
+    name == "terraform.tfvars" || name.ends_with(".auto.tfvars")
+}
+
+/// Parses a `.tf`, `.tf.json` or `.tfvars` file (chosen by the path's extension). Never
+/// fails. A `.tfvars` file becomes one block named [`TFVARS`] whose attributes are its
+/// values.
 pub fn parse_file(path: &str, text: &str) -> TfFile {
     let path: Arc<str> = Arc::from(path);
-    let (blocks, mut findings) = if path.ends_with(".json") {
+    let (blocks, mut findings) = if is_tfvars(&path) {
+        parse_tfvars(text, path.ends_with(".json"))
+    } else if path.ends_with(".json") {
         parse_tf_json(text)
     } else {
         parse_tf(text)
@@ -48,6 +63,36 @@ pub fn parse_file(path: &str, text: &str) -> TfFile {
         blocks,
         findings,
     }
+}
+
+fn parse_tfvars(text: &str, json: bool) -> (Vec<Block>, Vec<Finding>) {
+    let whole = Span::new(0, text.len());
+    let (attributes, findings) = if json {
+        let parsed = json::parse(text);
+        let jx = JsonCx { text };
+        let attrs = parsed.value.map(|v| jx.body(&v).0).unwrap_or_default();
+        (attrs, parsed.findings)
+    } else {
+        match hcl_edit::parser::parse_body(text) {
+            Ok(body) => {
+                let cx = Cx {
+                    text,
+                    offset: 0,
+                    map: None,
+                };
+                (cx.body(&body, whole).0, Vec::new())
+            }
+            Err(e) => (Vec::new(), vec![syntax_finding(text, whole, &e)]),
+        }
+    };
+    let block = Block {
+        ident: Spanned::new(TFVARS.to_string(), Span::empty(0)),
+        labels: Vec::new(),
+        attributes,
+        blocks: Vec::new(),
+        span: whole,
+    };
+    (vec![block], findings)
 }
 
 /// Parses HCL text block by block.
@@ -280,6 +325,26 @@ impl Cx<'_> {
                 }
             }
             Expression::Traversal(t) => traversal(t).map_or(ExprKind::Other, ExprKind::Reference),
+            Expression::Conditional(c) => ExprKind::Conditional {
+                cond: Box::new(self.expr(&c.cond_expr, span)),
+                then: Box::new(self.expr(&c.true_expr, span)),
+                other: Box::new(self.expr(&c.false_expr, span)),
+            },
+            Expression::ForExpr(f) => {
+                let mut vars: Vec<String> = f
+                    .intro
+                    .key_var
+                    .iter()
+                    .map(|k| k.as_str().to_string())
+                    .collect();
+                vars.push(f.intro.value_var.as_str().to_string());
+                ExprKind::For {
+                    vars,
+                    collection: Box::new(self.expr(&f.intro.collection_expr, span)),
+                    body: Box::new(self.expr(&f.value_expr, span)),
+                    object: f.key_expr.is_some(),
+                }
+            }
             _ => ExprKind::Other,
         };
         Expr::new(kind, span)

@@ -271,8 +271,9 @@ fn unknown_values_and_their_reasons() {
     let text = r#"
 variable "partner" {}
 variable "env" { default = "prod" }
+locals { env = "prod" }
 resource "aws_iam_role" "r" {
-  name = "app-${var.env}"
+  name = "app-${local.env}"
   path = "/svc/"
   assume_role_policy = jsonencode({
     Statement = [{
@@ -708,4 +709,111 @@ resource "aws_iam_policy" "p" {
         )
         .is_some()
     );
+}
+
+#[test]
+fn a_variable_default_is_not_the_value_but_a_tfvars_value_is() {
+    let main = "variable \"env\" { default = \"prod\" }\nvariable \"doc\" { default = \"\" }\nresource \"aws_iam_role\" \"r\" {\n  name = \"app-${var.env}\"\n  assume_role_policy = var.doc\n}\n";
+    let providers = ProviderAccounts::new([("aws", "444455556666")]);
+    let m = analyze_module(&[("m/main.tf", main)], &providers);
+    let arn = &m
+        .resource("aws_iam_role.r")
+        .unwrap()
+        .arn
+        .as_ref()
+        .unwrap()
+        .value;
+    assert!(!arn.is_known(), "{arn:?}");
+    // The variable's default `""` is never read as the policy document.
+    assert_eq!(m.policies[0].syntax, PolicySyntax::Unknown);
+    let m = analyze_module(
+        &[
+            ("m/main.tf", main),
+            ("m/terraform.tfvars", "env = \"test\"\n"),
+        ],
+        &providers,
+    );
+    assert_eq!(
+        m.resource("aws_iam_role.r")
+            .unwrap()
+            .arn
+            .as_ref()
+            .unwrap()
+            .value,
+        TfValue::String("arn:aws:iam::444455556666:role/app-test".to_string())
+    );
+}
+
+#[test]
+fn unknown_source_documents_may_add_statements_and_overrides_replace_by_sid() {
+    let text = r#"data "aws_iam_policy_document" "a" {
+  statement {
+    sid       = "One"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "b" {
+  statement {
+    sid       = "One"
+    actions   = ["s3:PutObject"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "c" {
+  source_policy_documents   = compact([var.extra, data.aws_iam_policy_document.a.json])
+  override_policy_documents = [data.aws_iam_policy_document.b.json]
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = data.aws_iam_policy_document.c.json
+}
+"#;
+    let m = module(text);
+    let p = m.policies[0].inline().unwrap();
+    assert_eq!(p.policy.statements.len(), 1);
+    let action = p.policy.statements[0].action.as_ref().unwrap();
+    // The override's statement, at its own place.
+    assert_eq!(&text[action.span.range()], "[\"s3:PutObject\"]");
+    // `var.extra` may add statements: the statement list is not known to be complete.
+    let statements = p.tree.get("Statement").unwrap();
+    assert!(p.is_symbolic(statements.span));
+}
+
+#[test]
+fn statements_of_concat_and_conditionals_keep_their_ranges() {
+    let text = "resource \"aws_iam_policy\" \"p\" {\n  name = \"p\"\n  policy = jsonencode({\n    Statement = concat([{ Effect = \"Allow\" }], var.x ? [{ Effect = \"Deny\" }] : [])\n  })\n}\n";
+    let m = module(text);
+    let p = m.policies[0].inline().unwrap();
+    let effects: Vec<&str> = p
+        .policy
+        .statements
+        .iter()
+        .map(|s| &text[s.effect.as_ref().unwrap().span.range()])
+        .collect();
+    assert_eq!(effects, vec!["\"Allow\"", "\"Deny\""]);
+}
+
+#[test]
+fn merge_and_for_expressions_keep_the_ranges_of_their_pieces() {
+    let text = "resource \"aws_iam_policy\" \"p\" {\n  name = \"p\"\n  policy = jsonencode({\n    Statement = [for s in var.list : merge({ Effect = \"Deny\" }, var.y ? { Sid = \"X\" } : {})]\n  })\n}\n";
+    let m = module(text);
+    let p = m.policies[0].inline().unwrap();
+    assert_eq!(p.policy.statements.len(), 1);
+    let st = &p.policy.statements[0];
+    assert_eq!(&text[st.effect.as_ref().unwrap().span.range()], "\"Deny\"");
+    let sid = st.sid.as_ref().unwrap();
+    assert_eq!(&text[sid.span.range()], "\"X\"");
+    // The `Sid` comes from a branch that may not be taken: its key is possibly absent.
+    let key = text.find("Sid").unwrap();
+    assert!(p.is_symbolic(crate::span::Span::new(key, key + 3)));
+}
+
+#[test]
+fn count_zero_resources_are_absent_and_unknown_counts_maybe_present() {
+    let text = "resource \"aws_iam_policy\" \"a\" {\n  count = 0\n  name = \"a\"\n  policy = jsonencode({ Statement = [] })\n}\nresource \"aws_iam_policy\" \"b\" {\n  count = var.n\n  name = \"b\"\n  policy = jsonencode({ Statement = [] })\n}\n";
+    let m = module(text);
+    let owners: Vec<&str> = m.policies.iter().map(|p| p.owner.as_str()).collect();
+    assert_eq!(owners, vec!["aws_iam_policy.b"]);
+    assert!(m.resource("aws_iam_policy.a").is_none());
 }
