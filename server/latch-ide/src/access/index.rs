@@ -1198,7 +1198,7 @@ mod website_tests {
         let mut ws = Workspace::new();
         let tf = include_str!("../../../../tests/fixtures/terraform/website/main.tf");
         ws.set_file("site/main.tf", tf.as_bytes());
-        let vars = include_str!("../../../tests/fixtures/terraform/website/terraform.tfvars");
+        let vars = include_str!("../../../../tests/fixtures/terraform/website/terraform.tfvars");
         ws.set_file("site/terraform.tfvars", vars.as_bytes());
         let ix = index(&ws);
         let b = ix.buckets.first().expect("the bucket");
