@@ -10,6 +10,7 @@ pub mod denied;
 pub mod hover;
 pub mod ide;
 pub mod lenses;
+mod modules;
 pub mod operators;
 pub mod position;
 pub mod statement_hover;

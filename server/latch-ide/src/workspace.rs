@@ -311,6 +311,20 @@ pub struct ModuleAnalysis {
     /// Files whose last good text stands in for them in `module`: spans of `module` in
     /// these files do not match their current text.
     pub stale: Vec<Arc<str>>,
+    /// For an instance of a local module (`crate::modules`), the call that makes it.
+    pub call: Option<ModuleCall>,
+}
+
+/// A `module "name" { source = "./child" }` call that an analysis is an instance of.
+#[derive(Clone, Debug)]
+pub struct ModuleCall {
+    pub name: String,
+    /// The module's folder.
+    pub child: String,
+    /// The calling folder.
+    pub caller: String,
+    /// The `module` block: its file and span.
+    pub site: (Arc<str>, latch_syntax::span::Span),
 }
 
 impl ModuleAnalysis {
@@ -320,7 +334,7 @@ impl ModuleAnalysis {
     }
 }
 
-type ModuleCache = HashMap<String, (Vec<u64>, ProviderAccounts, Arc<ModuleAnalysis>)>;
+pub(crate) type ModuleCache = HashMap<String, (Vec<u64>, ProviderAccounts, Arc<ModuleAnalysis>)>;
 
 /// Joins a manifest-relative path to the manifest's folder, resolving `.` and `..`.
 pub fn join_path(dir: &str, rel: &str) -> String {
@@ -549,7 +563,9 @@ impl Workspace {
             }
         }
         let mut cache = self.lock_modules();
-        cache.retain(|k, _| groups.contains_key(k));
+        // Instances (`dir#module.x@caller`) and callers given their outputs (`dir#outputs`)
+        // live while their folder does.
+        cache.retain(|k, _| groups.contains_key(k.split('#').next().unwrap_or(k)));
         let mut out = Vec::new();
         for (key, files) in groups {
             let revisions: Vec<u64> = files.iter().map(|(_, f)| f.revision).collect();
@@ -612,11 +628,27 @@ impl Workspace {
                 module,
                 findings,
                 stale,
+                call: None,
             });
             cache.insert(key, (revisions, providers, analysis.clone()));
             out.push(analysis);
         }
-        out
+        crate::modules::with_instances(self, out, &mut cache)
+    }
+
+    /// The Terraform files of folder `dir` (`.tf`, `.tf.json`, `.tfvars`): path, text and
+    /// revision.
+    pub(crate) fn terraform_files(&self, dir: &str) -> Vec<(&str, &str, u64)> {
+        self.files
+            .iter()
+            .filter(|(p, f)| {
+                matches!(
+                    f.summary.kind,
+                    FileKind::Terraform | FileKind::TerraformJson
+                ) && p.rsplit_once('/').map_or("", |(d, _)| d) == dir
+            })
+            .map(|(p, f)| (&**p, &*f.text, f.revision))
+            .collect()
     }
 
     /// The workspace's own key for `path`.
@@ -783,6 +815,15 @@ impl Workspace {
 
 /// Stand-in ARNs for the module's KMS keys whose ARN is unknown before apply:
 /// `arn:aws:kms:us-east-1:ACCOUNT:key/NAME`, in the key's provider account.
+/// The pin that tells an instance of a local module which call makes it (`crate::modules`).
+pub(crate) const INSTANCE_PIN: &str = "latch:module-call";
+
+/// Whether a key ARN is the stand-in [`key_pins`] made for key resource `name`.
+pub(crate) fn is_stand_in_key(arn: &str, name: &str) -> bool {
+    arn.rsplit_once(":key/")
+        .is_some_and(|(_, id)| id == name || id.ends_with(&format!(".{name}")))
+}
+
 fn key_pins(module: &Module, providers: &ProviderAccounts) -> ProviderAccounts {
     let mut out = providers.clone();
     for r in &module.resources {
@@ -794,11 +835,17 @@ fn key_pins(module: &Module, providers: &ProviderAccounts) -> ProviderAccounts {
         if known {
             continue;
         }
+        // An instance of a local module names its keys after the call, so that two
+        // instances' keys stay two keys.
+        let name = match providers.pinned.get(INSTANCE_PIN) {
+            Some(call) => format!("{call}.{}", r.name),
+            None => r.name.clone(),
+        };
         out.pinned.insert(
             format!("{}.arn", r.address),
             format!(
-                "arn:{}:kms:us-east-1:{account}:key/{}",
-                providers.partition, r.name
+                "arn:{}:kms:us-east-1:{account}:key/{name}",
+                providers.partition
             ),
         );
     }
@@ -807,7 +854,7 @@ fn key_pins(module: &Module, providers: &ProviderAccounts) -> ProviderAccounts {
 
 /// Analyses a module folder. A KMS key's ARN is only known after apply; a stand-in ARN
 /// with the key's account lets the policies that name it match each other.
-fn analyze_pinned(inputs: &[(&str, &str)], providers: &ProviderAccounts) -> Module {
+pub(crate) fn analyze_pinned(inputs: &[(&str, &str)], providers: &ProviderAccounts) -> Module {
     let module = terraform::analyze_module(inputs, providers);
     // Provider configurations without an account in `latch.toml` take it from their
     // provider block, else a stand-in (`terraform::providers`).

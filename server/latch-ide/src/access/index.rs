@@ -416,7 +416,10 @@ impl Builder<'_> {
         Some(self.cached(ek, || {
             PolicyEntry::new(
                 inline.path.clone(),
-                p.owner.clone(),
+                match &m.call {
+                    Some(c) => format!("module.{}.{}", c.name, p.owner),
+                    None => p.owner.clone(),
+                },
                 kind,
                 inline.tree.clone(),
                 inline.policy.clone(),
@@ -652,7 +655,7 @@ impl Builder<'_> {
         {
             if let Some(arn) = known_arn(r) {
                 if !self.index.keys.iter().any(|k| k.arn == arn) {
-                    let stand_in = arn.ends_with(&format!(":key/{}", r.name));
+                    let stand_in = crate::workspace::is_stand_in_key(&arn, &r.name);
                     self.index.keys.push(KeyInfo {
                         arn,
                         policy: None,
@@ -764,10 +767,10 @@ impl Builder<'_> {
                             match self.index.keys.iter_mut().find(|k| k.arn == arn) {
                                 Some(k) => k.policy = Some(e),
                                 None => self.index.keys.push(KeyInfo {
-                                    stand_in: arn.ends_with(&format!(
-                                        ":key/{}",
-                                        key.map_or("", |k| k.name.as_str())
-                                    )),
+                                    stand_in: crate::workspace::is_stand_in_key(
+                                        &arn,
+                                        key.map_or("", |k| k.name.as_str()),
+                                    ),
                                     arn,
                                     policy: Some(e),
                                 }),
@@ -1058,10 +1061,18 @@ pub fn build(
     old: &EntryCache,
     new: &mut EntryCache,
 ) -> Index {
+    // A folder that a call instantiates is simulated through its instances only: read
+    // alone, its inputs are unknown.
+    let called: std::collections::HashSet<&str> = modules
+        .iter()
+        .filter_map(|m| m.call.as_ref().map(|c| c.child.as_str()))
+        .collect();
     let mine: Vec<Arc<ModuleAnalysis>> = modules
         .iter()
+        .filter(|m| m.call.is_some() || !called.contains(m.key.as_str()))
         .filter(|m| {
             let key = m.key.strip_prefix("plan:").unwrap_or(&m.key);
+            let key = key.split('#').next().unwrap_or(key);
             let probe = format!("{key}/x");
             root_of(all_roots, &probe) == root
         })

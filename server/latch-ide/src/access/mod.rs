@@ -135,6 +135,27 @@ pub fn run(
                     })
                 });
             }
+            // A finding in a module's file names the calls that make it.
+            for m in modules {
+                let Some(c) = &m.call else { continue };
+                let inside = if c.child.is_empty() {
+                    !d.loc.path.contains('/')
+                } else {
+                    d.loc.path.starts_with(&format!("{}/", c.child))
+                };
+                // Several calls of one folder: the call whose policies take part.
+                let named = |t: &str| t.contains(&format!("`module.{}.", c.name));
+                let ours = named(&d.message) || d.related.iter().any(|(_, m)| named(m));
+                if inside && ours {
+                    d.related.push((
+                        Loc {
+                            path: c.site.0.clone(),
+                            span: c.site.1,
+                        },
+                        format!("made by the call `module.{}`", c.name),
+                    ));
+                }
+            }
             let text = ws.text(&d.loc.path);
             push(out, d, text);
         }

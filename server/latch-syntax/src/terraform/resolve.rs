@@ -546,6 +546,18 @@ impl<'a> Index<'a> {
         match p.as_slice() {
             // A module input is what its caller or a `.tfvars` file sets; its default is
             // only what Terraform uses when nothing does, so it is never taken as the value.
+            // A caller in the workspace passes it (`module` blocks followed per call).
+            ["var", name, rest @ ..]
+                if self.providers.pinned.contains_key(&format!("var.{name}")) =>
+            {
+                let v = self
+                    .providers
+                    .pinned
+                    .get(&format!("var.{name}"))
+                    .cloned()
+                    .unwrap_or_default();
+                index_into(TfValue::String(v), rest, &text)
+            }
             ["var", name, rest @ ..] => match self.tfvars.get(*name) {
                 Some(a) => index_into(
                     self.eval_at(a.file, &a.item.value, depth + 1).value,
@@ -566,8 +578,22 @@ impl<'a> Index<'a> {
             } else {
                 self.module_dir.clone()
             }),
+            ["module", name, output, rest @ ..]
+                if self
+                    .providers
+                    .pinned
+                    .contains_key(&format!("module.{name}.{output}")) =>
+            {
+                let v = self
+                    .providers
+                    .pinned
+                    .get(&format!("module.{name}.{output}"))
+                    .cloned()
+                    .unwrap_or_default();
+                index_into(TfValue::String(v), rest, &text)
+            }
             ["module", name, ..] => sym(format!(
-                "latch does not follow the outputs of module `{name}`"
+                "the output of module `{name}` is not known from the workspace"
             )),
             ["data", ty, name, rest @ ..] => {
                 let address = format!("data.{ty}.{name}");

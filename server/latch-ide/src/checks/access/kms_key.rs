@@ -121,10 +121,15 @@ impl Ctx<'_> {
             }
         }
         let key = match self.ix.key(&dep.resource) {
-            Some(k) if k.stand_in => format!(
-                "the key `aws_kms_key.{}` (its ARN is known after apply)",
-                k.arn.rsplit('/').next().unwrap_or_default()
-            ),
+            Some(k) if k.stand_in => {
+                // `key/NAME`, or `key/CALL.NAME` for a key a module call makes.
+                let id = k.arn.rsplit('/').next().unwrap_or_default();
+                let address = match id.split_once('.') {
+                    Some((call, name)) => format!("module.{call}.aws_kms_key.{name}"),
+                    None => format!("aws_kms_key.{id}"),
+                };
+                format!("the key `{address}` (its ARN is known after apply)")
+            }
             _ => format!("the key `{}`", dep.resource),
         };
         let mut d = self.draft(

@@ -1,0 +1,73 @@
+//! Local Terraform modules followed per call: `tests/fixtures/terraform/modules` calls
+//! `./modules/bucket` twice, without `latch.toml`; the caller reads each bucket through
+//! the module's `bucket_arn` output.
+
+use std::path::Path;
+
+use latch_ide::workspace::Workspace;
+
+fn load(dir: &Path) -> Workspace {
+    let mut ws = Workspace::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let (Ok(rel), Ok(bytes)) = (p.strip_prefix(dir), std::fs::read(&p)) {
+                ws.set_file(&rel.to_string_lossy().replace('\\', "/"), &bytes);
+            }
+        }
+    }
+    ws
+}
+
+#[test]
+fn each_call_is_an_instance_with_its_inputs_and_outputs() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/terraform/modules");
+    let ws = load(&dir);
+    let analysis = ws.analyze();
+    let mut found: Vec<(String, String, usize, Vec<String>)> = Vec::new();
+    for (path, findings) in &analysis.findings {
+        let text = ws.text(path).unwrap_or_default();
+        for f in findings {
+            if !f.code.starts_with("access/") {
+                continue;
+            }
+            let line = text[..f.range.start].matches('\n').count() + 1;
+            found.push((
+                f.code.to_string(),
+                path.to_string(),
+                line,
+                f.related.iter().map(|r| r.message.clone()).collect(),
+            ));
+        }
+    }
+    found.sort();
+    // The exports instance: the bucket policy (in the module's file) grants the reader of
+    // the other account, whose key policy does not: the grant has no effect. The finding
+    // names the call and points at it.
+    let kms = found
+        .iter()
+        .find(|f| f.0 == "access/kms-key")
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert_eq!((kms.1.as_str(), kms.2), ("modules/bucket/main.tf", 46));
+    assert!(
+        kms.3
+            .iter()
+            .any(|m| m == "made by the call `module.exports`"),
+        "{kms:?}"
+    );
+    assert!(
+        !kms.3.iter().any(|m| m.contains("module.archive")),
+        "{kms:?}"
+    );
+    // The archive instance grants someone else: the caller's Allow, whose resource is
+    // `module.archive.bucket_arn`, is reported in the caller's file.
+    let grant = found
+        .iter()
+        .find(|f| f.0 == "access/resource-grant-missing")
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert_eq!((grant.1.as_str(), grant.2), ("main.tf", 52));
+    assert_eq!(found.len(), 2, "{found:#?}");
+}
