@@ -17,3 +17,4 @@ pub mod text;
 #[cfg(test)]
 mod tf_fixture;
 pub mod workspace;
+pub mod wrapped;

@@ -17,6 +17,7 @@ use latch_syntax::terraform::{self, Module, ProviderAccounts};
 use latch_syntax::{Finding, Severity, Span};
 
 use crate::checks::policy::{PolicyCtx, infer_kind, run_all};
+use crate::wrapped::{Embedding, Unwrapped, Wrapping, fit_fixes, unwrap};
 
 /// Files larger than this are not read: no policy comes close (the largest AWS accepts is
 /// a 32 KB key policy), and a generated or binary file should not stall the editor.
@@ -43,6 +44,8 @@ pub enum KindSource {
     Inferred,
     Manifest,
     Terraform,
+    /// The AWS command output that holds it says (`aws kms get-key-policy`).
+    Wrapper,
 }
 
 /// One policy document found in a file.
@@ -55,6 +58,8 @@ pub struct PolicyDoc {
     pub kind_source: KindSource,
     /// The single-document findings for `kind`, computed once per content.
     pub validation: Vec<Finding>,
+    /// Where the policy's text sits inside a string of the file (a wrapped document).
+    pub embedding: Option<Embedding>,
 }
 
 impl PolicyDoc {
@@ -65,15 +70,20 @@ impl PolicyDoc {
         policy: Policy,
         kind: PolicyKind,
         kind_source: KindSource,
+        embedding: Option<Embedding>,
     ) -> PolicyDoc {
         let mut validation = Vec::new();
         run_all(&PolicyCtx::new(text, &tree, &policy, kind), &mut validation);
+        if let Some(e) = &embedding {
+            fit_fixes(text, e, &mut validation);
+        }
         PolicyDoc {
             tree,
             policy,
             kind,
             kind_source,
             validation,
+            embedding,
         }
     }
 
@@ -88,6 +98,9 @@ impl PolicyDoc {
             &PolicyCtx::new(text, &self.tree, &self.policy, kind),
             &mut out,
         );
+        if let Some(e) = &self.embedding {
+            fit_fixes(text, e, &mut out);
+        }
         std::borrow::Cow::Owned(out)
     }
 }
@@ -199,7 +212,7 @@ fn summarize_policy(text: &str, kind: PolicyKind, source: KindSource) -> FileSum
     if let Some(tree) = parsed.value {
         let (policy, mut f) = policy_from_value(&tree);
         findings.append(&mut f);
-        policies.push(PolicyDoc::new(text, tree, policy, kind, source));
+        policies.push(PolicyDoc::new(text, tree, policy, kind, source, None));
     }
     FileSummary {
         kind: FileKind::JsonPolicy,
@@ -207,6 +220,47 @@ fn summarize_policy(text: &str, kind: PolicyKind, source: KindSource) -> FileSum
         policies,
         manifest: None,
     }
+}
+
+/// A JSON document that is not a policy itself: the policy an AWS command's output holds
+/// ([`crate::wrapped`]), a finding when that policy cannot be read, else not a policy.
+fn summarize_wrapped(text: &str, parsed: latch_syntax::json::ParsedJson) -> FileSummary {
+    let mut summary = FileSummary {
+        kind: FileKind::JsonPolicy,
+        findings: parsed.findings,
+        policies: Vec::new(),
+        manifest: None,
+    };
+    let wrapping = match &parsed.value {
+        Some(root) => unwrap(text, root),
+        None => Wrapping::None,
+    };
+    match wrapping {
+        Wrapping::None => {
+            summary.kind = FileKind::OtherJson;
+            summary.findings.clear();
+        }
+        Wrapping::Unreadable(f) => summary.findings.push(f),
+        Wrapping::Policy(u) => {
+            let Unwrapped {
+                tree,
+                kind,
+                embedding,
+                mut findings,
+            } = *u;
+            summary.findings.append(&mut findings);
+            let (policy, mut shape) = policy_from_value(&tree);
+            summary.findings.append(&mut shape);
+            let (kind, source) = match kind {
+                Some(k) => (k, KindSource::Wrapper),
+                None => (infer_kind(&policy), KindSource::Inferred),
+            };
+            summary.policies.push(PolicyDoc::new(
+                text, tree, policy, kind, source, embedding,
+            ));
+        }
+    }
+    summary
 }
 
 /// Phase one on text.
@@ -223,12 +277,7 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
                 };
             }
             if !looks_like_policy(parsed.value.as_ref()) {
-                return FileSummary {
-                    kind: FileKind::OtherJson,
-                    findings: Vec::new(),
-                    policies: Vec::new(),
-                    manifest: None,
-                };
+                return summarize_wrapped(text, parsed);
             }
             let mut findings = parsed.findings;
             let mut policies = Vec::new();
@@ -242,6 +291,7 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
                     policy,
                     kind,
                     KindSource::Inferred,
+                    None,
                 ));
             }
             FileSummary {
