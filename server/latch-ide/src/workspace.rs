@@ -60,6 +60,8 @@ pub struct PolicyDoc {
     pub validation: Vec<Finding>,
     /// Where the policy's text sits inside a string of the file (a wrapped document).
     pub embedding: Option<Embedding>,
+    /// `tree` and `policy` were dropped to save memory (see [`Workspace::set_file_lean`]).
+    lean: bool,
 }
 
 impl PolicyDoc {
@@ -84,6 +86,7 @@ impl PolicyDoc {
             kind_source,
             validation,
             embedding,
+            lean: false,
         }
     }
 
@@ -135,6 +138,23 @@ impl FileSummary {
             policies: Vec::new(),
             manifest: None,
         }
+    }
+
+    /// Whether the policies' trees were dropped ([`Workspace::set_file_lean`]).
+    fn is_lean(&self) -> bool {
+        self.policies.iter().any(|d| d.lean)
+    }
+
+    /// Keeps what the analysis reads of every file (kinds, findings, the cached
+    /// validation) and drops the policies' trees and models; [`Workspace::summary`]
+    /// reads them again from the text when something asks.
+    fn into_lean(mut self) -> FileSummary {
+        for d in &mut self.policies {
+            d.tree = Value::new(latch_syntax::json::ValueKind::Missing, d.tree.span);
+            d.policy = Policy::default();
+            d.lean = true;
+        }
+        self
     }
 }
 
@@ -415,6 +435,19 @@ pub struct Workspace {
 
 type ManifestCache = HashMap<String, (u64, Arc<latch_syntax::manifest::ParsedManifest>)>;
 
+/// What a set of files gave: files read, policies found in them, files skipped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadCounts {
+    /// Files read (a policy, a Terraform file, a plan, a manifest, or a wrapper that is
+    /// reported): everything not skipped.
+    pub files: usize,
+    /// Policy documents checked: JSON policies (wrapped ones included) and the policies
+    /// written in Terraform files (one per text, however many resources use it).
+    pub policies: usize,
+    /// Files that hold no policy (other JSON) or could not be read (too large, not UTF-8).
+    pub skipped: usize,
+}
+
 /// The result of analysing a workspace: findings per file, sorted by position.
 #[derive(Clone, Debug, Default)]
 pub struct Analysis {
@@ -438,12 +471,25 @@ impl Workspace {
 
     /// Adds or replaces a file. Its summary is recomputed only when its bytes changed.
     pub fn set_file(&mut self, path: &str, bytes: &[u8]) {
+        self.set_file_as(path, bytes, false);
+    }
+
+    /// Adds or replaces a file that no editor has open: its findings and the cached
+    /// validation of its policies are kept, their trees are not (a whole folder of
+    /// policies would otherwise stay in memory as trees). [`Workspace::summary`] reads the
+    /// trees again from the text when a feature asks for them.
+    pub fn set_file_lean(&mut self, path: &str, bytes: &[u8]) {
+        self.set_file_as(path, bytes, true);
+    }
+
+    fn set_file_as(&mut self, path: &str, bytes: &[u8], lean: bool) {
         if let Some(existing) = self.files.get(path) {
-            if existing.text.as_bytes() == bytes {
+            if existing.text.as_bytes() == bytes && existing.summary.is_lean() == lean {
                 return;
             }
         }
-        let summary = Arc::new(summarize(path, bytes));
+        let summary = summarize(path, bytes);
+        let summary = Arc::new(if lean { summary.into_lean() } else { summary });
         let text: Arc<str> = match std::str::from_utf8(bytes) {
             Ok(t) if bytes.len() <= MAX_FILE_SIZE => Arc::from(t),
             _ => Arc::from(""),
@@ -657,6 +703,36 @@ impl Workspace {
         out
     }
 
+    /// How many of `paths` were read and skipped, and how many policies they hold.
+    pub fn read_counts(&self, paths: &[String]) -> ReadCounts {
+        let mut counts = ReadCounts::default();
+        let mut terraform: std::collections::HashSet<(Arc<str>, Span)> = Default::default();
+        let wanted: std::collections::HashSet<&str> = paths.iter().map(String::as_str).collect();
+        for m in self.modules() {
+            for p in &m.module.policies {
+                if let Some(inline) = p.inline() {
+                    if wanted.contains(&*inline.path) {
+                        terraform.insert((inline.path.clone(), inline.text_span));
+                    }
+                }
+            }
+        }
+        counts.policies = terraform.len();
+        for path in paths {
+            let Some(file) = self.files.get(path.as_str()) else {
+                continue;
+            };
+            match file.summary.kind {
+                FileKind::OtherJson | FileKind::Unread => counts.skipped += 1,
+                _ => {
+                    counts.files += 1;
+                    counts.policies += file.summary.policies.len();
+                }
+            }
+        }
+        counts
+    }
+
     /// The workspace's own key for `path`.
     pub fn path_key(&self, path: &str) -> Option<Arc<str>> {
         self.files.get_key_value(path).map(|(k, _)| k.clone())
@@ -689,8 +765,15 @@ impl Workspace {
         self.files.get(path).map(|f| &*f.text)
     }
 
-    pub fn summary(&self, path: &str) -> Option<&FileSummary> {
-        self.files.get(path).map(|f| &*f.summary)
+    /// What `path` says on its own, trees included (read again from the text for a file
+    /// added with [`Workspace::set_file_lean`]).
+    pub fn summary(&self, path: &str) -> Option<Arc<FileSummary>> {
+        let f = self.files.get(path)?;
+        if f.summary.is_lean() {
+            Some(Arc::new(summarize_text(path, &f.text)))
+        } else {
+            Some(f.summary.clone())
+        }
     }
 
     pub fn paths(&self) -> impl Iterator<Item = &Arc<str>> {
@@ -733,10 +816,14 @@ impl Workspace {
                 continue;
             }
             out.extend(file.summary.findings.iter().cloned());
-            for doc in &file.summary.policies {
-                let kind = declared_kind
-                    .or_else(|| kinds.get(&**path).copied())
-                    .unwrap_or(doc.kind);
+            let other_kind = declared_kind.or_else(|| kinds.get(&**path).copied());
+            // A lean summary has no trees: validating as another kind reads them again.
+            let full = match other_kind {
+                Some(_) if file.summary.is_lean() => self.summary(path),
+                _ => None,
+            };
+            for doc in &full.as_ref().unwrap_or(&file.summary).policies {
+                let kind = other_kind.unwrap_or(doc.kind);
                 out.extend(doc.validate_as(&file.text, kind).iter().cloned());
             }
             for f in out.iter_mut() {
