@@ -54,7 +54,7 @@ pub enum Wrapping {
 }
 
 /// The code of a wrapper whose document cannot be read.
-pub const CODE: &str = "syntax/wrapped-policy";
+pub const CODE: &str = crate::checks::syntax::wrapped_policy::DOC.code;
 
 fn member<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
     v.as_object()?.iter().find(|m| m.key == key).map(|m| &m.value)
