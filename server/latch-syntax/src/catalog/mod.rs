@@ -264,6 +264,10 @@ const ARN_CACHE_LIMIT: usize = 65_536;
 type ArnMatches =
     std::collections::HashMap<&'static str, std::collections::HashMap<Box<str>, Option<bool>>>;
 
+/// Per catalogue (its address) and condition key: the templated keys it fills.
+type TemplatedKeys =
+    std::collections::HashMap<usize, std::collections::HashMap<Box<str>, std::rc::Rc<[u32]>>>;
+
 /// Per catalogue (its address) and ARN: (service, resource type) indexes.
 type TypesForArn = std::collections::HashMap<
     usize,
@@ -273,6 +277,7 @@ type TypesForArn = std::collections::HashMap<
 thread_local! {
     static ARN_MATCHES: std::cell::RefCell<ArnMatches> = std::cell::RefCell::default();
     static TYPES_FOR_ARN: std::cell::RefCell<TypesForArn> = std::cell::RefCell::default();
+    static TEMPLATED_KEYS: std::cell::RefCell<TemplatedKeys> = std::cell::RefCell::default();
 }
 
 /// Per-resource-type condition keys and dependent actions of an action.
@@ -590,12 +595,29 @@ impl Catalog {
     pub fn condition_key(&self, key: &str) -> Vec<&ConditionKey> {
         let mut out = self.exact_definitions(key);
         if out.is_empty() {
-            out.extend(
-                self.templated_keys
+            // Remembered per key: every templated key of every service is tried.
+            let me = self as *const Catalog as usize;
+            let ids = TEMPLATED_KEYS.with(|cache| {
+                let mut cache = cache.borrow_mut();
+                if let Some(ids) = cache.get(&me).and_then(|m| m.get(key)) {
+                    return ids.clone();
+                }
+                if cache.values().map(|m| m.len()).sum::<usize>() > ARN_CACHE_LIMIT {
+                    cache.clear();
+                }
+                let ids: std::rc::Rc<[u32]> = self
+                    .templated_keys
                     .iter()
-                    .filter_map(|&i| self.key_at(i))
-                    .filter(|k| k.matches(key)),
-            );
+                    .copied()
+                    .filter(|&i| self.key_at(i).is_some_and(|k| k.matches(key)))
+                    .collect();
+                cache
+                    .entry(me)
+                    .or_default()
+                    .insert(Box::from(key), ids.clone());
+                ids
+            });
+            out.extend(ids.iter().filter_map(|&i| self.key_at(i)));
         }
         out.sort_by_key(|k| k.service.is_some());
         out
