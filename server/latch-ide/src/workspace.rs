@@ -275,9 +275,9 @@ fn summarize_wrapped(text: &str, parsed: latch_syntax::json::ParsedJson) -> File
                 Some(k) => (k, KindSource::Wrapper),
                 None => (infer_kind(&policy), KindSource::Inferred),
             };
-            summary.policies.push(PolicyDoc::new(
-                text, tree, policy, kind, source, embedding,
-            ));
+            summary
+                .policies
+                .push(PolicyDoc::new(text, tree, policy, kind, source, embedding));
         }
     }
     summary

@@ -57,7 +57,10 @@ pub enum Wrapping {
 pub const CODE: &str = crate::checks::syntax::wrapped_policy::DOC.code;
 
 fn member<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
-    v.as_object()?.iter().find(|m| m.key == key).map(|m| &m.value)
+    v.as_object()?
+        .iter()
+        .find(|m| m.key == key)
+        .map(|m| &m.value)
 }
 
 /// The document a known wrapper holds, where it is (`PolicyVersion.Document`), and the
@@ -77,10 +80,12 @@ fn holder(root: &Value) -> Option<(&Value, &'static str, Option<PolicyKind>)> {
         return Some((d, "PolicyDocument", kind));
     }
     match member(root, "Policy") {
-        Some(p @ Value {
-            kind: ValueKind::String(_),
-            ..
-        }) => {
+        Some(
+            p @ Value {
+                kind: ValueKind::String(_),
+                ..
+            },
+        ) => {
             let kind = if member(root, "PolicyName").is_some() {
                 PolicyKind::KeyPolicy
             } else {
@@ -135,7 +140,10 @@ pub fn unwrap(text: &str, root: &Value) -> Wrapping {
     let start = s.trim_start();
     let encoding = if start.starts_with('{') {
         Encoding::JsonString
-    } else if start.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("%7B")) {
+    } else if start
+        .get(..3)
+        .is_some_and(|p| p.eq_ignore_ascii_case("%7B"))
+    {
         Encoding::UrlEncoded
     } else {
         return unreadable(doc.span, "is a string that does not hold JSON".to_string());
@@ -290,7 +298,10 @@ mod tests {
         findings[0].fixes = vec![
             latch_syntax::Fix::safe(
                 "add",
-                vec![latch_syntax::Edit::insert(at, "\"Version\": \"2012-10-17\", ")],
+                vec![latch_syntax::Edit::insert(
+                    at,
+                    "\"Version\": \"2012-10-17\", ",
+                )],
             ),
             latch_syntax::Fix::safe("outside", vec![latch_syntax::Edit::insert(0, " ")]),
             latch_syntax::Fix::safe(

@@ -145,7 +145,7 @@ fn apply_safe_fixes(loaded: &mut Loaded) {
             if new_text != text {
                 let file = loaded.root.join(&**path);
                 if std::fs::write(&file, &new_text).is_ok() {
-                    loaded.workspace.set_file(path, new_text.as_bytes());
+                    loaded.workspace.set_file_lean(path, new_text.as_bytes());
                     changed = true;
                 }
             }

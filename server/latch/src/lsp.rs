@@ -444,9 +444,7 @@ impl LanguageServer for Backend {
                     continue;
                 }
                 match change {
-                    lsp_extras::DiskChange::Set(bytes) => {
-                        st.workspace.set_file_lean(&key, &bytes)
-                    }
+                    lsp_extras::DiskChange::Set(bytes) => st.workspace.set_file_lean(&key, &bytes),
                     lsp_extras::DiskChange::Remove => st.workspace.remove_file(&key),
                 }
             }

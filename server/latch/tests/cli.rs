@@ -332,15 +332,30 @@ fn wrapped_policies_are_read_with_exact_positions_and_counted() {
     assert_eq!(
         located(&report),
         vec![
-            at("bucket-policy-not-json.json", "syntax/wrapped-policy", 2, 15),
+            at(
+                "bucket-policy-not-json.json",
+                "syntax/wrapped-policy",
+                2,
+                15
+            ),
             // After a CJK Sid inside the escaped string: columns count characters.
             at("get-bucket-policy.json", "policy/invalid-effect", 2, 88),
             // The `\u00e9` escape is one character of the Sid, six bytes of the file.
             at("get-key-policy.json", "policy/invalid-sid", 2, 120),
             at("get-key-policy.json", "policy/invalid-effect", 2, 153),
             // URL-encoded: `%E5%A0%B1%E5%91%8A` is the Sid `報告`.
-            at("get-policy-version-encoded.json", "policy/invalid-sid", 3, 96),
-            at("get-policy-version-encoded.json", "policy/invalid-effect", 3, 138),
+            at(
+                "get-policy-version-encoded.json",
+                "policy/invalid-sid",
+                3,
+                96
+            ),
+            at(
+                "get-policy-version-encoded.json",
+                "policy/invalid-effect",
+                3,
+                138
+            ),
             at("get-policy-version.json", "policy/invalid-effect", 7, 31),
             at("get-role-policy.json", "policy/invalid-effect", 8, 27),
             // A trust policy, as `get-role` says: a statement needs a principal.
@@ -361,10 +376,7 @@ fn wrapped_policies_are_read_with_exact_positions_and_counted() {
         .find(|f| f["path"] == format!("{dir}/get-key-policy.json"))
         .unwrap();
     let [start, end] = [0, 1].map(|i| sid["byte_range"][i].as_u64().unwrap() as usize);
-    assert_eq!(
-        &text("get-key-policy.json")[start..end],
-        r#"\"caf\u00e9\""#
-    );
+    assert_eq!(&text("get-key-policy.json")[start..end], r#"\"caf\u00e9\""#);
     // Inside a URL-encoded string no fix is offered; inside an escaped one it is escaped.
     let fixes_of = |file: &str, code: &str| -> Vec<String> {
         findings

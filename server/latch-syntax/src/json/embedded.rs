@@ -168,7 +168,8 @@ mod tests {
 
     #[test]
     fn url_encoded_documents_map_each_escape() {
-        let text = r#"{"Policy": "%7B%22Sid%22%3A%20%22%E4%BD%A0%22%2C%22Effect%22%3A%22deny%22%7D"}"#;
+        let text =
+            r#"{"Policy": "%7B%22Sid%22%3A%20%22%E4%BD%A0%22%2C%22Effect%22%3A%22deny%22%7D"}"#;
         let e = parse_embedded(text, &host(text), Encoding::UrlEncoded).expect("decoded");
         let tree = e.tree.expect("tree");
         assert_eq!(tree.get("Sid").and_then(Value::as_str), Some("你"));
@@ -196,7 +197,10 @@ mod tests {
             .find(|f| f.code == "syntax/missing-comma")
             .expect("missing comma");
         assert_eq!(&text[comma.range.range()], r#"\"b\""#);
-        assert_eq!(escape_for(Encoding::JsonString, "\"x\"\n").as_deref(), Some(r#"\"x\"\n"#));
+        assert_eq!(
+            escape_for(Encoding::JsonString, "\"x\"\n").as_deref(),
+            Some(r#"\"x\"\n"#)
+        );
         assert_eq!(escape_for(Encoding::UrlEncoded, "x"), None);
     }
 }
