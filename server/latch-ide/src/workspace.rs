@@ -1031,6 +1031,28 @@ mod tests {
     }
 
     #[test]
+    fn lean_files_give_the_same_findings_and_trees_on_demand() {
+        let fixture = "//- latch.toml\n[[key]]\narn = \"arn:aws:kms:us-east-1:111122223333:key/k\"\npolicy = \"key.json\"\n//- key.json\n{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"caf\u{e9}\", \"Effect\": \"allow\", \"Action\": \"kms:*\", \"Resource\": \"*\"}]}\n//- id.json\n{\"Statement\": [{\"Effect\": \"deny\", \"Action\": \"s3:*\", \"Resource\": \"*\"}]}\n";
+        let full = workspace_from_fixture(fixture);
+        let mut lean = Workspace::new();
+        for (path, text) in parse_fixture(fixture) {
+            lean.set_file_lean(&path, text.as_bytes());
+        }
+        assert!(lean.files["key.json"].summary.is_lean());
+        let (a, b) = (full.analyze(), lean.analyze());
+        assert!(!a.findings.is_empty());
+        assert_eq!(a.findings, b.findings);
+        // The key policy is validated as the manifest says (a principal is required).
+        assert!(
+            b.findings["key.json"]
+                .iter()
+                .any(|f| f.code == "policy/missing-principal")
+        );
+        let tree = lean.summary("id.json").expect("summary");
+        assert!(tree.policies[0].tree.as_object().is_some());
+    }
+
+    #[test]
     fn fixtures_split_into_files() {
         let files = parse_fixture("//- a.json\n{}\n//- b/c.toml\nx = 1\n");
         assert_eq!(
