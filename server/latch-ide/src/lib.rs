@@ -19,3 +19,4 @@ pub mod text;
 #[cfg(test)]
 mod tf_fixture;
 pub mod workspace;
+pub mod wrapped;

@@ -235,6 +235,12 @@ pub fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<HoverInfo> {
                     format!("this {} (inferred from its content)", view.kind.name())
                 }
                 (None, KindSource::Terraform) => format!("this {}", view.kind.name()),
+                (None, KindSource::Wrapper) => {
+                    format!(
+                        "this {} (as the command output that holds it says)",
+                        view.kind.name()
+                    )
+                }
             };
             // The range is the statement's Effect when the cursor is on it, else the
             // whole statement.

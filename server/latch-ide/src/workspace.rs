@@ -17,6 +17,7 @@ use latch_syntax::terraform::{self, Module, ProviderAccounts};
 use latch_syntax::{Finding, Severity, Span};
 
 use crate::checks::policy::{PolicyCtx, infer_kind, run_all};
+use crate::wrapped::{Embedding, Unwrapped, Wrapping, fit_fixes, unwrap};
 
 /// Files larger than this are not read: no policy comes close (the largest AWS accepts is
 /// a 32 KB key policy), and a generated or binary file should not stall the editor.
@@ -46,6 +47,8 @@ pub enum KindSource {
     Inferred,
     Manifest,
     Terraform,
+    /// The AWS command output that holds it says (`aws kms get-key-policy`).
+    Wrapper,
 }
 
 /// One policy document found in a file.
@@ -58,6 +61,10 @@ pub struct PolicyDoc {
     pub kind_source: KindSource,
     /// The single-document findings for `kind`, computed once per content.
     pub validation: Vec<Finding>,
+    /// Where the policy's text sits inside a string of the file (a wrapped document).
+    pub embedding: Option<Embedding>,
+    /// `tree` and `policy` were dropped to save memory (see [`Workspace::set_file_lean`]).
+    lean: bool,
 }
 
 impl PolicyDoc {
@@ -68,15 +75,21 @@ impl PolicyDoc {
         policy: Policy,
         kind: PolicyKind,
         kind_source: KindSource,
+        embedding: Option<Embedding>,
     ) -> PolicyDoc {
         let mut validation = Vec::new();
         run_all(&PolicyCtx::new(text, &tree, &policy, kind), &mut validation);
+        if let Some(e) = &embedding {
+            fit_fixes(text, e, &mut validation);
+        }
         PolicyDoc {
             tree,
             policy,
             kind,
             kind_source,
             validation,
+            embedding,
+            lean: false,
         }
     }
 
@@ -91,6 +104,9 @@ impl PolicyDoc {
             &PolicyCtx::new(text, &self.tree, &self.policy, kind),
             &mut out,
         );
+        if let Some(e) = &self.embedding {
+            fit_fixes(text, e, &mut out);
+        }
         std::borrow::Cow::Owned(out)
     }
 }
@@ -125,6 +141,23 @@ impl FileSummary {
             policies: Vec::new(),
             manifest: None,
         }
+    }
+
+    /// Whether the policies' trees were dropped ([`Workspace::set_file_lean`]).
+    fn is_lean(&self) -> bool {
+        self.policies.iter().any(|d| d.lean)
+    }
+
+    /// Keeps what the analysis reads of every file (kinds, findings, the cached
+    /// validation) and drops the policies' trees and models; [`Workspace::summary`]
+    /// reads them again from the text when something asks.
+    fn into_lean(mut self) -> FileSummary {
+        for d in &mut self.policies {
+            d.tree = Value::new(latch_syntax::json::ValueKind::Missing, d.tree.span);
+            d.policy = Policy::default();
+            d.lean = true;
+        }
+        self
     }
 }
 
@@ -205,7 +238,7 @@ fn summarize_policy(text: &str, kind: PolicyKind, source: KindSource) -> FileSum
     if let Some(tree) = parsed.value {
         let (policy, mut f) = policy_from_value(&tree);
         findings.append(&mut f);
-        policies.push(PolicyDoc::new(text, tree, policy, kind, source));
+        policies.push(PolicyDoc::new(text, tree, policy, kind, source, None));
     }
     FileSummary {
         kind: FileKind::JsonPolicy,
@@ -213,6 +246,47 @@ fn summarize_policy(text: &str, kind: PolicyKind, source: KindSource) -> FileSum
         policies,
         manifest: None,
     }
+}
+
+/// A JSON document that is not a policy itself: the policy an AWS command's output holds
+/// ([`crate::wrapped`]), a finding when that policy cannot be read, else not a policy.
+fn summarize_wrapped(text: &str, parsed: latch_syntax::json::ParsedJson) -> FileSummary {
+    let mut summary = FileSummary {
+        kind: FileKind::JsonPolicy,
+        findings: parsed.findings,
+        policies: Vec::new(),
+        manifest: None,
+    };
+    let wrapping = match &parsed.value {
+        Some(root) => unwrap(text, root),
+        None => Wrapping::None,
+    };
+    match wrapping {
+        Wrapping::None => {
+            summary.kind = FileKind::OtherJson;
+            summary.findings.clear();
+        }
+        Wrapping::Unreadable(f) => summary.findings.push(f),
+        Wrapping::Policy(u) => {
+            let Unwrapped {
+                tree,
+                kind,
+                embedding,
+                mut findings,
+            } = *u;
+            summary.findings.append(&mut findings);
+            let (policy, mut shape) = policy_from_value(&tree);
+            summary.findings.append(&mut shape);
+            let (kind, source) = match kind {
+                Some(k) => (k, KindSource::Wrapper),
+                None => (infer_kind(&policy), KindSource::Inferred),
+            };
+            summary
+                .policies
+                .push(PolicyDoc::new(text, tree, policy, kind, source, embedding));
+        }
+    }
+    summary
 }
 
 /// Phase one on text.
@@ -229,12 +303,7 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
                 };
             }
             if !looks_like_policy(parsed.value.as_ref()) {
-                return FileSummary {
-                    kind: FileKind::OtherJson,
-                    findings: Vec::new(),
-                    policies: Vec::new(),
-                    manifest: None,
-                };
+                return summarize_wrapped(text, parsed);
             }
             let mut findings = parsed.findings;
             let mut policies = Vec::new();
@@ -248,6 +317,7 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
                     policy,
                     kind,
                     KindSource::Inferred,
+                    None,
                 ));
             }
             FileSummary {
@@ -391,6 +461,19 @@ pub struct Workspace {
 
 type ManifestCache = HashMap<String, (u64, Arc<latch_syntax::manifest::ParsedManifest>)>;
 
+/// What a set of files gave: files read, policies found in them, files skipped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadCounts {
+    /// Files read (a policy, a Terraform file, a plan, a manifest, or a wrapper that is
+    /// reported): everything not skipped.
+    pub files: usize,
+    /// Policy documents checked: JSON policies (wrapped ones included) and the policies
+    /// written in Terraform files (one per text, however many resources use it).
+    pub policies: usize,
+    /// Files that hold no policy (other JSON) or could not be read (too large, not UTF-8).
+    pub skipped: usize,
+}
+
 /// The result of analysing a workspace: findings per file, sorted by position.
 #[derive(Clone, Debug, Default)]
 pub struct Analysis {
@@ -414,12 +497,25 @@ impl Workspace {
 
     /// Adds or replaces a file. Its summary is recomputed only when its bytes changed.
     pub fn set_file(&mut self, path: &str, bytes: &[u8]) {
+        self.set_file_as(path, bytes, false);
+    }
+
+    /// Adds or replaces a file that no editor has open: its findings and the cached
+    /// validation of its policies are kept, their trees are not (a whole folder of
+    /// policies would otherwise stay in memory as trees). [`Workspace::summary`] reads the
+    /// trees again from the text when a feature asks for them.
+    pub fn set_file_lean(&mut self, path: &str, bytes: &[u8]) {
+        self.set_file_as(path, bytes, true);
+    }
+
+    fn set_file_as(&mut self, path: &str, bytes: &[u8], lean: bool) {
         if let Some(existing) = self.files.get(path) {
-            if existing.text.as_bytes() == bytes {
+            if existing.text.as_bytes() == bytes && existing.summary.is_lean() == lean {
                 return;
             }
         }
-        let summary = Arc::new(summarize(path, bytes));
+        let summary = summarize(path, bytes);
+        let summary = Arc::new(if lean { summary.into_lean() } else { summary });
         let text: Arc<str> = match std::str::from_utf8(bytes) {
             Ok(t) if bytes.len() <= MAX_FILE_SIZE => Arc::from(t),
             _ => Arc::from(""),
@@ -651,6 +747,36 @@ impl Workspace {
             .collect()
     }
 
+    /// How many of `paths` were read and skipped, and how many policies they hold.
+    pub fn read_counts(&self, paths: &[String]) -> ReadCounts {
+        let mut counts = ReadCounts::default();
+        let mut terraform: std::collections::HashSet<(Arc<str>, Span)> = Default::default();
+        let wanted: std::collections::HashSet<&str> = paths.iter().map(String::as_str).collect();
+        for m in self.modules() {
+            for p in &m.module.policies {
+                if let Some(inline) = p.inline() {
+                    if wanted.contains(&*inline.path) {
+                        terraform.insert((inline.path.clone(), inline.text_span));
+                    }
+                }
+            }
+        }
+        counts.policies = terraform.len();
+        for path in paths {
+            let Some(file) = self.files.get(path.as_str()) else {
+                continue;
+            };
+            match file.summary.kind {
+                FileKind::OtherJson | FileKind::Unread => counts.skipped += 1,
+                _ => {
+                    counts.files += 1;
+                    counts.policies += file.summary.policies.len();
+                }
+            }
+        }
+        counts
+    }
+
     /// The workspace's own key for `path`.
     pub fn path_key(&self, path: &str) -> Option<Arc<str>> {
         self.files.get_key_value(path).map(|(k, _)| k.clone())
@@ -683,8 +809,15 @@ impl Workspace {
         self.files.get(path).map(|f| &*f.text)
     }
 
-    pub fn summary(&self, path: &str) -> Option<&FileSummary> {
-        self.files.get(path).map(|f| &*f.summary)
+    /// What `path` says on its own, trees included (read again from the text for a file
+    /// added with [`Workspace::set_file_lean`]).
+    pub fn summary(&self, path: &str) -> Option<Arc<FileSummary>> {
+        let f = self.files.get(path)?;
+        if f.summary.is_lean() {
+            Some(Arc::new(summarize_text(path, &f.text)))
+        } else {
+            Some(f.summary.clone())
+        }
     }
 
     pub fn paths(&self) -> impl Iterator<Item = &Arc<str>> {
@@ -741,10 +874,14 @@ impl Workspace {
                 continue;
             }
             out.extend(file.summary.findings.iter().cloned());
-            for doc in &file.summary.policies {
-                let kind = declared_kind
-                    .or_else(|| kinds.get(&**path).copied())
-                    .unwrap_or(doc.kind);
+            let other_kind = declared_kind.or_else(|| kinds.get(&**path).copied());
+            // A lean summary has no trees: validating as another kind reads them again.
+            let full = match other_kind {
+                Some(_) if file.summary.is_lean() => self.summary(path),
+                _ => None,
+            };
+            for doc in &full.as_ref().unwrap_or(&file.summary).policies {
+                let kind = other_kind.unwrap_or(doc.kind);
                 out.extend(doc.validate_as(&file.text, kind).iter().cloned());
             }
             for f in out.iter_mut() {
@@ -1078,6 +1215,28 @@ mod tests {
                 .iter()
                 .any(|f| f.code == "policy/invalid-effect")
         );
+    }
+
+    #[test]
+    fn lean_files_give_the_same_findings_and_trees_on_demand() {
+        let fixture = "//- latch.toml\n[[key]]\narn = \"arn:aws:kms:us-east-1:111122223333:key/k\"\npolicy = \"key.json\"\n//- key.json\n{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"caf\u{e9}\", \"Effect\": \"allow\", \"Action\": \"kms:*\", \"Resource\": \"*\"}]}\n//- id.json\n{\"Statement\": [{\"Effect\": \"deny\", \"Action\": \"s3:*\", \"Resource\": \"*\"}]}\n";
+        let full = workspace_from_fixture(fixture);
+        let mut lean = Workspace::new();
+        for (path, text) in parse_fixture(fixture) {
+            lean.set_file_lean(&path, text.as_bytes());
+        }
+        assert!(lean.files["key.json"].summary.is_lean());
+        let (a, b) = (full.analyze(), lean.analyze());
+        assert!(!a.findings.is_empty());
+        assert_eq!(a.findings, b.findings);
+        // The key policy is validated as the manifest says (a principal is required).
+        assert!(
+            b.findings["key.json"]
+                .iter()
+                .any(|f| f.code == "policy/missing-principal")
+        );
+        let tree = lean.summary("id.json").expect("summary");
+        assert!(tree.policies[0].tree.as_object().is_some());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use latch_ide::suppress::Fingerprinter;
-use latch_ide::workspace::Analysis;
+use latch_ide::workspace::{Analysis, ReadCounts};
 use latch_syntax::{Finding, Severity};
 use serde_json::json;
 
@@ -219,7 +219,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
     let out = match args.format {
         Format::Human => human(&checked),
-        Format::Json => json_report(&checked).to_string() + "\n",
+        Format::Json => json_report(&checked) + "\n",
         Format::Github => github(&checked),
         Format::Sarif => sarif(&checked).to_string() + "\n",
     };
@@ -356,7 +356,7 @@ fn apply_safe_fixes(loaded: &mut Loaded) {
             if new_text != text {
                 let file = loaded.root.join(&**path);
                 if std::fs::write(&file, &new_text).is_ok() {
-                    loaded.workspace.set_file(path, new_text.as_bytes());
+                    loaded.workspace.set_file_lean(path, new_text.as_bytes());
                     changed = true;
                 }
             }
@@ -379,12 +379,31 @@ fn range_json(text: &str, index: &LineIndex, range: latch_syntax::Span) -> serde
     json!({"start": {"line": sl, "column": sc}, "end": {"line": el, "column": ec}})
 }
 
-fn json_report(checked: &[Checked]) -> serde_json::Value {
-    let mut findings = Vec::new();
-    let mut files = 0;
+/// What was read, over every analysed root.
+fn totals(checked: &[Checked]) -> ReadCounts {
+    let mut t = ReadCounts::default();
     for c in checked {
-        files += c.loaded.files.len();
+        let n = c.loaded.workspace.read_counts(&c.loaded.files);
+        t.files += n.files;
+        t.policies += n.policies;
+        t.skipped += n.skipped;
+    }
+    t
+}
+
+/// The JSON report, written one finding at a time (the findings of a large folder as one
+/// JSON tree would take many times the memory of the text).
+fn json_report(checked: &[Checked]) -> String {
+    let mut out = String::from("{\"findings\":[");
+    let mut first = true;
+    let (mut errors, mut warnings) = (0, 0);
+    for c in checked {
         for f in c.findings() {
+            match f.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
+                _ => {}
+            }
             let text = c.text(&f.path);
             let index = LineIndex::new(text);
             let other =
@@ -414,7 +433,7 @@ fn json_report(checked: &[Checked]) -> serde_json::Value {
                     json!({"title": fix.title, "safe": fix.safe, "edits": edits})
                 })
                 .collect();
-            findings.push(json!({
+            let finding = json!({
                 "code": f.code,
                 "severity": f.severity.as_str(),
                 "path": c.display_path(&f.path),
@@ -423,19 +442,24 @@ fn json_report(checked: &[Checked]) -> serde_json::Value {
                 "message": f.message,
                 "related": related,
                 "fixes": fixes,
-            }));
+            });
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push_str(&finding.to_string());
         }
     }
-    let all: Vec<&Finding> = checked.iter().flat_map(|c| c.findings()).collect();
-    json!({
-        "version": 1,
-        "findings": findings,
-        "summary": {
-            "files": files,
-            "errors": all.iter().filter(|f| f.severity == Severity::Error).count(),
-            "warnings": all.iter().filter(|f| f.severity == Severity::Warning).count(),
-        }
-    })
+    let t = totals(checked);
+    let summary = json!({
+        "files": t.files,
+        "policies": t.policies,
+        "skipped": t.skipped,
+        "errors": errors,
+        "warnings": warnings,
+    });
+    let _ = write!(out, "],\"summary\":{summary},\"version\":1}}");
+    out
 }
 
 /// The display width of a string in a terminal (CJK and emoji take two columns).
@@ -447,9 +471,9 @@ fn human(checked: &[Checked]) -> String {
     let mut out = String::new();
     let mut counts = [0usize; 4];
     let mut fixable = 0;
-    let mut files = 0;
+    let totals = totals(checked);
+    let files = totals.files;
     for c in checked {
-        files += c.loaded.files.len();
         for f in c.findings() {
             counts[f.severity as usize] += 1;
             if f.fixes
@@ -468,6 +492,7 @@ fn human(checked: &[Checked]) -> String {
             "no problems found in {files} file{}",
             if files == 1 { "" } else { "s" }
         );
+        out.push_str(&counts_line(&totals));
         return out;
     }
     let mut parts = Vec::new();
@@ -494,7 +519,31 @@ fn human(checked: &[Checked]) -> String {
         let _ = write!(out, " ({fixable} fixable with `latch check --fix`)");
     }
     out.push('\n');
+    out.push_str(&counts_line(&totals));
     out
+}
+
+/// `3 files`, `1 policy`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `checked 12 policies in 10 files; 3 files skipped (not policies)`.
+fn counts_line(t: &ReadCounts) -> String {
+    let mut s = format!(
+        "checked {} in {}",
+        count(t.policies, "policy", "policies"),
+        count(t.files, "file", "files")
+    );
+    if t.skipped > 0 {
+        let _ = write!(
+            s,
+            "; {} skipped (not policies)",
+            count(t.skipped, "file", "files")
+        );
+    }
+    s.push('\n');
+    s
 }
 
 /// How much of an engine trace the terminal shows under a finding; JSON has all of it.

@@ -60,7 +60,7 @@ pub fn load(path: &Path) -> std::io::Result<Loaded> {
         for file in walk(&root) {
             let rel = relative(&root, &file);
             if let Ok(bytes) = std::fs::read(&file) {
-                workspace.set_file(&rel, &bytes);
+                workspace.set_file_lean(&rel, &bytes);
                 files.push(rel);
             }
         }

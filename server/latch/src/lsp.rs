@@ -315,7 +315,7 @@ fn load_files(state: &Mutex<State>, root: &Path, files: &[PathBuf]) -> usize {
         let mut st = lock(state);
         // Analysis may have been turned off while indexing ran.
         if st.settings.workspace_analysis && !st.open.contains_key(&key) {
-            st.workspace.set_file(&key, &bytes);
+            st.workspace.set_file_lean(&key, &bytes);
             n += 1;
         }
     }
@@ -448,7 +448,7 @@ impl LanguageServer for Backend {
                     continue;
                 }
                 match change {
-                    lsp_extras::DiskChange::Set(bytes) => st.workspace.set_file(&key, &bytes),
+                    lsp_extras::DiskChange::Set(bytes) => st.workspace.set_file_lean(&key, &bytes),
                     lsp_extras::DiskChange::Remove => st.workspace.remove_file(&key),
                 }
             }
@@ -513,7 +513,7 @@ impl LanguageServer for Backend {
             let key = st.key(&uri);
             st.open.remove(&key);
             match uri.to_file_path().and_then(|p| std::fs::read(&p).ok()) {
-                Some(bytes) if st.root.is_some() => st.workspace.set_file(&key, &bytes),
+                Some(bytes) if st.root.is_some() => st.workspace.set_file_lean(&key, &bytes),
                 _ => st.workspace.remove_file(&key),
             }
         });

@@ -358,3 +358,142 @@ fn why_without_a_manifest_says_what_the_decision_depends_on() {
     let v: Value = serde_json::from_slice(&other.stdout).unwrap();
     assert_eq!(v["decision"], "explicit_deny");
 }
+
+/// Every finding of a report as `(path, code, line, column)`.
+fn located(report: &Value) -> Vec<(String, String, u64, u64)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["code"].as_str().unwrap().to_string(),
+                f["range"]["start"]["line"].as_u64().unwrap(),
+                f["range"]["start"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn wrapped_policies_are_read_with_exact_positions_and_counted() {
+    let dir = "server/latch/tests/fixtures/wrapped";
+    let (report, code) = json_findings(&[dir]);
+    assert_eq!(code, 1);
+    let at = |file: &str, code: &str, line: u64, column: u64| {
+        (format!("{dir}/{file}"), code.to_string(), line, column)
+    };
+    assert_eq!(
+        located(&report),
+        vec![
+            at(
+                "bucket-policy-not-json.json",
+                "syntax/wrapped-policy",
+                2,
+                15
+            ),
+            // After a CJK Sid inside the escaped string: columns count characters.
+            at("get-bucket-policy.json", "policy/invalid-effect", 2, 88),
+            // The `\u00e9` escape is one character of the Sid, six bytes of the file.
+            at("get-key-policy.json", "policy/invalid-sid", 2, 120),
+            at("get-key-policy.json", "policy/invalid-effect", 2, 153),
+            // URL-encoded: `%E5%A0%B1%E5%91%8A` is the Sid `報告`.
+            at(
+                "get-policy-version-encoded.json",
+                "policy/invalid-sid",
+                3,
+                96
+            ),
+            at(
+                "get-policy-version-encoded.json",
+                "policy/invalid-effect",
+                3,
+                138
+            ),
+            at("get-policy-version.json", "policy/invalid-effect", 7, 31),
+            at("get-role-policy.json", "policy/invalid-effect", 8, 27),
+            // A trust policy, as `get-role` says: a statement needs a principal.
+            at("get-role.json", "policy/missing-principal", 10, 17),
+            at("policy-document.json", "policy/invalid-effect", 6, 27),
+        ]
+    );
+    let text = |f: &str| std::fs::read_to_string(repo().join(dir).join(f)).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let bucket = findings
+        .iter()
+        .find(|f| f["path"] == format!("{dir}/get-bucket-policy.json"))
+        .unwrap();
+    let [start, end] = [0, 1].map(|i| bucket["byte_range"][i].as_u64().unwrap() as usize);
+    assert_eq!(&text("get-bucket-policy.json")[start..end], r#"\"allow\""#);
+    let sid = findings
+        .iter()
+        .find(|f| f["path"] == format!("{dir}/get-key-policy.json"))
+        .unwrap();
+    let [start, end] = [0, 1].map(|i| sid["byte_range"][i].as_u64().unwrap() as usize);
+    assert_eq!(&text("get-key-policy.json")[start..end], r#"\"caf\u00e9\""#);
+    // Inside a URL-encoded string no fix is offered; inside an escaped one it is escaped.
+    let fixes_of = |file: &str, code: &str| -> Vec<String> {
+        findings
+            .iter()
+            .find(|f| f["path"] == format!("{dir}/{file}") && f["code"] == code)
+            .unwrap()["fixes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|x| x["edits"].as_array().unwrap().clone())
+            .map(|e| e["new_text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        fixes_of("get-policy-version-encoded.json", "policy/invalid-effect"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        fixes_of("get-bucket-policy.json", "policy/invalid-effect"),
+        vec![r#"\"Allow\""#.to_string()]
+    );
+    assert_eq!(report["summary"]["files"], 8);
+    assert_eq!(report["summary"]["policies"], 7);
+    assert_eq!(report["summary"]["skipped"], 1);
+    assert_eq!(report["summary"]["errors"], 9);
+    assert_eq!(report["summary"]["warnings"], 1);
+
+    let out = latch().args(["check", dir]).output().unwrap();
+    let human = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        human.ends_with("checked 7 policies in 8 files; 1 file skipped (not policies)\n"),
+        "{human}"
+    );
+}
+
+#[test]
+fn fixes_inside_an_escaped_policy_string_keep_the_file_valid() {
+    let dir = std::env::temp_dir().join(format!("latch-cli-wrapped-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = repo().join("server/latch/tests/fixtures/wrapped");
+    for f in ["get-bucket-policy.json", "get-key-policy.json"] {
+        std::fs::copy(src.join(f), dir.join(f)).unwrap();
+    }
+    let out = Command::cargo_bin("latch")
+        .unwrap()
+        .args(["check", "--fix", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(!codes.contains(&"policy/invalid-effect"), "{codes:?}");
+    for f in ["get-bucket-policy.json", "get-key-policy.json"] {
+        let fixed = std::fs::read_to_string(dir.join(f)).unwrap();
+        let host: Value = serde_json::from_str(&fixed).unwrap();
+        let inner: Value = serde_json::from_str(host["Policy"].as_str().unwrap()).unwrap();
+        assert_eq!(inner["Statement"][0]["Effect"], "Allow", "{f}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

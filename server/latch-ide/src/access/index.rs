@@ -387,11 +387,16 @@ impl Builder<'_> {
     }
 
     fn file_entry(&mut self, path: &str, kind: PolicyKind) -> Option<Arc<PolicyEntry>> {
-        let summary = self.ws.summary(path)?;
-        let doc = summary.policies.first()?;
         let key = self.ws.path_key(path)?;
         let revision = self.ws.revision(path)?;
         let ek = (path.to_string(), revision, 0, kind);
+        if let Some(e) = self.old.get(&ek).cloned() {
+            // Unchanged: the file's tree need not be read again.
+            self.new.insert(ek, e.clone());
+            return Some(self.index.add(e));
+        }
+        let summary = self.ws.summary(path)?;
+        let doc = summary.policies.first()?;
         Some(self.cached(ek, || {
             PolicyEntry::new(
                 key,

@@ -237,8 +237,47 @@ impl ResourceType {
     /// Whether the policy ARN pattern `arn` can name a resource of this type; `None` when
     /// `arn` is not an ARN.
     pub fn matches_arn(&self, arn: &str) -> Option<bool> {
-        pattern::arn_matches_template(self.arn, arn)
+        ARN_MATCHES.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            // One entry per ARN pattern of the policies read and resource type asked about;
+            // the same few ARNs are matched against every action a wildcard expands to.
+            if let Some(known) = cache.get(self.arn).and_then(|m| m.get(arn)) {
+                return *known;
+            }
+            if cache.values().map(|m| m.len()).sum::<usize>() > ARN_CACHE_LIMIT {
+                cache.clear();
+            }
+            let answer = pattern::arn_matches_template(self.arn, arn);
+            cache
+                .entry(self.arn)
+                .or_default()
+                .insert(Box::from(arn), answer);
+            answer
+        })
     }
+}
+
+/// How many answers [`ResourceType::matches_arn`] and [`Catalog::resource_types_for_arn`]
+/// remember per thread before starting over.
+const ARN_CACHE_LIMIT: usize = 65_536;
+
+type ArnMatches =
+    std::collections::HashMap<&'static str, std::collections::HashMap<Box<str>, Option<bool>>>;
+
+/// Per catalogue (its address) and condition key: the templated keys it fills.
+type TemplatedKeys =
+    std::collections::HashMap<usize, std::collections::HashMap<Box<str>, std::rc::Rc<[u32]>>>;
+
+/// Per catalogue (its address) and ARN: (service, resource type) indexes.
+type TypesForArn = std::collections::HashMap<
+    usize,
+    std::collections::HashMap<Box<str>, std::rc::Rc<[(usize, usize)]>>,
+>;
+
+thread_local! {
+    static ARN_MATCHES: std::cell::RefCell<ArnMatches> = std::cell::RefCell::default();
+    static TYPES_FOR_ARN: std::cell::RefCell<TypesForArn> = std::cell::RefCell::default();
+    static TEMPLATED_KEYS: std::cell::RefCell<TemplatedKeys> = std::cell::RefCell::default();
 }
 
 /// Per-resource-type condition keys and dependent actions of an action.
@@ -556,12 +595,29 @@ impl Catalog {
     pub fn condition_key(&self, key: &str) -> Vec<&ConditionKey> {
         let mut out = self.exact_definitions(key);
         if out.is_empty() {
-            out.extend(
-                self.templated_keys
+            // Remembered per key: every templated key of every service is tried.
+            let me = self as *const Catalog as usize;
+            let ids = TEMPLATED_KEYS.with(|cache| {
+                let mut cache = cache.borrow_mut();
+                if let Some(ids) = cache.get(&me).and_then(|m| m.get(key)) {
+                    return ids.clone();
+                }
+                if cache.values().map(|m| m.len()).sum::<usize>() > ARN_CACHE_LIMIT {
+                    cache.clear();
+                }
+                let ids: std::rc::Rc<[u32]> = self
+                    .templated_keys
                     .iter()
-                    .filter_map(|&i| self.key_at(i))
-                    .filter(|k| k.matches(key)),
-            );
+                    .copied()
+                    .filter(|&i| self.key_at(i).is_some_and(|k| k.matches(key)))
+                    .collect();
+                cache
+                    .entry(me)
+                    .or_default()
+                    .insert(Box::from(key), ids.clone());
+                ids
+            });
+            out.extend(ids.iter().filter_map(|&i| self.key_at(i)));
         }
         out.sort_by_key(|k| k.service.is_some());
         out
@@ -673,6 +729,38 @@ impl Catalog {
     /// The resource types whose ARN template `arn` can match (only templates of the ARN's
     /// service when it names one without wildcards), those of the service itself first.
     pub fn resource_types_for_arn(&self, arn: &str) -> Vec<&ResourceType> {
+        // Remembered per ARN: each call walks every resource type of every service.
+        let me = self as *const Catalog as usize;
+        let ids = TYPES_FOR_ARN.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(ids) = cache.get(&me).and_then(|m| m.get(arn)) {
+                return ids.clone();
+            }
+            if cache.values().map(|m| m.len()).sum::<usize>() > ARN_CACHE_LIMIT {
+                cache.clear();
+            }
+            let ids: std::rc::Rc<[(usize, usize)]> = self
+                .resource_types_for_arn_uncached(arn)
+                .into_iter()
+                .filter_map(|r| {
+                    self.services.iter().enumerate().find_map(|(si, s)| {
+                        let ti = s.resource_types.iter().position(|t| std::ptr::eq(t, r))?;
+                        Some((si, ti))
+                    })
+                })
+                .collect();
+            cache
+                .entry(me)
+                .or_default()
+                .insert(Box::from(arn), ids.clone());
+            ids
+        });
+        ids.iter()
+            .filter_map(|&(s, t)| self.services.get(s)?.resource_types.get(t))
+            .collect()
+    }
+
+    fn resource_types_for_arn_uncached(&self, arn: &str) -> Vec<&ResourceType> {
         let Some(fields) = pattern::arn_fields(arn) else {
             return Vec::new();
         };

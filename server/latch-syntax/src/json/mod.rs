@@ -1,5 +1,6 @@
 //! A JSON parser that never fails. See [`parse`].
 
+pub mod embedded;
 mod lexer;
 mod parser;
 pub mod tree;

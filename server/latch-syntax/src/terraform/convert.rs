@@ -643,7 +643,7 @@ fn fill(
     out
 }
 
-fn remap(span: Span, map: &[usize]) -> Span {
+pub(crate) fn remap(span: Span, map: &[usize]) -> Span {
     let at = |i: usize| map.get(i).or(map.last()).copied().unwrap_or(0);
     let start = at(span.start);
     // The end maps through the last byte of the range, so a range that ends at a
@@ -657,7 +657,7 @@ fn remap(span: Span, map: &[usize]) -> Span {
     Span::new(start, end.max(start))
 }
 
-fn remap_value(v: &mut Value, map: &[usize]) {
+pub(crate) fn remap_value(v: &mut Value, map: &[usize]) {
     v.span = remap(v.span, map);
     match &mut v.kind {
         ValueKind::Array(items) => items.iter_mut().for_each(|i| remap_value(i, map)),

@@ -22,6 +22,7 @@ pub mod unclosed_bracket;
 pub mod unexpected_token;
 pub mod unquoted_string;
 pub mod unterminated_string;
+pub mod wrapped_policy;
 
 /// Every syntax code with its documentation.
 pub fn docs() -> Vec<&'static CheckDoc> {
@@ -45,5 +46,6 @@ pub fn docs() -> Vec<&'static CheckDoc> {
         &unterminated_string::DOC,
         &invalid_utf8::DOC,
         &file_too_large::DOC,
+        &wrapped_policy::DOC,
     ]
 }
