@@ -67,7 +67,10 @@ impl PolicyDoc {
         kind_source: KindSource,
     ) -> PolicyDoc {
         let mut validation = Vec::new();
-        run_all(&PolicyCtx::new(text, &tree, &policy, kind), &mut validation);
+        run_all(
+            &PolicyCtx::new(text, &tree, &policy, kind).inferred(kind_source == KindSource::Inferred),
+            &mut validation,
+        );
         PolicyDoc {
             tree,
             policy,
@@ -77,15 +80,20 @@ impl PolicyDoc {
         }
     }
 
-    /// The single-document findings for `kind`: cached when it is the kind the document
-    /// was summarised with.
-    pub fn validate_as(&self, text: &str, kind: PolicyKind) -> std::borrow::Cow<'_, [Finding]> {
-        if kind == self.kind {
+    /// The single-document findings for `kind` (`inferred` when no manifest or resource
+    /// states it): cached when it is the kind the document was summarised with.
+    pub fn validate_as(
+        &self,
+        text: &str,
+        kind: PolicyKind,
+        inferred: bool,
+    ) -> std::borrow::Cow<'_, [Finding]> {
+        if kind == self.kind && inferred == (self.kind_source == KindSource::Inferred) {
             return std::borrow::Cow::Borrowed(&self.validation);
         }
         let mut out = Vec::new();
         run_all(
-            &PolicyCtx::new(text, &self.tree, &self.policy, kind),
+            &PolicyCtx::new(text, &self.tree, &self.policy, kind).inferred(inferred),
             &mut out,
         );
         std::borrow::Cow::Owned(out)
@@ -684,10 +692,13 @@ impl Workspace {
             }
             out.extend(file.summary.findings.iter().cloned());
             for doc in &file.summary.policies {
-                let kind = declared_kind
-                    .or_else(|| kinds.get(&**path).copied())
-                    .unwrap_or(doc.kind);
-                out.extend(doc.validate_as(&file.text, kind).iter().cloned());
+                let stated = declared_kind.or_else(|| kinds.get(&**path).copied());
+                let kind = stated.unwrap_or(doc.kind);
+                out.extend(
+                    doc.validate_as(&file.text, kind, stated.is_none())
+                        .iter()
+                        .cloned(),
+                );
             }
             for f in out.iter_mut() {
                 f.path = path.clone();
@@ -802,7 +813,9 @@ fn validate_module<'a>(module: &Module, text_of: impl Fn(&str) -> Option<&'a str
         let kind = p.kind.unwrap_or_else(|| infer_kind(&inline.policy));
         let mut found = Vec::new();
         run_all(
-            &PolicyCtx::new(text, &inline.tree, &inline.policy, kind),
+            &PolicyCtx::new(text, &inline.tree, &inline.policy, kind)
+                .inferred(p.kind.is_none())
+                .owned_by(&p.owner, &p.attribute),
             &mut found,
         );
         for mut f in found {
