@@ -330,3 +330,14 @@ fn services_that_share_a_prefix_keep_every_resource_type() {
     let wrong = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "elasticloadbalancing:AddTags", "Resource": "arn:aws:s3:::bucket"}]}"#;
     assert_eq!(run(action_resource_mismatch::check, wrong).len(), 1);
 }
+
+/// An action the catalogue lists without resource types, on an ARN of its own service's
+/// resource types (as AWS's own managed policies write it), is a gap of the catalogue; on
+/// another service's ARN it is still reported.
+#[test]
+fn actions_without_resource_types_on_their_own_service_are_not_reported() {
+    let own = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ram:CreateResourceShare", "s3:GetAccessPoint"], "Resource": ["arn:aws:ram:*:*:resource-share/*", "arn:aws:s3:*:*:accesspoint/*"]}]}"#;
+    assert_eq!(render(own, &run(action_resource_mismatch::check, own)), "");
+    let other = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ram:CreateResourceShare", "Resource": "arn:aws:ec2:*:*:transit-gateway/*"}]}"#;
+    assert_eq!(run(action_resource_mismatch::check, other).len(), 1);
+}
