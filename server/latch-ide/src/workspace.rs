@@ -68,7 +68,8 @@ impl PolicyDoc {
     ) -> PolicyDoc {
         let mut validation = Vec::new();
         run_all(
-            &PolicyCtx::new(text, &tree, &policy, kind).inferred(kind_source == KindSource::Inferred),
+            &PolicyCtx::new(text, &tree, &policy, kind)
+                .inferred(kind_source == KindSource::Inferred),
             &mut validation,
         );
         PolicyDoc {

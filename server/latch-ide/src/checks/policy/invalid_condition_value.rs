@@ -17,9 +17,8 @@ pub const DOC: CheckDoc = CheckDoc {
            `NotIpAddress` take IPv4 or IPv6 addresses or CIDR blocks, `Date...` operators ISO 8601 \
            dates or epoch seconds, `Numeric...` operators numbers, `Bool` `true` or `false`, `Arn...` \
            operators ARNs. Values that hold a policy variable (`${aws:username}`) are left alone.",
-    why: "AWS cannot read the value as the operator's type, so the condition never matches: an \
-          Allow with it grants nothing and a Deny with it never applies (a `Not...` operator matches \
-          everything). Placeholders copied from documentation, such as `<my-corporate-cidr>`, are \
+    why: "AWS cannot read the value as the operator's type, so the condition does not test what it \
+          says: an Allow with `IpAddress` grants nothing, a Deny with it never applies. Placeholders copied from documentation, such as `<my-corporate-cidr>`, are \
           the usual cause. IAM Access Analyzer reports it as an invalid condition data type.",
     example: r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"NotIpAddress": {"aws:SourceIp": "<my-corporate-cidr>"}}}]}"#,
     prefer: r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"NotIpAddress": {"aws:SourceIp": "192.0.2.0/24"}}}]}"#,
@@ -51,7 +50,7 @@ pub fn check(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
                     DOC.code,
                     v.span,
                     format!(
-                        "`{}` is not {expected}: `{}` cannot compare it, so the condition never matches",
+                        "`{}` is not {expected}: `{}` cannot compare the request with it",
                         v.value, clause.operator.value
                     ),
                 ));
@@ -73,7 +72,9 @@ fn is_ip_or_cidr(v: &str) -> bool {
         return false;
     };
     prefix.is_none_or(|p| {
-        !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit())
+        !p.is_empty()
+            && p.len() <= 3
+            && p.bytes().all(|b| b.is_ascii_digit())
             && p.parse::<u32>().is_ok_and(|n| n <= max)
     })
 }
@@ -154,12 +155,24 @@ mod tests {
         assert!(reported("IpAddress", "aws:SourceIp", "<my-corporate-cidr>"));
         assert!(reported("NotIpAddress", "aws:SourceIp", "10.0.0.0/33"));
         assert!(!reported("NotIpAddress", "aws:SourceIp", "10.0.0.0/8"));
-        assert!(!reported("IpAddress", "aws:SourceIp", "2001:DB8:1234:5678::/64"));
+        assert!(!reported(
+            "IpAddress",
+            "aws:SourceIp",
+            "2001:DB8:1234:5678::/64"
+        ));
         assert!(!reported("IpAddress", "aws:SourceIp", "203.0.113.7"));
         assert!(reported("DateGreaterThan", "aws:CurrentTime", "tomorrow"));
-        assert!(!reported("DateGreaterThan", "aws:CurrentTime", "2026-12-31T23:59:59Z"));
+        assert!(!reported(
+            "DateGreaterThan",
+            "aws:CurrentTime",
+            "2026-12-31T23:59:59Z"
+        ));
         assert!(!reported("DateLessThan", "aws:CurrentTime", "2026-12-31"));
-        assert!(!reported("DateLessThan", "aws:CurrentTime", "2026-12-31T23:59:59.123+02:00"));
+        assert!(!reported(
+            "DateLessThan",
+            "aws:CurrentTime",
+            "2026-12-31T23:59:59.123+02:00"
+        ));
         assert!(!reported("DateLessThan", "aws:EpochTime", "1798761599"));
         assert!(reported("NumericLessThan", "s3:max-keys", "ten"));
         assert!(!reported("NumericLessThan", "s3:max-keys", "10"));
@@ -167,10 +180,18 @@ mod tests {
         assert!(reported("Bool", "aws:SecureTransport", "yes"));
         assert!(!reported("Bool", "aws:SecureTransport", "False"));
         assert!(reported("ArnLike", "aws:SourceArn", "my-topic"));
-        assert!(!reported("ArnLike", "aws:SourceArn", "arn:aws:sns:*:111122223333:t"));
+        assert!(!reported(
+            "ArnLike",
+            "aws:SourceArn",
+            "arn:aws:sns:*:111122223333:t"
+        ));
         assert!(!reported("ForAnyValue:ArnLike", "aws:PrincipalArn", "*"));
         // Policy variables are AWS's to fill in.
-        assert!(!reported("ArnEquals", "aws:SourceArn", "${aws:PrincipalArn}"));
+        assert!(!reported(
+            "ArnEquals",
+            "aws:SourceArn",
+            "${aws:PrincipalArn}"
+        ));
         assert!(!reported("StringEquals", "aws:username", "anything"));
     }
 }

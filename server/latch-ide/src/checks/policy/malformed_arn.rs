@@ -134,7 +134,10 @@ pub fn resource_problem(arn: &str) -> Option<Problem> {
         (fields[1], fields[2], fields[3], fields[4], fields[5]);
     let variable = |s: &str| s.starts_with("${");
     if !PARTITIONS.contains(&partition) && partition != "*" && !variable(partition) {
-        return Some(Problem::error(format!("`{partition}` is not an AWS partition"), None));
+        return Some(Problem::error(
+            format!("`{partition}` is not an AWS partition"),
+            None,
+        ));
     }
     if service.is_empty() {
         return Some(Problem::error(format!("`{arn}` has no service"), None));
@@ -146,7 +149,10 @@ pub fn resource_problem(arn: &str) -> Option<Problem> {
         ));
     }
     if resource.is_empty() {
-        return Some(Problem::error(format!("`{arn}` has no resource part"), None));
+        return Some(Problem::error(
+            format!("`{arn}` has no resource part"),
+            None,
+        ));
     }
     fields_problem(partition, service, region, account, resource)
 }
@@ -164,7 +170,8 @@ fn substituted(s: &str) -> bool {
 /// Whether a region field can name a region: `us-east-1`, `eu-central-2`, `cn-north-1`,
 /// `us-gov-west-1`, `eusc-de-east-1`, or a pattern (`*`, `us-*`), or a policy variable.
 pub fn region_like(region: &str) -> bool {
-    if region.contains(['*', '?']) && !region.contains(['<', '>', '{', '}']) || substituted(region) {
+    if region.contains(['*', '?']) && !region.contains(['<', '>', '{', '}']) || substituted(region)
+    {
         return true;
     }
     let parts: Vec<&str> = region.split('-').collect();
@@ -202,7 +209,9 @@ fn fields_problem(
 ) -> Option<Problem> {
     if !region.is_empty() && !region_like(region) {
         return Some(Problem::warning(
-            format!("`{region}` is not an AWS region (such as `us-east-1`); the ARN matches nothing"),
+            format!(
+                "`{region}` is not an AWS region (such as `us-east-1`); the ARN matches nothing"
+            ),
             None,
         ));
     }
@@ -221,17 +230,26 @@ fn fields_problem(
     let candidates: Vec<_> = svc
         .resource_types
         .iter()
-        .filter(|t| latch_syntax::catalog::pattern::arn_matches_template(t.arn, &loose) == Some(true))
+        .filter(|t| {
+            latch_syntax::catalog::pattern::arn_matches_template(t.arn, &loose) == Some(true)
+        })
         .collect();
     if candidates.is_empty() {
         return None;
     }
     let template_fields = |t: &&latch_syntax::catalog::ResourceType| {
-        latch_syntax::catalog::pattern::arn_fields(t.arn).map(|f| (f[3].is_empty(), f[4].is_empty()))
+        latch_syntax::catalog::pattern::arn_fields(t.arn)
+            .map(|f| (f[3].is_empty(), f[4].is_empty()))
     };
-    let no_region = candidates.iter().all(|t| template_fields(t).is_some_and(|f| f.0));
-    let no_account = candidates.iter().all(|t| template_fields(t).is_some_and(|f| f.1));
-    let needs_region = candidates.iter().all(|t| template_fields(t).is_some_and(|f| !f.0));
+    let no_region = candidates
+        .iter()
+        .all(|t| template_fields(t).is_some_and(|f| f.0));
+    let no_account = candidates
+        .iter()
+        .all(|t| template_fields(t).is_some_and(|f| f.1));
+    let needs_region = candidates
+        .iter()
+        .all(|t| template_fields(t).is_some_and(|f| !f.0));
     let example = candidates.first().map(|t| t.arn).unwrap_or_default();
     // A `${Region}` placeholder also matches an empty field: test that case first.
     if needs_region && region.is_empty() {
@@ -246,8 +264,8 @@ fn fields_problem(
     {
         return None;
     }
-    let clear = (no_region && no_account)
-        .then(|| format!("arn:{partition}:{service}:::{resource}"));
+    let clear =
+        (no_region && no_account).then(|| format!("arn:{partition}:{service}:::{resource}"));
     let severity = if service == "s3" && clear.is_some() {
         Severity::Error
     } else {
@@ -395,7 +413,10 @@ mod tests {
 
     #[test]
     fn aws_owned_resources_have_the_account_aws() {
-        assert_eq!(severity("arn:aws:iam::aws:policy/AdministratorAccess"), None);
+        assert_eq!(
+            severity("arn:aws:iam::aws:policy/AdministratorAccess"),
+            None
+        );
         assert_eq!(
             severity("arn:aws:iam::aws:policy/service-role/AWSConfigRole"),
             None
@@ -459,7 +480,10 @@ mod tests {
             severity("arn:aws:dynamodb::111122223333:table/t"),
             Some(Severity::Warning)
         );
-        assert_eq!(severity("arn:aws:dynamodb:us-east-1:111122223333:table/t"), None);
+        assert_eq!(
+            severity("arn:aws:dynamodb:us-east-1:111122223333:table/t"),
+            None
+        );
     }
 
     #[test]

@@ -110,7 +110,10 @@ pub fn checks() -> Vec<(&'static CheckDoc, PolicyCheck)> {
             unknown_condition_operator::check,
         ),
         (&size_limit::DOC, size_limit::check),
-        (&invalid_condition_value::DOC, invalid_condition_value::check),
+        (
+            &invalid_condition_value::DOC,
+            invalid_condition_value::check,
+        ),
     ]
 }
 

@@ -209,10 +209,17 @@ mod tests {
         )
     }
 
-    fn findings(text: &str, kind: PolicyKind, owner: Option<(&str, &str)>, inferred: bool) -> Vec<(Severity, String)> {
+    fn findings(
+        text: &str,
+        kind: PolicyKind,
+        owner: Option<(&str, &str)>,
+        inferred: bool,
+    ) -> Vec<(Severity, String)> {
         let parsed = parse_policy(text);
         let mut out = Vec::new();
-        let Some(tree) = &parsed.tree else { return Vec::new() };
+        let Some(tree) = &parsed.tree else {
+            return Vec::new();
+        };
         let mut ctx = PolicyCtx::new(text, tree, &parsed.policy, kind).inferred(inferred);
         ctx.owner = owner;
         check(&ctx, &mut out);
@@ -231,40 +238,102 @@ mod tests {
         // 7,000 characters with whitespace, under 6,144 without.
         let text = sized(6_000);
         let non_ws = text.chars().filter(|c| !c.is_whitespace()).count();
-        assert!(text.len() > 6_144 && non_ws < 6_144, "{} {non_ws}", text.len());
-        assert!(findings(&text, PolicyKind::Identity, Some(("aws_iam_policy", "policy")), false).is_empty());
+        assert!(
+            text.len() > 6_144 && non_ws < 6_144,
+            "{} {non_ws}",
+            text.len()
+        );
+        assert!(
+            findings(
+                &text,
+                PolicyKind::Identity,
+                Some(("aws_iam_policy", "policy")),
+                false
+            )
+            .is_empty()
+        );
         // An SCP counts every character.
         let scp = findings(&sized(5_000), PolicyKind::Scp, None, false);
         assert_eq!(scp.len(), 1);
-        assert!(scp[0].1.starts_with("this service control policy is "), "{scp:?}");
+        assert!(
+            scp[0].1.starts_with("this service control policy is "),
+            "{scp:?}"
+        );
     }
 
     #[test]
     fn the_owner_gives_the_quota() {
         let text = sized(3_000);
-        let user = findings(&text, PolicyKind::Identity, Some(("aws_iam_user_policy", "policy")), false);
+        let user = findings(
+            &text,
+            PolicyKind::Identity,
+            Some(("aws_iam_user_policy", "policy")),
+            false,
+        );
         assert_eq!(user.len(), 1);
         assert_eq!(user[0].0, Severity::Error);
-        assert!(user[0].1.contains("inline user policy") && user[0].1.ends_with("at most 2048"), "{user:?}");
-        assert!(findings(&text, PolicyKind::Identity, Some(("aws_iam_role_policy", "policy")), false).is_empty());
-        assert!(findings(&text, PolicyKind::Identity, Some(("aws_iam_group_policy", "policy")), false).is_empty());
-        let managed = findings(&sized(8_000), PolicyKind::Identity, Some(("aws_iam_policy", "policy")), false);
+        assert!(
+            user[0].1.contains("inline user policy") && user[0].1.ends_with("at most 2048"),
+            "{user:?}"
+        );
+        assert!(
+            findings(
+                &text,
+                PolicyKind::Identity,
+                Some(("aws_iam_role_policy", "policy")),
+                false
+            )
+            .is_empty()
+        );
+        assert!(
+            findings(
+                &text,
+                PolicyKind::Identity,
+                Some(("aws_iam_group_policy", "policy")),
+                false
+            )
+            .is_empty()
+        );
+        let managed = findings(
+            &sized(8_000),
+            PolicyKind::Identity,
+            Some(("aws_iam_policy", "policy")),
+            false,
+        );
         assert_eq!(managed[0].0, Severity::Error);
         assert!(managed[0].1.contains("managed policy"), "{managed:?}");
         // Attachment unknown: a warning between 6,144 and 10,240.
         let unknown = findings(&sized(8_000), PolicyKind::Identity, None, false);
         assert_eq!(unknown[0].0, Severity::Warning);
         // A queue policy: not an S3 quota.
-        assert!(findings(&sized(30_000), PolicyKind::Resource, Some(("aws_sqs_queue_policy", "policy")), false).is_empty());
+        assert!(
+            findings(
+                &sized(30_000),
+                PolicyKind::Resource,
+                Some(("aws_sqs_queue_policy", "policy")),
+                false
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn a_raisable_trust_policy_quota_is_a_warning() {
-        let trust = findings(&sized(3_000), PolicyKind::Trust, Some(("aws_iam_role", "assume_role_policy")), false);
+        let trust = findings(
+            &sized(3_000),
+            PolicyKind::Trust,
+            Some(("aws_iam_role", "assume_role_policy")),
+            false,
+        );
         assert_eq!(trust.len(), 1);
         assert_eq!(trust[0].0, Severity::Warning);
         assert!(trust[0].1.contains("8,192"), "{trust:?}");
-        let trust = findings(&sized(9_000), PolicyKind::Trust, Some(("aws_iam_role", "assume_role_policy")), false);
+        let trust = findings(
+            &sized(9_000),
+            PolicyKind::Trust,
+            Some(("aws_iam_role", "assume_role_policy")),
+            false,
+        );
         assert_eq!(trust[0].0, Severity::Error);
     }
 }
