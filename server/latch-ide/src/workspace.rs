@@ -907,6 +907,48 @@ mod tests {
         );
     }
 
+    /// `policy/size-limit` needs a stated kind: `latch.toml` or the Terraform resource.
+    #[test]
+    fn size_quotas_apply_to_stated_kinds_only() {
+        let arns =
+            vec!["\"arn:aws:s3:::bucket-name-0000000000000000000000000000/*\""; 250].join(",");
+        let policy = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": [{arns}]}}]}}"#
+        );
+        let size_findings = |ws: &Workspace, path: &str| -> Vec<String> {
+            ws.analyze()
+                .findings
+                .get(path)
+                .map(|fs| {
+                    fs.iter()
+                        .filter(|f| f.code == "policy/size-limit")
+                        .map(|f| format!("{} {}", f.severity.as_str(), f.message))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let inferred = workspace_from_fixture(&format!("//- p.json\n{policy}\n"));
+        assert_eq!(size_findings(&inferred, "p.json"), Vec::<String>::new());
+        let stated = workspace_from_fixture(&format!(
+            "//- latch.toml\n[[principal]]\narn = \"arn:aws:iam::111122223333:user/u\"\npolicies = [\"p.json\"]\n//- p.json\n{policy}\n"
+        ));
+        let found = size_findings(&stated, "p.json");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("error this identity policy is "),
+            "{found:?}"
+        );
+        let terraform = workspace_from_fixture(&format!(
+            "//- main.tf\nresource \"aws_iam_user_policy\" \"u\" {{\n  user   = \"u\"\n  policy = <<EOF\n{}\nEOF\n}}\n",
+            &policy[..policy.len().min(3_000)]
+                .rsplit_once(',')
+                .map_or(String::new(), |(head, _)| format!("{head}]}}]}}"))
+        ));
+        let found = size_findings(&terraform, "main.tf");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("inline user policy"), "{found:?}");
+    }
+
     #[test]
     fn fixtures_split_into_files() {
         let files = parse_fixture("//- a.json\n{}\n//- b/c.toml\nx = 1\n");
