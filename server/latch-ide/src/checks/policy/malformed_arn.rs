@@ -189,11 +189,16 @@ pub fn region_like(region: &str) -> bool {
     }
 }
 
-/// Whether an account field can name an account: 12 digits, `aws` (resources AWS owns,
-/// such as `arn:aws:iam::aws:policy/...`), a pattern or a policy variable.
+/// The names AWS uses in the account field of what it owns: AWS managed policies
+/// (`arn:aws:iam::aws:policy/...`) and CloudFront origin access identities
+/// (`arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E...`).
+const AWS_OWNED_ACCOUNTS: &[&str] = &["aws", "cloudfront"];
+
+/// Whether an account field can name an account: 12 digits, an account AWS owns, a
+/// pattern or a policy variable.
 pub fn account_like(account: &str) -> bool {
     (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
-        || account == "aws"
+        || AWS_OWNED_ACCOUNTS.contains(&account)
         || account.contains(['*', '?']) && !account.contains(['<', '>', '{', '}'])
         || substituted(account)
 }
@@ -422,6 +427,12 @@ mod tests {
             None
         );
         assert_eq!(principal_problem("arn:aws:iam::aws:policy/x"), None);
+        assert_eq!(
+            principal_problem(
+                "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity EAF5XXXXXXXXX"
+            ),
+            None
+        );
     }
 
     #[test]
