@@ -11,6 +11,8 @@ cd "$repo"
 scripts/catalog/fetch.sh
 # Microsoft's SARIF validator, for the test that validates the SARIF of every example.
 scripts/sarif/fetch.sh
+# The AWS managed policies corpus for tests/managed_policies.rs (no false errors on them).
+scripts/managed-policies/fetch.sh
 cargo test --workspace
 cargo build -p latch
 if [[ -x tests/e2e/run.sh ]]; then

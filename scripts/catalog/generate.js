@@ -116,6 +116,29 @@ function uniqueSorted(list) {
   return [...new Set(list.map(name))].sort(byName);
 }
 
+// The package spells some templated keys with the literal `tag-key` (every global tag key,
+// and service keys such as `secretsmanager:ResourceTag/tag-key`) where AWS's reference
+// means any tag key; the service files mostly write `${TagKey}`. One spelling makes
+// `secretsmanager:ResourceTag/Project` match the template.
+function keyName(key) {
+  return name(String(key).replace(/\/tag-key$/, '/${TagKey}'));
+}
+
+function keyList(list) {
+  return uniqueSorted((list || []).map(keyName));
+}
+
+// Prefixes that several pages of AWS's Service Authorization Reference share: Elastic Load
+// Balancing (classic) and Elastic Load Balancing V2 are both `elasticloadbalancing`; the
+// Marketplace services (Catalog, Agreement, Deployment, Discovery, ...) are all
+// `aws-marketplace`. The package keeps one record per action name, so an action that two
+// pages define (`AddTags` is on both ELB pages) keeps one page's resource types and loses
+// the other's: the official AWS Load Balancer Controller policy's `AddTags` on a target
+// group would look like a mismatch. For these prefixes, an action that names resource types
+// is given every resource type of the prefix, none of them required: a superset, so no
+// mismatch is reported that AWS would not see.
+const SHARED_PREFIXES = new Set(['elasticloadbalancing', 'aws-marketplace']);
+
 function generate(files) {
   const json = (p) => {
     const buf = files.get(`package/${p}`);
@@ -146,7 +169,7 @@ function generate(files) {
   // files write `aws:RequestTag/${TagKey}`. One spelling keeps matching in one place.
   const globalRows = globals
     .map((g) => ({
-      key: name(String(g.key).replace(/\/tag-key$/, '/${TagKey}')),
+      key: keyName(g.key),
       type: name(g.type),
       category: name(g.category),
     }))
@@ -172,12 +195,17 @@ function generate(files) {
     const actions = Object.values(json(`data/actions/${prefix}.json`)).sort((a, b) =>
       byName(a.name, b.name),
     );
+    const resourceTypes = Object.values(json(`data/resourceTypes/${prefix}.json`)).sort((a, b) =>
+      byName(a.key, b.key),
+    );
+    const shared = SHARED_PREFIXES.has(prefix);
     for (const a of actions) {
       const level = ACCESS_LEVELS[a.accessLevel];
       if (!level) fail(`unknown access level \`${a.accessLevel}\` on \`${prefix}:${a.name}\``);
       let description = clean(a.description);
       if (description.startsWith(GRANTS)) description = `^${description.slice(GRANTS.length)}`;
-      const rts = (a.resourceTypes || []).map((rt) => `${name(rt.name)}${rt.required ? '*' : ''}`);
+      let rts = (a.resourceTypes || []).map((rt) => `${name(rt.name)}${rt.required ? '*' : ''}`);
+      if (shared && rts.length) rts = uniqueSorted(resourceTypes.map((r) => r.key));
       body.push(
         [
           'A',
@@ -185,13 +213,13 @@ function generate(files) {
           level,
           description,
           rts.join(','),
-          uniqueSorted(a.conditionKeys || []).join(','),
+          keyList(a.conditionKeys).join(','),
           uniqueSorted(a.dependentActions || []).join(','),
         ].join('\t'),
       );
       // Per-resource-type condition keys and dependent actions, only where there are some.
       for (const rt of a.resourceTypes || []) {
-        const ck = uniqueSorted(rt.conditionKeys || []);
+        const ck = keyList(rt.conditionKeys);
         const dep = uniqueSorted(rt.dependentActions || []);
         if (ck.length || dep.length) body.push(`T\t${name(rt.name)}\t${ck.join(',')}\t${dep.join(',')}`);
       }
@@ -203,17 +231,14 @@ function generate(files) {
     out.push(`S\t${name(prefix)}\t${serviceName}\t${actions.length}\t${offset}\t${offset + size}`);
     offset += size;
 
-    const resourceTypes = Object.values(json(`data/resourceTypes/${prefix}.json`)).sort((a, b) =>
-      byName(a.key, b.key),
-    );
     for (const r of resourceTypes) {
-      out.push(`R\t${name(r.key)}\t${clean(r.arn)}\t${uniqueSorted(r.conditionKeys || []).join(',')}`);
+      out.push(`R\t${name(r.key)}\t${clean(r.arn)}\t${keyList(r.conditionKeys).join(',')}`);
     }
 
     const keys = Object.values(json(`data/conditionKeys/${prefix}.json`)).sort((a, b) =>
       byName(a.key, b.key),
     );
-    for (const k of keys) out.push(`K\t${name(k.key)}\t${name(k.type)}\t${clean(k.description)}`);
+    for (const k of keys) out.push(`K\t${keyName(k.key)}\t${name(k.type)}\t${clean(k.description)}`);
   }
   out.push('#actions');
   return out.join('\n') + '\n' + bodies.join('');

@@ -78,7 +78,11 @@ impl PolicyDoc {
         embedding: Option<Embedding>,
     ) -> PolicyDoc {
         let mut validation = Vec::new();
-        run_all(&PolicyCtx::new(text, &tree, &policy, kind), &mut validation);
+        run_all(
+            &PolicyCtx::new(text, &tree, &policy, kind)
+                .inferred(kind_source == KindSource::Inferred),
+            &mut validation,
+        );
         if let Some(e) = &embedding {
             fit_fixes(text, e, &mut validation);
         }
@@ -93,15 +97,20 @@ impl PolicyDoc {
         }
     }
 
-    /// The single-document findings for `kind`: cached when it is the kind the document
-    /// was summarised with.
-    pub fn validate_as(&self, text: &str, kind: PolicyKind) -> std::borrow::Cow<'_, [Finding]> {
-        if kind == self.kind {
+    /// The single-document findings for `kind` (`inferred` when no manifest or resource
+    /// states it): cached when it is the kind the document was summarised with.
+    pub fn validate_as(
+        &self,
+        text: &str,
+        kind: PolicyKind,
+        inferred: bool,
+    ) -> std::borrow::Cow<'_, [Finding]> {
+        if kind == self.kind && inferred == (self.kind_source == KindSource::Inferred) {
             return std::borrow::Cow::Borrowed(&self.validation);
         }
         let mut out = Vec::new();
         run_all(
-            &PolicyCtx::new(text, &self.tree, &self.policy, kind),
+            &PolicyCtx::new(text, &self.tree, &self.policy, kind).inferred(inferred),
             &mut out,
         );
         if let Some(e) = &self.embedding {
@@ -882,7 +891,17 @@ impl Workspace {
             };
             for doc in &full.as_ref().unwrap_or(&file.summary).policies {
                 let kind = other_kind.unwrap_or(doc.kind);
-                out.extend(doc.validate_as(&file.text, kind).iter().cloned());
+                out.extend(
+                    // Inferred only when nothing states the kind: not the manifest, a
+                    // Terraform owner, nor the command output that wraps the policy.
+                    doc.validate_as(
+                        &file.text,
+                        kind,
+                        other_kind.is_none() && doc.kind_source == KindSource::Inferred,
+                    )
+                    .iter()
+                    .cloned(),
+                );
             }
             for f in out.iter_mut() {
                 f.path = path.clone();
@@ -1121,7 +1140,9 @@ fn validate_policies<'a>(
         let kind = p.kind.unwrap_or_else(|| infer_kind(&inline.policy));
         let mut found = Vec::new();
         run_all(
-            &PolicyCtx::new(text, &inline.tree, &inline.policy, kind),
+            &PolicyCtx::new(text, &inline.tree, &inline.policy, kind)
+                .inferred(p.kind.is_none())
+                .owned_by(&p.owner, &p.attribute),
             &mut found,
         );
         for mut f in found {
@@ -1215,6 +1236,48 @@ mod tests {
                 .iter()
                 .any(|f| f.code == "policy/invalid-effect")
         );
+    }
+
+    /// `policy/size-limit` needs a stated kind: `latch.toml` or the Terraform resource.
+    #[test]
+    fn size_quotas_apply_to_stated_kinds_only() {
+        let arns =
+            vec!["\"arn:aws:s3:::bucket-name-0000000000000000000000000000/*\""; 250].join(",");
+        let policy = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": [{arns}]}}]}}"#
+        );
+        let size_findings = |ws: &Workspace, path: &str| -> Vec<String> {
+            ws.analyze()
+                .findings
+                .get(path)
+                .map(|fs| {
+                    fs.iter()
+                        .filter(|f| f.code == "policy/size-limit")
+                        .map(|f| format!("{} {}", f.severity.as_str(), f.message))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let inferred = workspace_from_fixture(&format!("//- p.json\n{policy}\n"));
+        assert_eq!(size_findings(&inferred, "p.json"), Vec::<String>::new());
+        let stated = workspace_from_fixture(&format!(
+            "//- latch.toml\n[[principal]]\narn = \"arn:aws:iam::111122223333:user/u\"\npolicies = [\"p.json\"]\n//- p.json\n{policy}\n"
+        ));
+        let found = size_findings(&stated, "p.json");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("error this identity policy is "),
+            "{found:?}"
+        );
+        let terraform = workspace_from_fixture(&format!(
+            "//- main.tf\nresource \"aws_iam_user_policy\" \"u\" {{\n  user   = \"u\"\n  policy = <<EOF\n{}\nEOF\n}}\n",
+            &policy[..policy.len().min(3_000)]
+                .rsplit_once(',')
+                .map_or(String::new(), |(head, _)| format!("{head}]}}]}}"))
+        ));
+        let found = size_findings(&terraform, "main.tf");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("inline user policy"), "{found:?}");
     }
 
     #[test]

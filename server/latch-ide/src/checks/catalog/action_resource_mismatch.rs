@@ -5,7 +5,7 @@
 //! template, counting wildcards and policy variables as matching anything, so the check
 //! only reports actions that can never match.
 
-use latch_syntax::catalog::{self, Action, Catalog, pattern};
+use latch_syntax::catalog::{self, AccessLevel, Action, Catalog, pattern};
 use latch_syntax::policy::Policy;
 use latch_syntax::{Finding, Related, Severity, Spanned};
 
@@ -22,7 +22,8 @@ pub const DOC: CheckDoc = CheckDoc {
            the ARNs in the statement's `Resource`, for example `s3:GetObject` (objects) \
            with only `arn:aws:s3:::bucket`, or `s3:ListBucket` (buckets) with only \
            `arn:aws:s3:::bucket/*`. An action that supports no resource-level permissions \
-           needs `\"Resource\": \"*\"`.",
+           needs `\"Resource\": \"*\"`; it is not reported on an ARN of its own service's \
+           resource types, where the catalogue often lacks the types AWS authorizes against.",
     why: "AWS matches the request's resource against `Resource`: a bucket ARN never matches \
           an object request, so the statement grants nothing for that action and the \
           request gets 403 Access Denied. This is the most common S3 policy mistake.",
@@ -61,6 +62,31 @@ pub fn action_fits_arn(cat: &Catalog, action: &Action, arn: &str) -> bool {
     })
 }
 
+/// Whether `arn` names a resource of a type that `action`'s own service defines. The
+/// catalogue lists no resource type for many actions that do authorize against their
+/// service's resources (`ram:CreateResourceShare` on a `resource-share`,
+/// `s3:GetAccessPoint` on an `accesspoint`): 586 statements of the AWS managed policies
+/// grant such actions on their own service's ARNs. For an action the catalogue lists
+/// without resource types, such an ARN is a gap of the catalogue, not a mistake, except
+/// for List actions, which act on the account (`s3:ListAllMyBuckets` on a bucket ARN is
+/// the mistake it looks like).
+fn names_own_resource(cat: &Catalog, action: &Action, arn: &str) -> bool {
+    if action.access == AccessLevel::List {
+        return false;
+    }
+    let Some(fields) = pattern::arn_fields(arn) else {
+        return false;
+    };
+    if !fields[2].eq_ignore_ascii_case(action.service) {
+        return false;
+    }
+    cat.service(action.service).is_some_and(|s| {
+        s.resource_types
+            .iter()
+            .any(|t| t.matches_arn(arn) == Some(true))
+    })
+}
+
 fn resource_names(action: &Action) -> Vec<&'static str> {
     action.resource_types().map(|r| r.name).collect()
 }
@@ -86,7 +112,11 @@ pub fn check(policy: &Policy, out: &mut Vec<Finding>) {
                 continue;
             }
             let fits = expanded.iter().any(|a| {
-                a.has_resource_types() && arns.iter().any(|r| action_fits_arn(cat, a, &r.value))
+                if a.has_resource_types() {
+                    arns.iter().any(|r| action_fits_arn(cat, a, &r.value))
+                } else {
+                    arns.iter().any(|r| names_own_resource(cat, a, &r.value))
+                }
             });
             if fits {
                 continue;

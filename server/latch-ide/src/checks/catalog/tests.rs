@@ -305,3 +305,39 @@ fn silent_on_the_seed_policies_in_terraform() {
     }
     assert!(count >= 57, "only {count} policies");
 }
+
+/// Service-specific tag keys are templates (`secretsmanager:ResourceTag/${TagKey}`), not
+/// the literal `tag-key` the package writes, so any tag key is known.
+#[test]
+fn service_tag_keys_match_any_tag_key() {
+    let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*", "Condition": {"StringEquals": {"secretsmanager:ResourceTag/Project": "x", "secretsmanager:ResourceTag/aws:secretsmanager:owningService": "rds"}}}]}"#;
+    assert_eq!(render(text, &run(unknown_condition_key::check, text)), "");
+    let typo = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*", "Condition": {"StringEquals": {"secretsmanager:ResourceTagz/Project": "x"}}}]}"#;
+    assert_eq!(run(unknown_condition_key::check, typo).len(), 1);
+}
+
+/// Elastic Load Balancing and Elastic Load Balancing V2 share the prefix
+/// `elasticloadbalancing`; both define `AddTags`. The statement of the AWS Load Balancer
+/// Controller's policy that tags target groups and load balancers matches.
+#[test]
+fn services_that_share_a_prefix_keep_every_resource_type() {
+    let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"], "Resource": ["arn:aws:elasticloadbalancing:*:*:targetgroup/*/*", "arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*", "arn:aws:elasticloadbalancing:*:*:loadbalancer/app/*/*"]}, {"Effect": "Allow", "Action": "elasticloadbalancing:AddTags", "Resource": "arn:aws:elasticloadbalancing:*:*:loadbalancer/classic-name"}]}"#;
+    assert_eq!(
+        render(text, &run(action_resource_mismatch::check, text)),
+        ""
+    );
+    // Still reported: an ELB action on a resource of another service.
+    let wrong = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "elasticloadbalancing:AddTags", "Resource": "arn:aws:s3:::bucket"}]}"#;
+    assert_eq!(run(action_resource_mismatch::check, wrong).len(), 1);
+}
+
+/// An action the catalogue lists without resource types, on an ARN of its own service's
+/// resource types (as AWS's own managed policies write it), is a gap of the catalogue; on
+/// another service's ARN it is still reported.
+#[test]
+fn actions_without_resource_types_on_their_own_service_are_not_reported() {
+    let own = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ram:CreateResourceShare", "s3:GetAccessPoint"], "Resource": ["arn:aws:ram:*:*:resource-share/*", "arn:aws:s3:*:*:accesspoint/*"]}]}"#;
+    assert_eq!(render(own, &run(action_resource_mismatch::check, own)), "");
+    let other = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ram:CreateResourceShare", "Resource": "arn:aws:ec2:*:*:transit-gateway/*"}]}"#;
+    assert_eq!(run(action_resource_mismatch::check, other).len(), 1);
+}

@@ -9,6 +9,7 @@ use super::CheckDoc;
 
 pub mod conflicting_elements;
 pub mod duplicate_sid;
+pub mod invalid_condition_value;
 pub mod invalid_effect;
 pub mod invalid_principal;
 pub mod invalid_sid;
@@ -38,6 +39,13 @@ pub struct PolicyCtx<'a> {
     pub kind: PolicyKind,
     /// The policy's statement objects, in the order of `policy.statements`.
     pub statements: Vec<&'a Value>,
+    /// Whether `kind` is stated (by `latch.toml` or the Terraform resource that holds the
+    /// policy) rather than inferred from the content: checks whose rule depends on the
+    /// kind (size quotas) stay silent on an inferred kind.
+    pub kind_stated: bool,
+    /// The Terraform resource type and attribute that hold the policy
+    /// (`aws_iam_user_policy`, `policy`), which narrow the kind (an inline user policy).
+    pub owner: Option<(&'a str, &'a str)>,
 }
 
 impl<'a> PolicyCtx<'a> {
@@ -53,7 +61,22 @@ impl<'a> PolicyCtx<'a> {
             policy,
             kind,
             statements: latch_syntax::policy::build::statement_objects(tree),
+            kind_stated: true,
+            owner: None,
         }
+    }
+
+    /// The same context for a policy whose kind was inferred from its content.
+    pub fn inferred(mut self, inferred: bool) -> PolicyCtx<'a> {
+        self.kind_stated = !inferred;
+        self
+    }
+
+    /// The same context for a policy held by a Terraform resource: `owner` is its address
+    /// (`aws_iam_user_policy.u`), `attribute` the attribute (`policy`).
+    pub fn owned_by(mut self, owner: &'a str, attribute: &'a str) -> PolicyCtx<'a> {
+        self.owner = Some((owner.split('.').next().unwrap_or(owner), attribute));
+        self
     }
 }
 
@@ -87,6 +110,10 @@ pub fn checks() -> Vec<(&'static CheckDoc, PolicyCheck)> {
             unknown_condition_operator::check,
         ),
         (&size_limit::DOC, size_limit::check),
+        (
+            &invalid_condition_value::DOC,
+            invalid_condition_value::check,
+        ),
     ]
 }
 
