@@ -3,6 +3,11 @@
 //! one-file edit, the way the language server re-analyses on every keystroke. Prints the
 //! figures and the peak resident set size.
 //!
+//! Then the same for a Terraform root of 50 calls of one local module (each call an
+//! instance: a bucket, its KMS key and its policy, read through the module's outputs),
+//! without `latch.toml`; the edit changes the module's own file, which every instance
+//! reads.
+//!
 //! Run: `cargo bench -p latch-ide --bench workspace`.
 
 use std::fmt::Write as _;
@@ -150,6 +155,98 @@ fn peak_rss_kb() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// A root calling `./modules/bucket` 50 times, and the module.
+fn generate_modules() -> Vec<(String, String)> {
+    let mut main = String::from(
+        "provider \"aws\" {\n  region = \"us-east-1\"\n  assume_role {\n    role_arn = \"arn:aws:iam::444455556666:role/deploy\"\n  }\n}\n\n",
+    );
+    for i in 0..50 {
+        main.push_str(&format!(
+            "module \"b{i}\" {{\n  source     = \"./modules/bucket\"\n  name       = \"bench-bucket-{i}\"\n  reader_arn = aws_iam_role.r{i}.arn\n}}\n\n\
+             resource \"aws_iam_role\" \"r{i}\" {{\n  name = \"reader-{i}\"\n  assume_role_policy = jsonencode({{ Version = \"2012-10-17\", Statement = [{{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {{ Service = \"ec2.amazonaws.com\" }} }}] }})\n}}\n\n\
+             resource \"aws_iam_role_policy\" \"r{i}\" {{\n  name = \"read\"\n  role = aws_iam_role.r{i}.id\n  policy = jsonencode({{ Version = \"2012-10-17\", Statement = [{{ Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"${{module.b{i}.bucket_arn}}/*\" }}] }})\n}}\n\n"
+        ));
+    }
+    let module = r#"variable "name" {}
+variable "reader_arn" {}
+
+resource "aws_s3_bucket" "this" {
+  bucket = var.name
+}
+
+resource "aws_kms_key" "this" {
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "Root", Effect = "Allow", Principal = { AWS = "arn:aws:iam::444455556666:root" }, Action = "kms:*", Resource = "*" }]
+  })
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.this.arn
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "this" {
+  bucket = aws_s3_bucket.this.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "Read", Effect = "Allow", Principal = { AWS = var.reader_arn }, Action = "s3:GetObject", Resource = "${aws_s3_bucket.this.arn}/*" }]
+  })
+}
+
+output "bucket_arn" {
+  value = aws_s3_bucket.this.arn
+}
+"#;
+    vec![
+        ("main.tf".to_string(), main),
+        ("modules/bucket/main.tf".to_string(), module.to_string()),
+    ]
+}
+
+/// Cold analyses and one-file edits of `files`: (medians and bests in ms, findings).
+fn measure(
+    files: &[(String, String)],
+    edit: &dyn Fn(usize) -> (usize, String),
+) -> (f64, f64, f64, f64, usize) {
+    let mut cold = Vec::new();
+    let mut ws = Workspace::new();
+    let mut findings = 0;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let mut w = Workspace::new();
+        for (p, t) in files {
+            w.set_file(p, t.as_bytes());
+        }
+        let a = w.analyze();
+        cold.push(start.elapsed().as_secs_f64());
+        findings = a.all().count();
+        ws = w;
+    }
+    let mut edits = Vec::new();
+    for n in 0..20 {
+        let (i, text) = edit(n);
+        let start = Instant::now();
+        ws.set_file(&files[i].0, text.as_bytes());
+        std::hint::black_box(ws.analyze());
+        edits.push(start.elapsed().as_secs_f64());
+    }
+    cold.sort_by(f64::total_cmp);
+    edits.sort_by(f64::total_cmp);
+    (
+        cold[cold.len() / 2] * 1e3,
+        cold[0] * 1e3,
+        edits[edits.len() / 2] * 1e3,
+        edits[0] * 1e3,
+        findings,
+    )
+}
+
 fn main() {
     let files = generate();
     // `LATCH_BENCH_DUMP=dir` writes the workspace out, to time `latch check dir` itself.
@@ -200,5 +297,18 @@ fn main() {
         edits[edits.len() / 2] * 1e3,
         edits[0] * 1e3,
         peak_rss_kb().map_or_else(|| "?".to_string(), |k| (k / 1024).to_string()),
+    );
+    let modules = generate_modules();
+    let (cm, cb, em, eb, n) = measure(&modules, &|n| {
+        (
+            1,
+            modules[1]
+                .1
+                .replace("Sid = \"Read\"", &format!("Sid = \"Read{n}\"")),
+        )
+    });
+    println!(
+        "modules: 50 calls of one local module, {n} findings; cold analysis median {cm:.1} ms \
+         (best {cb:.1} ms); edit of the module's file median {em:.2} ms (best {eb:.2} ms)"
     );
 }

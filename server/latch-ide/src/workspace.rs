@@ -466,7 +466,13 @@ pub struct Workspace {
     manifests: Arc<Mutex<ManifestCache>>,
     /// What the workspace simulation keeps between analyses.
     pub(crate) access: Arc<crate::access::Cache>,
+    /// The validation of files whose kind another document states (`latch.toml`, a
+    /// Terraform `file()`), per path: the revision and kind it was computed for. Without
+    /// it every analysis would read those files' trees again and re-run their checks.
+    revalidated: Arc<Mutex<RevalidationCache>>,
 }
+
+type RevalidationCache = HashMap<Arc<str>, (u64, PolicyKind, Vec<Finding>)>;
 
 type ManifestCache = HashMap<String, (u64, Arc<latch_syntax::manifest::ParsedManifest>)>;
 
@@ -884,24 +890,42 @@ impl Workspace {
             }
             out.extend(file.summary.findings.iter().cloned());
             let other_kind = declared_kind.or_else(|| kinds.get(&**path).copied());
-            // A lean summary has no trees: validating as another kind reads them again.
-            let full = match other_kind {
-                Some(_) if file.summary.is_lean() => self.summary(path),
-                _ => None,
-            };
-            for doc in &full.as_ref().unwrap_or(&file.summary).policies {
-                let kind = other_kind.unwrap_or(doc.kind);
-                out.extend(
-                    // Inferred only when nothing states the kind: not the manifest, a
-                    // Terraform owner, nor the command output that wraps the policy.
-                    doc.validate_as(
-                        &file.text,
-                        kind,
-                        other_kind.is_none() && doc.kind_source == KindSource::Inferred,
-                    )
-                    .iter()
-                    .cloned(),
-                );
+            let cached = other_kind.and_then(|k| {
+                let cache = self.revalidated.lock().unwrap_or_else(|e| e.into_inner());
+                cache
+                    .get(path)
+                    .filter(|(rev, kind, _)| *rev == file.revision && *kind == k)
+                    .map(|(_, _, f)| f.clone())
+            });
+            if let Some(findings) = cached {
+                out.extend(findings);
+            } else {
+                // A lean summary has no trees: validating as another kind reads them again.
+                let full = match other_kind {
+                    Some(_) if file.summary.is_lean() => self.summary(path),
+                    _ => None,
+                };
+                let mut validation = Vec::new();
+                for doc in &full.as_ref().unwrap_or(&file.summary).policies {
+                    let kind = other_kind.unwrap_or(doc.kind);
+                    validation.extend(
+                        // Inferred only when nothing states the kind: not the manifest, a
+                        // Terraform owner, nor the command output that wraps the policy.
+                        doc.validate_as(
+                            &file.text,
+                            kind,
+                            other_kind.is_none() && doc.kind_source == KindSource::Inferred,
+                        )
+                        .iter()
+                        .cloned(),
+                    );
+                }
+                if let Some(k) = other_kind {
+                    let mut cache = self.revalidated.lock().unwrap_or_else(|e| e.into_inner());
+                    cache.retain(|p, _| self.files.contains_key(p));
+                    cache.insert(path.clone(), (file.revision, k, validation.clone()));
+                }
+                out.extend(validation);
             }
             for f in out.iter_mut() {
                 f.path = path.clone();

@@ -232,9 +232,19 @@ fn fields_problem(
     // account; if one of them also accepts this region and account, all is well.
     let loose = format!("arn:{partition}:{service}:*:*:{resource}");
     let arn = format!("arn:{partition}:{service}:{region}:{account}:{resource}");
+    // A template whose resource part opens with literal text can only match a resource
+    // that opens with it (unless the resource has wildcards): a cheap test first, since
+    // matching every template of a service is most of this check's cost.
+    let wild = resource.contains(['*', '?']);
+    let may_match = |template: &str| {
+        let res = template.splitn(6, ':').nth(5).unwrap_or_default();
+        let literal = res.split(['$', '*']).next().unwrap_or_default();
+        wild || resource.starts_with(literal)
+    };
     let candidates: Vec<_> = svc
         .resource_types
         .iter()
+        .filter(|t| may_match(t.arn))
         .filter(|t| {
             latch_syntax::catalog::pattern::arn_matches_template(t.arn, &loose) == Some(true)
         })
