@@ -8,7 +8,9 @@
 //! caller as `module.x.<output>`. Two calls are two instances. A folder that some call of
 //! the workspace instantiates is simulated only through its instances (read alone, its
 //! inputs are unknown); its own findings (syntax, single-document checks) stay as they
-//! are. Registry and git sources are not followed: what they create is unknown.
+//! are. A registry or git source is followed in the copy `terraform init` made
+//! (`.terraform/modules/modules.json` names its folder); without it, what the call
+//! creates is unknown.
 //!
 //! Instances are cached like folders: while the child's files, the caller's files and the
 //! accounts and values they are given stay the same.
@@ -57,7 +59,25 @@ struct Call<'a> {
     block: &'a Block,
 }
 
-fn calls<'m>(caller_dir: &str, module: &'m Module) -> Vec<Call<'m>> {
+/// The folder `terraform init` downloaded a registry or git module of call `name` into,
+/// from the caller folder's `.terraform/modules/modules.json`.
+fn downloaded(ws: &Workspace, caller_dir: &str, name: &str) -> Option<String> {
+    let list = if caller_dir.is_empty() {
+        ".terraform/modules/modules.json".to_string()
+    } else {
+        format!("{caller_dir}/.terraform/modules/modules.json")
+    };
+    let v: serde_json::Value = serde_json::from_str(ws.text(&list)?).ok()?;
+    let dir = v["Modules"]
+        .as_array()?
+        .iter()
+        .find(|m| m["Key"].as_str() == Some(name))?["Dir"]
+        .as_str()?
+        .to_string();
+    child_dir(caller_dir, &format!("./{dir}"))
+}
+
+fn calls<'m>(ws: &Workspace, caller_dir: &str, module: &'m Module) -> Vec<Call<'m>> {
     let mut out = Vec::new();
     for (fi, f) in module.files.iter().enumerate() {
         for b in &f.blocks {
@@ -67,16 +87,21 @@ fn calls<'m>(caller_dir: &str, module: &'m Module) -> Vec<Call<'m>> {
             let Some(source) = b.attr("source").and_then(|a| a.value.as_str()) else {
                 continue;
             };
-            if !(source.starts_with("./") || source.starts_with("../")) {
-                continue;
-            }
+            let local = source.starts_with("./") || source.starts_with("../");
             // A call that Terraform makes zero times creates nothing.
             if let Some(c) = b.attr("count") {
                 if matches!(&c.value.kind, ExprKind::Number(n) if n == "0") {
                     continue;
                 }
             }
-            let Some(child) = child_dir(caller_dir, source) else {
+            // A registry or git source: the copy `terraform init` made, if it ran;
+            // otherwise what the module creates is unknown.
+            let child = if local {
+                child_dir(caller_dir, source)
+            } else {
+                downloaded(ws, caller_dir, b.label(0))
+            };
+            let Some(child) = child else {
                 continue;
             };
             out.push(Call {
@@ -171,7 +196,7 @@ pub(crate) fn with_instances(
         let caller_providers =
             terraform::providers::complete_accounts(&caller.module, &ws.providers_for(dir));
         let mut output_pins: BTreeMap<String, String> = BTreeMap::new();
-        for call in calls(dir, &caller.module) {
+        for call in calls(ws, dir, &caller.module) {
             // A call of its own folder, or of a folder the caller is inside, would loop.
             if call.child == *dir || dir.starts_with(&format!("{}/", call.child)) {
                 continue;

@@ -962,11 +962,26 @@ impl Workspace {
         // What the team decided: `[check]` in `latch.toml`, `latch:ignore` comments.
         crate::suppress::apply(self, &mut by_path, &stale);
         let mut analysis = Analysis::default();
+        // Modules `terraform init` downloaded are not the user's code: only what the
+        // simulation finds there is reported, and nothing is edited there.
+        let downloaded = |p: &str| p.starts_with(".terraform/") || p.contains("/.terraform/");
         for (path, mut out) in by_path {
             out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.code.cmp(b.code)));
             out.dedup();
+            if downloaded(&path) {
+                out.retain(|f| {
+                    ["access/", "cloudfront/", "s3/"]
+                        .iter()
+                        .any(|a| f.code.starts_with(a))
+                });
+            }
             for f in &mut out {
                 self.drop_broken_fixes(f);
+                f.fixes.retain(|x| {
+                    x.edits
+                        .iter()
+                        .all(|e| !downloaded(e.path.as_deref().unwrap_or(&path)))
+                });
             }
             if !out.is_empty() {
                 analysis.findings.insert(path, out);

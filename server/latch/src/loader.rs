@@ -46,7 +46,44 @@ pub fn walk(root: &Path) -> Vec<PathBuf> {
             out.push(entry.into_path());
         }
     }
+    // `terraform init` downloads registry and git modules under `.terraform/modules` and
+    // lists them in `modules.json`: read it and their `.tf` files, so that module calls
+    // can be followed (the folder itself is skipped above, as generated code).
+    let mut dirs: Vec<PathBuf> = out
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in dirs {
+        let list = dir.join(".terraform/modules/modules.json");
+        let Ok(text) = std::fs::read_to_string(&list) else {
+            continue;
+        };
+        out.push(list);
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        for m in v["Modules"].as_array().into_iter().flatten() {
+            let Some(d) = m["Dir"].as_str().filter(|d| d.starts_with(".terraform/")) else {
+                continue;
+            };
+            let Ok(entries) = std::fs::read_dir(dir.join(d)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().to_string();
+                if (name.ends_with(".tf") || name.ends_with(".tf.json"))
+                    && e.file_type().is_ok_and(|t| t.is_file())
+                {
+                    out.push(e.path());
+                }
+            }
+        }
+    }
     out.sort();
+    out.dedup();
     out
 }
 

@@ -497,3 +497,31 @@ fn fixes_inside_an_escaped_policy_string_keep_the_file_valid() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A registry module that `terraform init` downloaded: the call is followed in the copy
+/// `.terraform/modules/modules.json` names; the finding in that downloaded file names the
+/// call and offers no edit of it.
+#[test]
+fn registry_modules_are_followed_through_terraform_init() {
+    let (report, code) = json_findings(&["tests/fixtures/terraform/registry-module"]);
+    assert_eq!(code, 1);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report:#}");
+    let f = &findings[0];
+    assert_eq!(f["code"], "access/kms-key");
+    assert_eq!(
+        f["path"],
+        "tests/fixtures/terraform/registry-module/.terraform/modules/exports/main.tf"
+    );
+    assert_eq!(f["range"]["start"]["line"], 46);
+    assert!(f["fixes"].as_array().unwrap().is_empty());
+    assert!(
+        f["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["message"] == "made by the call `module.exports`"
+                && r["path"] == "tests/fixtures/terraform/registry-module/main.tf"),
+        "{f:#}"
+    );
+}
