@@ -193,10 +193,14 @@ pub(crate) fn with_instances(
     let mut instances: Vec<Arc<ModuleAnalysis>> = Vec::new();
     let mut replaced: BTreeMap<String, Arc<ModuleAnalysis>> = BTreeMap::new();
     for (dir, caller) in &by_dir {
+        let calls = calls(ws, dir, &caller.module);
+        if calls.is_empty() {
+            continue;
+        }
         let caller_providers =
             terraform::providers::complete_accounts(&caller.module, &ws.providers_for(dir));
         let mut output_pins: BTreeMap<String, String> = BTreeMap::new();
-        for call in calls(ws, dir, &caller.module) {
+        for call in calls {
             // A call of its own folder, or of a folder the caller is inside, would loop.
             if call.child == *dir || dir.starts_with(&format!("{}/", call.child)) {
                 continue;

@@ -108,6 +108,22 @@ impl PolicyDoc {
         if kind == self.kind && inferred == (self.kind_source == KindSource::Inferred) {
             return std::borrow::Cow::Borrowed(&self.validation);
         }
+        if kind == self.kind && !self.lean {
+            // The same kind, now stated (or no longer): only the size quota depends on
+            // that, so the other checks' findings stand.
+            let code = crate::checks::policy::size_limit::DOC.code;
+            let mut out: Vec<Finding> = self
+                .validation
+                .iter()
+                .filter(|f| f.code != code)
+                .cloned()
+                .collect();
+            crate::checks::policy::size_limit::check(
+                &PolicyCtx::new(text, &self.tree, &self.policy, kind).inferred(inferred),
+                &mut out,
+            );
+            return std::borrow::Cow::Owned(out);
+        }
         let mut out = Vec::new();
         run_all(
             &PolicyCtx::new(text, &self.tree, &self.policy, kind).inferred(inferred),
