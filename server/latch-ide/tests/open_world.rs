@@ -307,3 +307,49 @@ account = "app"
         found[0].4
     );
 }
+
+/// The region a request goes to is the one the bucket's provider states: a region
+/// guardrail is then settled, not an unknown.
+#[test]
+fn the_provider_region_settles_a_region_guardrail() {
+    let tf = |region: &str| {
+        format!(
+            r#"//- main.tf
+provider "aws" {{
+  region = "{region}"
+  assume_role {{
+    role_arn = "arn:aws:iam::111122223333:role/deploy"
+  }}
+}}
+
+resource "aws_s3_bucket" "data" {{
+  bucket = "example-regional-data"
+}}
+
+resource "aws_iam_role" "app" {{
+  name               = "app"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "ec2.amazonaws.com" }} }}] }})
+}}
+
+resource "aws_iam_role_policy" "app" {{
+  name = "read"
+  role = aws_iam_role.app.id
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [
+      {{ Sid = "Read", Effect = "Allow", Action = "s3:GetObject", Resource = "${{aws_s3_bucket.data.arn}}/*" }},
+      {{ Sid = "OnlyEU", Effect = "Deny", Action = "*", Resource = "*", Condition = {{ StringNotEquals = {{ "aws:RequestedRegion" = ["eu-west-1"] }} }} }},
+    ]
+  }})
+}}
+"#
+        )
+    };
+    let us = access_findings(&tf("us-east-1"));
+    assert_eq!(us.len(), 1, "{us:#?}");
+    assert_eq!(
+        (us[0].0.as_str(), us[0].3),
+        ("access/explicit-deny", Severity::Error)
+    );
+    assert_eq!(access_findings(&tf("eu-west-1")), Vec::new());
+}

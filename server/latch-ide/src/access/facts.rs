@@ -2,7 +2,8 @@
 //!
 //! An inferred intent stands for the request a real client would make, not for the
 //! smallest possible one: it is sent over TLS (`aws:SecureTransport` is `true`; every SDK,
-//! CLI and console request is), carries the keys AWS derives from the caller, carries no
+//! CLI and console request is), to the region the bucket's Terraform provider states
+//! (`aws:RequestedRegion`), carries the keys AWS derives from the caller, carries no
 //! optional request header (ACL, SSE, Requester Pays) unless the implying Allow's own
 //! conditions require it, and every other key (the caller's organization, source IP or
 //! VPC endpoint, MFA, tags) is unknown, never taken as absent. A declared intent
@@ -74,6 +75,15 @@ pub(crate) fn request_of(ix: &Index, intent: &Intent) -> Request {
         IntentSource::Statement { .. } => {
             if ctx.values("aws:SecureTransport").is_none() {
                 ctx.insert("aws:SecureTransport", vec!["true".to_string()]);
+            }
+            // A request to a bucket goes to the region its provider states.
+            if let Some(region) = ix
+                .bucket_of(&intent.resource)
+                .and_then(|b| b.region.clone())
+            {
+                if ctx.values("aws:RequestedRegion").is_none() {
+                    ctx.insert("aws:RequestedRegion", vec![region]);
+                }
             }
             ctx.unknown =
                 Unknowns::AllExcept(OPTIONAL_HEADERS.iter().map(|k| k.to_string()).collect());

@@ -148,6 +148,9 @@ pub struct BucketInfo {
     /// The `sse_algorithm` argument of a Terraform encryption configuration and the
     /// `kms_master_key_id` argument, for the AES256 fix.
     pub tf_sse: Option<(Loc, Option<Span>)>,
+    /// The region its Terraform provider configuration states: requests to the bucket
+    /// go to that region's endpoint (`aws:RequestedRegion`).
+    pub region: Option<String>,
 }
 
 impl BucketInfo {
@@ -630,6 +633,7 @@ impl Builder<'_> {
                 ..PrincipalInfo::default()
             });
         }
+        let regions = latch_syntax::terraform::providers::regions(module);
         for r in module
             .resources
             .iter()
@@ -649,6 +653,7 @@ impl Builder<'_> {
                     span: r.span,
                 }),
                 tf_address: Some(r.address.clone()),
+                region: regions.get(&r.provider).cloned(),
                 // New buckets enforce bucket-owner ownership (AWS_SEMANTICS §8.2).
                 ..BucketInfo::default()
             });

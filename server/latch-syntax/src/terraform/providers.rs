@@ -73,6 +73,27 @@ fn account_of_block(b: &Block) -> Option<String> {
     None
 }
 
+/// The region each AWS provider configuration of the module states as literal text
+/// (`region = "us-east-1"`), by configuration name.
+pub fn regions(module: &Module) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for f in &module.files {
+        for b in &f.blocks {
+            if b.ident.value != "provider" {
+                continue;
+            }
+            let (Some(name), Some(region)) = (
+                configuration_name(b),
+                b.attr("region").and_then(|a| a.value.as_str()),
+            ) else {
+                continue;
+            };
+            out.insert(name, region.to_string());
+        }
+    }
+    out
+}
+
 /// `providers` completed for every AWS provider configuration the module declares or
 /// uses: from its provider blocks, else with a stand-in account.
 pub fn complete_accounts(module: &Module, providers: &ProviderAccounts) -> ProviderAccounts {
@@ -140,6 +161,11 @@ resource "aws_s3_bucket" "b" {
         let p = complete_accounts(&m, &ProviderAccounts::default());
         assert_eq!(p.account("aws.analytics"), Some("111122223333"));
         assert_eq!(p.account("aws.storage"), Some("444455556666"));
+        assert_eq!(
+            regions(&m).get("aws").map(String::as_str),
+            Some("us-east-1")
+        );
+        assert_eq!(regions(&m).get("aws.analytics"), None);
         let default = p.account("aws").unwrap_or_default();
         assert!(is_stand_in_account(default), "{default}");
         assert_eq!(default, stand_in_account("aws"));
