@@ -154,7 +154,7 @@ pub fn resource_problem(arn: &str) -> Option<Problem> {
             None,
         ));
     }
-    fields_problem(partition, service, region, account, resource)
+    fields_problem_cached(partition, service, region, account, resource)
 }
 
 /// Whether `s` is a policy variable AWS substitutes (`${aws:RequestedRegion}`,
@@ -201,6 +201,35 @@ pub fn account_like(account: &str) -> bool {
         || AWS_OWNED_ACCOUNTS.contains(&account)
         || account.contains(['*', '?']) && !account.contains(['<', '>', '{', '}'])
         || substituted(account)
+}
+
+thread_local! {
+    /// The answers of [`fields_problem`] by ARN: the same ARNs recur across a workspace's
+    /// policies, and each answer walks the service's resource-type templates.
+    static FIELDS: std::cell::RefCell<std::collections::HashMap<String, Option<Problem>>> =
+        std::cell::RefCell::default();
+}
+
+fn fields_problem_cached(
+    partition: &str,
+    service: &str,
+    region: &str,
+    account: &str,
+    resource: &str,
+) -> Option<Problem> {
+    let key = format!("{partition}:{service}:{region}:{account}:{resource}");
+    if let Some(hit) = FIELDS.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let answer = fields_problem(partition, service, region, account, resource);
+    FIELDS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() > 50_000 {
+            c.clear();
+        }
+        c.insert(key, answer.clone());
+    });
+    answer
 }
 
 /// The region and account fields against the resource types the catalogue knows for the
