@@ -34,11 +34,16 @@ impl Depends {
     /// "allowed only if A and B; `[organization]` in `latch.toml` settles it".
     pub(crate) fn words(&self) -> String {
         let mut s = format!("allowed only if {}", self.conditions.join(" and "));
-        let mut settle: Vec<&str> = self.keys.iter().map(|k| facts::settled_by(k)).collect();
+        let mut settle: Vec<&str> = Vec::new();
+        for k in &self.keys {
+            let s = facts::settled_by(k);
+            if !settle.contains(&s) {
+                settle.push(s);
+            }
+        }
         if self.identity {
             settle.push("a `[[principal]]` in `latch.toml` with the caller's policies settles it");
         }
-        settle.dedup();
         if !settle.is_empty() {
             s.push_str(&format!(" ({})", settle.join("; ")));
         }
