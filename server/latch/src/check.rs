@@ -420,12 +420,18 @@ fn fix_list(applied: &[(String, String)], verb: &str) -> String {
     out
 }
 
-/// The unified diff of one file, `a/PATH` to `b/PATH`, three lines of context.
+/// The unified diff of one file, `a/PATH` to `b/PATH` (an absolute path as it is), three
+/// lines of context.
 fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    let (old_name, new_name) = if Path::new(path).is_absolute() {
+        (path.to_string(), path.to_string())
+    } else {
+        (format!("a/{path}"), format!("b/{path}"))
+    };
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .header(&old_name, &new_name)
         .missing_newline_hint(true)
         .to_string()
 }

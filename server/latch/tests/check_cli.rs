@@ -85,7 +85,8 @@ fn diff_shows_the_safe_fixes_and_writes_nothing() {
     assert_eq!(code, 1, "a diff: exit 1");
     assert_eq!(std::fs::read_to_string(dir.join("p.json")).unwrap(), before);
     let shown = dir.join("p.json").to_string_lossy().replace('\\', "/");
-    assert!(out.starts_with(&format!("--- a/{shown}\n+++ b/{shown}\n@@ ")), "{out}");
+    // An absolute path is printed as it is; a relative one as `a/PATH`, `b/PATH`.
+    assert!(out.starts_with(&format!("--- {shown}\n+++ {shown}\n@@ ")), "{out}");
     assert!(out.contains("\n-      \"Effect\": \"deny\",\n"), "{out}");
     assert!(out.contains("\n+      \"Effect\": \"Deny\",\n"), "{out}");
     assert!(out.contains("\n+      \"Sid\": \"ホームフォルダの読み書き📁\",\n"), "{out}");
@@ -102,6 +103,14 @@ fn diff_shows_the_safe_fixes_and_writes_nothing() {
     // Nothing left to fix: no diff, exit 0.
     let (code, out, _) = run(latch().args(["check", "--diff"]).arg(&fixed_dir));
     assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out, _) = run(latch().args(["check", "--diff", "examples/pasted-policy"]));
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with(
+            "--- a/examples/pasted-policy/home-folder-policy.json\n+++ b/examples/pasted-policy/home-folder-policy.json\n"
+        ),
+        "{out}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&fixed_dir);
 }
