@@ -413,7 +413,11 @@ fn fix_list(applied: &[(String, String)], verb: &str) -> String {
     let _ = writeln!(
         out,
         "{} {} in {}\n",
-        if verb == "fixed" { "applied" } else { "would apply" },
+        if verb == "fixed" {
+            "applied"
+        } else {
+            "would apply"
+        },
         count(applied.len(), "fix", "fixes"),
         count(files.len(), "file", "files")
     );

@@ -37,10 +37,12 @@ pub enum WhyFormat {
 }
 
 #[derive(clap::Args)]
-#[command(after_help = "Exit status: 0 when the request is allowed, or allowed depending on \
+#[command(
+    after_help = "Exit status: 0 when the request is allowed, or allowed depending on \
 conditions the output states (`depends`); 1 when it is denied (explicitly or implicitly); \
 2 on bad input (a principal, resource or action that is not valid, a missing folder, an \
-error text that cannot be read). With `--error`, the same for the workspace's decision.")]
+error text that cannot be read). With `--error`, the same for the workspace's decision."
+)]
 pub struct WhyArgs {
     /// The caller: an IAM user, role, root or `sts` assumed-role ARN, `anonymous`, or a
     /// service principal such as `s3.amazonaws.com`.
@@ -305,9 +307,7 @@ fn usage(msg: String) -> ExitCode {
 fn exit_of(outcome: latch_eval::Outcome) -> ExitCode {
     match outcome {
         latch_eval::Outcome::Allow => ExitCode::SUCCESS,
-        latch_eval::Outcome::ImplicitDeny | latch_eval::Outcome::ExplicitDeny => {
-            ExitCode::from(1)
-        }
+        latch_eval::Outcome::ImplicitDeny | latch_eval::Outcome::ExplicitDeny => ExitCode::from(1),
     }
 }
 
@@ -358,7 +358,8 @@ pub fn check_principal(text: &str) -> Result<(), String> {
             r.strip_prefix("assumed-role/")
                 .and_then(|x| x.split_once('/'))
                 .is_some_and(|(role, session)| !role.is_empty() && !session.is_empty())
-                || r.strip_prefix("federated-user/").is_some_and(|n| !n.is_empty())
+                || r.strip_prefix("federated-user/")
+                    .is_some_and(|n| !n.is_empty())
         }
         _ => false,
     };

@@ -86,19 +86,35 @@ fn diff_shows_the_safe_fixes_and_writes_nothing() {
     assert_eq!(std::fs::read_to_string(dir.join("p.json")).unwrap(), before);
     let shown = dir.join("p.json").to_string_lossy().replace('\\', "/");
     // An absolute path is printed as it is; a relative one as `a/PATH`, `b/PATH`.
-    assert!(out.starts_with(&format!("--- {shown}\n+++ {shown}\n@@ ")), "{out}");
+    assert!(
+        out.starts_with(&format!("--- {shown}\n+++ {shown}\n@@ ")),
+        "{out}"
+    );
     assert!(out.contains("\n-      \"Effect\": \"deny\",\n"), "{out}");
     assert!(out.contains("\n+      \"Effect\": \"Deny\",\n"), "{out}");
-    assert!(out.contains("\n+      \"Sid\": \"ホームフォルダの読み書き📁\",\n"), "{out}");
+    assert!(
+        out.contains("\n+      \"Sid\": \"ホームフォルダの読み書き📁\",\n"),
+        "{out}"
+    );
     assert!(!out.contains("error["), "no findings report: {out}");
-    assert!(err.contains(&format!("would fix {shown}: change to `Deny`\n")), "{err}");
+    assert!(
+        err.contains(&format!("would fix {shown}: change to `Deny`\n")),
+        "{err}"
+    );
     // The diff is the one `--fix` writes.
     let fixed_dir = pasted_copy("diff-fixed");
     run(latch().args(["check", "--fix"]).arg(&fixed_dir));
     let fixed = std::fs::read_to_string(fixed_dir.join("p.json")).unwrap();
-    let removed: Vec<&str> = out.lines().filter(|l| l.starts_with('+') && !l.starts_with("+++")).map(|l| &l[1..]).collect();
+    let removed: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+        .map(|l| &l[1..])
+        .collect();
     for l in removed {
-        assert!(fixed.lines().any(|f| f == l), "`{l}` is not in the fixed file");
+        assert!(
+            fixed.lines().any(|f| f == l),
+            "`{l}` is not in the fixed file"
+        );
     }
     // Nothing left to fix: no diff, exit 0.
     let (code, out, _) = run(latch().args(["check", "--diff"]).arg(&fixed_dir));
@@ -125,7 +141,10 @@ fn fix_lists_what_it_changed() {
         "change to `Deny`",
         "insert the missing `,`",
     ] {
-        assert!(out.contains(&format!("fixed {shown}: {title}\n")), "{title}: {out}");
+        assert!(
+            out.contains(&format!("fixed {shown}: {title}\n")),
+            "{title}: {out}"
+        );
     }
     let listed = out.lines().filter(|l| l.starts_with("fixed ")).count();
     assert!(
@@ -134,9 +153,14 @@ fn fix_lists_what_it_changed() {
     );
     // Machine formats keep standard output for the report: the list goes to stderr.
     let dir = pasted_copy("fix-json");
-    let (_, out, err) = run(latch().args(["check", "--fix", "--format", "json"]).arg(&dir));
+    let (_, out, err) = run(latch()
+        .args(["check", "--fix", "--format", "json"])
+        .arg(&dir));
     serde_json::from_str::<serde_json::Value>(&out).unwrap();
-    assert!(err.contains("fixed ") && err.contains(": change to `Deny`"), "{err}");
+    assert!(
+        err.contains("fixed ") && err.contains(": change to `Deny`"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -152,16 +176,25 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let (_, out, _) = run(latch().args(args).arg("--color=always"));
     assert!(out.contains(RED_ERROR), "{out}");
     // Only the severity word and the code are coloured.
-    assert_eq!(out.matches('\x1b').count(), 4 * out.matches("]: ").count(), "{out}");
+    assert_eq!(
+        out.matches('\x1b').count(),
+        4 * out.matches("]: ").count(),
+        "{out}"
+    );
     // `--color always` wins over `NO_COLOR`; `never` and `NO_COLOR` turn it off.
-    let (_, out, _) = run(latch().args(args).arg("--color=always").env("NO_COLOR", "1"));
+    let (_, out, _) = run(latch()
+        .args(args)
+        .arg("--color=always")
+        .env("NO_COLOR", "1"));
     assert!(out.contains(RED_ERROR));
     let (_, out, _) = run(latch().args(args).arg("--color=never"));
     assert!(!out.contains('\x1b'));
     let (_, out, _) = run(latch().args(args).arg("--color=auto").env("NO_COLOR", "1"));
     assert!(!out.contains('\x1b'));
     // Machine formats are never coloured.
-    let (_, out, _) = run(latch().args(args).args(["--color=always", "--format", "json"]));
+    let (_, out, _) = run(latch()
+        .args(args)
+        .args(["--color=always", "--format", "json"]));
     assert!(!out.contains('\x1b'));
 }
 
@@ -171,7 +204,10 @@ fn colour_rule() {
     let one = Some(std::ffi::OsStr::new("1"));
     let empty = Some(std::ffi::OsStr::new(""));
     assert!(ColorChoice::Auto.enabled(true, None));
-    assert!(ColorChoice::Auto.enabled(true, empty), "an empty NO_COLOR is unset");
+    assert!(
+        ColorChoice::Auto.enabled(true, empty),
+        "an empty NO_COLOR is unset"
+    );
     assert!(!ColorChoice::Auto.enabled(true, one));
     assert!(!ColorChoice::Auto.enabled(false, None));
     assert!(ColorChoice::Always.enabled(false, one));
@@ -195,14 +231,20 @@ fn summary_counts_files_with_findings_of_files_read() {
 #[test]
 fn related_places_are_path_line_column_tokens() {
     let (_, out, _) = run(latch().args(["check", "tests/fixtures/why"]));
-    for note in out.lines().filter(|l| l.trim_start().starts_with("= note: ")) {
+    for note in out
+        .lines()
+        .filter(|l| l.trim_start().starts_with("= note: "))
+    {
         let rest = note.trim_start().trim_start_matches("= note: ");
         let place = rest.split(": ").next().unwrap();
         let mut parts = place.rsplitn(3, ':');
         let col = parts.next().unwrap();
         let line = parts.next().unwrap();
         let path = parts.next().unwrap();
-        assert!(col.parse::<u32>().is_ok() && line.parse::<u32>().is_ok(), "{note}");
+        assert!(
+            col.parse::<u32>().is_ok() && line.parse::<u32>().is_ok(),
+            "{note}"
+        );
         assert!(repo().join(path).is_file(), "{note}");
     }
 }

@@ -239,7 +239,10 @@ fn help_documents_the_exit_status() {
         .output()
         .unwrap();
     let help = String::from_utf8(out.stdout).unwrap();
-    assert!(help.contains("Exit status: 0 when the request is allowed"), "{help}");
+    assert!(
+        help.contains("Exit status: 0 when the request is allowed"),
+        "{help}"
+    );
     assert!(help.contains("1 when it is denied"), "{help}");
     assert!(help.contains("2 on bad input"), "{help}");
 }
