@@ -427,7 +427,7 @@ pub fn check_action(text: &str) -> Result<(), String> {
         .map(|(fixed, _)| format!(", did you mean `{fixed}`"))
         .unwrap_or_default();
     Err(format!(
-        "{words}{suggestion} (catalogue {})",
+        "{words}{suggestion}; the catalogue is {}",
         latch_syntax::catalog::catalog_version()
     ))
 }
@@ -561,11 +561,20 @@ pub fn run(args: WhyArgs) -> ExitCode {
             missing.join("`, `")
         ));
     };
-    if let Err(e) = check_principal(principal)
-        .and_then(|()| check_action(action))
-        .and_then(|()| check_resource(resource, action))
-    {
-        return usage(e);
+    // Every bad flag at once, one line each.
+    let problems: Vec<String> = [
+        check_principal(principal),
+        check_action(action),
+        check_resource(resource, action),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .collect();
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("error: {p}");
+        }
+        return ExitCode::from(2);
     }
     let mut context = Context::new();
     for (k, vs) in pairs {

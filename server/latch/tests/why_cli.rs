@@ -194,6 +194,18 @@ fn resources_must_be_arns_or_a_star() {
 }
 
 #[test]
+fn every_bad_flag_is_reported_at_once() {
+    let (code, out, err) = request("Jane", "s3:GetObjct", "example-reports");
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(lines[0].starts_with("error: `--principal Jane` is not an ARN"));
+    assert!(lines[1].starts_with("error: unknown action `s3:GetObjct`"));
+    assert!(lines[2].starts_with("error: `--resource example-reports` is not an ARN"));
+}
+
+#[test]
 fn unknown_actions_get_the_catalogue_suggestion() {
     let (code, out, err) = request(JANE, "s3:GetObjct", OBJECT);
     assert_eq!(code, 2);
