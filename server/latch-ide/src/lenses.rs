@@ -65,6 +65,12 @@ pub fn decide_open(
     (req, open)
 }
 
+/// Whether the sub-workspace at `root` describes the caller `arn` (a role for its
+/// sessions too): when it does not, the caller's own policies are unknown to `latch why`.
+pub fn knows_principal(ws: &Workspace, root: &str, arn: &str) -> bool {
+    access::index_at(ws, root).principal(arn).is_some()
+}
+
 /// Every `[[expect]]` result of the workspace, one lens per entry and action.
 pub fn expect_lenses(ws: &Workspace) -> Vec<ExpectLens> {
     let mut out = Vec::new();

@@ -1,10 +1,12 @@
 //! `latch check`: analyse files or workspace folders and print the findings, for people
 //! (source line and caret, in the style of rustc and ruff) or machines (JSON, SARIF,
-//! GitHub workflow annotations). `--fix` applies the safe fixes; `--write-baseline` and
-//! `--baseline` record today's findings and report only new ones; `--fail-on` and
-//! `--exit-zero` decide the exit code.
+//! GitHub workflow annotations). `--fix` applies the safe fixes and lists them; `--diff`
+//! prints them as a unified diff without writing; `--write-baseline` and `--baseline`
+//! record today's findings and report only new ones; `--fail-on` and `--exit-zero` decide
+//! the exit code. Human output is coloured (the severity word and the code) when standard
+//! output is a terminal and `NO_COLOR` is unset, or with `--color always`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,6 +26,26 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands: one annotation per finding.
     Github,
+}
+
+/// When human output is coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// When standard output is a terminal and `NO_COLOR` is unset or empty.
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour, given whether stdout is a terminal and the `NO_COLOR` value.
+    pub fn enabled(self, terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && no_color.is_none_or(|v| v.is_empty()),
+        }
+    }
 }
 
 /// The lowest severity that makes `latch check` exit 1.
@@ -53,9 +75,15 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// Apply the safe fixes to the files, then report what is left.
+    /// Apply the safe fixes to the files, list them, then report what is left.
     #[arg(long)]
     pub fix: bool,
+    /// Print the safe fixes as a unified diff, without writing (exit 1 when there is one).
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+    /// Colour the severity and code of human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
     /// Report only the findings that are not recorded in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -80,11 +108,7 @@ struct Checked {
 impl Checked {
     /// The path to print for a workspace-relative path.
     fn display_path(&self, rel: &str) -> String {
-        let p = self.loaded.root.join(rel);
-        p.strip_prefix("./")
-            .unwrap_or(&p)
-            .to_string_lossy()
-            .replace('\\', "/")
+        display_path(&self.loaded.root, rel)
     }
 
     fn text(&self, rel: &str) -> &str {
@@ -173,12 +197,46 @@ pub fn run(args: CheckArgs) -> ExitCode {
         None => None,
     };
     let mut checked = Vec::new();
+    let mut diffs = String::new();
+    let mut applied: Vec<(String, String)> = Vec::new();
     for path in &paths {
+        if !path.exists() {
+            eprintln!("error: `{}` does not exist", path.display());
+            return ExitCode::from(2);
+        }
         match load(path) {
             Ok(loaded) => {
                 let mut loaded = loaded;
-                if args.fix {
-                    apply_safe_fixes(&mut loaded);
+                if path.is_dir() && loaded.workspace.read_counts(&loaded.files).files == 0 {
+                    eprintln!(
+                        "error: `{}` holds no policy, Terraform file or `latch.toml`",
+                        path.display()
+                    );
+                    return ExitCode::from(2);
+                }
+                if args.fix || args.diff {
+                    let before: Vec<(String, String)> = loaded
+                        .files
+                        .iter()
+                        .filter_map(|f| Some((f.clone(), loaded.workspace.text(f)?.to_string())))
+                        .collect();
+                    let titles = apply_safe_fixes(&mut loaded, !args.diff);
+                    for (rel, title) in titles {
+                        let shown = display_path(&loaded.root, &rel);
+                        applied.push((shown, title));
+                    }
+                    if args.diff {
+                        for (rel, old) in &before {
+                            let Some(new) = loaded.workspace.text(rel) else {
+                                continue;
+                            };
+                            if new != old {
+                                let shown = display_path(&loaded.root, rel);
+                                diffs.push_str(&unified_diff(&shown, old, new));
+                            }
+                        }
+                        continue;
+                    }
                 }
                 let analysis = loaded.workspace.analyze();
                 let fingerprints = baseline.is_some()
@@ -190,6 +248,23 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 eprintln!("error: cannot read `{}`: {e}", path.display());
                 return ExitCode::from(2);
             }
+        }
+    }
+    if args.diff {
+        print!("{diffs}");
+        eprint!("{}", fix_list(&applied, "would fix"));
+        return if diffs.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
+    }
+    if args.fix {
+        let list = fix_list(&applied, "fixed");
+        if args.format == Format::Human {
+            print!("{list}");
+        } else {
+            eprint!("{list}");
         }
     }
     if let Some(file) = &args.write_baseline {
@@ -217,8 +292,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
             });
         }
     }
+    let color = args.color.enabled(
+        std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
     let out = match args.format {
-        Format::Human => human(&checked),
+        Format::Human => human(&checked, color),
         Format::Json => json_report(&checked) + "\n",
         Format::Github => github(&checked),
         Format::Sarif => sarif(&checked).to_string() + "\n",
@@ -321,9 +400,60 @@ fn github(checked: &[Checked]) -> String {
     out
 }
 
+/// `fixed path: title` per applied fix, then the count; empty when nothing was fixed.
+fn fix_list(applied: &[(String, String)], verb: &str) -> String {
+    if applied.is_empty() {
+        return String::new();
+    }
+    let mut out = String::new();
+    for (path, title) in applied {
+        let _ = writeln!(out, "{verb} {path}: {title}");
+    }
+    let files: BTreeSet<&str> = applied.iter().map(|(p, _)| p.as_str()).collect();
+    let _ = writeln!(
+        out,
+        "{} {} in {}\n",
+        if verb == "fixed" {
+            "applied"
+        } else {
+            "would apply"
+        },
+        count(applied.len(), "fix", "fixes"),
+        count(files.len(), "file", "files")
+    );
+    out
+}
+
+/// The unified diff of one file, `a/PATH` to `b/PATH` (an absolute path as it is), three
+/// lines of context.
+fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    let (old_name, new_name) = if Path::new(path).is_absolute() {
+        (path.to_string(), path.to_string())
+    } else {
+        (format!("a/{path}"), format!("b/{path}"))
+    };
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&old_name, &new_name)
+        .missing_newline_hint(true)
+        .to_string()
+}
+
+/// The path to print for a path relative to `root`.
+fn display_path(root: &Path, rel: &str) -> String {
+    let p = root.join(rel);
+    p.strip_prefix("./")
+        .unwrap_or(&p)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
 /// Applies the first safe fix of every finding, repeatedly (a fix can reveal another),
-/// and writes the changed files.
-fn apply_safe_fixes(loaded: &mut Loaded) {
+/// writing the changed files when `write`; returns `(relative path, fix title)` of each
+/// applied fix, in order.
+fn apply_safe_fixes(loaded: &mut Loaded, write: bool) -> Vec<(String, String)> {
+    let mut applied = Vec::new();
     for _round in 0..5 {
         let analysis = loaded.workspace.analyze();
         let mut changed = false;
@@ -333,6 +463,7 @@ fn apply_safe_fixes(loaded: &mut Loaded) {
             };
             // Edits of one pass must not overlap; later ones wait for the next round.
             let mut edits: Vec<&latch_syntax::Edit> = Vec::new();
+            let mut titles: Vec<&str> = Vec::new();
             for fix in findings
                 .iter()
                 .filter_map(|f| f.fixes.iter().find(|x| x.safe))
@@ -347,6 +478,7 @@ fn apply_safe_fixes(loaded: &mut Loaded) {
                 });
                 if !overlaps {
                     edits.extend(fix.edits.iter());
+                    titles.push(&fix.title);
                 }
             }
             if edits.is_empty() {
@@ -355,8 +487,9 @@ fn apply_safe_fixes(loaded: &mut Loaded) {
             let (new_text, _) = latch_syntax::finding::apply_edits(&text, &edits);
             if new_text != text {
                 let file = loaded.root.join(&**path);
-                if std::fs::write(&file, &new_text).is_ok() {
+                if !write || std::fs::write(&file, &new_text).is_ok() {
                     loaded.workspace.set_file_lean(path, new_text.as_bytes());
+                    applied.extend(titles.iter().map(|t| (path.to_string(), t.to_string())));
                     changed = true;
                 }
             }
@@ -365,6 +498,7 @@ fn apply_safe_fixes(loaded: &mut Loaded) {
             break;
         }
     }
+    applied
 }
 
 /// 1-based line and column (Unicode scalar values) of a byte offset.
@@ -467,13 +601,17 @@ fn width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
 }
 
-fn human(checked: &[Checked]) -> String {
+fn human(checked: &[Checked], color: bool) -> String {
     let mut out = String::new();
     let mut counts = [0usize; 4];
     let mut fixable = 0;
     let totals = totals(checked);
-    let files = totals.files;
+    // Every file read, a skipped one included (a file that is not UTF-8 has a finding).
+    let files = totals.files + totals.skipped;
+    let mut with_findings = 0;
     for c in checked {
+        let paths: BTreeSet<&str> = c.findings().map(|f| &*f.path).collect();
+        with_findings += paths.len();
         for f in c.findings() {
             counts[f.severity as usize] += 1;
             if f.fixes
@@ -482,7 +620,7 @@ fn human(checked: &[Checked]) -> String {
             {
                 fixable += 1;
             }
-            render_finding(c, f, &mut out);
+            render_finding(c, f, color, &mut out);
         }
     }
     let [errors, warnings, infos, hints] = counts;
@@ -509,12 +647,12 @@ fn human(checked: &[Checked]) -> String {
             ));
         }
     }
-    let _ = write!(
-        out,
-        "found {} in {files} file{}",
-        parts.join(", "),
-        if files == 1 { "" } else { "s" }
-    );
+    let of = if files <= 1 {
+        count(files.max(with_findings), "file", "files")
+    } else {
+        format!("{with_findings} of {files} files")
+    };
+    let _ = write!(out, "found {} in {of}", parts.join(", "));
     if fixable > 0 {
         let _ = write!(out, " ({fixable} fixable with `latch check --fix`)");
     }
@@ -549,11 +687,32 @@ fn counts_line(t: &ReadCounts) -> String {
 /// How much of an engine trace the terminal shows under a finding; JSON has all of it.
 const HUMAN_DETAIL_LINES: usize = 12;
 
-fn render_finding(c: &Checked, f: &Finding, out: &mut String) {
+/// The ANSI colour of a severity word: red, yellow, blue, cyan.
+fn severity_color(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "1;31",
+        Severity::Warning => "1;33",
+        Severity::Info => "1;34",
+        Severity::Hint => "1;36",
+    }
+}
+
+fn render_finding(c: &Checked, f: &Finding, color: bool, out: &mut String) {
     let text = c.text(&f.path);
     let index = LineIndex::new(text);
     let (line, col) = line_col(text, &index, f.range.start);
-    let _ = writeln!(out, "{}[{}]: {}", f.severity.as_str(), f.code, f.headline());
+    if color {
+        let _ = writeln!(
+            out,
+            "\x1b[{}m{}\x1b[0m[\x1b[1m{}\x1b[0m]: {}",
+            severity_color(f.severity),
+            f.severity.as_str(),
+            f.code,
+            f.headline()
+        );
+    } else {
+        let _ = writeln!(out, "{}[{}]: {}", f.severity.as_str(), f.code, f.headline());
+    }
     let _ = writeln!(out, "  --> {}:{line}:{col}", c.display_path(&f.path));
     if let Some(range) = index.line_range(text, line.saturating_sub(1)) {
         let src = &text[range.clone()];
@@ -577,12 +736,14 @@ fn render_finding(c: &Checked, f: &Finding, out: &mut String) {
             let rp = r.path.as_deref().unwrap_or(&f.path);
             let rt = c.text(rp);
             let (rl, rc) = line_col(rt, &LineIndex::new(rt), r.range.start);
+            // `path:line:column: message`, as compilers print it: a token that editors
+            // and terminals open at the place.
             let _ = writeln!(
                 out,
-                "{:gutter$} = note: {} ({}:{rl}:{rc})",
+                "{:gutter$} = note: {}:{rl}:{rc}: {}",
                 "",
-                r.message,
-                c.display_path(rp)
+                c.display_path(rp),
+                r.message
             );
         }
         for fix in &f.fixes {

@@ -1,11 +1,14 @@
 //! `latch explain CODE`: a check's documentation, the same text as `docs/checks.md`;
 //! `latch explain config`: the `[check]` table of `latch.toml` and the suppressions.
+//! A code's last part is enough when only one check has it (`latch explain kms-key`);
+//! otherwise the candidates are listed and the exit status is 2.
 
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct ExplainArgs {
-    /// A check code such as `policy/invalid-effect`, or `config` for `[check]`.
+    /// A check code such as `policy/invalid-effect` or its last part (`invalid-effect`),
+    /// or `config` for `[check]`.
     pub code: String,
 }
 
@@ -14,12 +17,33 @@ pub fn run(args: ExplainArgs) -> ExitCode {
         print!("{}", latch_ide::suppress::CONFIG_DOC);
         return ExitCode::SUCCESS;
     }
-    match latch_ide::checks::find(&args.code) {
-        Some(doc) => {
+    if let Some(doc) = latch_ide::checks::find(&args.code) {
+        print!("{}", latch_ide::checks::render_doc(doc));
+        return ExitCode::SUCCESS;
+    }
+    let wanted = args.code.trim_matches('/').to_ascii_lowercase();
+    let by_last: Vec<_> = latch_ide::checks::registry()
+        .into_iter()
+        .filter(|d| d.code.rsplit('/').next() == Some(wanted.as_str()))
+        .collect();
+    match by_last.as_slice() {
+        [doc] => {
             print!("{}", latch_ide::checks::render_doc(doc));
             ExitCode::SUCCESS
         }
-        None => {
+        [_, ..] => {
+            eprintln!(
+                "error: several checks end in `{}`: {}",
+                args.code,
+                by_last
+                    .iter()
+                    .map(|d| format!("`{}`", d.code))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            ExitCode::from(2)
+        }
+        [] => {
             eprintln!(
                 "error: no check has the code `{}`; `docs/checks.md` lists them all",
                 args.code

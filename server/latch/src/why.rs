@@ -11,7 +11,14 @@
 //! AWS's verdict with the workspace's: JSON adds `"request"`, `"aws"`, `"agrees"` and
 //! `"deciding"`.
 //!
-//! Exit 0 whatever the decision; 2 on a usage error (a path that is not a folder, a
+//! The request is checked before it is evaluated: the principal is an IAM or STS ARN,
+//! `anonymous` or a service principal; the resource an ARN or `*`; the action one the
+//! catalogue knows (else its "did you mean"). A caller the workspace does not describe is
+//! said to be unknown on standard error, and evaluated with its own policies unknown.
+//!
+//! Exit 0 on allow and on `depends` (allowed under the conditions printed), 1 on deny
+//! (explicit or implicit), the same for the workspace's decision under `--error`; 2 on
+//! bad input (a principal, resource or action as above, a path that is not a folder, a
 //! malformed `--context`, an error that cannot be read or does not say enough).
 
 use std::path::{Path, PathBuf};
@@ -30,14 +37,21 @@ pub enum WhyFormat {
 }
 
 #[derive(clap::Args)]
+#[command(
+    after_help = "Exit status: 0 when the request is allowed, or allowed depending on \
+conditions the output states (`depends`); 1 when it is denied (explicitly or implicitly); \
+2 on bad input (a principal, resource or action that is not valid, a missing folder, an \
+error text that cannot be read). With `--error`, the same for the workspace's decision."
+)]
 pub struct WhyArgs {
-    /// The caller: an IAM user, role or session ARN, or `anonymous`.
+    /// The caller: an IAM user, role, root or `sts` assumed-role ARN, `anonymous`, or a
+    /// service principal such as `s3.amazonaws.com`.
     #[arg(long)]
     pub principal: Option<String>,
     /// The action, e.g. `s3:GetObject`.
     #[arg(long)]
     pub action: Option<String>,
-    /// The resource ARN.
+    /// The resource ARN, or `*` for actions without a resource.
     #[arg(long)]
     pub resource: Option<String>,
     /// An access denied error as pasted: the text, `@FILE`, or `-` for standard input. An
@@ -289,6 +303,149 @@ fn usage(msg: String) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// The exit status of a decision: 0 allowed, 1 denied.
+fn exit_of(outcome: latch_eval::Outcome) -> ExitCode {
+    match outcome {
+        latch_eval::Outcome::Allow => ExitCode::SUCCESS,
+        latch_eval::Outcome::ImplicitDeny | latch_eval::Outcome::ExplicitDeny => ExitCode::from(1),
+    }
+}
+
+/// Whether `s` is a 12-digit AWS account id.
+fn is_account(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Checks `--principal`: an IAM user, role or root ARN, an `sts` assumed-role or
+/// federated-user ARN, `anonymous`, or a service principal.
+pub fn check_principal(text: &str) -> Result<(), String> {
+    if text.eq_ignore_ascii_case("anonymous") {
+        return Ok(());
+    }
+    if !text.contains(':') {
+        if (text.ends_with(".amazonaws.com") || text.ends_with(".amazonaws.com.cn"))
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        {
+            return Ok(());
+        }
+        let hint = if is_account(text) {
+            format!("; for the account's root user write `arn:aws:iam::{text}:root`")
+        } else {
+            String::new()
+        };
+        return Err(format!(
+            "`--principal {text}` is not an ARN: give an IAM user, role or root ARN \
+             (`arn:aws:iam::111122223333:user/Jane`), an assumed-role ARN \
+             (`arn:aws:sts::111122223333:assumed-role/Role/session`), `anonymous`, or a \
+             service principal (`s3.amazonaws.com`){hint}"
+        ));
+    }
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    let well_formed = parts.len() == 6
+        && parts[0] == "arn"
+        && !parts[1].is_empty()
+        && parts[3].is_empty()
+        && is_account(parts[4]);
+    let typed = match (parts.get(2), parts.get(5)) {
+        (Some(&"iam"), Some(r)) => {
+            *r == "root"
+                || r.strip_prefix("user/").is_some_and(|n| !n.is_empty())
+                || r.strip_prefix("role/").is_some_and(|n| !n.is_empty())
+        }
+        (Some(&"sts"), Some(r)) => {
+            r.strip_prefix("assumed-role/")
+                .and_then(|x| x.split_once('/'))
+                .is_some_and(|(role, session)| !role.is_empty() && !session.is_empty())
+                || r.strip_prefix("federated-user/")
+                    .is_some_and(|n| !n.is_empty())
+        }
+        _ => false,
+    };
+    if well_formed && typed && !text.contains('*') {
+        return Ok(());
+    }
+    Err(format!(
+        "`--principal {text}` is not a caller's ARN: give \
+         `arn:PARTITION:iam::ACCOUNT:user/NAME`, `...:role/NAME`, `...:root`, or \
+         `arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION` (12-digit account, no wildcard)"
+    ))
+}
+
+/// Checks `--resource`: an ARN or `*`.
+pub fn check_resource(text: &str, action: &str) -> Result<(), String> {
+    if text == "*" {
+        return Ok(());
+    }
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    if parts.len() == 6 && parts[0] == "arn" && !parts[1].is_empty() && !parts[2].is_empty() {
+        return Ok(());
+    }
+    let hint = if !text.contains(':')
+        && !text.is_empty()
+        && action.to_ascii_lowercase().starts_with("s3:")
+    {
+        format!("; did you mean `arn:aws:s3:::{text}`")
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "`--resource {text}` is not an ARN: give the resource's ARN \
+         (`arn:aws:s3:::bucket/key`) or `*`{hint}"
+    ))
+}
+
+/// Checks `--action`: one action the catalogue knows, with its "did you mean" otherwise.
+pub fn check_action(text: &str) -> Result<(), String> {
+    use latch_syntax::catalog::{ActionLookup, catalog};
+    let cat = catalog();
+    if text.contains('*') || text.contains('?') {
+        return Err(format!(
+            "`--action {text}` is a pattern: a request has one action, such as `s3:GetObject`"
+        ));
+    }
+    let words = match cat.action(text) {
+        ActionLookup::Found(..) => return Ok(()),
+        ActionLookup::Malformed => {
+            return Err(format!(
+                "`--action {text}` is not an action: write `service:Name`, such as `s3:GetObject`"
+            ));
+        }
+        ActionLookup::UnknownService => {
+            let prefix = text.split(':').next().unwrap_or_default();
+            format!("unknown service prefix `{prefix}` in `{text}`")
+        }
+        ActionLookup::UnknownAction(service) => format!(
+            "unknown action `{text}`: {} has no action `{}`",
+            service.name,
+            text.split_once(':').map(|(_, n)| n).unwrap_or_default()
+        ),
+    };
+    let suggestion = cat
+        .suggest_action(text)
+        .map(|(fixed, _)| format!(", did you mean `{fixed}`"))
+        .unwrap_or_default();
+    Err(format!(
+        "{words}{suggestion}; the catalogue is {}",
+        latch_syntax::catalog::catalog_version()
+    ))
+}
+
+/// Says on standard error that the workspace does not describe the caller.
+fn note_unknown_principal(ws: &latch_ide::workspace::Workspace, principal: &PrincipalId) {
+    if matches!(principal, PrincipalId::Anonymous | PrincipalId::Service(_)) {
+        return;
+    }
+    if !latch_ide::lenses::knows_principal(ws, "", principal.arn()) {
+        eprintln!(
+            "note: the workspace does not describe `{}`: its own policies are unknown, \
+             so what they allow or deny is not part of this answer",
+            principal.arn()
+        );
+    }
+}
+
 pub fn run(args: WhyArgs) -> ExitCode {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     // Any folder: `latch.toml` adds what the files cannot say (accounts, principals'
@@ -381,7 +538,7 @@ pub fn run(args: WhyArgs) -> ExitCode {
                 ));
             }
         }
-        return ExitCode::SUCCESS;
+        return exit_of(e.decision.outcome);
     }
     if args.event.is_some() {
         return usage(
@@ -404,12 +561,28 @@ pub fn run(args: WhyArgs) -> ExitCode {
             missing.join("`, `")
         ));
     };
+    // Every bad flag at once, one line each.
+    let problems: Vec<String> = [
+        check_principal(principal),
+        check_action(action),
+        check_resource(resource, action),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .collect();
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("error: {p}");
+        }
+        return ExitCode::from(2);
+    }
     let mut context = Context::new();
     for (k, vs) in pairs {
         context.insert(&k, vs);
     }
     let request = Request::new(PrincipalId::parse(principal), action, resource, context);
 
+    note_unknown_principal(&loaded.workspace, &request.principal);
     let (request, open) = latch_ide::lenses::decide_open(&loaded.workspace, "", &request);
     let decision = &open.decision;
     // What a "depends" decision turns on, in words.
@@ -444,5 +617,8 @@ pub fn run(args: WhyArgs) -> ExitCode {
             out(&render::explain(decision, &request, &locate));
         }
     }
-    ExitCode::SUCCESS
+    if open.certainty == latch_eval::Certainty::Depends {
+        return ExitCode::SUCCESS;
+    }
+    exit_of(decision.outcome)
 }

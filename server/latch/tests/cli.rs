@@ -205,7 +205,7 @@ fn why_over_terraform_resolves_references_and_points_at_tf_lines() {
         "tests/fixtures/scenarios/access__kms-key/cross-account-tf",
     ];
     let out = latch().args(args).output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(1), "implicitly denied: exit 1");
     // The role's account comes from `aws.analytics` in `[providers]`; the key ARN from
     // `aws_kms_key.exports`, referenced by the bucket's encryption configuration.
     insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());

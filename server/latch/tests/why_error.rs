@@ -582,7 +582,9 @@ fn real_format_messages_against_the_fixture_workspace() {
         let mut args: Vec<&str> = vec!["--format", "json"];
         args.extend(c.args.iter().map(String::as_str));
         let (code, out, err) = why(&args, c.stdin);
-        assert_eq!(code, 0, "{}: {err}", c.name);
+        // The exit status follows the workspace's decision: 0 allow, 1 deny.
+        let want = if c.decision == "allow" { 0 } else { 1 };
+        assert_eq!(code, want, "{}: {err}", c.name);
         let v: Value = serde_json::from_str(&out).unwrap();
         let r = &v["request"];
         assert_eq!(r["principal"], c.principal, "{}", c.name);
@@ -635,7 +637,7 @@ fn an_assumed_role_session_maps_to_its_role() {
         ],
         "",
     );
-    assert_eq!(code, 0);
+    assert_eq!(code, 1, "the key policy denies");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["request"]["principal_in_workspace"], DEPLOYER);
     assert_eq!(
@@ -699,7 +701,7 @@ fn flags_override_what_the_error_says() {
 #[test]
 fn human_output_compares_then_traces() {
     let (code, out, _) = why(&["--error", &error_file("cloudtrail-restricted.json")], "");
-    assert_eq!(code, 0);
+    assert_eq!(code, 1, "an explicit deny");
     assert!(out.starts_with("read: `s3:GetObject` by `arn:aws:iam::111122223333:user/Jane` on `arn:aws:s3:::example-reports/restricted/salaries.csv` (operation `GetObject`)\n"), "{out}");
     assert!(out.contains("workspace: explicit deny — agrees\n"), "{out}");
     assert!(
