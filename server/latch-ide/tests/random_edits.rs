@@ -1,11 +1,18 @@
 //! A random editing session against the caches: a fixture workspace read from disk, a few
 //! hundred random edits (typed and deleted characters, pasted snippets, cut and duplicated
-//! lines, undo to an earlier text) to a few of its files through `Workspace::set_file`,
-//! each followed by `analyze()` as the language server does. At checkpoints and at the
-//! end, the analysis must equal a check from scratch of the same texts (a fresh
-//! workspace), finding for finding and in the same order: whatever the caches keep
-//! between analyses (summaries, modules, last good parses, revalidations, the
-//! simulation's cache) must never show in the result.
+//! lines, select-all and paste, undo to an earlier text) to a few of its files through
+//! `Workspace::set_file`, each followed by `analyze()` as the language server does. After
+//! every edit the analysis must equal a check from scratch of the same texts (a fresh
+//! workspace), finding for finding (code, path, range, message, related locations, fixes)
+//! and in the same order: whatever the caches keep between analyses (summaries, modules,
+//! revalidations, the simulation's cache) must never show in the result. Every finding is
+//! also filed under its own path, with its ranges inside its file's text.
+//!
+//! One piece of history is meant to show: while a Terraform file has a block that does not
+//! parse, its last text that parsed stands in for it in the other files' analysis
+//! (`ModuleAnalysis::stale`). For such files the fresh workspace is first given their last
+//! good texts, then their current ones; and at the end the session fixes every broken file
+//! (back to its last good text) and the analysis must equal a plain check from scratch.
 //!
 //! Seeds are fixed, so a failure reproduces; the session is bounded by a number of edits.
 
