@@ -306,15 +306,13 @@ fn session(seed: u64, folder: &str, edited: &[&str], edits: usize) {
                 }
             }
         }
-        if step % CHECK_EVERY == 0 || step == edits {
-            let scratch = reference(&files, edited, &stale, &last_good);
-            assert_same(
-                &analysis,
-                &scratch,
-                &files,
-                &format!("seed {seed}, {folder}, after edit {step} (of `{path}`)"),
-            );
-        }
+        let scratch = reference(&files, edited, &stale, &last_good);
+        assert_same(
+            &analysis,
+            &scratch,
+            &files,
+            &format!("seed {seed}, {folder}, after edit {step} (of `{path}`)"),
+        );
     }
     // The user fixes every broken block (back to its last good text): now nothing of the
     // history may show, and the analysis is exactly a check from scratch.
@@ -375,9 +373,6 @@ fn assert_located(analysis: &Analysis, files: &[(String, String)], what: &str) {
         }
     }
 }
-
-/// How often the session is compared with a check from scratch (every edit is analysed).
-const CHECK_EVERY: usize = 1;
 
 /// The analysis a fresh workspace gives for `files`. While a Terraform file has a block
 /// that does not parse, the workspace stands its last text that parsed in for it in the
