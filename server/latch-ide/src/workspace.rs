@@ -895,10 +895,13 @@ impl Workspace {
                 // `latch.toml` says this file is a policy, even though it does not look like
                 // one yet (an empty file, a document without `Statement`).
                 let forced = summarize_policy(&file.text, kind, KindSource::Manifest);
-                out.extend(forced.findings);
-                for doc in &forced.policies {
-                    out.extend(doc.validation.iter().cloned());
-                }
+                let validation = forced.policies.into_iter().flat_map(|d| d.validation);
+                // Like every finding of the file, these carry its path (the loop below
+                // that sets it is skipped).
+                out.extend(forced.findings.into_iter().chain(validation).map(|mut f| {
+                    f.path = path.clone();
+                    f
+                }));
                 continue;
             }
             if rendered.contains(&&**path) {
@@ -1355,6 +1358,33 @@ mod tests {
         );
         let tree = lean.summary("id.json").expect("summary");
         assert!(tree.policies[0].tree.as_object().is_some());
+    }
+
+    /// A file `latch.toml` names but whose text does not look like a policy yet (half
+    /// typed, or broken) is read as the policy it is declared to be, and its findings carry
+    /// its path like every other file's.
+    #[test]
+    fn a_declared_file_that_does_not_look_like_a_policy_keeps_its_path() {
+        let ws = workspace_from_fixture(
+            "//- latch.toml\n[[key]]\narn = \"arn:aws:kms:us-east-1:111122223333:key/k\"\npolicy = \"keys/key.json\"\n//- keys/key.json\n{\n  \"Id\": \"k\u{e9}y\",\n  \"Statment\": [\n    {\"Effect\": \"Allow\" \"Action\": \"kms:*\"}\n  ]\n}\n",
+        );
+        assert_eq!(
+            ws.summary("keys/key.json").map(|s| s.kind),
+            Some(FileKind::OtherJson)
+        );
+        let a = ws.analyze();
+        let found = &a.findings["keys/key.json"];
+        assert!(!found.is_empty());
+        assert!(
+            found.iter().all(|f| &*f.path == "keys/key.json"),
+            "{found:?}"
+        );
+        let comma = found
+            .iter()
+            .find(|f| f.code == "syntax/missing-comma")
+            .expect("the missing comma");
+        let text = ws.text("keys/key.json").unwrap_or_default();
+        assert_eq!(Some(comma.range.start), text.find("\"Action\""));
     }
 
     #[test]

@@ -192,6 +192,54 @@ fn garbage_files_do_not_crash_the_check() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A policy file `latch.toml` names whose text does not look like a policy yet (half
+/// typed: `Statment`, a missing comma) is still reported at its path and line, in JSON and
+/// in the human output.
+#[test]
+fn a_declared_policy_that_does_not_look_like_one_keeps_its_path_and_line() {
+    let dir = std::env::temp_dir().join(format!("latch-cli-declared-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("keys")).unwrap();
+    std::fs::write(
+        dir.join("latch.toml"),
+        "[[key]]\narn = \"arn:aws:kms:us-east-1:111122223333:key/k\"\npolicy = \"keys/key.json\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("keys/key.json"),
+        "{\n  \"Id\": \"k\u{e9}y\",\n  \"Statment\": [\n    {\"Effect\": \"Allow\" \"Action\": \"kms:*\"}\n  ]\n}\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("latch")
+        .unwrap()
+        .current_dir(&dir)
+        .args(["check", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = located(&report);
+    let at =
+        |code: &str, line: u64, column: u64| ("keys/key.json".into(), code.into(), line, column);
+    assert!(
+        found.contains(&at("syntax/missing-comma", 4, 24)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&at("policy/unknown-element", 3, 3)),
+        "{found:?}"
+    );
+    assert!(found.iter().all(|(path, ..)| !path.is_empty()), "{found:?}");
+    let human = Command::cargo_bin("latch")
+        .unwrap()
+        .current_dir(&dir)
+        .args(["check", "."])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(text.contains("--> keys/key.json:4:24"), "{text}");
+    assert!(!text.contains("--> :"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn why_over_terraform_resolves_references_and_points_at_tf_lines() {
     let args = [

@@ -506,8 +506,12 @@ fn policy_text(
             text_policy(index, file, &f.text, &t.parts, escapes, text_span, syntax)
         }
         ExprKind::String(s) => {
-            let inner = if e.span.len() >= 2 {
-                Span::new(e.span.start + 1, e.span.end - 1)
+            // Inside the quotes; an unterminated string (JSON read with recovery) has no
+            // closing quote to leave out, and its last character may be several bytes.
+            let raw = f.text.get(e.span.range()).unwrap_or("");
+            let closed = raw.len() >= 2 && raw.ends_with('"');
+            let inner = if raw.starts_with('"') {
+                Span::new(e.span.start + 1, e.span.end - usize::from(closed))
             } else {
                 e.span
             };

@@ -817,3 +817,22 @@ fn count_zero_resources_are_absent_and_unknown_counts_maybe_present() {
     assert_eq!(owners, vec!["aws_iam_policy.b"]);
     assert!(m.resource("aws_iam_policy.a").is_none());
 }
+
+/// Found by the `terraform` fuzz target: a `.tf.json` cut off inside a policy string whose
+/// last character is several bytes. The string has no closing quote, so its text runs to
+/// the end of the file; every range stays on a character boundary.
+#[test]
+fn an_unterminated_policy_string_in_tf_json_keeps_ranges_on_characters() {
+    let text =
+        "{\"resource\": {\"aws_iam_policy\": {\"p\": {\"policy\": \"{\\\"Statement\\\": \u{904}";
+    let m = analyze_module(&[("main.tf.json", text)], &ProviderAccounts::default());
+    assert!(!m.findings.is_empty());
+    for f in &m.findings {
+        assert!(
+            f.range.end <= text.len()
+                && text.is_char_boundary(f.range.start)
+                && text.is_char_boundary(f.range.end),
+            "{f:?}"
+        );
+    }
+}
