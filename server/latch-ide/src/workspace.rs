@@ -888,6 +888,11 @@ impl Workspace {
         for f in self.manifest_reference_findings() {
             by_path.entry(f.path.clone()).or_default().push(f);
         }
+        // Entries of removed files go; the others are checked by revision where used.
+        self.revalidated
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|p, _| self.files.contains_key(p));
         for (path, file) in &self.files {
             let out = by_path.entry(path.clone()).or_default();
             let declared_kind = declared.get(&**path).copied();
@@ -941,7 +946,6 @@ impl Workspace {
                 }
                 if let Some(k) = other_kind {
                     let mut cache = self.revalidated.lock().unwrap_or_else(|e| e.into_inner());
-                    cache.retain(|p, _| self.files.contains_key(p));
                     cache.insert(path.clone(), (file.revision, k, validation.clone()));
                 }
                 out.extend(validation);
