@@ -244,6 +244,26 @@ pub fn clause_words(effect: Effect, operator: &str, key: &str, values: &[String]
     }
 }
 
+/// The condition clause an unknown names, in the trace it belongs to.
+fn clause_of(
+    d: &Decision,
+    at: StmtRef,
+    clause: usize,
+    dependent: Option<usize>,
+) -> Option<&latch_syntax::policy::ConditionClause> {
+    let trace = match dependent {
+        Some(i) => &d.dependent.get(i)?.trace,
+        None => &d.trace,
+    };
+    trace
+        .policy(at)?
+        .statement(at.statement)?
+        .condition
+        .as_ref()?
+        .clauses
+        .get(clause)
+}
+
 /// Each unknown of a `Depends` decision in words ("the request's `aws:PrincipalOrgID` is
 /// `o-a1b2c3d4e5`"), without repeats: the decision is an allow only if each holds. For a
 /// Deny clause the words say what makes the Deny not apply; for an Allow, what makes it
@@ -261,19 +281,7 @@ pub fn unknowns_in_words(d: &Decision, unknowns: &[Unknown], action: &str) -> Ve
                 effect,
                 dependent,
             } => {
-                let trace = match dependent {
-                    Some(i) => match d.dependent.get(*i) {
-                        Some(x) => &x.trace,
-                        None => continue,
-                    },
-                    None => &d.trace,
-                };
-                let Some(c) = trace
-                    .policy(*at)
-                    .and_then(|p| p.statement(at.statement))
-                    .and_then(|st| st.condition.as_ref())
-                    .and_then(|b| b.clauses.get(*clause))
-                else {
+                let Some(c) = clause_of(d, *at, *clause, *dependent) else {
                     continue;
                 };
                 let values: Vec<String> = c.values.iter().map(|v| v.value.clone()).collect();
@@ -300,19 +308,7 @@ pub fn unknown_keys(d: &Decision, unknowns: &[Unknown]) -> Vec<String> {
         else {
             continue;
         };
-        let trace = match dependent {
-            Some(i) => match d.dependent.get(*i) {
-                Some(x) => &x.trace,
-                None => continue,
-            },
-            None => &d.trace,
-        };
-        if let Some(c) = trace
-            .policy(*at)
-            .and_then(|p| p.statement(at.statement))
-            .and_then(|st| st.condition.as_ref())
-            .and_then(|b| b.clauses.get(*clause))
-        {
+        if let Some(c) = clause_of(d, *at, *clause, *dependent) {
             let k = c.key.value.to_ascii_lowercase();
             if !out.contains(&k) {
                 out.push(k);
@@ -353,7 +349,7 @@ mod tests {
     #[test]
     fn a_deny_on_an_unknown_key_makes_the_decision_depend_on_it() {
         let s = set(ALLOW, Some(PERIMETER));
-        let open = evaluate_open(&s, &request(Unknowns::AllExcept(Vec::new())));
+        let open = evaluate_open(&s, &request(Unknowns::AllExcept(&[])));
         assert_eq!(open.certainty, Certainty::Depends);
         assert_eq!(open.decision.outcome, crate::Outcome::ExplicitDeny);
         assert_eq!(
@@ -373,7 +369,7 @@ mod tests {
     #[test]
     fn a_known_value_settles_it() {
         let s = set(ALLOW, Some(PERIMETER));
-        let mut req = request(Unknowns::AllExcept(Vec::new()));
+        let mut req = request(Unknowns::AllExcept(&[]));
         req.context
             .insert("aws:PrincipalOrgID", vec!["o-a1b2c3d4e5".into()]);
         assert_eq!(evaluate_open(&s, &req).certainty, Certainty::Allowed);
@@ -386,7 +382,7 @@ mod tests {
     fn an_allow_on_an_unknown_key_is_allowed_only_if_it_holds() {
         let allow_if = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}"#;
         let s = set(allow_if, None);
-        let open = evaluate_open(&s, &request(Unknowns::AllExcept(Vec::new())));
+        let open = evaluate_open(&s, &request(Unknowns::AllExcept(&[])));
         assert_eq!(open.certainty, Certainty::Depends);
         assert_eq!(
             unknowns_in_words(&open.decision, &open.unknowns, "s3:GetObject"),

@@ -190,9 +190,9 @@ pub enum Unknowns {
     None,
     /// These keys (lower-cased; a key ending in `/` stands for every key it starts) are
     /// unknown when missing; every other missing key is absent.
-    Keys(Vec<String>),
+    Keys(&'static [&'static str]),
     /// Every missing key is unknown except these (lower-cased), which are absent.
-    AllExcept(Vec<String>),
+    AllExcept(&'static [&'static str]),
 }
 
 /// How an evaluation settles the clauses whose key is unknown: each way gives one bound
@@ -270,9 +270,9 @@ impl Context {
 
     /// Whether a lower-cased key is missing from the request and not known to be absent.
     pub fn is_unknown(&self, key_lower: &str) -> bool {
-        let listed = |list: &[String]| {
+        let listed = |list: &[&str]| {
             list.iter()
-                .any(|k| k == key_lower || (k.ends_with('/') && key_lower.starts_with(k.as_str())))
+                .any(|k| *k == key_lower || (k.ends_with('/') && key_lower.starts_with(*k)))
         };
         let unknown = match &self.unknown {
             Unknowns::None => return false,

@@ -178,6 +178,29 @@ fn outputs(module: &Module, providers: &ProviderAccounts, dir: &str) -> BTreeMap
     out
 }
 
+/// Folder `dir` analysed with `providers`, kept in `cache` under `key` while its files
+/// and the providers stay the same; `make` wraps a new analysis.
+fn cached(
+    ws: &Workspace,
+    cache: &mut crate::workspace::ModuleCache,
+    key: &str,
+    dir: &str,
+    providers: &ProviderAccounts,
+    make: impl FnOnce(Module) -> ModuleAnalysis,
+) -> Arc<ModuleAnalysis> {
+    let files = ws.terraform_files(dir);
+    let revisions: Vec<u64> = files.iter().map(|(_, _, r)| *r).collect();
+    if let Some((revs, provs, a)) = cache.get(key) {
+        if *revs == revisions && provs == providers {
+            return a.clone();
+        }
+    }
+    let inputs: Vec<(&str, &str)> = files.iter().map(|(p, t, _)| (*p, *t)).collect();
+    let a = Arc::new(make(crate::workspace::analyze_pinned(&inputs, providers)));
+    cache.insert(key.to_string(), (revisions, providers.clone(), a.clone()));
+    a
+}
+
 /// `analyses` with an instance for every local module call, and each caller analysed
 /// again with the outputs of its calls when they are known.
 pub(crate) fn with_instances(
@@ -210,36 +233,26 @@ pub(crate) fn with_instances(
             };
             let providers = instance_providers(&caller.module, &caller_providers, dir, &call);
             let key = format!("{}#module.{}@{dir}", call.child, call.name);
-            let files = ws.terraform_files(&call.child);
-            let revisions: Vec<u64> = files.iter().map(|(_, _, r)| *r).collect();
-            let analysis = match cache.get(&key) {
-                Some((revs, provs, a)) if *revs == revisions && *provs == providers => a.clone(),
-                _ => {
-                    let inputs: Vec<(&str, &str)> =
-                        files.iter().map(|(p, t, _)| (*p, *t)).collect();
-                    let module = crate::workspace::analyze_pinned(&inputs, &providers);
-                    let site = caller
-                        .module
-                        .files
-                        .get(call.file)
-                        .map(|f| (f.path.clone(), call.block.span))
-                        .unwrap_or_else(|| (Arc::from(""), Span::default()));
-                    let a = Arc::new(ModuleAnalysis {
-                        key: key.clone(),
-                        module,
-                        findings: Vec::new(),
-                        stale: child.stale.clone(),
-                        call: Some(ModuleCall {
-                            name: call.name.clone(),
-                            child: call.child.clone(),
-                            caller: dir.clone(),
-                            site,
-                        }),
-                    });
-                    cache.insert(key.clone(), (revisions, providers.clone(), a.clone()));
-                    a
+            let analysis = cached(ws, cache, &key, &call.child, &providers, |module| {
+                let site = caller
+                    .module
+                    .files
+                    .get(call.file)
+                    .map(|f| (f.path.clone(), call.block.span))
+                    .unwrap_or_else(|| (Arc::from(""), Span::default()));
+                ModuleAnalysis {
+                    key: key.clone(),
+                    module,
+                    findings: Vec::new(),
+                    stale: child.stale.clone(),
+                    call: Some(ModuleCall {
+                        name: call.name.clone(),
+                        child: call.child.clone(),
+                        caller: dir.clone(),
+                        site,
+                    }),
                 }
-            };
+            });
             for (k, v) in outputs(&analysis.module, &providers, &call.child) {
                 output_pins.insert(format!("module.{}.{k}", call.name), v);
             }
@@ -252,24 +265,13 @@ pub(crate) fn with_instances(
         let mut providers = ws.providers_for(dir);
         providers.pinned.extend(output_pins);
         let key = format!("{dir}#outputs");
-        let files = ws.terraform_files(dir);
-        let revisions: Vec<u64> = files.iter().map(|(_, _, r)| *r).collect();
-        let analysis = match cache.get(&key) {
-            Some((revs, provs, a)) if *revs == revisions && *provs == providers => a.clone(),
-            _ => {
-                let inputs: Vec<(&str, &str)> = files.iter().map(|(p, t, _)| (*p, *t)).collect();
-                let module = crate::workspace::analyze_pinned(&inputs, &providers);
-                let a = Arc::new(ModuleAnalysis {
-                    key: dir.clone(),
-                    module,
-                    findings: caller.findings.clone(),
-                    stale: caller.stale.clone(),
-                    call: None,
-                });
-                cache.insert(key.clone(), (revisions, providers.clone(), a.clone()));
-                a
-            }
-        };
+        let analysis = cached(ws, cache, &key, dir, &providers, |module| ModuleAnalysis {
+            key: dir.clone(),
+            module,
+            findings: caller.findings.clone(),
+            stale: caller.stale.clone(),
+            call: None,
+        });
         replaced.insert(dir.clone(), analysis);
     }
     let mut out: Vec<Arc<ModuleAnalysis>> = analyses

@@ -4,28 +4,12 @@
 
 use std::path::Path;
 
-use latch_ide::workspace::Workspace;
-
-fn load(dir: &Path) -> Workspace {
-    let mut ws = Workspace::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if let (Ok(rel), Ok(bytes)) = (p.strip_prefix(dir), std::fs::read(&p)) {
-                ws.set_file(&rel.to_string_lossy().replace('\\', "/"), &bytes);
-            }
-        }
-    }
-    ws
-}
+mod common;
 
 #[test]
 fn each_call_is_an_instance_with_its_inputs_and_outputs() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/terraform/modules");
-    let ws = load(&dir);
+    let ws = common::load_dir(&dir, |_| true);
     let analysis = ws.analyze();
     let mut found: Vec<(String, String, usize, Vec<String>)> = Vec::new();
     for (path, findings) in &analysis.findings {

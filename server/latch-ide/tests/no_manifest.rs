@@ -7,33 +7,13 @@ use std::path::Path;
 
 use latch_ide::workspace::Workspace;
 
+mod common;
+
 fn load(dir: &Path, with_manifest: bool) -> Workspace {
-    let mut ws = Workspace::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            if (!with_manifest && name == "latch.toml") || name == "expected.json" {
-                continue;
-            }
-            let Ok(rel) = p.strip_prefix(dir) else {
-                continue;
-            };
-            let Ok(bytes) = std::fs::read(&p) else {
-                continue;
-            };
-            ws.set_file(&rel.to_string_lossy().replace('\\', "/"), &bytes);
-        }
-    }
-    ws
+    common::load_dir(dir, |rel| {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        (with_manifest || name != "latch.toml") && name != "expected.json"
+    })
 }
 
 /// `severity code path:line` of every cross-document finding, sorted.

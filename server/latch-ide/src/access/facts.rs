@@ -85,8 +85,7 @@ pub(crate) fn request_of(ix: &Index, intent: &Intent) -> Request {
                     ctx.insert("aws:RequestedRegion", vec![region]);
                 }
             }
-            ctx.unknown =
-                Unknowns::AllExcept(OPTIONAL_HEADERS.iter().map(|k| k.to_string()).collect());
+            ctx.unknown = Unknowns::AllExcept(OPTIONAL_HEADERS);
         }
         IntentSource::Expect(_) => ctx.unknown = world_facts(),
     }
@@ -96,7 +95,7 @@ pub(crate) fn request_of(ix: &Index, intent: &Intent) -> Request {
 /// The unknowns of a request whose context the user stated (`[[expect]]`, `latch why`):
 /// the facts of the world no request carries.
 pub fn world_facts() -> Unknowns {
-    Unknowns::Keys(WORLD_FACTS.iter().map(|k| k.to_string()).collect())
+    Unknowns::Keys(WORLD_FACTS)
 }
 
 /// Sets `aws:PrincipalOrgID` and `aws:ResourceOrgID` from `[organization]` for members.
