@@ -77,14 +77,30 @@ impl PolicyDoc {
         kind_source: KindSource,
         embedding: Option<Embedding>,
     ) -> PolicyDoc {
+        PolicyDoc::build(text, tree, policy, kind, kind_source, embedding, true)
+    }
+
+    /// [`PolicyDoc::new`], or with no validation at all when `validate` is false (a lean
+    /// file's trees read again: its validation is cached already).
+    fn build(
+        text: &str,
+        tree: Value,
+        policy: Policy,
+        kind: PolicyKind,
+        kind_source: KindSource,
+        embedding: Option<Embedding>,
+        validate: bool,
+    ) -> PolicyDoc {
         let mut validation = Vec::new();
-        run_all(
-            &PolicyCtx::new(text, &tree, &policy, kind)
-                .inferred(kind_source == KindSource::Inferred),
-            &mut validation,
-        );
-        if let Some(e) = &embedding {
-            fit_fixes(text, e, &mut validation);
+        if validate {
+            run_all(
+                &PolicyCtx::new(text, &tree, &policy, kind)
+                    .inferred(kind_source == KindSource::Inferred),
+                &mut validation,
+            );
+            if let Some(e) = &embedding {
+                fit_fixes(text, e, &mut validation);
+            }
         }
         PolicyDoc {
             tree,
@@ -275,7 +291,11 @@ fn summarize_policy(text: &str, kind: PolicyKind, source: KindSource) -> FileSum
 
 /// A JSON document that is not a policy itself: the policy an AWS command's output holds
 /// ([`crate::wrapped`]), a finding when that policy cannot be read, else not a policy.
-fn summarize_wrapped(text: &str, parsed: latch_syntax::json::ParsedJson) -> FileSummary {
+fn summarize_wrapped(
+    text: &str,
+    parsed: latch_syntax::json::ParsedJson,
+    validate: bool,
+) -> FileSummary {
     let mut summary = FileSummary {
         kind: FileKind::JsonPolicy,
         findings: parsed.findings,
@@ -306,9 +326,9 @@ fn summarize_wrapped(text: &str, parsed: latch_syntax::json::ParsedJson) -> File
                 Some(k) => (k, KindSource::Wrapper),
                 None => (infer_kind(&policy), KindSource::Inferred),
             };
-            summary
-                .policies
-                .push(PolicyDoc::new(text, tree, policy, kind, source, embedding));
+            summary.policies.push(PolicyDoc::build(
+                text, tree, policy, kind, source, embedding, validate,
+            ));
         }
     }
     summary
@@ -316,6 +336,12 @@ fn summarize_wrapped(text: &str, parsed: latch_syntax::json::ParsedJson) -> File
 
 /// Phase one on text.
 pub fn summarize_text(path: &str, text: &str) -> FileSummary {
+    summarize_text_as(path, text, true)
+}
+
+/// [`summarize_text`]; with `validate` false, the policies' single-document checks are not
+/// run (their findings are left empty).
+fn summarize_text_as(path: &str, text: &str, validate: bool) -> FileSummary {
     match kind_from_path(path) {
         Some(FileKind::JsonPolicy) => {
             let parsed = latch_syntax::json::parse(text);
@@ -328,7 +354,7 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
                 };
             }
             if !looks_like_policy(parsed.value.as_ref()) {
-                return summarize_wrapped(text, parsed);
+                return summarize_wrapped(text, parsed, validate);
             }
             let mut findings = parsed.findings;
             let mut policies = Vec::new();
@@ -336,13 +362,14 @@ pub fn summarize_text(path: &str, text: &str) -> FileSummary {
                 let (policy, mut f) = policy_from_value(&tree);
                 findings.append(&mut f);
                 let kind = infer_kind(&policy);
-                policies.push(PolicyDoc::new(
+                policies.push(PolicyDoc::build(
                     text,
                     tree,
                     policy,
                     kind,
                     KindSource::Inferred,
                     None,
+                    validate,
                 ));
             }
             FileSummary {
@@ -845,7 +872,14 @@ impl Workspace {
     pub fn summary(&self, path: &str) -> Option<Arc<FileSummary>> {
         let f = self.files.get(path)?;
         if f.summary.is_lean() {
-            Some(Arc::new(summarize_text(path, &f.text)))
+            // The trees again, without the checks: their findings are cached in the lean
+            // summary, document by document.
+            let mut full = summarize_text_as(path, &f.text, false);
+            full.findings = f.summary.findings.clone();
+            for (d, lean) in full.policies.iter_mut().zip(&f.summary.policies) {
+                d.validation = lean.validation.clone();
+            }
+            Some(Arc::new(full))
         } else {
             Some(f.summary.clone())
         }

@@ -496,6 +496,21 @@ impl Catalog {
         let Some((sp, ap)) = pattern.split_once(':') else {
             return Vec::new();
         };
+        let wild = |s: &str| s.contains(['*', '?']);
+        // Without wildcards, a lookup (most actions in policies are written out).
+        if !wild(sp) {
+            let Some(service) = self.service(sp) else {
+                return Vec::new();
+            };
+            if !wild(ap) {
+                return service.action(ap).into_iter().collect();
+            }
+            return service
+                .actions()
+                .iter()
+                .filter(|a| pattern::wildcard_match_ignore_case(ap, a.name))
+                .collect();
+        }
         self.services
             .iter()
             .filter(|s| pattern::wildcard_match_ignore_case(sp, s.prefix))

@@ -242,13 +242,34 @@ pub fn arn_matches_template(template: &str, arn: &str) -> Option<bool> {
         return Some(false);
     };
     for i in 0..6 {
-        let ta = template_tokens(t[i], false);
-        let pa = pattern_tokens(a[i], false);
-        if !intersects(&pa, &ta) {
+        if !field_intersects(t[i], a[i]) {
             return Some(false);
         }
     }
     Some(true)
+}
+
+/// Whether one field of a template and one of a policy pattern can describe the same text:
+/// the common shapes (a whole-field placeholder, two literals) without building tokens,
+/// the rest by [`intersects`]. Same answers as the token search (a test checks).
+fn field_intersects(template: &str, pattern: &str) -> bool {
+    let pattern_literal = !pattern.contains(['*', '?']) && !pattern.contains("${");
+    if let Some(name) = template
+        .strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'))
+        .filter(|n| !n.contains(['}', '$', '<']))
+    {
+        // One placeholder for the whole field: any text, or any text without `/`, which a
+        // pattern can produce unless it holds a literal `/`.
+        return !NO_SLASH_PLACEHOLDERS.contains(&name) || !pattern.contains('/');
+    }
+    if pattern_literal && !template.contains("${") && !template.contains('<') {
+        return template == pattern;
+    }
+    intersects(
+        &pattern_tokens(pattern, false),
+        &template_tokens(template, false),
+    )
 }
 
 #[cfg(test)]
@@ -270,6 +291,31 @@ mod tests {
             arn_matches_template(bucket, "arn:aws:s3:::b/*"),
             Some(false)
         );
+    }
+
+    #[test]
+    fn field_shortcuts_agree_with_the_token_search() {
+        let templates = [
+            "${Partition}",
+            "${BucketName}",
+            "${BucketName}/${ObjectName}",
+            "s3",
+            "",
+            "${Region}",
+            "accesspoint/${AccessPointName}",
+            "<region>",
+            "${TableName}",
+        ];
+        let patterns = [
+            "aws", "", "*", "b", "b/*", "b/k", "s3", "s?", "${aws:username}", "a/b", "us-east-1",
+            "*/x", "accesspoint/ap", "/", "${x", "$",
+        ];
+        for t in templates {
+            for p in patterns {
+                let slow = intersects(&pattern_tokens(p, false), &template_tokens(t, false));
+                assert_eq!(field_intersects(t, p), slow, "{t} vs {p}");
+            }
+        }
     }
 
     #[test]

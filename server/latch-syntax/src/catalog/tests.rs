@@ -210,3 +210,30 @@ fn catalog_file_is_fresh() {
          `node scripts/catalog/generate.js`"
     );
 }
+
+#[test]
+fn expansion_lookups_agree_with_the_scan() {
+    let c = catalog();
+    for pattern in [
+        "s3:GetObject",
+        "S3:getobject",
+        "s3:Get*",
+        "kms:Decrypt",
+        "s3:NoSuchAction",
+        "nosuch:GetObject",
+        "s3:*",
+        "ec2:Describe?nstances",
+    ] {
+        let (sp, ap) = pattern.split_once(':').unwrap_or_default();
+        let scan: Vec<_> = c
+            .services
+            .iter()
+            .filter(|s| pattern::wildcard_match_ignore_case(sp, s.prefix))
+            .flat_map(|s| s.actions())
+            .filter(|a| pattern::wildcard_match_ignore_case(ap, a.name))
+            .map(|a| (a.service, a.name))
+            .collect();
+        let got: Vec<_> = c.expand(pattern).iter().map(|a| (a.service, a.name)).collect();
+        assert_eq!(got, scan, "{pattern}");
+    }
+}
