@@ -268,7 +268,7 @@ fn why_over_terraform_resolves_references_and_points_at_tf_lines() {
     assert_eq!(v["dependent"][0]["decision"], "implicit_deny");
 }
 
-/// SCENARIOS A and B through the binary: every fixture variant's `latch check --format
+/// The scenario fixtures through the binary: every fixture variant's `latch check --format
 /// json` has each expected finding at its file, line and column, with the listed fixes;
 /// `ok` variants have none of their row's code.
 #[test]
