@@ -231,7 +231,15 @@ pub fn locate(path: &Path) -> std::io::Result<Located> {
     } else {
         Select::File(rel)
     };
-    let root = if path.is_absolute() {
+    // Printed as given when the root is the argument's own folder; otherwise from the
+    // current folder (or absolute, for an absolute argument).
+    let root = if root_abs == dir {
+        if meta.is_dir() {
+            path.to_path_buf()
+        } else {
+            path.parent().map(Path::to_path_buf).unwrap_or_default()
+        }
+    } else if path.is_absolute() {
         root_abs.clone()
     } else {
         path_from(&absolute(Path::new("."))?, &root_abs)

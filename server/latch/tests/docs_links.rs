@@ -209,7 +209,12 @@ fn every_relative_link_of_the_docs_exists() {
     let root = repo();
     let mut files = Vec::new();
     markdown_files(&root, &mut files);
-    for must in ["README.md", "docs/design.md", "docs/semantics.md", "docs/checks.md"] {
+    for must in [
+        "README.md",
+        "docs/design.md",
+        "docs/semantics.md",
+        "docs/checks.md",
+    ] {
         assert!(files.contains(&root.join(must)), "{must} was not found");
     }
     assert!(
