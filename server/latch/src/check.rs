@@ -810,3 +810,24 @@ fn render_finding(c: &Checked, f: &Finding, color: bool, out: &mut String) {
     }
     out.push('\n');
 }
+
+/// The findings of `code` on a workspace fixture as `latch check` prints them, without
+/// colour or summary: the output `docs/checks.md` and `latch explain` show for a check's
+/// example (so that it is the real output, regenerated with the docs).
+pub fn example_output(fixture: &str, code: &str) -> String {
+    let workspace = latch_ide::workspace::workspace_from_fixture(fixture);
+    let files = workspace.paths().map(|p| p.to_string()).collect();
+    let loaded = Loaded {
+        root: PathBuf::new(),
+        workspace,
+        files,
+    };
+    let analysis = loaded.workspace.analyze();
+    let mut c = Checked::new(loaded, &analysis, false);
+    c.shown.retain(|(f, _)| f.code == code);
+    let mut out = String::new();
+    for f in c.findings() {
+        render_finding(&c, f, false, &mut out);
+    }
+    out
+}
