@@ -270,3 +270,105 @@ fn the_checker_sees_a_broken_link_and_a_missing_anchor() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The files whose text cites sections of the docs: code, conformance cases, fixtures.
+fn citing_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().to_string();
+        let path = e.path();
+        if e.file_type().unwrap().is_dir() {
+            if !matches!(name.as_str(), "target" | "build" | "node_modules")
+                && !name.starts_with('.')
+            {
+                citing_files(&path, out);
+            }
+        } else if [".rs", ".json", ".md", ".toml"]
+            .iter()
+            .any(|x| name.ends_with(x))
+        {
+            out.push(path);
+        }
+    }
+}
+
+/// Whether `doc` has section `n` (`3`, `3.1`): a heading `## 3.` / `### 3.1 `, or for
+/// `N.M` without such a heading, item `M.` of the numbered list of section `N`.
+fn has_section(doc: &str, n: &str) -> bool {
+    let heading = |h: &str| {
+        doc.lines().any(|l| {
+            let t = l.trim_start_matches('#');
+            l.starts_with('#')
+                && (t.starts_with(&format!(" {h}. ")) || t.starts_with(&format!(" {h} ")))
+        })
+    };
+    if heading(n) {
+        return true;
+    }
+    let Some((major, item)) = n.split_once('.') else {
+        return false;
+    };
+    let Some(start) = doc
+        .lines()
+        .position(|l| l.starts_with("## ") && l[3..].starts_with(&format!("{major}. ")))
+    else {
+        return false;
+    };
+    doc.lines()
+        .skip(start + 1)
+        .take_while(|l| !l.starts_with("## "))
+        .any(|l| l.starts_with(&format!("{item}. ")))
+}
+
+/// Every `aws-rules.md §N` and `semantics.md §N` that code, cases and docs cite exists.
+#[test]
+fn every_cited_section_exists() {
+    let root = repo();
+    let rules = std::fs::read_to_string(root.join("docs/aws-rules.md")).unwrap();
+    let semantics = std::fs::read_to_string(root.join("docs/semantics.md")).unwrap();
+    let mut files = Vec::new();
+    for d in ["server", "tests", "docs", "examples"] {
+        citing_files(&root.join(d), &mut files);
+    }
+    files.push(root.join("README.md"));
+    let mut missing = Vec::new();
+    let mut cited = 0;
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        for (name, doc) in [("aws-rules.md", &rules), ("semantics.md", &semantics)] {
+            for (at, _) in text.match_indices(name) {
+                let rest = &text[at + name.len()..];
+                let rest = rest
+                    .strip_prefix(" §")
+                    .or_else(|| rest.strip_prefix(" section "))
+                    .or_else(|| rest.strip_prefix("` §"))
+                    .or_else(|| rest.strip_prefix(")** §"));
+                let Some(rest) = rest else { continue };
+                let n: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit() || *c == '.')
+                    .collect();
+                let n = n.trim_end_matches('.');
+                if n.is_empty() {
+                    continue;
+                }
+                cited += 1;
+                if !has_section(doc, n) {
+                    missing.push(format!(
+                        "{}: {name} §{n} does not exist",
+                        f.strip_prefix(&root).unwrap().display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        cited > 50,
+        "only {cited} citations found: the scan is broken"
+    );
+    missing.sort();
+    missing.dedup();
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
