@@ -136,7 +136,8 @@ fn fix_line(doc: &CheckDoc) -> String {
         (true, true) => {
             "safe (`latch check --fix` applies it), or not safe where it may change what the policy means (offered by the editor, not applied by `--fix`)"
         }
-        (false, false) => "offered where the repair is mechanical",
+        // Only `Sometimes` gets here (a test holds `Always` examples to a fix).
+        (false, false) => return "when the repair is mechanical (not on this example)".into(),
     };
     format!("{when}{kind}")
 }
