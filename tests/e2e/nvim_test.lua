@@ -266,6 +266,64 @@ end
 step('`:LatchExplain` on bad input: ' .. latch.last_explanation.error:sub(1, 60))
 denied_client:stop()
 
+-- Code lenses (the README's autocmd): `vim.lsp.codelens.refresh()` on a `latch.toml` with
+-- `[[expect]]` entries shows one lens per entry.
+vim.api.nvim_create_autocmd({ 'LspAttach', 'BufEnter', 'InsertLeave', 'BufWritePost' }, {
+  callback = function(args)
+    if vim.lsp.get_clients({ bufnr = args.buf, name = 'latch' })[1] then
+      vim.lsp.codelens.refresh({ bufnr = args.buf })
+    end
+  end,
+})
+vim.cmd.edit(vim.fn.fnameescape(repo .. '/examples/cross-account-kms/latch.toml'))
+local toml_buf = vim.api.nvim_get_current_buf()
+if
+  not vim.wait(TIMEOUT, function()
+    vim.lsp.codelens.refresh({ bufnr = toml_buf })
+    vim.wait(300, function()
+      return #vim.lsp.codelens.get(toml_buf) > 0
+    end, 20)
+    return #vim.lsp.codelens.get(toml_buf) > 0
+  end, 100)
+then
+  fail('no code lens on the `[[expect]]` entries of examples/cross-account-kms/latch.toml')
+end
+step(('code lenses after vim.lsp.codelens.refresh(): %d, first `%s`'):format(
+  #vim.lsp.codelens.get(toml_buf), tostring((vim.lsp.codelens.get(toml_buf)[1].command or {}).title)))
+
+-- Where Latch starts: in a repository without `latch.toml`, an unrelated JSON file
+-- (package.json) starts nothing, a policy starts Latch at the repository's root.
+local plain = vim.fn.tempname()
+vim.fn.mkdir(plain .. '/.git', 'p')
+vim.fn.mkdir(plain .. '/infra', 'p')
+vim.fn.writefile({ '{"name": "app", "version": "1.0.0"}' }, plain .. '/package.json')
+vim.fn.writefile({ '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}' },
+  plain .. '/infra/policy.json')
+vim.cmd.edit(vim.fn.fnameescape(plain .. '/package.json'))
+local pkg_buf = vim.api.nvim_get_current_buf()
+vim.wait(1500, function()
+  return vim.lsp.get_clients({ bufnr = pkg_buf, name = 'latch' })[1] ~= nil
+end, 50)
+if vim.lsp.get_clients({ bufnr = pkg_buf, name = 'latch' })[1] ~= nil then
+  fail('Latch started for package.json in a repository without latch.toml')
+end
+vim.cmd.edit(vim.fn.fnameescape(plain .. '/infra/policy.json'))
+local policy_buf = vim.api.nvim_get_current_buf()
+local plain_client
+if
+  not vim.wait(TIMEOUT, function()
+    plain_client = vim.lsp.get_clients({ bufnr = policy_buf, name = 'latch' })[1]
+    return plain_client ~= nil
+  end, 50)
+then
+  fail('Latch did not start for a policy in a repository without latch.toml')
+end
+if vim.uv.fs_realpath(plain_client.config.root_dir or '') ~= vim.uv.fs_realpath(plain) then
+  fail(('root_dir is `%s`, expected the repository `%s`'):format(tostring(plain_client.config.root_dir), plain))
+end
+step('no client for package.json; a policy starts Latch at the repository root')
+plain_client:stop()
+
 -- Clean shutdown: the server must exit after shutdown/exit.
 client:stop()
 if

@@ -14,17 +14,41 @@ local function is_latch_buffer(bufnr)
   return vim.fs.basename(vim.api.nvim_buf_get_name(bufnr)) == 'latch.toml'
 end
 
+-- Whether the buffer holds what Latch reads: a policy (`Statement`, also inside AWS
+-- command output or Terraform) or Terraform for AWS (`aws_` resources, the `aws`
+-- provider). Looked at only where no `latch.toml` marks the workspace, so that an
+-- unrelated JSON file (package.json, tsconfig.json) of a repository starts nothing.
+local function looks_like_aws(bufnr)
+  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, 5000, false)
+  for _, line in ipairs(lines) do
+    if line:find('Statement', 1, true) or line:find('statement', 1, true) or line:find('aws_', 1, true)
+      or line:find('provider "aws"', 1, true) then
+      return true
+    end
+  end
+  return false
+end
+
 ---@type vim.lsp.Config
 return {
   cmd = { (vim.env.LATCH_PATH and vim.env.LATCH_PATH ~= '') and vim.env.LATCH_PATH or 'latch', 'lsp' },
   filetypes = { 'json', 'terraform', 'hcl', 'toml' },
-  root_markers = { 'latch.toml', '.git' },
+  -- `root_dir` below decides; `latch.toml` is the marker of a workspace.
+  root_markers = { 'latch.toml' },
+  -- The root: the nearest folder with `latch.toml` (any buffer of the filetypes); else,
+  -- for a buffer that holds a policy or AWS Terraform, the repository (`.git`) or the
+  -- file's folder; else Latch does not start.
   root_dir = function(bufnr, on_dir)
     if not is_latch_buffer(bufnr) then
       return
     end
     local name = vim.api.nvim_buf_get_name(bufnr)
-    on_dir(vim.fs.root(bufnr, { 'latch.toml', '.git' }) or vim.fs.dirname(name))
+    local root = vim.fs.root(bufnr, 'latch.toml')
+    if root then
+      on_dir(root)
+    elseif looks_like_aws(bufnr) then
+      on_dir(vim.fs.root(bufnr, '.git') or vim.fs.dirname(name))
+    end
   end,
   -- Sent as initializationOptions and, under `latch`, in workspace/didChangeConfiguration.
   init_options = { workspaceAnalysis = true },

@@ -216,7 +216,7 @@ fn resource_pattern(value: &str, vars: bool) -> ResourcePattern {
         return ResourcePattern::Any;
     }
     match split_arn(value) {
-        // Variables are substituted only in the resource field (AWS_SEMANTICS §2.2).
+        // Variables are substituted only in the resource field (docs/aws-rules.md §2.2).
         Some(p) => {
             let fields = p.fields();
             ResourcePattern::Arn(Box::new(std::array::from_fn(|i| {
@@ -236,7 +236,7 @@ fn resource_pattern(value: &str, vars: bool) -> ResourcePattern {
 pub(crate) struct Env<'a> {
     pub req: &'a Request,
     pub resource_fields: Option<[&'a str; 5]>,
-    /// The caller has a permissions boundary (changes `NotPrincipal`, AWS_SEMANTICS §4).
+    /// The caller has a permissions boundary (changes `NotPrincipal`, docs/aws-rules.md §4).
     pub has_boundary: bool,
 }
 
@@ -268,7 +268,7 @@ impl CStatement {
         match &self.resource {
             None => {
                 // Key policies and trust policies may omit Resource: it means "this key"
-                // or "this role" (AWS_SEMANTICS §2.2, §11.1).
+                // or "this role" (docs/aws-rules.md §2.2, §11.1).
                 if !matches!(kind, PolicyKind::KeyPolicy | PolicyKind::Trust) {
                     return StatementOutcome::Failed(Failure::MissingResource);
                 }
@@ -456,7 +456,7 @@ fn principal_matches(
             !links.iter().any(listed)
         } else {
             // A caller with a permissions boundary is never excluded, and otherwise every
-            // identity of the chain must be listed (AWS_SEMANTICS §4).
+            // identity of the chain must be listed (docs/aws-rules.md §4).
             let bounded = env.has_boundary
                 && matches!(
                     caller,

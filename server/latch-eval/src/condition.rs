@@ -2,7 +2,7 @@
 //! compiles the operator name once and the values once (variables aside), then evaluates
 //! the clause against the request context.
 //!
-//! Rules (AWS_SEMANTICS §5): several values of one key are ORed, except for negated
+//! Rules (docs/aws-rules.md §5): several values of one key are ORed, except for negated
 //! operators, which mean "matches none of them"; an absent key makes positive operators
 //! false and negated operators true; `...IfExists` makes an absent key true; `Null` tests
 //! presence; `ForAllValues:` is true for an absent or empty key, `ForAnyValue:` false; a

@@ -1,4 +1,4 @@
-//! The decision across policy kinds (AWS_SEMANTICS §3), with the KMS rules (§7) and the
+//! The decision across policy kinds (docs/aws-rules.md §3), with the KMS rules (§7) and the
 //! S3 gates (§8).
 //!
 //! Order: an applicable Deny anywhere wins; then every RCP level and every SCP level must
@@ -51,7 +51,7 @@ pub struct PolicySet {
     pub identity_unknown: bool,
 }
 
-/// KMS operations that work across accounts (AWS_SEMANTICS §7.4), lower-cased.
+/// KMS operations that work across accounts (docs/aws-rules.md §7.4), lower-cased.
 fn kms_cross_account_operation(op: &str) -> bool {
     matches!(
         op,
@@ -327,7 +327,7 @@ fn sets_an_acl(req: &Request) -> bool {
     canned || grants
 }
 
-/// The KMS requests S3 makes for an SSE-KMS object (AWS_SEMANTICS §8.6).
+/// The KMS requests S3 makes for an SSE-KMS object (docs/aws-rules.md §8.6).
 fn kms_dependencies(req: &Request, s3: &S3Facts) -> Vec<(&'static str, String)> {
     if req.service() != "s3" {
         return Vec::new();
@@ -437,7 +437,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         (req.action_lower == "kms:retiregrant").then_some(NotApplicable::NotRestrictedByRcp);
     for (level, ps) in set.rcp.iter().enumerate() {
         // AWS attaches `RCPFullAWSAccess` to every level and it cannot be detached, so a
-        // level always allows; only its Denies decide (AWS_SEMANTICS §3.1 step 2).
+        // level always allows; only its Denies decide (docs/aws-rules.md §3.1 step 2).
         for p in ps {
             let s = run.eval(p, Layer::Rcp { level }, rcp_na);
             any_deny |= s.any_deny;

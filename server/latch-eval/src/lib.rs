@@ -18,7 +18,7 @@
 //! 5. Render it with [`render::explain`], giving a closure that maps a policy reference
 //!    and a byte span to `path:line`; the engine never touches files.
 //!
-//! The semantics follow `AWS_SEMANTICS.md`; the choices where AWS is ambiguous are in
+//! The semantics follow `docs/aws-rules.md`; the choices where AWS is ambiguous are in
 //! `docs/semantics.md`. [`conformance`] loads and runs the JSON access cases.
 
 pub mod arn;

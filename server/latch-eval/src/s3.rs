@@ -1,4 +1,4 @@
-//! Amazon S3 facts that change the answer (AWS_SEMANTICS §8): who owns the object, the
+//! Amazon S3 facts that change the answer (docs/aws-rules.md §8): who owns the object, the
 //! Object Ownership setting, object ACL grants, Block Public Access, Requester Pays,
 //! whether the object exists and its KMS key; and the "is this bucket policy public"
 //! classifier that RestrictPublicBuckets depends on.
@@ -158,7 +158,7 @@ impl S3Facts {
     }
 }
 
-/// Keys whose fixed values make a statement non-public (AWS_SEMANTICS §8.3).
+/// Keys whose fixed values make a statement non-public (docs/aws-rules.md §8.3).
 const FIXING_KEYS: &[&str] = &[
     "aws:principalorgid",
     "aws:principalaccount",
@@ -228,7 +228,7 @@ fn narrow_cidr(v: &str) -> bool {
 }
 
 /// Whether a bucket policy is public: some Allow grants a non-fixed principal without a
-/// condition that fixes a key from the list in AWS_SEMANTICS §8.3. Unknown shapes count
+/// condition that fixes a key from the list in docs/aws-rules.md §8.3. Unknown shapes count
 /// as public, since that makes RestrictPublicBuckets stricter, never looser.
 pub fn is_public_policy(policy: &Policy) -> bool {
     policy.statements.iter().any(|st| {

@@ -77,7 +77,7 @@ impl Layer {
 }
 
 /// How a resource-side statement names the caller; decides what its Allow is worth
-/// (AWS_SEMANTICS §3.2). Ordered from weakest to strongest.
+/// (docs/aws-rules.md §3.2). Ordered from weakest to strongest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum GrantKind {
     /// The caller's account (or its root ARN): delegates to the account's IAM policies.

@@ -25,7 +25,7 @@ pub struct Hover {
 const LISTED: usize = 25;
 
 /// When a global key is in the request, where AWS documents it (see
-/// `AWS_SEMANTICS.md`, section 10). Keys not listed may be absent from some requests.
+/// `docs/aws-rules.md` §10). Keys not listed may be absent from some requests.
 const PRESENCE: &[(&str, &str)] = &[
     ("aws:CurrentTime", "always present"),
     ("aws:EpochTime", "always present"),

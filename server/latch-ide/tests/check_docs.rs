@@ -1,7 +1,9 @@
 //! Every check's documented example must trigger it and its preferred form must not, and
-//! `docs/checks.md` must be what the registry generates.
+//! what the docs say of its fix must be what the code does. `docs/checks.md` is generated
+//! by the `latch` crate's `check_docs` test (it shows `latch check`'s real output):
+//! `LATCH_BLESS=1 cargo test -p latch --test check_docs`.
 
-use latch_ide::checks::{is_generated, registry, render_markdown};
+use latch_ide::checks::{FixAvailability, fix_safety, is_generated, registry, render_doc};
 use latch_ide::workspace::workspace_from_fixture;
 
 fn codes(fixture: &str) -> Vec<&'static str> {
@@ -52,17 +54,50 @@ fn codes_are_unique_and_well_formed() {
     }
 }
 
+/// The `Fix:` line of `docs/checks.md` is true of the code: a check documented without a
+/// fix has none on its example, one documented with a fix always has one there.
 #[test]
-fn checks_md_is_fresh() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/checks.md");
-    let expected = render_markdown();
-    if std::env::var_os("LATCH_BLESS").is_some() {
-        std::fs::write(path, &expected).expect("write docs/checks.md");
-        return;
+fn documented_fixes_are_the_fixes_of_the_examples() {
+    let mut failures = Vec::new();
+    for doc in registry() {
+        if is_generated(doc.example) {
+            continue;
+        }
+        let findings: Vec<_> = workspace_from_fixture(doc.example)
+            .analyze()
+            .all()
+            .filter(|f| f.code == doc.code)
+            .cloned()
+            .collect();
+        let with_fix = findings.iter().filter(|f| !f.fixes.is_empty()).count();
+        match doc.fix {
+            FixAvailability::None if with_fix > 0 => failures.push(format!(
+                "{}: documented without a fix, but its example gets one",
+                doc.code
+            )),
+            FixAvailability::Always if with_fix < findings.len() => failures.push(format!(
+                "{}: documented with a fix, but {} of its {} findings on the example have none",
+                doc.code,
+                findings.len() - with_fix,
+                findings.len()
+            )),
+            _ => {}
+        }
     }
-    let actual = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The safety the docs state is read from the fixes: the `Version` fix over policy
+/// variables is offered but not safe, the lower-case effect's fix is safe.
+#[test]
+fn fix_safety_is_read_from_the_code() {
+    let doc = |code| registry().into_iter().find(|d| d.code == code).unwrap();
+    let legacy = fix_safety(doc("policy/legacy-version-variables")).unwrap();
+    assert!(!legacy.safe && legacy.not_safe, "{legacy:?}");
+    let effect = fix_safety(doc("policy/invalid-effect")).unwrap();
+    assert!(effect.safe && !effect.not_safe, "{effect:?}");
+    assert!(render_doc(doc("policy/legacy-version-variables")).contains("Fix: not safe"));
     assert!(
-        actual == expected,
-        "docs/checks.md is stale: run `LATCH_BLESS=1 cargo test -p latch-ide --test check_docs` and commit it"
+        render_doc(doc("policy/invalid-effect")).contains("safe (`latch check --fix` applies it)")
     );
 }

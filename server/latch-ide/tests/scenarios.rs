@@ -1,4 +1,4 @@
-//! The acceptance fixtures of SCENARIOS sections A and B (`tests/fixtures/scenarios/`):
+//! The acceptance fixtures of the cross-document checks (`tests/fixtures/scenarios/`):
 //! every variant is a workspace folder read from disk; its findings of sections A and B
 //! must be those of `expected.json` (code, path, 1-based line and column), with the listed
 //! fix titles; `ok` variants have no finding of their row's code; and where

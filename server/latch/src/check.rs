@@ -6,7 +6,7 @@
 //! the exit code. Human output is coloured (the severity word and the code) when standard
 //! output is a terminal and `NO_COLOR` is unset, or with `--color always`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -17,7 +17,7 @@ use latch_syntax::{Finding, Severity};
 use serde_json::json;
 
 use crate::line_index::{Encoding, LineIndex};
-use crate::loader::{Loaded, load};
+use crate::loader::{Loaded, Select, load_root, locate};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -123,10 +123,11 @@ impl Checked {
     /// `fingerprints` (empty otherwise: only baselines and SARIF read them).
     fn new(loaded: Loaded, analysis: &Analysis, fingerprints: bool) -> Checked {
         let mut fp = Fingerprinter::new(&loaded.workspace);
+        let asked: HashSet<&str> = loaded.files.iter().map(String::as_str).collect();
         let shown = analysis
             .findings
             .iter()
-            .filter(|(p, _)| loaded.files.iter().any(|f| f == &***p))
+            .filter(|(p, _)| asked.contains(&***p))
             .flat_map(|(_, f)| f)
             .map(|f| {
                 let print = if fingerprints {
@@ -196,58 +197,65 @@ pub fn run(args: CheckArgs) -> ExitCode {
         },
         None => None,
     };
+    let groups = match workspaces(&paths) {
+        Ok(g) => g,
+        Err(code) => return code,
+    };
     let mut checked = Vec::new();
     let mut diffs = String::new();
     let mut applied: Vec<(String, String)> = Vec::new();
-    for path in &paths {
-        if !path.exists() {
-            eprintln!("error: `{}` does not exist", path.display());
-            return ExitCode::from(2);
-        }
-        match load(path) {
-            Ok(loaded) => {
-                let mut loaded = loaded;
-                if path.is_dir() && loaded.workspace.read_counts(&loaded.files).files == 0 {
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    for group in groups {
+        let selects: Vec<Select> = group.args.iter().map(|(_, s)| s.clone()).collect();
+        let mut loaded = load_root(&group.root, &selects);
+        for (arg, select) in &group.args {
+            if let Select::Folder(_) = select {
+                let under: Vec<String> = loaded
+                    .files
+                    .iter()
+                    .filter(|f| select.covers(f))
+                    .cloned()
+                    .collect();
+                if loaded.workspace.read_counts(&under).files == 0 {
                     eprintln!(
                         "error: `{}` holds no policy, Terraform file or `latch.toml`",
-                        path.display()
+                        arg.display()
                     );
                     return ExitCode::from(2);
                 }
-                if args.fix || args.diff {
-                    let before: Vec<(String, String)> = loaded
-                        .files
-                        .iter()
-                        .filter_map(|f| Some((f.clone(), loaded.workspace.text(f)?.to_string())))
-                        .collect();
-                    let titles = apply_safe_fixes(&mut loaded, !args.diff);
-                    for (rel, title) in titles {
-                        let shown = display_path(&loaded.root, &rel);
-                        applied.push((shown, title));
-                    }
-                    if args.diff {
-                        for (rel, old) in &before {
-                            let Some(new) = loaded.workspace.text(rel) else {
-                                continue;
-                            };
-                            if new != old {
-                                let shown = display_path(&loaded.root, rel);
-                                diffs.push_str(&unified_diff(&shown, old, new));
-                            }
-                        }
-                        continue;
-                    }
+            }
+        }
+        // A file that two arguments reach through different roots is reported once.
+        loaded.files.retain(|f| seen.insert(group.root_abs.join(f)));
+        {
+            if args.fix || args.diff {
+                let before: Vec<(String, String)> = loaded
+                    .files
+                    .iter()
+                    .filter_map(|f| Some((f.clone(), loaded.workspace.text(f)?.to_string())))
+                    .collect();
+                let titles = apply_safe_fixes(&mut loaded, !args.diff);
+                for (rel, title) in titles {
+                    let shown = display_path(&loaded.root, &rel);
+                    applied.push((shown, title));
                 }
-                let analysis = loaded.workspace.analyze();
-                let fingerprints = baseline.is_some()
-                    || args.write_baseline.is_some()
-                    || args.format == Format::Sarif;
-                checked.push(Checked::new(loaded, &analysis, fingerprints));
+                if args.diff {
+                    for (rel, old) in &before {
+                        let Some(new) = loaded.workspace.text(rel) else {
+                            continue;
+                        };
+                        if new != old {
+                            let shown = display_path(&loaded.root, rel);
+                            diffs.push_str(&unified_diff(&shown, old, new));
+                        }
+                    }
+                    continue;
+                }
             }
-            Err(e) => {
-                eprintln!("error: cannot read `{}`: {e}", path.display());
-                return ExitCode::from(2);
-            }
+            let analysis = loaded.workspace.analyze();
+            let fingerprints =
+                baseline.is_some() || args.write_baseline.is_some() || args.format == Format::Sarif;
+            checked.push(Checked::new(loaded, &analysis, fingerprints));
         }
     }
     if args.diff {
@@ -313,6 +321,43 @@ pub fn run(args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The arguments of one workspace root: the root as printed and as an absolute path, and
+/// each argument with what it selects.
+struct Group {
+    root: PathBuf,
+    root_abs: PathBuf,
+    args: Vec<(PathBuf, Select)>,
+}
+
+/// The arguments grouped by workspace root, in the order of the first argument of each;
+/// a usage error (exit 2, said on standard error) for a path that does not exist.
+fn workspaces(paths: &[PathBuf]) -> Result<Vec<Group>, ExitCode> {
+    let mut groups: Vec<Group> = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            eprintln!("error: `{}` does not exist", path.display());
+            return Err(ExitCode::from(2));
+        }
+        let located = match locate(path) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: cannot read `{}`: {e}", path.display());
+                return Err(ExitCode::from(2));
+            }
+        };
+        let arg = (path.clone(), located.select);
+        match groups.iter_mut().find(|g| g.root_abs == located.root_abs) {
+            Some(g) => g.args.push(arg),
+            None => groups.push(Group {
+                root: located.root,
+                root_abs: located.root_abs,
+                args: vec![arg],
+            }),
+        }
+    }
+    Ok(groups)
 }
 
 /// The SARIF log of every root.
@@ -454,10 +499,15 @@ fn display_path(root: &Path, rel: &str) -> String {
 /// applied fix, in order.
 fn apply_safe_fixes(loaded: &mut Loaded, write: bool) -> Vec<(String, String)> {
     let mut applied = Vec::new();
+    let asked: HashSet<String> = loaded.files.iter().cloned().collect();
     for _round in 0..5 {
         let analysis = loaded.workspace.analyze();
         let mut changed = false;
         for (path, findings) in &analysis.findings {
+            // Only the files asked for: the rest of the workspace is read, not written.
+            if !asked.contains(&**path) {
+                continue;
+            }
             let Some(text) = loaded.workspace.text(path).map(str::to_string) else {
                 continue;
             };
@@ -759,4 +809,25 @@ fn render_finding(c: &Checked, f: &Finding, color: bool, out: &mut String) {
         }
     }
     out.push('\n');
+}
+
+/// The findings of `code` on a workspace fixture as `latch check` prints them, without
+/// colour or summary: the output `docs/checks.md` and `latch explain` show for a check's
+/// example (so that it is the real output, regenerated with the docs).
+pub fn example_output(fixture: &str, code: &str) -> String {
+    let workspace = latch_ide::workspace::workspace_from_fixture(fixture);
+    let files = workspace.paths().map(|p| p.to_string()).collect();
+    let loaded = Loaded {
+        root: PathBuf::new(),
+        workspace,
+        files,
+    };
+    let analysis = loaded.workspace.analyze();
+    let mut c = Checked::new(loaded, &analysis, false);
+    c.shown.retain(|(f, _)| f.code == code);
+    let mut out = String::new();
+    for f in c.findings() {
+        render_finding(&c, f, false, &mut out);
+    }
+    out
 }

@@ -5,6 +5,27 @@
 
 use std::process::ExitCode;
 
+use latch_ide::checks::CheckDoc;
+
+/// A check's documentation with what `latch check` prints on its example: the text of
+/// `latch explain`, of the SARIF rule help, and of `docs/checks.md`.
+pub fn check_doc(doc: &CheckDoc) -> String {
+    latch_ide::checks::render_doc_with(doc, example_output(doc).as_deref())
+}
+
+/// What `latch check` prints on the check's example (none for a generated example).
+fn example_output(doc: &CheckDoc) -> Option<String> {
+    if latch_ide::checks::is_generated(doc.example) {
+        return None;
+    }
+    Some(crate::check::example_output(doc.example, doc.code))
+}
+
+/// `docs/checks.md`, generated: `LATCH_BLESS=1 cargo test -p latch --test check_docs`.
+pub fn checks_markdown() -> String {
+    latch_ide::checks::render_markdown(example_output)
+}
+
 #[derive(clap::Args)]
 pub struct ExplainArgs {
     /// A check code such as `policy/invalid-effect` or its last part (`invalid-effect`),
@@ -18,7 +39,7 @@ pub fn run(args: ExplainArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if let Some(doc) = latch_ide::checks::find(&args.code) {
-        print!("{}", latch_ide::checks::render_doc(doc));
+        print!("{}", check_doc(doc));
         return ExitCode::SUCCESS;
     }
     let wanted = args.code.trim_matches('/').to_ascii_lowercase();
@@ -28,7 +49,7 @@ pub fn run(args: ExplainArgs) -> ExitCode {
         .collect();
     match by_last.as_slice() {
         [doc] => {
-            print!("{}", latch_ide::checks::render_doc(doc));
+            print!("{}", check_doc(doc));
             ExitCode::SUCCESS
         }
         [_, ..] => {

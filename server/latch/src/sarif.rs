@@ -104,7 +104,7 @@ fn result(item: &Item<'_>, rule_index: usize) -> serde_json::Value {
 fn rule(code: &str) -> serde_json::Value {
     match latch_ide::checks::find(code) {
         Some(doc) => {
-            let markdown = latch_ide::checks::render_doc(doc);
+            let markdown = crate::explain::check_doc(doc);
             json!({
                 "id": code,
                 "shortDescription": {"text": doc.summary},

@@ -67,7 +67,8 @@ fn pasted_policy_reports_effect_comma_and_quote_at_exact_positions() {
         at("syntax/typographic-quote"),
         (5, 28, vec!["replace it with `\"`".to_string()])
     );
-    assert_eq!(report["summary"]["files"], 1);
+    // The policy and the `latch.toml` that makes the folder a workspace of its own.
+    assert_eq!(report["summary"]["files"], 2);
     assert_eq!(
         report["summary"]["errors"].as_u64().unwrap() as usize,
         findings.len()
@@ -268,7 +269,7 @@ fn why_over_terraform_resolves_references_and_points_at_tf_lines() {
     assert_eq!(v["dependent"][0]["decision"], "implicit_deny");
 }
 
-/// SCENARIOS A and B through the binary: every fixture variant's `latch check --format
+/// The scenario fixtures through the binary: every fixture variant's `latch check --format
 /// json` has each expected finding at its file, line and column, with the listed fixes;
 /// `ok` variants have none of their row's code.
 #[test]
@@ -501,7 +502,8 @@ fn wrapped_policies_are_read_with_exact_positions_and_counted() {
         fixes_of("get-bucket-policy.json", "policy/invalid-effect"),
         vec![r#"\"Allow\""#.to_string()]
     );
-    assert_eq!(report["summary"]["files"], 8);
+    // 8 policy files and the folder's `latch.toml`.
+    assert_eq!(report["summary"]["files"], 9);
     assert_eq!(report["summary"]["policies"], 7);
     assert_eq!(report["summary"]["skipped"], 1);
     assert_eq!(report["summary"]["errors"], 9);
@@ -510,7 +512,7 @@ fn wrapped_policies_are_read_with_exact_positions_and_counted() {
     let out = latch().args(["check", dir]).output().unwrap();
     let human = String::from_utf8(out.stdout).unwrap();
     assert!(
-        human.ends_with("checked 7 policies in 8 files; 1 file skipped (not policies)\n"),
+        human.ends_with("checked 7 policies in 9 files; 1 file skipped (not policies)\n"),
         "{human}"
     );
 }

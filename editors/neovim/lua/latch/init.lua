@@ -1,12 +1,13 @@
 -- Latch for Neovim 0.8 to 0.10, where `vim.lsp.config` does not exist yet: `setup()` starts
 -- (or reuses) the `latch lsp` client for JSON, Terraform, HCL and `latch.toml` buffers, with
--- the workspace root found by `latch.toml` or `.git`. On 0.11 and later it defers to
+-- the workspace root found by `latch.toml`; without one, only for a buffer that holds a
+-- policy or AWS Terraform, rooted at the repository (`.git`) or the file's folder. On 0.11 and later it defers to
 -- `lsp/latch.lua` through `vim.lsp.config`/`vim.lsp.enable`.
 
 local M = {}
 
 M.filetypes = { 'json', 'terraform', 'hcl', 'toml' }
-M.root_markers = { 'latch.toml', '.git' }
+M.root_markers = { 'latch.toml' }
 
 ---@class latch.Options
 ---@field cmd? string[] the server command, default `{ $LATCH_PATH or 'latch', 'lsp' }`
@@ -22,17 +23,40 @@ local function default_cmd()
   return { path, 'lsp' }
 end
 
---- The workspace root of `path`: the nearest folder with `latch.toml`, else with `.git`,
---- else the file's own folder.
-function M.root_dir(path)
-  local dir = vim.fs.dirname(path)
-  for _, marker in ipairs(M.root_markers) do
-    local found = vim.fs.find(marker, { path = dir, upward = true })[1]
-    if found then
-      return vim.fs.dirname(found)
+--- Whether the lines hold what Latch reads: a policy (`Statement`, also inside AWS
+--- command output or Terraform) or Terraform for AWS (`aws_` resources, the `aws`
+--- provider).
+function M.looks_like_aws(lines)
+  for _, line in ipairs(lines) do
+    if line:find('Statement', 1, true) or line:find('statement', 1, true) or line:find('aws_', 1, true)
+      or line:find('provider "aws"', 1, true) then
+      return true
     end
   end
-  return dir
+  return false
+end
+
+local function find_up(marker, dir)
+  local found = vim.fs.find(marker, { path = dir, upward = true })[1]
+  return found and vim.fs.dirname(found) or nil
+end
+
+--- The workspace root of `path`: the nearest folder with `latch.toml`; else, when
+--- `lines` (the buffer's text, optional) hold a policy or AWS Terraform, the repository
+--- (`.git`) or the file's own folder; else nil: Latch does not start for that file.
+---@param path string
+---@param lines? string[]
+---@return string?
+function M.root_dir(path, lines)
+  local dir = vim.fs.dirname(path)
+  local root = find_up('latch.toml', dir)
+  if root then
+    return root
+  end
+  if lines ~= nil and not M.looks_like_aws(lines) then
+    return nil
+  end
+  return find_up('.git', dir) or dir
 end
 
 local function wanted(bufnr)
@@ -83,10 +107,14 @@ function M.setup(opts)
     if not wanted(bufnr) then
       return
     end
+    local root = M.root_dir(vim.api.nvim_buf_get_name(bufnr), vim.api.nvim_buf_get_lines(bufnr, 0, 5000, false))
+    if root == nil then
+      return
+    end
     vim.lsp.start({
       name = 'latch',
       cmd = cmd,
-      root_dir = M.root_dir(vim.api.nvim_buf_get_name(bufnr)),
+      root_dir = root,
       init_options = { workspaceAnalysis = analysis },
       settings = { latch = { workspaceAnalysis = analysis } },
       on_attach = opts.on_attach,

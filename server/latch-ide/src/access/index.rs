@@ -654,7 +654,7 @@ impl Builder<'_> {
                 }),
                 tf_address: Some(r.address.clone()),
                 region: regions.get(&r.provider).cloned(),
-                // New buckets enforce bucket-owner ownership (AWS_SEMANTICS §8.2).
+                // New buckets enforce bucket-owner ownership (docs/aws-rules.md §8.2).
                 ..BucketInfo::default()
             });
         }

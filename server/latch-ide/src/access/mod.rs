@@ -1,10 +1,10 @@
 //! The workspace simulation: every intent of every (sub-)workspace evaluated by the engine
 //! across every policy that applies, and the bucket and distribution settings that make
-//! AWS answer 403 whatever the policies say. Reports the checks of SCENARIOS sections A
-//! and B: on the statement or setting that causes the problem, naming the blocked
-//! request, with the engine's trace rendered (never re-derived) and related locations
-//! for every document that takes part; fixes are edits in the syntax of the file they
-//! touch, possibly another file than the finding's.
+//! AWS answer 403 whatever the policies say. Reports the cross-document checks
+//! (`access/*`, `cloudfront/*`, `s3/*`): on the statement or setting that causes the
+//! problem, naming the blocked request, with the engine's trace rendered (never
+//! re-derived) and related locations for every document that takes part; fixes are edits
+//! in the syntax of the file they touch, possibly another file than the finding's.
 //!
 //! Choices a reader should know:
 //! - One finding per code and place: a statement whose several intents fail is reported

@@ -125,7 +125,7 @@ pub(crate) fn levels(
     }
     // AWS attaches `FullAWSAccess` to every root, OU and account: a level whose listed
     // policies allow nothing is a deny list that still has it, unless `latch.toml` says
-    // the level is an allow list (AWS_SEMANTICS §3.1). Only SCP levels: RCP levels always
+    // the level is an allow list (docs/aws-rules.md §3.1). Only SCP levels: RCP levels always
     // allow in the engine (`RCPFullAWSAccess` cannot be detached).
     if implied_full_access {
         for (i, level) in levels.iter_mut().enumerate() {

@@ -1,4 +1,4 @@
-//! The checks of cross-document access (SCENARIOS sections A and B): one file per code,
+//! The checks of cross-document access: one file per code,
 //! each with its documentation; the findings come from `crate::access` (a check whose
 //! decision-to-finding logic lives here exports a `report` function it calls).
 

@@ -1,4 +1,4 @@
-//! The checks of CloudFront with an S3 origin (SCENARIOS sections A and B): one file per code,
+//! The checks of CloudFront with an S3 origin: one file per code,
 //! each with its documentation; the findings come from `crate::access`.
 
 pub mod block_public_access;

@@ -1,4 +1,4 @@
-//! Single-document validation (SCENARIOS section C): what IAM Access Analyzer's policy
+//! Single-document validation: what IAM Access Analyzer's policy
 //! validation would say about one policy on its own. One file per check code.
 
 use latch_syntax::Finding;

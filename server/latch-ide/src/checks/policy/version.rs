@@ -84,8 +84,14 @@ pub fn check_missing(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
         insert_member(ctx.text, ctx.tree, "Version", CURRENT).map(|(o, t)| Edit::insert(o, t))
     });
     if let Some(edit) = edit {
-        f.fixes
-            .push(Fix::safe("add `\"Version\": \"2012-10-17\"`", vec![edit]));
+        let title = "add `\"Version\": \"2012-10-17\"`";
+        // With policy variables the new version changes what the policy matches (they
+        // start being substituted): offered, never applied by `--fix`.
+        f.fixes.push(if variable_uses(ctx.policy).is_empty() {
+            Fix::safe(title, vec![edit])
+        } else {
+            Fix::unsafe_(title, vec![edit])
+        });
     }
     out.push(f);
 }
@@ -158,8 +164,12 @@ pub fn check_legacy_variables(ctx: &PolicyCtx<'_>, out: &mut Vec<Finding>) {
             None => insert_version(ctx),
         };
         if let Some(edit) = edit {
-            f.fixes
-                .push(Fix::safe("use `\"Version\": \"2012-10-17\"`", vec![edit]));
+            // Not safe: the variables start being substituted, so what the policy matches
+            // changes (a literal `${aws:username}` folder becomes every user's own).
+            f.fixes.push(Fix::unsafe_(
+                "use `\"Version\": \"2012-10-17\"`",
+                vec![edit],
+            ));
         }
         out.push(f);
     }
@@ -188,5 +198,27 @@ mod tests {
                 .iter()
                 .all(|f| f.code != "policy/missing-version")
         );
+    }
+
+    /// A new `Version` over policy variables changes what the policy matches: `--fix`
+    /// applies only safe fixes, so these are offered but not safe.
+    #[test]
+    fn a_version_fix_over_policy_variables_is_not_safe() {
+        let safety = |text: &str, code: &str| -> Vec<bool> {
+            check_as(text, PolicyKind::Identity)
+                .into_iter()
+                .filter(|f| f.code == code)
+                .flat_map(|f| f.fixes.into_iter().map(|x| x.safe))
+                .collect()
+        };
+        let vars = r#"{"Version": "2008-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"}]}"#;
+        assert_eq!(safety(vars, "policy/legacy-version-variables"), [false]);
+        let missing = r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"}]}"#;
+        assert_eq!(safety(missing, "policy/missing-version"), [false]);
+        assert_eq!(safety(missing, "policy/legacy-version-variables"), [false]);
+        let plain = r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#;
+        assert_eq!(safety(plain, "policy/missing-version"), [true]);
+        let invalid = r#"{"Version": "2012-10-18", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+        assert_eq!(safety(invalid, "policy/invalid-version"), [true]);
     }
 }

@@ -1,4 +1,4 @@
-//! The checks of S3 answers (SCENARIOS sections A and B): one file per code,
+//! The checks of S3 answers: one file per code,
 //! each with its documentation; the findings come from `crate::access`.
 
 pub mod list_bucket_404;

@@ -10,7 +10,7 @@ pub const DOC: CheckDoc = CheckDoc {
     severity: Severity::Error,
     summary: r###"a `“ ” ‘ ’` or `'` quote delimiting a string"###,
     what: r###"Reports typographic quotes and single quotes used as string delimiters, as word processors and web pages produce them. An apostrophe inside a string is left alone."###,
-    why: r###"JSON strings need straight double quotes; AWS rejects the document. The seed articles themselves carry `”`."###,
+    why: r###"JSON strings need straight double quotes; AWS rejects the document. The AWS troubleshooting articles themselves carry `”`."###,
     example: r###"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject”, "Resource": "*"}]}"###,
     prefer: r###"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"###,
     fix: FixAvailability::Always,
