@@ -100,13 +100,15 @@ pub fn load(path: &Path) -> std::io::Result<Loaded> {
     if meta.is_dir() {
         let root = path.to_path_buf();
         let mut files = Vec::new();
+        let mut read = Vec::new();
         for file in walk(&root) {
             let rel = relative(&root, &file);
             if let Ok(bytes) = std::fs::read(&file) {
-                workspace.set_file_lean(&rel, &bytes);
-                files.push(rel);
+                files.push(rel.clone());
+                read.push((rel, bytes));
             }
         }
+        workspace.set_files_lean(&read);
         Ok(Loaded {
             root,
             workspace,
@@ -256,15 +258,17 @@ pub fn locate(path: &Path) -> std::io::Result<Located> {
 pub fn load_root(root: &Path, selects: &[Select]) -> Loaded {
     let mut workspace = Workspace::new();
     let mut files = Vec::new();
+    let mut read = Vec::new();
     for file in walk(root) {
         let rel = relative(root, &file);
         if let Ok(bytes) = std::fs::read(&file) {
-            workspace.set_file_lean(&rel, &bytes);
             if selects.iter().any(|s| s.covers(&rel)) {
-                files.push(rel);
+                files.push(rel.clone());
             }
+            read.push((rel, bytes));
         }
     }
+    workspace.set_files_lean(&read);
     for s in selects {
         if let Select::File(rel) = s {
             if !files.contains(rel) {
