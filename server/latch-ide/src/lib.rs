@@ -11,6 +11,7 @@ pub mod hover;
 pub mod ide;
 pub mod lenses;
 mod modules;
+pub mod nav;
 pub mod operators;
 pub mod position;
 pub mod statement_hover;
