@@ -13,6 +13,7 @@ pub mod line_index;
 pub mod loader;
 pub mod lsp;
 pub mod lsp_extras;
+pub mod lsp_nav;
 pub mod sarif;
 pub mod why;
 

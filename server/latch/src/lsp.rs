@@ -375,6 +375,10 @@ impl LanguageServer for Backend {
                         ..CodeActionOptions::default()
                     },
                 )),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
                 execute_command_provider: Some(ExecuteCommandOptions {
                     commands: vec![lsp_extras::EXPLAIN_ERROR.to_string()],
                     ..ExecuteCommandOptions::default()
@@ -640,6 +644,56 @@ impl LanguageServer for Backend {
             })
             .collect();
         Ok(Some(lenses))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let st = lock(&self.state);
+        let key = st.key(&params.text_document.uri);
+        let symbols = crate::lsp_nav::document_symbols(&st.workspace, st.encoding(), &key);
+        Ok(Some(DocumentSymbolResponse::Nested(symbols)))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let st = lock(&self.state);
+        let pos = params.text_document_position_params;
+        let key = st.key(&pos.text_document.uri);
+        let uri = |k: &str| st.uri(k);
+        let found =
+            crate::lsp_nav::definition(&st.workspace, st.encoding(), &key, pos.position, &uri);
+        Ok((!found.is_empty()).then_some(GotoDefinitionResponse::Array(found)))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let st = lock(&self.state);
+        let pos = params.text_document_position;
+        let key = st.key(&pos.text_document.uri);
+        let uri = |k: &str| st.uri(k);
+        let found = crate::lsp_nav::references(
+            &st.workspace,
+            st.encoding(),
+            &key,
+            pos.position,
+            params.context.include_declaration,
+            &uri,
+        );
+        Ok((!found.is_empty()).then_some(found))
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let st = lock(&self.state);
+        let uri = |k: &str| st.uri(k);
+        let found =
+            crate::lsp_nav::workspace_symbols(&st.workspace, st.encoding(), &params.query, &uri);
+        Ok(Some(WorkspaceSymbolResponse::Nested(found)))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
