@@ -39,6 +39,7 @@ pub mod index;
 pub mod intents;
 mod report;
 mod run;
+pub mod who;
 
 pub(crate) use ctx::Ctx;
 pub(crate) use facts::request_of;
@@ -47,6 +48,10 @@ pub(crate) use fix::{resource_pattern, sid_word};
 pub use report::{AllowReport, DenyReport, allow_report, deny_report};
 pub use run::policy_set;
 use run::simulate;
+pub use who::{
+    AccessSummary, ActionAccess, ActionSet, Location, PrincipalAccess, ResourceAccess, WhoDecision,
+    WhoOptions, Zone, access_summary, can_what, expand_actions, who_can, who_can_with,
+};
 
 use crate::workspace::{ModuleAnalysis, Workspace};
 use index::{Index, Loc};
