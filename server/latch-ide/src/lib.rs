@@ -19,5 +19,6 @@ pub mod suppress;
 pub mod text;
 #[cfg(test)]
 mod tf_fixture;
+pub mod who_lens;
 pub mod workspace;
 pub mod wrapped;

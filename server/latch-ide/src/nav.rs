@@ -621,6 +621,19 @@ fn declarations(ws: &Workspace) -> Vec<Decl> {
     out
 }
 
+/// The principals, buckets and keys the Terraform blocks of `path` declare, with their
+/// blocks, in block order.
+pub(crate) fn declarations_in(ws: &Workspace, path: &str) -> Vec<(Entity, Target)> {
+    let mut out: Vec<(Entity, Target)> = declarations(ws)
+        .into_iter()
+        .filter(|d| &*d.target.path == path && !path.ends_with("latch.toml"))
+        .filter(|d| !matches!(d.entity, Entity::Account(_)))
+        .map(|d| (d.entity, d.target))
+        .collect();
+    out.sort_by_key(|(_, t)| t.range.start);
+    out
+}
+
 /// The principal, bucket or key a Terraform resource creates, when its name is known.
 fn entity_of_resource(r: &TfResource) -> Option<Entity> {
     let arn = || {
