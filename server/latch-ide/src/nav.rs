@@ -689,57 +689,76 @@ fn names_something(part: &str) -> bool {
     part.chars().any(|c| c != '*' && c != '?')
 }
 
-/// The entities a value written in a policy names, among those `decls` declares: a
-/// principal ARN (a session names its role), an S3 ARN or pattern (its buckets), a key
-/// ARN or pattern, an account id or root ARN.
-fn entities_named(value: &str, slot: Slot, decls: &[Decl]) -> Vec<Entity> {
-    let mut out: Vec<Entity> = Vec::new();
+/// Whether a value written in a policy names `entity`: a principal ARN (a session names
+/// its role), an S3 ARN or pattern (its buckets), a key ARN or pattern, an account id or
+/// root ARN.
+fn names(value: &str, slot: Slot, entity: &Entity) -> bool {
     let value = value.trim();
     if value.is_empty() || value == "*" {
-        return out;
+        return false;
     }
-    let glob = Glob::new(value);
+    match entity {
+        Entity::Principal(arn) => {
+            let session_role = value.split_once(":assumed-role/").map(|(head, rest)| {
+                let role = rest.split('/').next().unwrap_or(rest);
+                format!("{}:role/{role}", head.replace(":sts:", ":iam:"))
+            });
+            let glob = Glob::new(value);
+            value == arn
+                || session_role.as_deref() == Some(arn.as_str())
+                || (glob.has_wildcard()
+                    && glob.is_match(arn)
+                    && names_something(value.rsplit(['/', ':']).next().unwrap_or("")))
+        }
+        Entity::Bucket(name) => {
+            slot != Slot::Principal
+                && s3_bucket_part(value)
+                    .is_some_and(|part| names_something(part) && Glob::new(part).is_match(name))
+        }
+        Entity::Key(arn) => {
+            slot != Slot::Principal
+                && value.contains(":kms:")
+                && (value == arn
+                    || (Glob::new(value).is_match(arn)
+                        && names_something(
+                            value
+                                .rsplit(':')
+                                .next()
+                                .unwrap_or("")
+                                .trim_start_matches("key/"),
+                        )))
+        }
+        Entity::Account(id) => {
+            slot == Slot::Principal && (value == id || value == format!("arn:aws:iam::{id}:root"))
+        }
+    }
+}
+
+/// The entities among those `decls` declares that a value written in a policy names; a
+/// role or user ARN in a `Principal` the workspace does not declare (a partner's) is an
+/// entity of its own.
+fn entities_named(value: &str, slot: Slot, decls: &[Decl]) -> Vec<Entity> {
+    let mut out: Vec<Entity> = Vec::new();
     for d in decls {
-        let hit = match &d.entity {
-            Entity::Principal(arn) => {
-                let session_role = value.split_once(":assumed-role/").map(|(head, rest)| {
-                    let role = rest.split('/').next().unwrap_or(rest);
-                    format!("{}:role/{role}", head.replace(":sts:", ":iam:"))
-                });
-                value == arn
-                    || session_role.as_deref() == Some(arn.as_str())
-                    || (glob.has_wildcard()
-                        && glob.is_match(arn)
-                        && names_something(value.rsplit(['/', ':']).next().unwrap_or("")))
-            }
-            Entity::Bucket(name) => {
-                slot != Slot::Principal
-                    && s3_bucket_part(value)
-                        .is_some_and(|part| names_something(part) && Glob::new(part).is_match(name))
-            }
-            Entity::Key(arn) => {
-                slot != Slot::Principal
-                    && value.contains(":kms:")
-                    && (value == arn
-                        || (glob.is_match(arn)
-                            && names_something(
-                                value
-                                    .rsplit(':')
-                                    .next()
-                                    .unwrap_or("")
-                                    .trim_start_matches("key/"),
-                            )))
-            }
-            Entity::Account(id) => {
-                slot == Slot::Principal
-                    && (value == id || value == format!("arn:aws:iam::{id}:root"))
-            }
-        };
-        if hit && !out.contains(&d.entity) {
+        if names(value, slot, &d.entity) && !out.contains(&d.entity) {
             out.push(d.entity.clone());
         }
     }
+    if out.is_empty() && slot == Slot::Principal && is_principal_arn(value) {
+        out.push(Entity::Principal(value.to_string()));
+    }
     out
+}
+
+/// A concrete IAM role or user ARN.
+fn is_principal_arn(value: &str) -> bool {
+    let f: Vec<&str> = value.splitn(6, ':').collect();
+    f.len() == 6
+        && f[0] == "arn"
+        && f[2] == "iam"
+        && latch_eval::arn::is_account_id(f[4])
+        && (f[5].starts_with("role/") || f[5].starts_with("user/"))
+        && !value.contains(['*', '?'])
 }
 
 /// The bucket part of an S3 ARN or pattern (`b` in `arn:aws:s3:::b/*`).
@@ -1234,10 +1253,7 @@ pub fn references_to(
     }
     let mut mentions: Vec<Target> = Vec::new();
     let mut hit = |path: &Arc<str>, slot: Slot, v: &latch_syntax::Spanned<String>| {
-        if entities_named(&v.value, slot, &decls)
-            .iter()
-            .any(|e| entities.contains(e))
-        {
+        if entities.iter().any(|e| names(&v.value, slot, e)) {
             let t = Target::at(path, v.span, v.span);
             if !mentions.contains(&t) {
                 mentions.push(t);

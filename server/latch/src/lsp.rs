@@ -45,6 +45,8 @@ struct State {
     settings: lsp_extras::Settings,
     /// What the client supports (progress, watcher registration).
     support: lsp_extras::ClientSupport,
+    /// Who-can lenses per file, computed once per generation.
+    lenses: HashMap<String, (u64, Arc<Vec<latch_ide::who_lens::AccessLens>>)>,
 }
 
 impl State {
@@ -380,7 +382,10 @@ impl LanguageServer for Backend {
                 references_provider: Some(OneOf::Left(true)),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![lsp_extras::EXPLAIN_ERROR.to_string()],
+                    commands: vec![
+                        lsp_extras::EXPLAIN_ERROR.to_string(),
+                        crate::lsp_nav::WHO_CAN.to_string(),
+                    ],
                     ..ExecuteCommandOptions::default()
                 }),
                 ..ServerCapabilities::default()
@@ -534,6 +539,14 @@ impl LanguageServer for Backend {
     ) -> Result<Option<serde_json::Value>> {
         use serde_json::json;
         use tower_lsp_server::jsonrpc::Error;
+        if params.command == crate::lsp_nav::WHO_CAN {
+            let subject = crate::lsp_nav::who_can_subject(&params.arguments)
+                .map_err(Error::invalid_params)?;
+            let st = lock(&self.state);
+            return crate::lsp_nav::who_can(&st.workspace, &subject)
+                .map(Some)
+                .map_err(Error::invalid_params);
+        }
         if params.command != lsp_extras::EXPLAIN_ERROR {
             return Err(Error::invalid_params(format!(
                 "unknown command `{}`",
@@ -620,10 +633,23 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        let st = lock(&self.state);
+        let mut st = lock(&self.state);
         let key = st.key(&params.text_document.uri);
         if !key.ends_with("latch.toml") {
-            return Ok(None);
+            // Who can read and write each bucket and key, what each role reaches.
+            let generation = st.generation;
+            let lenses = match st.lenses.get(&key) {
+                Some((g, l)) if *g == generation => l.clone(),
+                _ => {
+                    let l = Arc::new(crate::lsp_nav::access_lenses(&st.workspace, &key));
+                    st.lenses.retain(|_, (g, _)| *g == generation);
+                    st.lenses.insert(key.clone(), (generation, l.clone()));
+                    l
+                }
+            };
+            let enc = st.encoding();
+            let out = crate::lsp_nav::code_lenses(&st.workspace, enc, &key, &lenses);
+            return Ok(Some(out));
         }
         let Some(text) = st.workspace.text(&key) else {
             return Ok(None);

@@ -184,3 +184,62 @@ pub fn workspace_symbols(
         })
         .collect()
 }
+
+/// The command a who-can lens runs (also `workspace/executeCommand`): answers
+/// `{"subject", "markdown"}` for `[{"subject": ARN}]` or `["ARN"]`.
+pub const WHO_CAN: &str = latch_ide::who_lens::WHO_CAN_COMMAND;
+
+/// The lenses of `path` on its buckets, keys and roles, as computed by
+/// `latch_ide::who_lens` (the caller caches them per analysis).
+pub fn access_lenses(ws: &Workspace, path: &str) -> Vec<latch_ide::who_lens::AccessLens> {
+    latch_ide::who_lens::access_lenses(ws, path)
+}
+
+/// LSP code lenses from lenses of `path`.
+pub fn code_lenses(
+    ws: &Workspace,
+    enc: Encoding,
+    path: &str,
+    lenses: &[latch_ide::who_lens::AccessLens],
+) -> Vec<tower_lsp_server::ls_types::CodeLens> {
+    let mut ranges = Ranges::new(ws, enc);
+    lenses
+        .iter()
+        .map(|l| tower_lsp_server::ls_types::CodeLens {
+            range: ranges.range(path, l.range),
+            command: Some(tower_lsp_server::ls_types::Command {
+                title: l.title.clone(),
+                command: WHO_CAN.to_string(),
+                arguments: Some(vec![serde_json::json!({ "subject": l.subject })]),
+            }),
+            data: None,
+        })
+        .collect()
+}
+
+/// Reads `latch.whoCan`'s arguments: `["ARN"]` or `[{"subject": "ARN"}]`.
+pub fn who_can_subject(arguments: &[serde_json::Value]) -> Result<String, String> {
+    let expected = "`latch.whoCan` takes a bucket, key or principal ARN, or `{\"subject\": ARN}`";
+    let first = arguments.first().ok_or(expected)?;
+    let subject = first
+        .as_str()
+        .or_else(|| first.get("subject").and_then(serde_json::Value::as_str))
+        .map(str::trim)
+        .filter(|s| s.starts_with("arn:"))
+        .ok_or(expected)?;
+    Ok(subject.to_string())
+}
+
+/// `latch.whoCan`: the who-can table of a bucket or key (what a principal can reach).
+pub fn who_can(ws: &Workspace, subject: &str) -> Result<serde_json::Value, String> {
+    let locate = |path: &str, span: Span| {
+        let line = ws
+            .text(path)
+            .and_then(|t| t.get(..span.start))
+            .map_or(1, |t| t.matches('\n').count() + 1);
+        format!("{path}:{line}")
+    };
+    let markdown = latch_ide::who_lens::who_can_markdown(ws, subject, &locate)
+        .ok_or_else(|| format!("`{subject}` is not a bucket, key or principal ARN"))?;
+    Ok(serde_json::json!({ "subject": subject, "markdown": markdown }))
+}
