@@ -248,8 +248,7 @@ fn outlined(r: &TfResource) -> bool {
 fn folder_analysis(ws: &Workspace, dir: &str) -> Option<Arc<ModuleAnalysis>> {
     ws.modules()
         .into_iter()
-        .filter(|m| m.call.is_none() && m.key.split('#').next() == Some(dir))
-        .next_back()
+        .rfind(|m| m.call.is_none() && m.key.split('#').next() == Some(dir))
 }
 
 fn dir_of(path: &str) -> &str {
@@ -823,7 +822,7 @@ fn policy_value_at(ws: &Workspace, path: &str, offset: usize) -> Option<(Span, S
             continue;
         }
         for (slot, v) in values(&policy) {
-            if v.span.touches(offset) && v.span.len() > 0 {
+            if v.span.touches(offset) && !v.span.is_empty() {
                 return Some((v.span, slot, v.value.clone()));
             }
         }
@@ -1027,14 +1026,15 @@ fn tf_entity_at(ws: &Workspace, path: &str, offset: usize) -> Option<(Span, Enti
         return None;
     }
     let text = ws.text(path)?;
+    // An instance may know the name its folder alone does not.
+    let analyses = ws.modules();
     let resource_at = |address: &str| {
-        // An instance may know the name its folder alone does not.
-        ws.modules()
+        analyses
             .iter()
             .filter(|x| x.key.split('#').next() == Some(dir))
-            .flat_map(|x| x.module.resources.iter().cloned().collect::<Vec<_>>())
+            .flat_map(|x| x.module.resources.iter())
             .filter(|r| r.address == address)
-            .find_map(|r| entity_of_resource(&r))
+            .find_map(entity_of_resource)
     };
     if let Some((span, reference)) = tf_reference_at(text, offset) {
         let parts: Vec<&str> = reference.split('.').collect();
