@@ -154,6 +154,11 @@ pub enum Entity {
 
 /// The outline of `path`.
 pub fn document_symbols(ws: &Workspace, path: &str) -> Vec<DocSymbol> {
+    symbols_with(ws, path, &ws.modules())
+}
+
+/// [`document_symbols`] with the workspace's module analyses read once.
+fn symbols_with(ws: &Workspace, path: &str, modules: &[Arc<ModuleAnalysis>]) -> Vec<DocSymbol> {
     let Some(summary) = ws.summary(path) else {
         return Vec::new();
     };
@@ -162,7 +167,7 @@ pub fn document_symbols(ws: &Workspace, path: &str) -> Vec<DocSymbol> {
             (Some(m), Some(text)) => manifest_symbols(&m.manifest, text),
             _ => Vec::new(),
         },
-        FileKind::Terraform | FileKind::TerraformJson => terraform_symbols(ws, path),
+        FileKind::Terraform | FileKind::TerraformJson => terraform_symbols(modules, path),
         _ => summary
             .policies
             .iter()
@@ -255,8 +260,12 @@ fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
-fn terraform_symbols(ws: &Workspace, path: &str) -> Vec<DocSymbol> {
-    let Some(m) = folder_analysis(ws, dir_of(path)) else {
+fn terraform_symbols(modules: &[Arc<ModuleAnalysis>], path: &str) -> Vec<DocSymbol> {
+    let dir = dir_of(path);
+    let Some(m) = modules
+        .iter()
+        .rfind(|m| m.call.is_none() && m.key.split('#').next() == Some(dir))
+    else {
         return Vec::new();
     };
     if m.is_stale(path) {
@@ -547,8 +556,9 @@ pub fn workspace_symbols(ws: &Workspace, query: &str) -> Vec<WorkspaceSymbol> {
         }
     }
     let paths: Vec<Arc<str>> = ws.paths().cloned().collect();
+    let modules = ws.modules();
     for path in &paths {
-        for s in document_symbols(ws, path) {
+        for s in symbols_with(ws, path, &modules) {
             walk(&s, path, None, &q, &mut out);
         }
     }
