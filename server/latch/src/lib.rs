@@ -14,6 +14,7 @@ pub mod loader;
 pub mod lsp;
 pub mod lsp_extras;
 pub mod sarif;
+pub mod who;
 pub mod why;
 
 #[derive(Parser)]
@@ -39,6 +40,10 @@ enum Command {
     Why(why::WhyArgs),
     /// Print the documentation of a check, e.g. `latch explain policy/invalid-effect`.
     Explain(explain::ExplainArgs),
+    /// List the principals that may perform actions on a resource, with the decision.
+    WhoCan(who::WhoCanArgs),
+    /// List what one principal may do on each bucket and key of the workspace.
+    CanWhat(who::CanWhatArgs),
 }
 
 /// The version line: Latch's own and the AWS catalogue's it embeds.
@@ -70,5 +75,7 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Conformance(args) => conformance::run(args),
         Command::Why(args) => why::run(args),
+        Command::WhoCan(args) => who::run_who_can(args),
+        Command::CanWhat(args) => who::run_can_what(args),
     }
 }

@@ -73,6 +73,22 @@ pub struct Location {
     pub span: Span,
 }
 
+impl Location {
+    /// 1-based line and column (Unicode scalar values) of the start.
+    pub fn line_column(&self, ws: &Workspace) -> (usize, usize) {
+        let Some(before) = ws
+            .text(&self.path)
+            .and_then(|t| t.get(..self.span.start.min(t.len())))
+        else {
+            return (1, 1);
+        };
+        let line = before.matches('\n').count() + 1;
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before.get(start..).map_or(0, |s| s.chars().count()) + 1;
+        (line, column)
+    }
+}
+
 /// The decision for one action.
 #[derive(Clone, Debug)]
 pub struct ActionAccess {
@@ -385,11 +401,33 @@ pub(crate) fn who_can_in(
             None => candidates.push((shown, caller, true)),
         }
     }
+    // A pattern (`bucket/*`) stands for every resource it matches: besides its
+    // representative, the narrower resources the grants name (`bucket/reports/*`), so
+    // that a principal allowed only there is listed, as "depends" on the resource.
+    let pattern = resource
+        .contains(['*', '?'])
+        .then(|| latch_eval::glob::Glob::new(resource));
+    let resource_policy = match ix.bucket_of(&concrete) {
+        Some(b) => b.policy.clone(),
+        None => ix.key(&concrete).and_then(|k| k.policy.clone()),
+    };
+    let shared: Vec<(String, String)> = match &pattern {
+        Some(g) => narrower(resource_policy.iter(), g, &concrete),
+        None => Vec::new(),
+    };
     let mut out: Vec<PrincipalAccess> = Vec::new();
     for (shown, caller, named_by_resource) in candidates {
+        let mut samples = shared.clone();
+        if let (Some(g), Some(p)) = (&pattern, ix.principal(&caller)) {
+            for r in narrower(p.identity.iter(), g, &concrete) {
+                if !samples.iter().any(|(x, _)| *x == r.0) && samples.len() < MAX_SAMPLES {
+                    samples.push(r);
+                }
+            }
+        }
         let per_action: Vec<ActionAccess> = actions
             .iter()
-            .map(|a| decide(ws, ix, &caller, a, &concrete, opts.traces))
+            .map(|a| decide_over(ws, ix, &caller, a, &concrete, &samples, opts.traces))
             .collect();
         let Some(best) = per_action.iter().map(|a| a.decision).min() else {
             continue;
@@ -439,6 +477,97 @@ pub(crate) fn who_can_in(
     out
 }
 
+/// The most narrower resources tried for a pattern, per principal.
+const MAX_SAMPLES: usize = 8;
+
+/// The representatives of the resources the Allow statements of `policies` name that
+/// `pattern` matches, other than `main`.
+fn narrower<'a>(
+    policies: impl Iterator<Item = &'a Arc<index::PolicyEntry>>,
+    pattern: &latch_eval::glob::Glob,
+    main: &str,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for p in policies {
+        for st in &p.policy.statements {
+            if st.effect() != Some(Effect::Allow) {
+                continue;
+            }
+            let Some(res) = &st.resource else { continue };
+            if res.negated {
+                continue;
+            }
+            for v in &res.values {
+                let r = representative(&v.value);
+                if r != main && pattern.is_match(&r) && !out.iter().any(|(x, _)| *x == r) {
+                    out.push((r, v.value.clone()));
+                    if out.len() >= MAX_SAMPLES {
+                        return out;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Decides `action` on `main`, and when it is not allowed there, on the narrower
+/// `samples`: allowed on some of them only is "depends" on the resource.
+fn decide_over(
+    ws: &Workspace,
+    ix: &Index,
+    caller: &str,
+    action: &str,
+    main: &str,
+    samples: &[(String, String)],
+    traces: bool,
+) -> ActionAccess {
+    let first = decide(ws, ix, caller, action, main, traces);
+    if first.decision == WhoDecision::Allow || samples.is_empty() {
+        return first;
+    }
+    let mut best: Option<(ActionAccess, &str)> = None;
+    for (r, written) in samples {
+        let a = decide(ws, ix, caller, action, r, traces);
+        if a.decision < best.as_ref().map_or(first.decision, |b| b.0.decision) {
+            best = Some((a, written));
+        }
+    }
+    match best {
+        Some((mut b, written)) => {
+            b.conditions
+                .insert(0, format!("the resource is `{written}`"));
+            b.decision = WhoDecision::Depends;
+            b
+        }
+        None => first,
+    }
+}
+
+/// The deciding statements of `t` (the workspace's, not the stand-in for an unknown
+/// identity side).
+fn add_deciding(ix: &Index, t: &Trace, deciding: &mut Vec<Location>) {
+    for r in t.deciding() {
+        if latch_eval::open::is_unknown_identity(t, *r) {
+            continue;
+        }
+        let Some(p) = t.policy(*r) else { continue };
+        let Some(e) = ix.entry_of(&p.policy) else {
+            continue;
+        };
+        let Some(st) = p.statement(r.statement) else {
+            continue;
+        };
+        let loc = Location {
+            path: e.path.clone(),
+            span: st.span,
+        };
+        if !deciding.contains(&loc) {
+            deciding.push(loc);
+        }
+    }
+}
+
 /// Decides one request of `caller`.
 fn decide(
     ws: &Workspace,
@@ -459,40 +588,56 @@ fn decide(
         Vec::new()
     };
     let mut deciding: Vec<Location> = Vec::new();
-    let mut add = |t: &Trace| {
-        for r in t.deciding() {
-            if latch_eval::open::is_unknown_identity(t, *r) {
-                continue;
-            }
-            let Some(p) = t.policy(*r) else { continue };
-            let Some(e) = ix.entry_of(&p.policy) else {
+    if decision == WhoDecision::Denied {
+        // A Deny decides where there is one; else the policies of the layer that fails
+        // to allow (the key policy of a failing `kms:Decrypt`), at their start.
+        let failing = std::iter::once(&d.trace).chain(
+            d.dependent
+                .iter()
+                .filter(|x| !x.outcome.is_allow())
+                .map(|x| &x.trace),
+        );
+        for t in failing {
+            add_deciding(ix, t, &mut deciding);
+            let latch_eval::Basis::Blocked(b) = &t.basis else {
                 continue;
             };
-            let Some(st) = p.statement(r.statement) else {
-                continue;
-            };
-            let loc = Location {
-                path: e.path.clone(),
-                span: st.span,
-            };
-            if !deciding.contains(&loc) {
-                deciding.push(loc);
+            let layers = crate::denied::blocker_layers(b);
+            for (pi, p) in t.policies.iter().enumerate() {
+                if !layers.contains(&p.layer) || p.not_applicable.is_some() {
+                    continue;
+                }
+                let r = latch_eval::StmtRef {
+                    policy: pi,
+                    statement: 0,
+                };
+                if latch_eval::open::is_unknown_identity(t, r) {
+                    continue;
+                }
+                let Some(e) = ix.entry_of(&p.policy) else {
+                    continue;
+                };
+                let span = p.policy.source.span;
+                let loc = Location {
+                    path: e.path.clone(),
+                    span: Span::new(span.start, span.start),
+                };
+                if !deciding.contains(&loc) {
+                    deciding.push(loc);
+                }
             }
         }
-    };
-    if decision == WhoDecision::Denied || d.outcome == Outcome::Allow {
-        add(&d.trace);
+    } else if d.outcome == Outcome::Allow {
+        add_deciding(ix, &d.trace, &mut deciding);
         for dep in &d.dependent {
-            if dep.outcome.is_allow() == d.outcome.is_allow() {
-                add(&dep.trace);
-            }
+            add_deciding(ix, &dep.trace, &mut deciding);
         }
     } else {
         // Depends: the grants that take part (the decision reported is the one with
         // every unknown against the request, whose allows are partial).
-        add(&d.trace);
+        add_deciding(ix, &d.trace, &mut deciding);
         for dep in &d.dependent {
-            add(&dep.trace);
+            add_deciding(ix, &dep.trace, &mut deciding);
         }
     }
     let trace = traces.then(|| {
