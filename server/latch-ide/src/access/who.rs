@@ -200,13 +200,14 @@ pub struct Zone {
 
 impl Zone {
     pub fn of(ix: &Index) -> Zone {
-        if let Some(o) = &ix.organization {
-            return Zone {
-                organization: Some(o.id.clone()),
-                accounts: o.accounts.iter().cloned().collect(),
-            };
-        }
-        let mut accounts: BTreeSet<String> = ix.accounts.values().cloned().collect();
+        // The workspace's own accounts are in the zone even when `[organization]` leaves
+        // them out of its list: they hold the policies being read.
+        let mut accounts: BTreeSet<String> = ix
+            .organization
+            .iter()
+            .flat_map(|o| o.accounts.iter().cloned())
+            .collect();
+        accounts.extend(ix.accounts.values().cloned());
         accounts.extend(ix.principals.iter().filter_map(|p| p.account.clone()));
         accounts.extend(ix.buckets.iter().filter_map(|b| b.account.clone()));
         accounts.extend(
@@ -215,13 +216,31 @@ impl Zone {
                 .filter_map(|k| arn_account(&k.arn).map(str::to_string)),
         );
         Zone {
-            organization: None,
+            organization: ix.organization.as_ref().map(|o| o.id.clone()),
             accounts,
         }
     }
 
+    /// Whether `account` is in the zone; a Terraform stand-in for a provider's account
+    /// is the workspace's own.
     pub fn contains(&self, account: &str) -> bool {
         self.accounts.contains(account)
+            || latch_syntax::terraform::providers::is_stand_in_account(account)
+    }
+
+    /// The zone in words, for messages.
+    pub fn describe(&self) -> String {
+        let accounts: Vec<&str> = self
+            .accounts
+            .iter()
+            .filter(|a| !latch_syntax::terraform::providers::is_stand_in_account(a))
+            .map(String::as_str)
+            .collect();
+        match (&self.organization, accounts.is_empty()) {
+            (Some(o), _) => format!("the organization `{o}`"),
+            (None, true) => "the accounts of the workspace".to_string(),
+            (None, false) => format!("the accounts of the workspace, `{}`", accounts.join("`, `")),
+        }
     }
 }
 
