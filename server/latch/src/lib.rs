@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 pub mod check;
 pub mod conformance;
 pub mod explain;
+pub mod graph;
 pub mod line_index;
 pub mod loader;
 pub mod lsp;
@@ -44,6 +45,8 @@ enum Command {
     WhoCan(who::WhoCanArgs),
     /// List what one principal may do on each bucket and key of the workspace.
     CanWhat(who::CanWhatArgs),
+    /// Draw the access graph: principals, buckets and keys, edges with the decisions.
+    Graph(graph::GraphArgs),
 }
 
 /// The version line: Latch's own and the AWS catalogue's it embeds.
@@ -77,5 +80,6 @@ pub fn run() -> ExitCode {
         Command::Why(args) => why::run(args),
         Command::WhoCan(args) => who::run_who_can(args),
         Command::CanWhat(args) => who::run_can_what(args),
+        Command::Graph(args) => graph::run(args),
     }
 }

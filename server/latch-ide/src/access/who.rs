@@ -102,6 +102,9 @@ pub struct ActionAccess {
     pub deciding: Vec<Location>,
     /// The engine's trace in words, when [`WhoOptions::traces`] asks for it.
     pub trace: Option<String>,
+    /// An Allow of the workspace (identity or resource policy) applies to the request:
+    /// something grants it, whatever blocks it.
+    pub granted: bool,
 }
 
 /// One principal's access to the resource.
@@ -451,12 +454,10 @@ pub(crate) fn who_can_in(
         let Some(best) = per_action.iter().map(|a| a.decision).min() else {
             continue;
         };
-        // Denied everything: kept when something grants it the request (the resource
-        // policy names it, or an Allow matched), so that what blocks it is visible.
-        if best == WhoDecision::Denied
-            && !opts.all_denied
-            && !named_by_resource
-            && !per_action.iter().any(|a| !a.deciding.is_empty())
+        // Denied everything: kept when something grants it the request (an Allow of
+        // its identity policies or of the resource's policy applies), so that what blocks
+        // it is visible.
+        if best == WhoDecision::Denied && !opts.all_denied && !per_action.iter().any(|a| a.granted)
         {
             continue;
         }
@@ -545,14 +546,18 @@ fn decide_over(
     if first.decision == WhoDecision::Allow || samples.is_empty() {
         return first;
     }
+    // Better: a decision that allows more, or the same one where something grants it
+    // (a denial of the narrower resource a grant names says what blocks it).
+    let rank = |a: &ActionAccess| (a.decision, !a.granted);
     let mut best: Option<(ActionAccess, &str)> = None;
     for (r, written) in samples {
         let a = decide(ws, ix, caller, action, r, traces);
-        if a.decision < best.as_ref().map_or(first.decision, |b| b.0.decision) {
+        if rank(&a) < best.as_ref().map_or(rank(&first), |b| rank(&b.0)) {
             best = Some((a, written));
         }
     }
     match best {
+        Some((b, _)) if b.decision == WhoDecision::Denied => b,
         Some((mut b, written)) => {
             b.conditions
                 .insert(0, format!("the resource is `{written}`"));
@@ -585,6 +590,31 @@ fn add_deciding(ix: &Index, t: &Trace, deciding: &mut Vec<Location>) {
             deciding.push(loc);
         }
     }
+}
+
+/// Whether an Allow of an identity or resource policy of the workspace applies in `t`.
+fn grants(t: &Trace) -> bool {
+    t.policies.iter().enumerate().any(|(pi, p)| {
+        matches!(
+            p.layer,
+            latch_eval::Layer::Identity | latch_eval::Layer::Resource
+        ) && p.not_applicable.is_none()
+            && p.statements.iter().any(|s| {
+                // Set aside (Block Public Access) still counts: it is what blocks.
+                matches!(
+                    s.outcome,
+                    latch_eval::StatementOutcome::Matched { .. }
+                        | latch_eval::StatementOutcome::Ignored(_)
+                ) && p.statement(s.index).and_then(|st| st.effect()) == Some(Effect::Allow)
+                    && !latch_eval::open::is_unknown_identity(
+                        t,
+                        latch_eval::StmtRef {
+                            policy: pi,
+                            statement: s.index,
+                        },
+                    )
+            })
+    })
 }
 
 /// Decides one request of `caller`.
@@ -665,6 +695,9 @@ fn decide(
         };
         latch_eval::render::explain(d, &req, &locate)
     });
+    // The request itself: a dependent `kms:GenerateDataKey` the key policy allows
+    // grants no `s3:PutObject`.
+    let granted = grants(&d.trace);
     ActionAccess {
         action: action.to_string(),
         resource: resource.to_string(),
@@ -672,6 +705,7 @@ fn decide(
         conditions,
         deciding,
         trace,
+        granted,
     }
 }
 
