@@ -640,12 +640,15 @@ fn decide(
     if decision == WhoDecision::Denied {
         // A Deny decides where there is one; else the policies of the layer that fails
         // to allow (the key policy of a failing `kms:Decrypt`), at their start.
-        let failing = std::iter::once(&d.trace).chain(
-            d.dependent
-                .iter()
-                .filter(|x| !x.outcome.is_allow())
-                .map(|x| &x.trace),
-        );
+        let failing = (!d.trace.outcome.is_allow())
+            .then_some(&d.trace)
+            .into_iter()
+            .chain(
+                d.dependent
+                    .iter()
+                    .filter(|x| !x.outcome.is_allow())
+                    .map(|x| &x.trace),
+            );
         for t in failing {
             add_deciding(ix, t, &mut deciding);
             let latch_eval::Basis::Blocked(b) = &t.basis else {
@@ -676,17 +679,69 @@ fn decide(
                 }
             }
         }
+        // Block Public Access set a grant aside: its setting decides.
+        let set_aside = std::iter::once(&d.trace).any(|t| {
+            t.policies.iter().any(|p| {
+                p.statements.iter().any(|s| {
+                    matches!(
+                        s.outcome,
+                        latch_eval::StatementOutcome::Ignored(
+                            latch_eval::trace::IgnoreReason::RestrictPublicBuckets
+                        )
+                    )
+                })
+            })
+        });
+        if set_aside {
+            if let Some(loc) = ix
+                .bucket_of(resource)
+                .and_then(|b| b.block_public_access.as_ref())
+                .and_then(|s| s.loc.clone())
+            {
+                let loc = Location {
+                    path: loc.path,
+                    span: loc.span,
+                };
+                if !deciding.contains(&loc) {
+                    deciding.push(loc);
+                }
+            }
+        }
     } else if d.outcome == Outcome::Allow {
         add_deciding(ix, &d.trace, &mut deciding);
         for dep in &d.dependent {
             add_deciding(ix, &dep.trace, &mut deciding);
         }
     } else {
-        // Depends: the grants that take part (the decision reported is the one with
-        // every unknown against the request, whose allows are partial).
-        add_deciding(ix, &d.trace, &mut deciding);
-        for dep in &d.dependent {
-            add_deciding(ix, &dep.trace, &mut deciding);
+        // Depends: the grants of the workspace that apply (the decision reported is the
+        // one with every unknown against the request, where nothing decided yet).
+        for t in std::iter::once(&d.trace).chain(d.dependent.iter().map(|x| &x.trace)) {
+            for (pi, p) in t.policies.iter().enumerate() {
+                for st in &p.statements {
+                    let r = latch_eval::StmtRef {
+                        policy: pi,
+                        statement: st.index,
+                    };
+                    let allow =
+                        p.statement(st.index).and_then(|x| x.effect()) == Some(Effect::Allow);
+                    if !allow
+                        || !st.outcome.is_match()
+                        || latch_eval::open::is_unknown_identity(t, r)
+                    {
+                        continue;
+                    }
+                    let (Some(e), Some(x)) = (ix.entry_of(&p.policy), p.statement(st.index)) else {
+                        continue;
+                    };
+                    let loc = Location {
+                        path: e.path.clone(),
+                        span: x.span,
+                    };
+                    if !deciding.contains(&loc) {
+                        deciding.push(loc);
+                    }
+                }
+            }
         }
     }
     let trace = traces.then(|| {
