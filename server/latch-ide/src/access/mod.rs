@@ -35,6 +35,7 @@ mod buckets;
 mod ctx;
 pub mod facts;
 mod fix;
+pub mod graph;
 pub mod index;
 pub mod intents;
 mod report;

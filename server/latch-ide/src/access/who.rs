@@ -73,6 +73,22 @@ pub struct Location {
     pub span: Span,
 }
 
+impl Location {
+    /// 1-based line and column (Unicode scalar values) of the start.
+    pub fn line_column(&self, ws: &Workspace) -> (usize, usize) {
+        let Some(before) = ws
+            .text(&self.path)
+            .and_then(|t| t.get(..self.span.start.min(t.len())))
+        else {
+            return (1, 1);
+        };
+        let line = before.matches('\n').count() + 1;
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before.get(start..).map_or(0, |s| s.chars().count()) + 1;
+        (line, column)
+    }
+}
+
 /// The decision for one action.
 #[derive(Clone, Debug)]
 pub struct ActionAccess {
@@ -86,6 +102,9 @@ pub struct ActionAccess {
     pub deciding: Vec<Location>,
     /// The engine's trace in words, when [`WhoOptions::traces`] asks for it.
     pub trace: Option<String>,
+    /// An Allow of the workspace (identity or resource policy) applies to the request:
+    /// something grants it, whatever blocks it.
+    pub granted: bool,
 }
 
 /// One principal's access to the resource.
@@ -184,13 +203,14 @@ pub struct Zone {
 
 impl Zone {
     pub fn of(ix: &Index) -> Zone {
-        if let Some(o) = &ix.organization {
-            return Zone {
-                organization: Some(o.id.clone()),
-                accounts: o.accounts.iter().cloned().collect(),
-            };
-        }
-        let mut accounts: BTreeSet<String> = ix.accounts.values().cloned().collect();
+        // The workspace's own accounts are in the zone even when `[organization]` leaves
+        // them out of its list: they hold the policies being read.
+        let mut accounts: BTreeSet<String> = ix
+            .organization
+            .iter()
+            .flat_map(|o| o.accounts.iter().cloned())
+            .collect();
+        accounts.extend(ix.accounts.values().cloned());
         accounts.extend(ix.principals.iter().filter_map(|p| p.account.clone()));
         accounts.extend(ix.buckets.iter().filter_map(|b| b.account.clone()));
         accounts.extend(
@@ -199,13 +219,31 @@ impl Zone {
                 .filter_map(|k| arn_account(&k.arn).map(str::to_string)),
         );
         Zone {
-            organization: None,
+            organization: ix.organization.as_ref().map(|o| o.id.clone()),
             accounts,
         }
     }
 
+    /// Whether `account` is in the zone; a Terraform stand-in for a provider's account
+    /// is the workspace's own.
     pub fn contains(&self, account: &str) -> bool {
         self.accounts.contains(account)
+            || latch_syntax::terraform::providers::is_stand_in_account(account)
+    }
+
+    /// The zone in words, for messages.
+    pub fn describe(&self) -> String {
+        let accounts: Vec<&str> = self
+            .accounts
+            .iter()
+            .filter(|a| !latch_syntax::terraform::providers::is_stand_in_account(a))
+            .map(String::as_str)
+            .collect();
+        match (&self.organization, accounts.is_empty()) {
+            (Some(o), _) => format!("the organization `{o}`"),
+            (None, true) => "the accounts of the workspace".to_string(),
+            (None, false) => format!("the accounts of the workspace, `{}`", accounts.join("`, `")),
+        }
     }
 }
 
@@ -385,21 +423,41 @@ pub(crate) fn who_can_in(
             None => candidates.push((shown, caller, true)),
         }
     }
+    // A pattern (`bucket/*`) stands for every resource it matches: besides its
+    // representative, the narrower resources the grants name (`bucket/reports/*`), so
+    // that a principal allowed only there is listed, as "depends" on the resource.
+    let pattern = resource
+        .contains(['*', '?'])
+        .then(|| latch_eval::glob::Glob::new(resource));
+    let resource_policy = match ix.bucket_of(&concrete) {
+        Some(b) => b.policy.clone(),
+        None => ix.key(&concrete).and_then(|k| k.policy.clone()),
+    };
+    let shared: Vec<(String, String)> = match &pattern {
+        Some(g) => narrower(resource_policy.iter(), g, &concrete),
+        None => Vec::new(),
+    };
     let mut out: Vec<PrincipalAccess> = Vec::new();
     for (shown, caller, named_by_resource) in candidates {
+        let mut samples = shared.clone();
+        if let (Some(g), Some(p)) = (&pattern, ix.principal(&caller)) {
+            for r in narrower(p.identity.iter(), g, &concrete) {
+                if !samples.iter().any(|(x, _)| *x == r.0) && samples.len() < MAX_SAMPLES {
+                    samples.push(r);
+                }
+            }
+        }
         let per_action: Vec<ActionAccess> = actions
             .iter()
-            .map(|a| decide(ws, ix, &caller, a, &concrete, opts.traces))
+            .map(|a| decide_over(ws, ix, &caller, a, &concrete, &samples, opts.traces))
             .collect();
         let Some(best) = per_action.iter().map(|a| a.decision).min() else {
             continue;
         };
-        // Denied everything: kept when something grants it the request (the resource
-        // policy names it, or an Allow matched), so that what blocks it is visible.
-        if best == WhoDecision::Denied
-            && !opts.all_denied
-            && !named_by_resource
-            && !per_action.iter().any(|a| !a.deciding.is_empty())
+        // Denied everything: kept when something grants it the request (an Allow of
+        // its identity policies or of the resource's policy applies), so that what blocks
+        // it is visible.
+        if best == WhoDecision::Denied && !opts.all_denied && !per_action.iter().any(|a| a.granted)
         {
             continue;
         }
@@ -439,6 +497,126 @@ pub(crate) fn who_can_in(
     out
 }
 
+/// The most narrower resources tried for a pattern, per principal.
+const MAX_SAMPLES: usize = 8;
+
+/// The representatives of the resources the Allow statements of `policies` name that
+/// `pattern` matches, other than `main`.
+fn narrower<'a>(
+    policies: impl Iterator<Item = &'a Arc<index::PolicyEntry>>,
+    pattern: &latch_eval::glob::Glob,
+    main: &str,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for p in policies {
+        for st in &p.policy.statements {
+            if st.effect() != Some(Effect::Allow) {
+                continue;
+            }
+            let Some(res) = &st.resource else { continue };
+            if res.negated {
+                continue;
+            }
+            for v in &res.values {
+                let r = representative(&v.value);
+                if r != main && pattern.is_match(&r) && !out.iter().any(|(x, _)| *x == r) {
+                    out.push((r, v.value.clone()));
+                    if out.len() >= MAX_SAMPLES {
+                        return out;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Decides `action` on `main`, and when it is not allowed there, on the narrower
+/// `samples`: allowed on some of them only is "depends" on the resource.
+fn decide_over(
+    ws: &Workspace,
+    ix: &Index,
+    caller: &str,
+    action: &str,
+    main: &str,
+    samples: &[(String, String)],
+    traces: bool,
+) -> ActionAccess {
+    let first = decide(ws, ix, caller, action, main, traces);
+    if first.decision == WhoDecision::Allow || samples.is_empty() {
+        return first;
+    }
+    // Better: a decision that allows more, or the same one where something grants it
+    // (a denial of the narrower resource a grant names says what blocks it).
+    let rank = |a: &ActionAccess| (a.decision, !a.granted);
+    let mut best: Option<(ActionAccess, &str)> = None;
+    for (r, written) in samples {
+        let a = decide(ws, ix, caller, action, r, traces);
+        if rank(&a) < best.as_ref().map_or(rank(&first), |b| rank(&b.0)) {
+            best = Some((a, written));
+        }
+    }
+    match best {
+        Some((b, _)) if b.decision == WhoDecision::Denied => b,
+        Some((mut b, written)) => {
+            b.conditions
+                .insert(0, format!("the resource is `{written}`"));
+            b.decision = WhoDecision::Depends;
+            b
+        }
+        None => first,
+    }
+}
+
+/// The deciding statements of `t` (the workspace's, not the stand-in for an unknown
+/// identity side).
+fn add_deciding(ix: &Index, t: &Trace, deciding: &mut Vec<Location>) {
+    for r in t.deciding() {
+        if latch_eval::open::is_unknown_identity(t, *r) {
+            continue;
+        }
+        let Some(p) = t.policy(*r) else { continue };
+        let Some(e) = ix.entry_of(&p.policy) else {
+            continue;
+        };
+        let Some(st) = p.statement(r.statement) else {
+            continue;
+        };
+        let loc = Location {
+            path: e.path.clone(),
+            span: st.span,
+        };
+        if !deciding.contains(&loc) {
+            deciding.push(loc);
+        }
+    }
+}
+
+/// Whether an Allow of an identity or resource policy of the workspace applies in `t`.
+fn grants(t: &Trace) -> bool {
+    t.policies.iter().enumerate().any(|(pi, p)| {
+        matches!(
+            p.layer,
+            latch_eval::Layer::Identity | latch_eval::Layer::Resource
+        ) && p.not_applicable.is_none()
+            && p.statements.iter().any(|s| {
+                // Set aside (Block Public Access) still counts: it is what blocks.
+                matches!(
+                    s.outcome,
+                    latch_eval::StatementOutcome::Matched { .. }
+                        | latch_eval::StatementOutcome::Ignored(_)
+                ) && p.statement(s.index).and_then(|st| st.effect()) == Some(Effect::Allow)
+                    && !latch_eval::open::is_unknown_identity(
+                        t,
+                        latch_eval::StmtRef {
+                            policy: pi,
+                            statement: s.index,
+                        },
+                    )
+            })
+    })
+}
+
 /// Decides one request of `caller`.
 fn decide(
     ws: &Workspace,
@@ -459,40 +637,111 @@ fn decide(
         Vec::new()
     };
     let mut deciding: Vec<Location> = Vec::new();
-    let mut add = |t: &Trace| {
-        for r in t.deciding() {
-            if latch_eval::open::is_unknown_identity(t, *r) {
-                continue;
-            }
-            let Some(p) = t.policy(*r) else { continue };
-            let Some(e) = ix.entry_of(&p.policy) else {
+    if decision == WhoDecision::Denied {
+        // A Deny decides where there is one; else the policies of the layer that fails
+        // to allow (the key policy of a failing `kms:Decrypt`), at their start.
+        let failing = (!d.trace.outcome.is_allow())
+            .then_some(&d.trace)
+            .into_iter()
+            .chain(
+                d.dependent
+                    .iter()
+                    .filter(|x| !x.outcome.is_allow())
+                    .map(|x| &x.trace),
+            );
+        for t in failing {
+            add_deciding(ix, t, &mut deciding);
+            let latch_eval::Basis::Blocked(b) = &t.basis else {
                 continue;
             };
-            let Some(st) = p.statement(r.statement) else {
-                continue;
-            };
-            let loc = Location {
-                path: e.path.clone(),
-                span: st.span,
-            };
-            if !deciding.contains(&loc) {
-                deciding.push(loc);
+            let layers = crate::denied::blocker_layers(b);
+            for (pi, p) in t.policies.iter().enumerate() {
+                if !layers.contains(&p.layer) || p.not_applicable.is_some() {
+                    continue;
+                }
+                let r = latch_eval::StmtRef {
+                    policy: pi,
+                    statement: 0,
+                };
+                if latch_eval::open::is_unknown_identity(t, r) {
+                    continue;
+                }
+                let Some(e) = ix.entry_of(&p.policy) else {
+                    continue;
+                };
+                let span = p.policy.source.span;
+                let loc = Location {
+                    path: e.path.clone(),
+                    span: Span::new(span.start, span.start),
+                };
+                if !deciding.contains(&loc) {
+                    deciding.push(loc);
+                }
             }
         }
-    };
-    if decision == WhoDecision::Denied || d.outcome == Outcome::Allow {
-        add(&d.trace);
-        for dep in &d.dependent {
-            if dep.outcome.is_allow() == d.outcome.is_allow() {
-                add(&dep.trace);
+        // Block Public Access set a grant aside: its setting decides.
+        let set_aside = std::iter::once(&d.trace).any(|t| {
+            t.policies.iter().any(|p| {
+                p.statements.iter().any(|s| {
+                    matches!(
+                        s.outcome,
+                        latch_eval::StatementOutcome::Ignored(
+                            latch_eval::trace::IgnoreReason::RestrictPublicBuckets
+                        )
+                    )
+                })
+            })
+        });
+        if set_aside {
+            if let Some(loc) = ix
+                .bucket_of(resource)
+                .and_then(|b| b.block_public_access.as_ref())
+                .and_then(|s| s.loc.clone())
+            {
+                let loc = Location {
+                    path: loc.path,
+                    span: loc.span,
+                };
+                if !deciding.contains(&loc) {
+                    deciding.push(loc);
+                }
             }
+        }
+    } else if d.outcome == Outcome::Allow {
+        add_deciding(ix, &d.trace, &mut deciding);
+        for dep in &d.dependent {
+            add_deciding(ix, &dep.trace, &mut deciding);
         }
     } else {
-        // Depends: the grants that take part (the decision reported is the one with
-        // every unknown against the request, whose allows are partial).
-        add(&d.trace);
-        for dep in &d.dependent {
-            add(&dep.trace);
+        // Depends: the grants of the workspace that apply (the decision reported is the
+        // one with every unknown against the request, where nothing decided yet).
+        for t in std::iter::once(&d.trace).chain(d.dependent.iter().map(|x| &x.trace)) {
+            for (pi, p) in t.policies.iter().enumerate() {
+                for st in &p.statements {
+                    let r = latch_eval::StmtRef {
+                        policy: pi,
+                        statement: st.index,
+                    };
+                    let allow =
+                        p.statement(st.index).and_then(|x| x.effect()) == Some(Effect::Allow);
+                    if !allow
+                        || !st.outcome.is_match()
+                        || latch_eval::open::is_unknown_identity(t, r)
+                    {
+                        continue;
+                    }
+                    let (Some(e), Some(x)) = (ix.entry_of(&p.policy), p.statement(st.index)) else {
+                        continue;
+                    };
+                    let loc = Location {
+                        path: e.path.clone(),
+                        span: x.span,
+                    };
+                    if !deciding.contains(&loc) {
+                        deciding.push(loc);
+                    }
+                }
+            }
         }
     }
     let trace = traces.then(|| {
@@ -501,6 +750,9 @@ fn decide(
         };
         latch_eval::render::explain(d, &req, &locate)
     });
+    // The request itself: a dependent `kms:GenerateDataKey` the key policy allows
+    // grants no `s3:PutObject`.
+    let granted = grants(&d.trace);
     ActionAccess {
         action: action.to_string(),
         resource: resource.to_string(),
@@ -508,6 +760,7 @@ fn decide(
         conditions,
         deciding,
         trace,
+        granted,
     }
 }
 
