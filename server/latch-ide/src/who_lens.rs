@@ -415,6 +415,13 @@ resource "aws_s3_bucket_policy" "reports" {
             ]
         );
         assert_eq!(lenses[0].subject, "arn:aws:s3:::reports-bucket");
+        // The hover on the bucket's ARN in a Terraform policy, written as a reference.
+        let grant = text
+            .rfind("\"${aws_s3_bucket.reports.arn}/*\"")
+            .unwrap_or(0);
+        let (span, subject) = subject_at(&ws, "main.tf", grant + 5).unwrap_or_default();
+        assert_eq!(subject, "arn:aws:s3:::reports-bucket");
+        assert_eq!(span.start, grant);
         let md =
             who_can_markdown(&ws, &lenses[0].subject, &|p, _| p.to_string()).unwrap_or_default();
         assert!(
@@ -423,7 +430,7 @@ resource "aws_s3_bucket_policy" "reports" {
             ),
             "{md}"
         );
-        assert!(md.contains("| `arn:aws:iam::999988887777:role/Partner` (external) | only if its own policies allow | denied | if the caller's own identity policies (not in the workspace) allow `s3:GetObject` |"), "{md}");
+        assert!(md.contains("| `arn:aws:iam::999988887777:role/Partner` (external) | only if its own policies allow | denied | main.tf; if the caller's own identity policies (not in the workspace) allow `s3:GetObject` |"), "{md}");
         assert!(
             md.contains("| `arn:aws:iam::444455556666:role/Writer` | denied | allow | main.tf |"),
             "{md}"

@@ -320,3 +320,69 @@ fn tf_reference_under_the_cursor() {
     assert_eq!(tf_reference_at(t, t.len() - 3), None);
     assert_eq!(tf_reference_at("", 0), None);
 }
+
+#[test]
+fn definition_of_module_outputs_variables_and_locals() {
+    let ws = workspace_from_fixture(
+        r#"//- main.tf
+module "store" {
+  source = "./modules/store"
+  name   = "store-bucket"
+}
+
+resource "aws_iam_policy" "p" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "${module.store.bucket_arn}/*" }] })
+}
+//- modules/store/main.tf
+resource "aws_s3_bucket" "b" {
+  bucket = var.name
+  tags   = { team = local.team }
+}
+
+variable "name" {
+  type = string
+}
+
+locals {
+  team = "storage"
+}
+
+output "bucket_arn" {
+  value = aws_s3_bucket.b.arn
+}
+"#,
+    );
+    let main = ws.text("main.tf").unwrap();
+    let child = ws.text("modules/store/main.tf").unwrap();
+    let r = at(main, "module.store.bucket_arn");
+    let (origin, targets) = definition(&ws, "main.tf", r.start + 9).unwrap();
+    assert_eq!(origin, r);
+    assert_eq!(&*targets[0].path, "modules/store/main.tf");
+    assert_eq!(
+        targets[0].range.start,
+        at(child, "output \"bucket_arn\"").start
+    );
+    assert_eq!(&child[targets[0].selection.range()], "\"bucket_arn\"");
+    let (_, targets) = definition(
+        &ws,
+        "modules/store/main.tf",
+        at(child, "var.name").start + 5,
+    )
+    .unwrap();
+    assert_eq!(targets[0].range.start, at(child, "variable \"name\"").start);
+    let (_, targets) = definition(
+        &ws,
+        "modules/store/main.tf",
+        at(child, "local.team").end - 1,
+    )
+    .unwrap();
+    assert_eq!(targets[0].range, at(child, "team = \"storage\""));
+    assert_eq!(
+        targets[0].selection,
+        Span::new(targets[0].range.start, targets[0].range.start + 4)
+    );
+    // The instance knows the bucket's name: the policy's ARN names it.
+    let v = at(main, "\"${module.store.bucket_arn}/*\"");
+    let (_, entities) = entities_at(&ws, "main.tf", v.start + 1).unwrap();
+    assert_eq!(entities, vec![Entity::Bucket("store-bucket".into())]);
+}
