@@ -1,7 +1,9 @@
 //! Who can reach a resource, and what a principal reaches: small workspaces (files split
 //! on `//- path` lines) where the answer is known, principal by principal.
 
-use latch_ide::access::{WhoDecision, who_can};
+use latch_ide::access::{
+    ActionSet, WhoDecision, access_summaries, access_summary, can_what, who_can,
+};
 use latch_ide::workspace::workspace_from_fixture;
 
 const KEY: &str = "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -113,4 +115,49 @@ fn a_partner_depends_and_a_principal_the_key_policy_leaves_out_is_denied() {
     assert_eq!(all[2].decision, WhoDecision::Denied);
     // The builder has nothing to do with the bucket: not listed.
     assert!(!all.iter().any(|p| p.principal.ends_with("Builder")));
+}
+
+#[test]
+fn the_lens_summary_counts_readers_writers_and_outsiders() {
+    let ws = workspace_from_fixture(&sse_kms_bucket());
+    let s = access_summary(&ws, "arn:aws:s3:::example-shared");
+    assert_eq!(s.read, 2, "{s:?}");
+    assert_eq!(s.write, 0, "{s:?}");
+    assert_eq!(
+        s.external,
+        vec![(
+            "arn:aws:iam::999988887777:role/Partner".to_string(),
+            WhoDecision::Depends
+        )]
+    );
+    // The key: the reader and the partner may decrypt; the owner account's root may do
+    // everything; only the partner is outside.
+    let k = access_summary(&ws, KEY);
+    assert_eq!((k.read, k.write), (3, 1), "{k:?}");
+    assert_eq!(k.external.len(), 1, "{k:?}");
+    let all = access_summaries(&ws);
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0], ("arn:aws:s3:::example-shared".to_string(), s));
+}
+
+#[test]
+fn can_what_names_each_resource_and_its_allowed_actions() {
+    let ws = workspace_from_fixture(&sse_kms_bucket());
+    let got = can_what(
+        &ws,
+        "arn:aws:iam::111122223333:role/Auditor",
+        &[ActionSet::S3Read, ActionSet::KmsUse],
+        false,
+    );
+    // The auditor may not read (the key policy leaves it out) and may not use the key.
+    assert!(got.is_empty(), "{got:?}");
+    let got = can_what(
+        &ws,
+        "arn:aws:iam::111122223333:role/Auditor",
+        &[ActionSet::S3Read],
+        true,
+    );
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].resource, "arn:aws:s3:::example-shared");
+    assert_eq!(got[0].actions[0].decision, WhoDecision::Denied);
 }

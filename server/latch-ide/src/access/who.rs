@@ -437,8 +437,23 @@ pub(crate) fn who_can_in(
         Some(g) => narrower(resource_policy.iter(), g, &concrete),
         None => Vec::new(),
     };
+    // Whoever the resource policy does not name can only be let in by its own identity
+    // policies, unless the policy grants to everyone: a principal none of whose identity
+    // Allows names one of the actions is denied with nothing granting it, and is left
+    // out without a decision.
+    let open_to_all = resource_policy
+        .as_ref()
+        .is_some_and(|p| p.policy.statements.iter().any(grants_everyone));
+    let lowered: Vec<String> = actions.iter().map(|a| a.to_ascii_lowercase()).collect();
     let mut out: Vec<PrincipalAccess> = Vec::new();
     for (shown, caller, named_by_resource) in candidates {
+        if !opts.all_denied && !named_by_resource && !open_to_all {
+            if let Some(p) = ix.principal(&caller) {
+                if !p.identity_unknown && !may_grant(p, &lowered, &concrete, pattern.as_ref()) {
+                    continue;
+                }
+            }
+        }
         let mut samples = shared.clone();
         if let (Some(g), Some(p)) = (&pattern, ix.principal(&caller)) {
             for r in narrower(p.identity.iter(), g, &concrete) {
@@ -495,6 +510,54 @@ pub(crate) fn who_can_in(
             .then_with(|| a.principal.cmp(&b.principal))
     });
     out
+}
+
+/// An Allow whose `Principal` is everyone (or `NotPrincipal`).
+fn grants_everyone(st: &latch_syntax::policy::Statement) -> bool {
+    if st.effect() != Some(Effect::Allow) {
+        return false;
+    }
+    let Some(pr) = &st.principal else {
+        return false;
+    };
+    pr.negated
+        || match &pr.value {
+            PrincipalValue::Star => true,
+            PrincipalValue::Map(entries) => entries
+                .iter()
+                .any(|e| e.values.iter().any(|v| v.value.contains('*'))),
+        }
+}
+
+/// Whether an Allow of the principal's identity policies names one of `actions`
+/// (lower-cased) on `resource` or a resource the `pattern` asked about matches, by
+/// pattern, `NotAction` or `NotResource`. A policy variable may match anything.
+fn may_grant(
+    p: &index::PrincipalInfo,
+    actions: &[String],
+    resource: &str,
+    pattern: Option<&latch_eval::glob::Glob>,
+) -> bool {
+    p.identity.iter().any(|e| {
+        e.policy.statements.iter().any(|st| {
+            st.effect() == Some(Effect::Allow)
+                && st.action.as_ref().is_none_or(|a| {
+                    a.negated
+                        || a.values.iter().any(|v| {
+                            let g = latch_eval::glob::Glob::new(&v.value.to_ascii_lowercase());
+                            actions.iter().any(|x| g.is_match(x))
+                        })
+                })
+                && st.resource.as_ref().is_none_or(|r| {
+                    r.negated
+                        || r.values.iter().any(|v| {
+                            v.value.contains("${")
+                                || latch_eval::glob::Glob::new(&v.value).is_match(resource)
+                                || pattern.is_some_and(|g| g.is_match(&representative(&v.value)))
+                        })
+                })
+        })
+    })
 }
 
 /// The most narrower resources tried for a pattern, per principal.
@@ -846,6 +909,24 @@ pub struct AccessSummary {
 pub fn access_summary(ws: &Workspace, resource: &str) -> AccessSummary {
     let ix = index_holding(ws, resource);
     access_summary_in(ws, &ix, resource)
+}
+
+/// [`access_summary`] of every bucket and key of the workspace, each sub-workspace's
+/// index built once: `(ARN, summary)`, buckets as `arn:aws:s3:::NAME`.
+pub fn access_summaries(ws: &Workspace) -> Vec<(String, AccessSummary)> {
+    let mut out = Vec::new();
+    for root in &index::roots(ws) {
+        let ix = super::index_at(ws, root);
+        for b in &ix.buckets {
+            let arn = format!("arn:aws:s3:::{}", b.name);
+            let s = access_summary_in(ws, &ix, &arn);
+            out.push((arn, s));
+        }
+        for k in &ix.keys {
+            out.push((k.arn.clone(), access_summary_in(ws, &ix, &k.arn)));
+        }
+    }
+    out
 }
 
 pub(crate) fn access_summary_in(ws: &Workspace, ix: &Index, resource: &str) -> AccessSummary {
