@@ -630,12 +630,12 @@ fn declarations(ws: &Workspace) -> Vec<Decl> {
     out
 }
 
-/// The principals, buckets and keys the Terraform blocks of `path` declare, with their
-/// blocks, in block order.
+/// The principals, buckets and keys the Terraform blocks or `latch.toml` entries of `path`
+/// declare, with their blocks or entries, in order.
 pub(crate) fn declarations_in(ws: &Workspace, path: &str) -> Vec<(Entity, Target)> {
     let mut out: Vec<(Entity, Target)> = declarations(ws)
         .into_iter()
-        .filter(|d| &*d.target.path == path && !path.ends_with("latch.toml"))
+        .filter(|d| &*d.target.path == path)
         .filter(|d| !matches!(d.entity, Entity::Account(_)))
         .map(|d| (d.entity, d.target))
         .collect();

@@ -1,7 +1,7 @@
 //! Code lenses and hovers on buckets, keys and roles: who can read and write a bucket or
 //! use a key ("read by 3 · written by 1 · external: 999988887777"), and what a role can
 //! reach, from the who-can simulation ([`crate::access::who`]). A lens sits on the
-//! resource's Terraform block, or at the top of the JSON file that is its policy (a bucket
+//! resource's Terraform block or `latch.toml` entry, or at the top of the JSON file that is its policy (a bucket
 //! policy, a key policy, a role's identity policy); its command shows the who-can table,
 //! which the hover on a bucket or key ARN in a policy also shows.
 //!
@@ -177,9 +177,9 @@ fn principal_title(ws: &Workspace, arn: &str) -> String {
     )
 }
 
-/// The lenses of `path`: on each bucket, key, role and user its Terraform block declares,
-/// and at the top of a JSON file that is a bucket's or key's policy or a principal's
-/// identity policy.
+/// The lenses of `path`: on each bucket, key, role and user its Terraform blocks or
+/// `latch.toml` entries declare, and at the top of a JSON file that is a bucket's or key's
+/// policy or a principal's identity policy.
 pub fn access_lenses(ws: &Workspace, path: &str) -> Vec<AccessLens> {
     let mut subjects: Vec<(Span, String)> = Vec::new();
     let Some(key) = ws.path_key(path) else {
@@ -194,6 +194,22 @@ pub fn access_lenses(ws: &Workspace, path: &str) -> Vec<AccessLens> {
             };
             // On the block's first line.
             subjects.push((Span::new(target.range.start, target.selection.end), subject));
+        }
+    } else if path.ends_with("latch.toml") {
+        // On the header line of each `[[bucket]]`, `[[key]]` and `[[principal]]`.
+        let text = ws.text(path).unwrap_or("");
+        for (entity, target) in nav::declarations_in(ws, path) {
+            let subject = match entity {
+                Entity::Bucket(name) => format!("arn:aws:s3:::{name}"),
+                Entity::Key(arn) | Entity::Principal(arn) => arn,
+                Entity::Account(_) => continue,
+            };
+            let start = target.range.start;
+            let end = text
+                .get(start..target.range.end)
+                .and_then(|t| t.find('\n'))
+                .map_or(target.range.end, |i| start + i);
+            subjects.push((Span::new(start, end), subject));
         }
     } else if path.ends_with(".json") {
         let Some(summary) = ws.summary(path) else {

@@ -635,28 +635,28 @@ impl LanguageServer for Backend {
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         let mut st = lock(&self.state);
         let key = st.key(&params.text_document.uri);
+        // Who can read and write each bucket and key, what each role reaches: computed
+        // once per file and generation.
+        let generation = st.generation;
+        let access = match st.lenses.get(&key) {
+            Some((g, l)) if *g == generation => l.clone(),
+            _ => {
+                let l = Arc::new(crate::lsp_nav::access_lenses(&st.workspace, &key));
+                st.lenses.retain(|_, (g, _)| *g == generation);
+                st.lenses.insert(key.clone(), (generation, l.clone()));
+                l
+            }
+        };
+        let access = crate::lsp_nav::code_lenses(&st.workspace, st.encoding(), &key, &access);
         if !key.ends_with("latch.toml") {
-            // Who can read and write each bucket and key, what each role reaches.
-            let generation = st.generation;
-            let lenses = match st.lenses.get(&key) {
-                Some((g, l)) if *g == generation => l.clone(),
-                _ => {
-                    let l = Arc::new(crate::lsp_nav::access_lenses(&st.workspace, &key));
-                    st.lenses.retain(|_, (g, _)| *g == generation);
-                    st.lenses.insert(key.clone(), (generation, l.clone()));
-                    l
-                }
-            };
-            let enc = st.encoding();
-            let out = crate::lsp_nav::code_lenses(&st.workspace, enc, &key, &lenses);
-            return Ok(Some(out));
+            return Ok(Some(access));
         }
         let Some(text) = st.workspace.text(&key) else {
             return Ok(None);
         };
         let index = LineIndex::new(text);
         let enc = st.encoding();
-        let lenses: Vec<CodeLens> = latch_ide::lenses::expect_lenses(&st.workspace)
+        let mut lenses: Vec<CodeLens> = latch_ide::lenses::expect_lenses(&st.workspace)
             .into_iter()
             .filter(|l| *l.path == *key)
             .map(|l| CodeLens {
@@ -669,6 +669,8 @@ impl LanguageServer for Backend {
                 data: None,
             })
             .collect();
+        // Who can reach each `[[bucket]]` and `[[key]]`, what each `[[principal]]` reaches.
+        lenses.extend(access);
         Ok(Some(lenses))
     }
 

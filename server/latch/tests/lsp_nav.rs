@@ -596,3 +596,47 @@ async fn hover_on_a_bucket_arn_shows_who_can_reach_it() {
         "{md}"
     );
 }
+
+#[tokio::test]
+async fn lenses_on_manifest_entries_sit_on_their_headers() {
+    let mut c = Client::start("tomllens", json!({})).await;
+    let uri = c.uri("latch.toml");
+    let toml = c.text("latch.toml");
+    let lenses = c
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let got: Vec<(Value, &str, &str)> = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["range"].clone(),
+                l["command"]["command"].as_str().unwrap(),
+                l["command"]["title"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The intent's lens, then the principal's and the key's, each on its header line.
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(
+        got[0].2.starts_with("✓ `s3:GetObject`: allow"),
+        "{}",
+        got[0].2
+    );
+    let principal = toml.find("[[principal]]").unwrap();
+    assert_eq!(
+        got[1],
+        (
+            json!({"start": pos(&toml, principal, false), "end": pos(&toml, principal + 13, false)}),
+            "latch.whoCan",
+            "reads 1 bucket · writes 0 buckets · uses 1 key"
+        )
+    );
+    let key = toml.find("[[key]]").unwrap();
+    assert_eq!(got[2].0["start"], pos(&toml, key, false));
+    assert!(got[2].2.starts_with("read by "), "{}", got[2].2);
+}
