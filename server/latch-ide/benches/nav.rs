@@ -59,6 +59,14 @@ fn main() {
     report("lenses (a bucket policy file)", d, n);
     let d = median(|| n = latch_ide::who_lens::access_lenses(&ws, tf).len());
     report("lenses (a Terraform file: role and bucket)", d, n);
+    // A large manifest's lenses go unresolved; the client resolves the ones it shows.
+    let d = median(|| n = latch_ide::who_lens::lens_places(&ws, "latch.toml").len());
+    report("lens places (latch.toml, unresolved)", d, n);
+    let d = median(|| n = latch_ide::who_lens::lens_title(&ws, "arn:aws:s3:::bucket-7").len());
+    report("one lens title (a bucket)", d, n);
+    let role = "arn:aws:iam::111122223333:role/reader-7";
+    let d = median(|| n = latch_ide::who_lens::lens_title(&ws, role).len());
+    report("one lens title (a role)", d, n);
     let d = median(|| {
         n = latch_ide::ide::hover(&ws, bucket_policy, arn).map_or(0, |h| h.markdown.len())
     });

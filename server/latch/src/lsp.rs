@@ -45,8 +45,8 @@ struct State {
     settings: lsp_extras::Settings,
     /// What the client supports (progress, watcher registration).
     support: lsp_extras::ClientSupport,
-    /// Who-can lenses per file, computed once per generation.
-    lenses: HashMap<String, (u64, Arc<Vec<latch_ide::who_lens::AccessLens>>)>,
+    /// The title of each who-can lens (by subject), computed once per generation.
+    lens_titles: HashMap<String, (u64, String)>,
 }
 
 impl State {
@@ -365,7 +365,7 @@ impl LanguageServer for Backend {
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_lens_provider: Some(CodeLensOptions {
-                    resolve_provider: Some(false),
+                    resolve_provider: Some(true),
                 }),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(vec!["\"".into(), ":".into(), "/".into()]),
@@ -635,19 +635,12 @@ impl LanguageServer for Backend {
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         let mut st = lock(&self.state);
         let key = st.key(&params.text_document.uri);
-        // Who can read and write each bucket and key, what each role reaches: computed
-        // once per file and generation.
-        let generation = st.generation;
-        let access = match st.lenses.get(&key) {
-            Some((g, l)) if *g == generation => l.clone(),
-            _ => {
-                let l = Arc::new(crate::lsp_nav::access_lenses(&st.workspace, &key));
-                st.lenses.retain(|_, (g, _)| *g == generation);
-                st.lenses.insert(key.clone(), (generation, l.clone()));
-                l
-            }
-        };
-        let access = crate::lsp_nav::code_lenses(&st.workspace, st.encoding(), &key, &access);
+        // Who can read and write each bucket and key, what each role reaches.
+        let enc = st.encoding();
+        let st = &mut *st;
+        let access = crate::lsp_nav::code_lenses(&st.workspace, enc, &key, |subject| {
+            lens_title(&st.workspace, st.generation, &mut st.lens_titles, subject)
+        });
         if !key.ends_with("latch.toml") {
             return Ok(Some(access));
         }
@@ -722,6 +715,21 @@ impl LanguageServer for Backend {
         let found =
             crate::lsp_nav::workspace_symbols(&st.workspace, st.encoding(), &params.query, &uri);
         Ok(Some(WorkspaceSymbolResponse::Nested(found)))
+    }
+
+    /// A who-can lens the client shows: its title, from the simulation (cached).
+    async fn code_lens_resolve(&self, mut lens: CodeLens) -> Result<CodeLens> {
+        if lens.command.is_some() {
+            return Ok(lens);
+        }
+        let Some(subject) = crate::lsp_nav::lens_subject(lens.data.as_ref()) else {
+            return Ok(lens);
+        };
+        let mut st = lock(&self.state);
+        let st = &mut *st;
+        let title = lens_title(&st.workspace, st.generation, &mut st.lens_titles, &subject);
+        lens.command = Some(crate::lsp_nav::command(title, &subject));
+        Ok(lens)
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
@@ -869,6 +877,24 @@ impl LanguageServer for Backend {
         }
         Ok((!actions.is_empty()).then_some(actions))
     }
+}
+
+/// The title of the who-can lens on `subject`, computed once per generation.
+fn lens_title(
+    ws: &Workspace,
+    generation: u64,
+    cache: &mut HashMap<String, (u64, String)>,
+    subject: &str,
+) -> String {
+    if let Some((g, t)) = cache.get(subject) {
+        if *g == generation {
+            return t.clone();
+        }
+    }
+    let title = latch_ide::who_lens::lens_title(ws, subject);
+    cache.retain(|_, (g, _)| *g == generation);
+    cache.insert(subject.to_string(), (generation, title.clone()));
+    title
 }
 
 fn completion_kind(kind: latch_ide::completion::CompletionKind) -> CompletionItemKind {

@@ -189,32 +189,50 @@ pub fn workspace_symbols(
 /// `{"subject", "markdown"}` for `[{"subject": ARN}]` or `["ARN"]`.
 pub const WHO_CAN: &str = latch_ide::who_lens::WHO_CAN_COMMAND;
 
-/// The lenses of `path` on its buckets, keys and roles, as computed by
-/// `latch_ide::who_lens` (the caller caches them per analysis).
-pub fn access_lenses(ws: &Workspace, path: &str) -> Vec<latch_ide::who_lens::AccessLens> {
-    latch_ide::who_lens::access_lenses(ws, path)
-}
+/// Up to this many who-can lenses in a file come with their titles; beyond (a large
+/// `latch.toml`), the client resolves the ones it shows (`codeLens/resolve`).
+pub const EAGER_LENSES: usize = 8;
 
-/// LSP code lenses from lenses of `path`.
+/// The who-can lenses of `path`: resolved (titles from `title`, which the caller caches)
+/// when there are few, else unresolved with `{"subject"}` as their data.
 pub fn code_lenses(
     ws: &Workspace,
     enc: Encoding,
     path: &str,
-    lenses: &[latch_ide::who_lens::AccessLens],
+    mut title: impl FnMut(&str) -> String,
 ) -> Vec<tower_lsp_server::ls_types::CodeLens> {
+    let places = latch_ide::who_lens::lens_places(ws, path);
+    let eager = places.len() <= EAGER_LENSES;
     let mut ranges = Ranges::new(ws, enc);
-    lenses
+    places
         .iter()
-        .map(|l| tower_lsp_server::ls_types::CodeLens {
-            range: ranges.range(path, l.range),
-            command: Some(tower_lsp_server::ls_types::Command {
-                title: l.title.clone(),
-                command: WHO_CAN.to_string(),
-                arguments: Some(vec![serde_json::json!({ "subject": l.subject })]),
-            }),
-            data: None,
+        .map(|l| {
+            let data = serde_json::json!({ "subject": l.subject });
+            tower_lsp_server::ls_types::CodeLens {
+                range: ranges.range(path, l.range),
+                command: eager.then(|| command(title(&l.subject), &l.subject)),
+                data: (!eager).then_some(data),
+            }
         })
         .collect()
+}
+
+/// The command of a who-can lens.
+pub fn command(title: String, subject: &str) -> tower_lsp_server::ls_types::Command {
+    tower_lsp_server::ls_types::Command {
+        title,
+        command: WHO_CAN.to_string(),
+        arguments: Some(vec![serde_json::json!({ "subject": subject })]),
+    }
+}
+
+/// The subject of an unresolved who-can lens (its `data`).
+pub fn lens_subject(data: Option<&serde_json::Value>) -> Option<String> {
+    data?
+        .get("subject")?
+        .as_str()
+        .filter(|s| s.starts_with("arn:"))
+        .map(str::to_string)
 }
 
 /// Reads `latch.whoCan`'s arguments: `["ARN"]` or `[{"subject": "ARN"}]`.

@@ -640,3 +640,48 @@ async fn lenses_on_manifest_entries_sit_on_their_headers() {
     assert_eq!(got[2].0["start"], pos(&toml, key, false));
     assert!(got[2].2.starts_with("read by "), "{}", got[2].2);
 }
+
+#[tokio::test]
+async fn many_lenses_are_resolved_when_shown() {
+    let mut c = Client::start("resolve", json!({})).await;
+    let mut toml = String::from("[accounts]\nstorage = \"444455556666\"\n\n");
+    for i in 0..9 {
+        toml.push_str(&format!(
+            "[[bucket]]\nname = \"many-{i}\"\naccount = \"storage\"\n\n"
+        ));
+    }
+    let uri = c.uri("big/latch.toml");
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": toml}}),
+    )
+    .await;
+    let lenses = c
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let lenses = lenses.as_array().unwrap();
+    assert_eq!(lenses.len(), 9);
+    // More than a screenful: no titles yet, the subject rides along.
+    assert!(
+        lenses[0].get("command").is_none_or(Value::is_null),
+        "{}",
+        lenses[0]
+    );
+    assert_eq!(lenses[0]["data"], json!({"subject": "arn:aws:s3:::many-0"}));
+    let at = toml.find("[[bucket]]").unwrap();
+    assert_eq!(
+        lenses[0]["range"],
+        json!({"start": pos(&toml, at, false), "end": pos(&toml, at + 10, false)})
+    );
+    let resolved = c.request("codeLens/resolve", lenses[0].clone()).await;
+    assert_eq!(resolved["command"]["title"], "read by 0 · written by 0");
+    assert_eq!(resolved["command"]["command"], "latch.whoCan");
+    assert_eq!(
+        resolved["command"]["arguments"],
+        json!([{"subject": "arn:aws:s3:::many-0"}])
+    );
+    assert_eq!(resolved["range"], lenses[0]["range"]);
+}
