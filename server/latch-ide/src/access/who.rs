@@ -231,6 +231,21 @@ impl Zone {
             || latch_syntax::terraform::providers::is_stand_in_account(account)
     }
 
+    /// Whether `account` is outside the zone: `None` when that is not known, because
+    /// the workspace does not state some of its own accounts (a Terraform provider's
+    /// stand-in, or no account at all), one of which `account` may be.
+    pub fn outside(&self, account: &str) -> Option<bool> {
+        if self.contains(account) {
+            return Some(false);
+        }
+        let unsettled = self.accounts.is_empty()
+            || self
+                .accounts
+                .iter()
+                .any(|a| latch_syntax::terraform::providers::is_stand_in_account(a));
+        (!unsettled).then_some(true)
+    }
+
     /// The zone in words, for messages.
     pub fn describe(&self) -> String {
         let accounts: Vec<&str> = self
@@ -344,7 +359,9 @@ fn named_by_resource_policy(ix: &Index, resource: &str) -> Vec<(String, String)>
             continue;
         }
         let Some(pr) = &st.principal else { continue };
+        // An Allow with `NotPrincipal` lets in everyone it does not name.
         if pr.negated {
+            add("*".into(), "anonymous".into());
             continue;
         }
         match &pr.value {
@@ -960,7 +977,7 @@ pub(crate) fn access_summary_in(ws: &Workspace, ix: &Index, resource: &str) -> A
             s.write += 1;
         }
         let outside = match principal_account(&p.principal) {
-            Some(acct) => !zone.contains(acct),
+            Some(acct) => zone.outside(acct) == Some(true),
             None => p.principal == "*",
         };
         if outside && p.decision.may_allow() {

@@ -12,7 +12,9 @@
 //!
 //! The zone of trust is `[organization]` of `latch.toml` (its id and accounts) with the
 //! workspace's own accounts, else the accounts of the workspace (`[accounts]`, principals,
-//! buckets, keys; a Terraform provider's stand-in account is the workspace's own). A
+//! buckets, keys; a Terraform provider's stand-in account is the workspace's own). While
+//! some account of the workspace is not stated (a stand-in, or none at all), an account
+//! id may be that very account: only public grants are reported then. A
 //! condition that limits who gets in (`aws:PrincipalOrgID`, `aws:PrincipalAccount`,
 //! `aws:PrincipalArn`, `aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOrgID`,
 //! `aws:SourceVpce`, `kms:CallerAccount`) to the zone silences the statement; one that
@@ -159,8 +161,11 @@ fn clause_verdict(ix: &Index, zone: &Zone, c: &ConditionClause) -> Verdict {
             for v in &values {
                 match account_of_value(limit, v) {
                     Some(a) if a.contains(['*', '?']) => return Verdict::Unknown,
-                    Some(a) if zone.contains(&a) => {}
-                    Some(_) => out.push(*v),
+                    Some(a) => match zone.outside(&a) {
+                        Some(false) => {}
+                        Some(true) => out.push(*v),
+                        None => return Verdict::Unknown,
+                    },
                     None => return Verdict::Unknown,
                 }
             }
@@ -243,7 +248,7 @@ fn outsiders(zone: &Zone, st: &Statement) -> Vec<String> {
                     match e.kind.value {
                         PrincipalType::Aws if v == "*" => out.push("everyone (`*`)".to_string()),
                         PrincipalType::Aws => {
-                            if let Some(a) = account.filter(|a| !zone.contains(a)) {
+                            if let Some(a) = account.filter(|a| zone.outside(a) == Some(true)) {
                                 if v == a || v.ends_with(":root") {
                                     out.push(format!("the account `{a}`"));
                                 } else {
@@ -252,7 +257,7 @@ fn outsiders(zone: &Zone, st: &Statement) -> Vec<String> {
                             }
                         }
                         PrincipalType::Federated => {
-                            if let Some(a) = account.filter(|a| !zone.contains(a)) {
+                            if let Some(a) = account.filter(|a| zone.outside(a) == Some(true)) {
                                 out.push(format!(
                                     "the identity provider `{v}` of the account `{a}`"
                                 ));
