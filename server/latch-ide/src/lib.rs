@@ -11,6 +11,7 @@ pub mod hover;
 pub mod ide;
 pub mod lenses;
 mod modules;
+pub mod nav;
 pub mod operators;
 pub mod position;
 pub mod statement_hover;
@@ -18,5 +19,6 @@ pub mod suppress;
 pub mod text;
 #[cfg(test)]
 mod tf_fixture;
+pub mod who_lens;
 pub mod workspace;
 pub mod wrapped;

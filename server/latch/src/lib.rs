@@ -9,11 +9,14 @@ use clap::{Parser, Subcommand};
 pub mod check;
 pub mod conformance;
 pub mod explain;
+pub mod graph;
 pub mod line_index;
 pub mod loader;
 pub mod lsp;
 pub mod lsp_extras;
+pub mod lsp_nav;
 pub mod sarif;
+pub mod who;
 pub mod why;
 
 #[derive(Parser)]
@@ -39,6 +42,12 @@ enum Command {
     Why(why::WhyArgs),
     /// Print the documentation of a check, e.g. `latch explain policy/invalid-effect`.
     Explain(explain::ExplainArgs),
+    /// List the principals that may perform actions on a resource, with the decision.
+    WhoCan(who::WhoCanArgs),
+    /// List what one principal may do on each bucket and key of the workspace.
+    CanWhat(who::CanWhatArgs),
+    /// Draw the access graph: principals, buckets and keys, edges with the decisions.
+    Graph(graph::GraphArgs),
 }
 
 /// The version line: Latch's own and the AWS catalogue's it embeds.
@@ -70,5 +79,8 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Conformance(args) => conformance::run(args),
         Command::Why(args) => why::run(args),
+        Command::WhoCan(args) => who::run_who_can(args),
+        Command::CanWhat(args) => who::run_can_what(args),
+        Command::Graph(args) => graph::run(args),
     }
 }

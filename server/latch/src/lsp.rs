@@ -45,6 +45,8 @@ struct State {
     settings: lsp_extras::Settings,
     /// What the client supports (progress, watcher registration).
     support: lsp_extras::ClientSupport,
+    /// The title of each who-can lens (by subject), computed once per generation.
+    lens_titles: HashMap<String, (u64, String)>,
 }
 
 impl State {
@@ -363,7 +365,7 @@ impl LanguageServer for Backend {
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_lens_provider: Some(CodeLensOptions {
-                    resolve_provider: Some(false),
+                    resolve_provider: Some(true),
                 }),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(vec!["\"".into(), ":".into(), "/".into()]),
@@ -375,8 +377,15 @@ impl LanguageServer for Backend {
                         ..CodeActionOptions::default()
                     },
                 )),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![lsp_extras::EXPLAIN_ERROR.to_string()],
+                    commands: vec![
+                        lsp_extras::EXPLAIN_ERROR.to_string(),
+                        crate::lsp_nav::WHO_CAN.to_string(),
+                    ],
                     ..ExecuteCommandOptions::default()
                 }),
                 ..ServerCapabilities::default()
@@ -530,6 +539,14 @@ impl LanguageServer for Backend {
     ) -> Result<Option<serde_json::Value>> {
         use serde_json::json;
         use tower_lsp_server::jsonrpc::Error;
+        if params.command == crate::lsp_nav::WHO_CAN {
+            let subject = crate::lsp_nav::who_can_subject(&params.arguments)
+                .map_err(Error::invalid_params)?;
+            let st = lock(&self.state);
+            return crate::lsp_nav::who_can(&st.workspace, &subject)
+                .map(Some)
+                .map_err(Error::invalid_params);
+        }
         if params.command != lsp_extras::EXPLAIN_ERROR {
             return Err(Error::invalid_params(format!(
                 "unknown command `{}`",
@@ -616,17 +633,23 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        let st = lock(&self.state);
+        let mut st = lock(&self.state);
         let key = st.key(&params.text_document.uri);
+        // Who can read and write each bucket and key, what each role reaches.
+        let enc = st.encoding();
+        let st = &mut *st;
+        let access = crate::lsp_nav::code_lenses(&st.workspace, enc, &key, |subject| {
+            lens_title(&st.workspace, st.generation, &mut st.lens_titles, subject)
+        });
         if !key.ends_with("latch.toml") {
-            return Ok(None);
+            return Ok(Some(access));
         }
         let Some(text) = st.workspace.text(&key) else {
             return Ok(None);
         };
         let index = LineIndex::new(text);
         let enc = st.encoding();
-        let lenses: Vec<CodeLens> = latch_ide::lenses::expect_lenses(&st.workspace)
+        let mut lenses: Vec<CodeLens> = latch_ide::lenses::expect_lenses(&st.workspace)
             .into_iter()
             .filter(|l| *l.path == *key)
             .map(|l| CodeLens {
@@ -639,7 +662,74 @@ impl LanguageServer for Backend {
                 data: None,
             })
             .collect();
+        // Who can reach each `[[bucket]]` and `[[key]]`, what each `[[principal]]` reaches.
+        lenses.extend(access);
         Ok(Some(lenses))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let st = lock(&self.state);
+        let key = st.key(&params.text_document.uri);
+        let symbols = crate::lsp_nav::document_symbols(&st.workspace, st.encoding(), &key);
+        Ok(Some(DocumentSymbolResponse::Nested(symbols)))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let st = lock(&self.state);
+        let pos = params.text_document_position_params;
+        let key = st.key(&pos.text_document.uri);
+        let uri = |k: &str| st.uri(k);
+        let found =
+            crate::lsp_nav::definition(&st.workspace, st.encoding(), &key, pos.position, &uri);
+        Ok((!found.is_empty()).then_some(GotoDefinitionResponse::Array(found)))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let st = lock(&self.state);
+        let pos = params.text_document_position;
+        let key = st.key(&pos.text_document.uri);
+        let uri = |k: &str| st.uri(k);
+        let found = crate::lsp_nav::references(
+            &st.workspace,
+            st.encoding(),
+            &key,
+            pos.position,
+            params.context.include_declaration,
+            &uri,
+        );
+        Ok((!found.is_empty()).then_some(found))
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let st = lock(&self.state);
+        let uri = |k: &str| st.uri(k);
+        let found =
+            crate::lsp_nav::workspace_symbols(&st.workspace, st.encoding(), &params.query, &uri);
+        Ok(Some(WorkspaceSymbolResponse::Nested(found)))
+    }
+
+    /// A who-can lens the client shows: its title, from the simulation (cached).
+    async fn code_lens_resolve(&self, mut lens: CodeLens) -> Result<CodeLens> {
+        if lens.command.is_some() {
+            return Ok(lens);
+        }
+        let Some(subject) = crate::lsp_nav::lens_subject(lens.data.as_ref()) else {
+            return Ok(lens);
+        };
+        let mut st = lock(&self.state);
+        let st = &mut *st;
+        let title = lens_title(&st.workspace, st.generation, &mut st.lens_titles, &subject);
+        lens.command = Some(crate::lsp_nav::command(title, &subject));
+        Ok(lens)
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
@@ -787,6 +877,24 @@ impl LanguageServer for Backend {
         }
         Ok((!actions.is_empty()).then_some(actions))
     }
+}
+
+/// The title of the who-can lens on `subject`, computed once per generation.
+fn lens_title(
+    ws: &Workspace,
+    generation: u64,
+    cache: &mut HashMap<String, (u64, String)>,
+    subject: &str,
+) -> String {
+    if let Some((g, t)) = cache.get(subject) {
+        if *g == generation {
+            return t.clone();
+        }
+    }
+    let title = latch_ide::who_lens::lens_title(ws, subject);
+    cache.retain(|_, (g, _)| *g == generation);
+    cache.insert(subject.to_string(), (generation, title.clone()));
+    title
 }
 
 fn completion_kind(kind: latch_ide::completion::CompletionKind) -> CompletionItemKind {

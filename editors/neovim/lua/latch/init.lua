@@ -73,6 +73,48 @@ local function wanted(bufnr)
   return true
 end
 
+--- The last answer of `latch.whoCan` (a lens's command), for scripts and tests.
+M.last_who_can = nil
+
+--- Runs `latch.whoCan` for a bucket, key or role ARN and shows its table in a floating
+--- window. `client` is the client to ask (default: the current buffer's `latch` client).
+---@param subject string
+---@param client? table
+function M.who_can(subject, client)
+  client = client or vim.lsp.get_clients({ bufnr = 0, name = 'latch' })[1] or vim.lsp.get_clients({ name = 'latch' })[1]
+  if client == nil then
+    vim.notify('latch: no `latch` language server is running', vim.log.levels.ERROR)
+    return
+  end
+  local params = { command = 'latch.whoCan', arguments = { { subject = subject } } }
+  local function handler(err, result)
+    if err then
+      M.last_who_can = { error = err.message }
+      vim.notify('latch: ' .. tostring(err.message), vim.log.levels.ERROR)
+      return
+    end
+    M.last_who_can = result
+    local lines = vim.split(result.markdown or '', '\n', { plain = true })
+    vim.lsp.util.open_floating_preview(lines, 'markdown', { border = 'rounded', focus_id = 'latch-who-can' })
+  end
+  if vim.fn.has('nvim-0.11') == 1 then
+    client:request('workspace/executeCommand', params, handler, 0)
+  else
+    client.request('workspace/executeCommand', params, handler, 0)
+  end
+end
+
+--- Client-side commands: the who-can lenses (`vim.lsp.codelens.run()`) show their table
+--- here instead of sending the command blind.
+M.commands = {
+  ['latch.whoCan'] = function(command, ctx)
+    local arg = command.arguments and command.arguments[1] or {}
+    local subject = type(arg) == 'string' and arg or arg.subject
+    local client = ctx and ctx.client_id and vim.lsp.get_client_by_id(ctx.client_id) or nil
+    M.who_can(subject, client)
+  end,
+}
+
 --- Starts Latch for every matching buffer, now and later.
 ---@param opts? latch.Options
 function M.setup(opts)
@@ -83,6 +125,7 @@ function M.setup(opts)
   if vim.lsp.config ~= nil and vim.lsp.enable ~= nil then
     vim.lsp.config('latch', {
       cmd = cmd,
+      commands = M.commands,
       init_options = { workspaceAnalysis = analysis },
       settings = { latch = { workspaceAnalysis = analysis } },
       on_attach = opts.on_attach,
@@ -119,6 +162,7 @@ function M.setup(opts)
       settings = { latch = { workspaceAnalysis = analysis } },
       on_attach = opts.on_attach,
       capabilities = opts.capabilities,
+      commands = M.commands,
     }, { bufnr = bufnr })
   end
   vim.api.nvim_create_autocmd('FileType', {

@@ -72,24 +72,36 @@ pub(crate) fn request_of(ix: &Index, intent: &Intent) -> Request {
     let principal = PrincipalId::parse(&intent.principal);
     settle_organization(ix, &principal, &intent.resource, &mut ctx);
     match &intent.source {
-        IntentSource::Statement { .. } => {
-            if ctx.values("aws:SecureTransport").is_none() {
-                ctx.insert("aws:SecureTransport", vec!["true".to_string()]);
-            }
-            // A request to a bucket goes to the region its provider states.
-            if let Some(region) = ix
-                .bucket_of(&intent.resource)
-                .and_then(|b| b.region.clone())
-            {
-                if ctx.values("aws:RequestedRegion").is_none() {
-                    ctx.insert("aws:RequestedRegion", vec![region]);
-                }
-            }
-            ctx.unknown = Unknowns::AllExcept(OPTIONAL_HEADERS);
-        }
+        IntentSource::Statement { .. } => client_facts(ix, &intent.resource, &mut ctx),
         IntentSource::Expect(_) => ctx.unknown = world_facts(),
     }
     Request::new(principal, &intent.action, &intent.resource, ctx)
+}
+
+/// What a real client's request carries (TLS, the bucket's region), every other key
+/// unknown except the optional headers it does not send.
+fn client_facts(ix: &Index, resource: &str, ctx: &mut Context) {
+    if ctx.values("aws:SecureTransport").is_none() {
+        ctx.insert("aws:SecureTransport", vec!["true".to_string()]);
+    }
+    // A request to a bucket goes to the region its provider states.
+    if let Some(region) = ix.bucket_of(resource).and_then(|b| b.region.clone()) {
+        if ctx.values("aws:RequestedRegion").is_none() {
+            ctx.insert("aws:RequestedRegion", vec![region]);
+        }
+    }
+    ctx.unknown = Unknowns::AllExcept(OPTIONAL_HEADERS);
+}
+
+/// The request a client `principal` would make for `action` on `resource`, nothing
+/// assumed about it beyond what [`request_of`] assumes of an inferred intent: the
+/// request of who-can and can-what.
+pub(crate) fn open_request(ix: &Index, principal: &str, action: &str, resource: &str) -> Request {
+    let mut ctx = Context::new();
+    let principal = PrincipalId::parse(principal);
+    settle_organization(ix, &principal, resource, &mut ctx);
+    client_facts(ix, resource, &mut ctx);
+    Request::new(principal, action, resource, ctx)
 }
 
 /// The unknowns of a request whose context the user stated (`[[expect]]`, `latch why`):

@@ -35,10 +35,12 @@ mod buckets;
 mod ctx;
 pub mod facts;
 mod fix;
+pub mod graph;
 pub mod index;
 pub mod intents;
 mod report;
 mod run;
+pub mod who;
 
 pub(crate) use ctx::Ctx;
 pub(crate) use facts::request_of;
@@ -47,6 +49,11 @@ pub(crate) use fix::{resource_pattern, sid_word};
 pub use report::{AllowReport, DenyReport, allow_report, deny_report};
 pub use run::policy_set;
 use run::simulate;
+pub use who::{
+    AccessSummary, ActionAccess, ActionSet, Location, PrincipalAccess, ResourceAccess, WhoDecision,
+    WhoOptions, Zone, access_summaries, access_summary, can_what, expand_actions, who_can,
+    who_can_with,
+};
 
 use crate::workspace::{ModuleAnalysis, Workspace};
 use index::{Index, Loc};

@@ -359,6 +359,7 @@ pub(crate) fn simulate(
     for b in &ix.buckets {
         out.extend(bucket_checks(ws, ix, b));
     }
+    out.extend(crate::checks::access::external::report(ix));
     for dist in &ix.distributions {
         if let Some((value, loc, value_span)) = &dist.default_root_object {
             let clean = value.trim().trim_start_matches('/').to_string();

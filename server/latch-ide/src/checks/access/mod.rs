@@ -6,6 +6,7 @@ pub mod bucket_acl;
 pub mod condition_and;
 pub mod encryption_header;
 pub mod explicit_deny;
+pub mod external;
 pub mod identity_missing;
 pub mod kms_key;
 pub mod mfa;
@@ -40,5 +41,6 @@ pub fn docs() -> Vec<&'static CheckDoc> {
         &put_acl::DOC,
         &encryption_header::DOC,
         &bucket_acl::DOC,
+        &external::DOC,
     ]
 }
