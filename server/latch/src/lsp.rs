@@ -132,18 +132,10 @@ fn docs_uri(code: &str) -> Option<Uri> {
     .ok()
 }
 
-/// The diagnostic text: the headline, then the engine's trace cut to a length an editor
-/// popup can show.
+/// The diagnostic text: the headline and the reason. The trace is in the hover.
 fn lsp_message(f: &Finding) -> String {
-    let detail = f.detail_lines(LSP_DETAIL_LINES);
-    if detail.is_empty() {
-        return f.headline().to_string();
-    }
-    format!("{}\n\n{}", f.headline(), detail.join("\n"))
+    f.headline_and_why()
 }
-
-/// How many trace lines a diagnostic carries.
-const LSP_DETAIL_LINES: usize = 30;
 
 fn diagnostic(state: &State, f: &Finding) -> Diagnostic {
     let enc = state.encoding();

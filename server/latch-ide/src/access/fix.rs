@@ -14,20 +14,6 @@ pub(crate) fn identity_allows(t: &Trace) -> bool {
     })
 }
 
-pub(crate) fn trace_suffix(trace: &str) -> String {
-    format!("\n\n{}", trace.trim_end())
-}
-
-pub(crate) fn not_action_list(st: &Statement) -> String {
-    match &st.action {
-        Some(a) if a.negated => {
-            let list: Vec<String> = a.values.iter().map(|v| format!("`{}`", v.value)).collect();
-            format!(" (everything except {})", list.join(", "))
-        }
-        _ => String::new(),
-    }
-}
-
 /// The place of a statement of a trace, through the index.
 pub(crate) fn stmt_loc(ix: &Index, t: &Trace, r: StmtRef) -> Option<Loc> {
     let p = t.policy(r)?;
@@ -290,4 +276,13 @@ pub(crate) fn whole_line(text: &str, span: Span) -> Span {
         .and_then(|t| t.find('\n'))
         .map_or(text.len(), |i| span.end + i + 1);
     Span::new(start, end)
+}
+
+/// "Allow `Sid`", or "Allow #2" for a statement without a `Sid`.
+pub(crate) fn statement_words(st: &Statement, index: usize) -> String {
+    let effect = st.effect().map_or("statement", |e| e.as_str());
+    match &st.sid {
+        Some(s) if !s.value.is_empty() => format!("{effect} `{}`", s.value),
+        _ => format!("{effect} #{}", index + 1),
+    }
 }

@@ -52,7 +52,10 @@ impl Ctx<'_> {
         let mut d = self.draft(
             "access/identity-missing",
             src,
-            "this grant works only if the caller's own account allows it",
+            &format!(
+                "{} needs an Allow in the caller's own account for",
+                self.grant()
+            ),
             Vec::new(),
         );
         d.severity = Severity::Info;
@@ -75,7 +78,7 @@ impl Ctx<'_> {
             Some(self.draft(
                 "access/identity-missing",
                 src,
-                "no identity policy of the caller allows this",
+                &self.no_effect(),
                 fixes,
             ))
         }

@@ -103,7 +103,7 @@ impl Ctx<'_> {
         Some(self.draft(
             "access/permissions-boundary",
             src,
-            "this grant has no effect: the permissions boundary does not allow it",
+            &self.no_effect(),
             fixes,
         ))
     }

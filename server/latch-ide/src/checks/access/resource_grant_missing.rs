@@ -94,11 +94,11 @@ pub(crate) fn report(ctx: &Ctx<'_>) -> Option<Draft> {
     };
     let what = match &bucket.policy {
         Some(_) => format!(
-            "the bucket `{}` is in another account and its bucket policy does not grant this caller",
+            "the bucket policy of `{}` (another account) does not grant",
             bucket.name
         ),
         None => format!(
-            "the bucket `{}` is in another account and has no bucket policy to grant this caller",
+            "bucket `{}` (another account) has no bucket policy to grant",
             bucket.name
         ),
     };

@@ -79,7 +79,7 @@ impl Ctx<'_> {
         Some(self.draft(
             "access/session-policy",
             src,
-            "this grant has no effect: the session policy does not allow it",
+            &self.no_effect(),
             Vec::new(),
         ))
     }

@@ -75,7 +75,7 @@ impl Ctx<'_> {
         let mut d = self.draft(
             "access/vpce-policy",
             loc,
-            "the VPC endpoint policy does not allow this request",
+            "the VPC endpoint policy does not allow",
             fixes,
         );
         d.related.push((src, "the intent it blocks".into()));
