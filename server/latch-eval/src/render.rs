@@ -117,13 +117,18 @@ fn why_conditions_held(
             let assumed = i < 64 && assumed_keys & (1 << i) != 0;
             if assumed {
                 format!(
-                    "only if `{}` on `{}` holds (`{}` is not known from the workspace)",
-                    c.operator.value, c.key.value, c.key.value
+                    "only if `{}` `{}` {} holds (`{}` is not known from the workspace)",
+                    c.operator.value,
+                    c.key.value,
+                    values_of(&c.values),
+                    c.key.value
                 )
             } else if absent {
                 format!(
-                    "`{}` is absent from the request and `{}` is true for a missing key",
-                    c.key.value, c.operator.value
+                    "`{}` is absent from the request and `{}` {} is true for a missing key",
+                    c.key.value,
+                    c.operator.value,
+                    values_of(&c.values)
                 )
             } else {
                 let value = req
@@ -331,8 +336,17 @@ fn blocker_text(b: &Blocker, req: Option<&Request>, trace: &Trace) -> String {
 pub fn summary(trace: &Trace, req: Option<&Request>, locate: Locate<'_>) -> String {
     match &trace.basis {
         Basis::AlwaysAllowed => "allowed: `sts:GetCallerIdentity` needs no permission".into(),
-        Basis::Denied(refs) => match refs.first() {
-            Some(first) => deny_reason(trace, *first, req, locate),
+        Basis::Denied(refs) => match refs.split_first() {
+            Some((first, rest)) => {
+                let mut s = deny_reason(trace, *first, req, locate);
+                for r in rest {
+                    s.push_str(&format!(
+                        "; also by {}",
+                        statement_place(trace, *r, req, locate)
+                    ));
+                }
+                s
+            }
             None => "explicitly denied".into(),
         },
         Basis::Allowed { by, acl } => {

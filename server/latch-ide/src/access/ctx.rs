@@ -202,6 +202,44 @@ impl Ctx<'_> {
         out
     }
 
+    /// Marks the values the simulation made up: an inferred request's object key that
+    /// stands for a wildcard, and a key ARN Terraform only knows after apply.
+    pub(crate) fn mark_stand_ins(&self, text: &mut String) {
+        if let Some(pattern) = self.representative_of() {
+            let quoted = format!("`{}`", self.intent.resource);
+            let marked = format!(
+                "{quoted} (a representative {} of `{pattern}`)",
+                if self.intent.resource.contains('/') {
+                    "object key"
+                } else {
+                    "value"
+                }
+            );
+            *text = mark_once_each(text, &quoted, &marked);
+        }
+        for k in self.ix.keys.iter().filter(|k| k.stand_in) {
+            let quoted = format!("`{}`", k.arn);
+            let marked = format!("{quoted} (a stand-in: the key's ARN is known after apply)");
+            *text = mark_once_each(text, &quoted, &marked);
+        }
+    }
+
+    /// The pattern of the implying statement when the intent's resource stands for it
+    /// (a wildcard made concrete), `None` when the resource is written as it is.
+    pub(crate) fn representative_of(&self) -> Option<String> {
+        let IntentSource::Statement { policy, statement } = &self.intent.source else {
+            return None;
+        };
+        let res = policy.policy.statements.get(*statement)?.resource.as_ref()?;
+        if res.values.iter().any(|v| v.value == self.intent.resource) {
+            return None;
+        }
+        res.values
+            .iter()
+            .find(|v| crate::intents::representative(&v.value) == self.intent.resource)
+            .map(|v| v.value.clone())
+    }
+
     /// The request as a headline names it.
     pub(crate) fn short(&self) -> ShortRequest {
         ShortRequest::new(&self.intent.principal, &self.intent.action)
@@ -265,6 +303,11 @@ impl Ctx<'_> {
                 dep.settle(),
             ),
         };
+        let mut why = why;
+        let mut trace = self.full_trace();
+        for t in [&mut why, &mut trace] {
+            self.mark_stand_ins(t);
+        }
         Draft {
             code,
             severity,
@@ -274,7 +317,7 @@ impl Ctx<'_> {
             why: Some(why),
             help,
             notes,
-            trace: Some(self.full_trace()),
+            trace: Some(trace),
             related: self.related(),
             takes_part: self.takes_part(),
             fixes,
@@ -348,6 +391,20 @@ impl Ctx<'_> {
         }
     }
 
+    /// The correction of an Allow of `layers` whose pattern nearly names the request,
+    /// in the main trace.
+    /// The fix, and the note that says which pattern nearly matches.
+    pub(crate) fn near_miss(&self, layers: &[Layer]) -> (Vec<Fix>, Vec<String>) {
+        match near_miss_fix(self.ws, self.ix, &self.decision.trace, self.req, layers) {
+            Some((fix, note)) => {
+                let mut note = note;
+                self.mark_stand_ins(&mut note);
+                (vec![fix], vec![note])
+            }
+            None => (Vec::new(), Vec::new()),
+        }
+    }
+
     /// A statement appended to the caller's first identity policy.
     pub(crate) fn identity_fix(&self, action: &str, resource: &str) -> Vec<Fix> {
         // A key ARN that Terraform only knows after apply cannot be written down.
@@ -375,4 +432,12 @@ impl Ctx<'_> {
         let acct = resource.split(':').nth(4).unwrap_or_default();
         self.req.principal.account() == Some(acct)
     }
+}
+
+/// `text` with every `quoted` followed by `marked`'s addition, where it is not already.
+fn mark_once_each(text: &str, quoted: &str, marked: &str) -> String {
+    if !text.contains(quoted) || text.contains(marked) {
+        return text.to_string();
+    }
+    text.replace(quoted, marked)
 }

@@ -74,7 +74,9 @@ pub(crate) fn report(ctx: &Ctx<'_>) -> Option<Draft> {
     // The grant names the caller's ARN: a role's sessions are covered by it. A fix is
     // offered only where the bucket policy exists; creating one would mean choosing its
     // name and file for the user.
+    let (near, near_notes) = ctx.near_miss(&[Layer::Resource]);
     let fixes = match &bucket.policy {
+        Some(_) if !near.is_empty() => near,
         Some(bp) => {
             let stmt = format!(
                 r#"{{"Sid": "Allow{}", "Effect": "Allow", "Principal": {{"AWS": {}}}, "Action": {}, "Resource": {}}}"#,
@@ -108,6 +110,7 @@ pub(crate) fn report(ctx: &Ctx<'_>) -> Option<Draft> {
         &what,
         fixes,
     );
+    d.notes.extend(near_notes);
     if let Some(bp) = &bucket.policy {
         d.related.push((
             crate::index::Loc {
