@@ -413,8 +413,9 @@ pub(crate) fn near_miss_fix(
             return Some((
                 Fix::unsafe_(
                     format!(
-                        "correct `{old_word}` to `{new_word}` in `{element}` of {} in `{}`",
+                        "correct `{old_word}` to `{new_word}` in `{element}` of {} in the {} `{}`",
                         statement_words(st, s.index),
+                        entry.kind.name(),
                         entry.label
                     ),
                     edits,

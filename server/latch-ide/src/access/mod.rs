@@ -518,6 +518,10 @@ decision = "allow"
         );
         assert!(f.fixes[0].title.contains("key policy"), "{:?}", f.fixes);
         assert_eq!(f.fixes[0].edits[0].path.as_deref(), Some("kms/key.json"));
-        assert!(f.message.contains("implicitly denied"), "{}", f.message);
+        assert!(
+            f.why.as_deref().is_some_and(|w| w.contains("implicitly denied")),
+            "{:?}",
+            f.why
+        );
     }
 }
