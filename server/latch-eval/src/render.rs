@@ -117,30 +117,34 @@ fn why_conditions_held(
             let assumed = i < 64 && assumed_keys & (1 << i) != 0;
             if assumed {
                 format!(
-                    "only if `{}` `{}` {} holds (`{}` is not known from the workspace)",
-                    c.operator.value,
+                    "only if `{}` satisfies `{}` ({}): it is not known from the workspace",
                     c.key.value,
-                    values_of(&c.values),
-                    c.key.value
+                    c.operator.value,
+                    values_of(&c.values)
                 )
             } else if absent {
                 format!(
-                    "`{}` is absent from the request and `{}` {} is true for a missing key",
+                    "`{}` is absent from the request and `{}` ({}) is true for a missing key",
                     c.key.value,
                     c.operator.value,
                     values_of(&c.values)
                 )
             } else {
-                let value = req
-                    .and_then(|r| r.context.values(&c.key.value))
-                    .map(|v| format!(": the request has {}", list(v)))
-                    .unwrap_or_default();
-                format!(
-                    "`{}` `{}` {} holds{value}",
-                    c.operator.value,
-                    c.key.value,
-                    values_of(&c.values)
-                )
+                match req.and_then(|r| r.context.values(&c.key.value)) {
+                    Some(v) => format!(
+                        "`{}` is {} and `{}` ({}) holds",
+                        c.key.value,
+                        list(v),
+                        c.operator.value,
+                        values_of(&c.values)
+                    ),
+                    None => format!(
+                        "`{}` on `{}` ({}) holds",
+                        c.operator.value,
+                        c.key.value,
+                        values_of(&c.values)
+                    ),
+                }
             }
         })
         .collect();
@@ -200,7 +204,9 @@ pub fn failure_text(st: &Statement, f: &Failure, req: Option<&Request>) -> Strin
                 (c.operator.value.as_str(), c.key.value.as_str())
             });
             // The clause's own values, beside the request's.
-            let wanted = c.map(|c| values_of(&c.values)).unwrap_or_default();
+            let wanted = c
+                .map(|c| format!("({})", values_of(&c.values)))
+                .unwrap_or_default();
             let seen = match value {
                 RequestValue::Absent => format!("`{key}` is absent from the request"),
                 RequestValue::Unknown => format!("`{key}` is not known from the workspace"),
@@ -218,7 +224,7 @@ pub fn failure_text(st: &Statement, f: &Failure, req: Option<&Request>) -> Strin
                     format!("{seen}, which matches no value of `{op}` {wanted}")
                 }
                 ClauseWhy::ValueMatches => {
-                    format!("{seen}, which is one of the values `{op}` excludes: {wanted}")
+                    format!("{seen}, which is one of the values `{op}` excludes {wanted}")
                 }
                 ClauseWhy::NotAllValuesMatch => {
                     format!("{seen} and not every value matches `{op}` {wanted}")
@@ -513,7 +519,10 @@ pub fn explain(d: &Decision, req: &Request, locate: Locate<'_>) -> String {
             " (the `{}` it makes on `{}` is {})\n`{}` itself: ",
             dep.action,
             dep.resource,
-            dep.outcome.as_str().replace('_', " "),
+            match dep.outcome {
+                Outcome::ExplicitDeny => "explicitly denied",
+                _ => "implicitly denied",
+            },
             req.action
         ));
     } else {
@@ -604,12 +613,14 @@ mod tests {
         let d = evaluate(&set, &absent);
         let text = explain(&d, &absent, &locate);
         assert!(text.starts_with("decision: implicit deny\nimplicitly denied: no statement allows `s3:GetObject` on `arn:aws:s3:::b/k`\n"), "{text}");
-        assert!(text.contains("Allow statement `FromOffice` does not apply: `aws:SourceIp` is absent from the request and `IpAddress` is false for a missing key [iam/alice.json@"), "{text}");
+        assert!(text.contains("Allow statement `FromOffice` does not apply: `aws:SourceIp` is absent from the request and `IpAddress` (`10.0.0.0/8`) is false for a missing key [iam/alice.json@"), "{text}");
         let outside = request(&[("aws:SourceIp", "203.0.113.9")]);
         let d = evaluate(&set, &outside);
         let text = explain(&d, &outside, &locate);
         assert!(
-            text.contains("`aws:SourceIp` is `203.0.113.9`, which matches no value of `IpAddress`"),
+            text.contains(
+                "`aws:SourceIp` is `203.0.113.9`, which matches no value of `IpAddress` (`10.0.0.0/8`)"
+            ),
             "{text}"
         );
         let inside = request(&[("aws:SourceIp", "10.1.2.3")]);
@@ -618,6 +629,49 @@ mod tests {
             one_line(&d, &inside, &locate),
             "allowed by statement `FromOffice` of the identity policy (iam/alice.json@44)"
         );
+    }
+
+    #[test]
+    fn a_pattern_that_fails_is_shown_beside_the_request_value() {
+        let set = PolicySet {
+            identity: vec![compile_text(
+                "iam/jane.json",
+                PolicyKind::Identity,
+                r#"{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-analytics-export/*"}]}"#,
+            )],
+            ..PolicySet::default()
+        };
+        let mut r = request(&[]);
+        r.resource = "arn:aws:s3:::example-analytics-exports/q3.csv".into();
+        let d = evaluate(&set, &r);
+        let text = explain(&d, &r, &locate);
+        assert!(
+            text.contains("`arn:aws:s3:::example-analytics-exports/q3.csv` is not matched by `Resource` `arn:aws:s3:::example-analytics-export/*`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn org_levels_are_named_as_the_workspace_names_them() {
+        let deny_all = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}"#;
+        let set = PolicySet {
+            identity: vec![compile_text("i", PolicyKind::Identity, IDENTITY)],
+            scp: vec![vec![compile_text("org/ec2-only.json", PolicyKind::Scp, deny_all)]],
+            scp_names: vec!["ou-sandbox".into()],
+            ..PolicySet::default()
+        };
+        let r = request(&[("aws:SourceIp", "10.1.2.3")]);
+        let d = evaluate(&set, &r);
+        let text = explain(&d, &r, &locate);
+        assert!(
+            text.contains("no service control policy at level `ou-sandbox` allows `s3:GetObject`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("service control policy at level `ou-sandbox` `org/ec2-only.json`:"),
+            "{text}"
+        );
+        assert!(!text.contains("level 1"), "{text}");
     }
 
     #[test]

@@ -394,12 +394,14 @@ fn finding_of(d: Draft, text: Option<&str>) -> Finding {
     f.help = d.help;
     f.notes = d.notes;
     f.trace = d.trace;
-    let mut seen: Vec<Loc> = vec![d.loc.clone()];
+    // One entry per place (a policy is named once, where it starts).
+    let mut seen: Vec<(Arc<str>, usize)> = vec![(d.loc.path.clone(), d.loc.span.start)];
     for (loc, message) in d.related.into_iter().chain(d.takes_part) {
-        if seen.contains(&loc) {
+        let key = (loc.path.clone(), loc.span.start);
+        if seen.contains(&key) {
             continue;
         }
-        seen.push(loc.clone());
+        seen.push(key);
         f.related.push(Related {
             path: Some(loc.path),
             range: loc.span,
