@@ -117,7 +117,7 @@ fn why_conditions_held(
             let assumed = i < 64 && assumed_keys & (1 << i) != 0;
             if assumed {
                 format!(
-                    "only if `{}` satisfies `{}` ({}): it is not known from the workspace",
+                    "if `{}` satisfies `{}` ({}), which the workspace does not state",
                     c.key.value,
                     c.operator.value,
                     values_of(&c.values)
@@ -164,20 +164,32 @@ pub fn failure_text(st: &Statement, f: &Failure, req: Option<&Request>) -> Strin
     match f {
         Failure::Action if negated_action => format!(
             "{action} is excluded by `NotAction` {}",
-            st.action.as_ref().map(|a| values_of(&a.values)).unwrap_or_default()
+            st.action
+                .as_ref()
+                .map(|a| values_of(&a.values))
+                .unwrap_or_default()
         ),
         Failure::Action => format!(
             "{action} is not matched by `Action` {}",
-            st.action.as_ref().map(|a| values_of(&a.values)).unwrap_or_default()
+            st.action
+                .as_ref()
+                .map(|a| values_of(&a.values))
+                .unwrap_or_default()
         ),
         Failure::MissingAction => "the statement has no `Action`".into(),
         Failure::Resource if negated_resource => format!(
             "{resource} is excluded by `NotResource` {}",
-            st.resource.as_ref().map(|a| values_of(&a.values)).unwrap_or_default()
+            st.resource
+                .as_ref()
+                .map(|a| values_of(&a.values))
+                .unwrap_or_default()
         ),
         Failure::Resource => format!(
             "{resource} is not matched by `Resource` {}",
-            st.resource.as_ref().map(|a| values_of(&a.values)).unwrap_or_default()
+            st.resource
+                .as_ref()
+                .map(|a| values_of(&a.values))
+                .unwrap_or_default()
         ),
         Failure::MissingResource => "the statement has no `Resource`".into(),
         Failure::Principal if negated_principal => format!(
@@ -234,7 +246,7 @@ pub fn failure_text(st: &Statement, f: &Failure, req: Option<&Request>) -> Strin
                     format!("{seen} but `{op}` `false` requires it present")
                 }
                 ClauseWhy::Unknown => {
-                    format!("{seen}: this statement applies only if `{op}` holds for it")
+                    format!("{seen}: this statement applies only if `{op}` {wanted} holds for it")
                 }
             }
         }
@@ -282,7 +294,10 @@ fn level_words(trace: &Trace, layer: Layer, level: usize) -> String {
         .iter()
         .find(|p| p.layer == layer)
         .and_then(|p| p.level_name.as_deref())
-        .map_or_else(|| format!("level {}", level + 1), |n| format!("level `{n}`"))
+        .map_or_else(
+            || format!("level {}", level + 1),
+            |n| format!("level `{n}`"),
+        )
 }
 
 fn blocker_text(b: &Blocker, req: Option<&Request>, trace: &Trace) -> String {
@@ -513,7 +528,11 @@ fn render_trace(
 pub fn explain(d: &Decision, req: &Request, locate: Locate<'_>) -> String {
     let mut out = format!("decision: {}", d.outcome.as_str().replace('_', " "));
     let by_dependent = !d.outcome.is_allow() && d.trace.outcome.is_allow();
-    if let Some(dep) = d.dependent.iter().find(|x| by_dependent && !x.outcome.is_allow()) {
+    if let Some(dep) = d
+        .dependent
+        .iter()
+        .find(|x| by_dependent && !x.outcome.is_allow())
+    {
         // The request itself is allowed; what it makes on the key is not.
         out.push_str(&format!(
             " (the `{}` it makes on `{}` is {})\n`{}` itself: ",
@@ -656,7 +675,11 @@ mod tests {
         let deny_all = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}"#;
         let set = PolicySet {
             identity: vec![compile_text("i", PolicyKind::Identity, IDENTITY)],
-            scp: vec![vec![compile_text("org/ec2-only.json", PolicyKind::Scp, deny_all)]],
+            scp: vec![vec![compile_text(
+                "org/ec2-only.json",
+                PolicyKind::Scp,
+                deny_all,
+            )]],
             scp_names: vec!["ou-sandbox".into()],
             ..PolicySet::default()
         };

@@ -25,8 +25,16 @@ fn repo() -> PathBuf {
 fn every_workspace() -> Vec<(String, Workspace)> {
     let mut dirs = Vec::new();
     let scenarios = repo().join("tests/fixtures/scenarios");
-    for row in std::fs::read_dir(&scenarios).into_iter().flatten().flatten() {
-        for v in std::fs::read_dir(row.path()).into_iter().flatten().flatten() {
+    for row in std::fs::read_dir(&scenarios)
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        for v in std::fs::read_dir(row.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             if v.path().is_dir() {
                 dirs.push(v.path());
             }
@@ -155,7 +163,10 @@ fn no_message_says_allowed_for_a_denied_request() {
                     f.code
                 );
             }
-            if f.why.as_deref().is_some_and(|w| w.starts_with("implicitly denied")) {
+            if f.why
+                .as_deref()
+                .is_some_and(|w| w.starts_with("implicitly denied"))
+            {
                 assert!(
                     decision.starts_with("decision: implicit deny"),
                     "{name}: {} says implicitly denied under {decision:?}",
@@ -191,7 +202,11 @@ fn a_deny_finding_gives_its_own_statement_as_the_reason() {
             );
             // No other statement is the reason.
             let others = why.matches("explicitly denied by statement `").count();
-            assert_eq!(others, 1, "{name}: {} cites several statements: {why}", f.code);
+            assert_eq!(
+                others, 1,
+                "{name}: {} cites several statements: {why}",
+                f.code
+            );
             let trace = f.trace.as_deref().unwrap_or_default();
             assert!(
                 trace.contains(&format!("Deny statement `{sid}` applies")),

@@ -795,7 +795,11 @@ fn render_finding(c: &Checked, f: &Finding, color: bool, verbose: bool, out: &mu
             out,
             "{:gutter$} = note: {more} more {} (`-v` lists {})",
             "",
-            if more == 1 { "place takes part" } else { "places take part" },
+            if more == 1 {
+                "place takes part"
+            } else {
+                "places take part"
+            },
             if more == 1 { "it" } else { "them" }
         );
     }

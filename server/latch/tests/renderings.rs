@@ -36,12 +36,7 @@ fn lsp(dir: &str) -> String {
         let text = loaded.workspace.text(path).unwrap_or_default();
         for f in findings {
             let line = text[..f.range.start.min(text.len())].matches('\n').count() + 1;
-            let _ = writeln!(
-                out,
-                "{path}:{line} {} {}",
-                f.severity.as_str(),
-                f.code
-            );
+            let _ = writeln!(out, "{path}:{line} {} {}", f.severity.as_str(), f.code);
             for l in latch::lsp::lsp_message(f).lines() {
                 let _ = writeln!(out, "  | {l}");
             }

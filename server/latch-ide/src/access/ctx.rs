@@ -230,7 +230,12 @@ impl Ctx<'_> {
         let IntentSource::Statement { policy, statement } = &self.intent.source else {
             return None;
         };
-        let res = policy.policy.statements.get(*statement)?.resource.as_ref()?;
+        let res = policy
+            .policy
+            .statements
+            .get(*statement)?
+            .resource
+            .as_ref()?;
         if res.values.iter().any(|v| v.value == self.intent.resource) {
             return None;
         }
@@ -299,8 +304,11 @@ impl Ctx<'_> {
             Some(dep) => (
                 Severity::Warning,
                 uncertain(what),
-                vec![dep.only_if()],
-                dep.settle(),
+                vec![match dep.settle() {
+                    Some(settle) => format!("{}; {settle}", dep.only_if()),
+                    None => dep.only_if(),
+                }],
+                None,
             ),
         };
         let mut why = why;

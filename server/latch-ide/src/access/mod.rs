@@ -115,7 +115,12 @@ pub(crate) struct Draft {
 
 impl Draft {
     /// A finding whose headline says it all (the bucket and distribution checks).
-    pub(crate) fn plain(code: &'static str, severity: Severity, loc: Loc, headline: String) -> Draft {
+    pub(crate) fn plain(
+        code: &'static str,
+        severity: Severity,
+        loc: Loc,
+        headline: String,
+    ) -> Draft {
         Draft {
             code,
             severity,
@@ -189,7 +194,7 @@ impl ShortRequest {
 }
 
 /// `user/tester` for `arn:aws:iam::123456789012:user/tester`, `assumed-role/R/s` for a
-/// session, `root of 123456789012` for an account; service principals and `anonymous` as
+/// session, `account 123456789012` for an account's root; service principals and `anonymous` as
 /// they are.
 pub(crate) fn short_principal(arn: &str) -> String {
     let mut parts = arn.splitn(6, ':');
@@ -207,7 +212,7 @@ pub(crate) fn short_principal(arn: &str) -> String {
         return arn.to_string();
     }
     if rest == "root" {
-        return format!("root of {account}");
+        return format!("account {account}");
     }
     rest.to_string()
 }
@@ -356,10 +361,9 @@ fn headline_range(text: Option<&str>, span: Span) -> Span {
 /// Adds a draft to those of the run: one finding per code and place, whose headline
 /// names every blocked request; the reason and the trace are the first one's.
 fn merge(pending: &mut Vec<Draft>, d: Draft) {
-    if let Some(f) = pending
-        .iter_mut()
-        .find(|f| f.code == d.code && f.loc.path == d.loc.path && f.loc.span.start == d.loc.span.start)
-    {
+    if let Some(f) = pending.iter_mut().find(|f| {
+        f.code == d.code && f.loc.path == d.loc.path && f.loc.span.start == d.loc.span.start
+    }) {
         for r in d.requests {
             if !f.requests.contains(&r) {
                 f.requests.push(r);
@@ -521,7 +525,9 @@ decision = "allow"
         assert!(f.fixes[0].title.contains("key policy"), "{:?}", f.fixes);
         assert_eq!(f.fixes[0].edits[0].path.as_deref(), Some("kms/key.json"));
         assert!(
-            f.why.as_deref().is_some_and(|w| w.contains("implicitly denied")),
+            f.why
+                .as_deref()
+                .is_some_and(|w| w.contains("implicitly denied")),
             "{:?}",
             f.why
         );

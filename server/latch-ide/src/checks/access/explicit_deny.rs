@@ -119,14 +119,9 @@ impl Ctx<'_> {
                     Some(help),
                 )
             }
-            _ => (
-                "access/explicit-deny",
-                format!("{name} blocks"),
-                None,
-            ),
+            _ => ("access/explicit-deny", format!("{name} blocks"), None),
         };
-        let mut draft =
-            self.draft_because(code, loc, &what, self.because_of(t, r), Vec::new());
+        let mut draft = self.draft_because(code, loc, &what, self.because_of(t, r), Vec::new());
         if let Some(h) = help {
             if draft.help.is_none() {
                 draft.help = Some(h);

@@ -124,7 +124,10 @@ impl Ctx<'_> {
             "access/put-acl",
             loc,
             "uploads that set an ACL also need `s3:PutObjectAcl`, which is denied for",
-            format!("`s3:PutObjectAcl` is {}", render::one_line(&acl, &acl_req, l)),
+            format!(
+                "`s3:PutObjectAcl` is {}",
+                render::one_line(&acl, &acl_req, l)
+            ),
             fixes,
         );
         d.severity = Severity::Error;

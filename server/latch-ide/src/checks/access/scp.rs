@@ -72,7 +72,10 @@ impl Ctx<'_> {
             .iter()
             .find(|p| p.layer == layer)
             .and_then(|p| p.level_name.as_deref())
-            .map_or_else(|| format!("level {}", level + 1), |n| format!("level `{n}`"));
+            .map_or_else(
+                || format!("level {}", level + 1),
+                |n| format!("level `{n}`"),
+            );
         let mut d = self.draft(
             code,
             loc,

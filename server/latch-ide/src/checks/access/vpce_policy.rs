@@ -67,15 +67,15 @@ impl Ctx<'_> {
             near
         } else {
             append_fix(
-            self.ws,
-            &e.policy,
-            &stmt,
-            &format!(
-                "add `{}` on `{}` to the endpoint policy",
-                self.intent.action,
-                resource_pattern(&self.intent.resource)
-            ),
-        )
+                self.ws,
+                &e.policy,
+                &stmt,
+                &format!(
+                    "add `{}` on `{}` to the endpoint policy",
+                    self.intent.action,
+                    resource_pattern(&self.intent.resource)
+                ),
+            )
         };
         let mut d = self.draft(
             "access/vpce-policy",
