@@ -604,7 +604,10 @@ async fn a_cross_document_diagnostic_is_short_and_its_trace_is_in_the_hover() {
         "{message}"
     );
     assert!(!message.contains("decision:"), "{message}");
-    assert!(mfa["relatedInformation"].as_array().unwrap().len() > 1, "{mfa}");
+    assert!(
+        mfa["relatedInformation"].as_array().unwrap().len() > 1,
+        "{mfa}"
+    );
     let start = &mfa["range"]["start"];
     let h = c
         .request(
