@@ -291,7 +291,7 @@ fn summarize_wrapped(text: &str, parsed: latch_syntax::json::ParsedJson) -> File
             summary.kind = FileKind::OtherJson;
             summary.findings.clear();
         }
-        Wrapping::Unreadable(f) => summary.findings.push(f),
+        Wrapping::Unreadable(f) => summary.findings.push(*f),
         Wrapping::Policy(u) => {
             let Unwrapped {
                 tree,

@@ -532,4 +532,68 @@ decision = "allow"
             f.why
         );
     }
+
+    /// An identity Allow whose bucket name is one letter off: the fix corrects that
+    /// pattern where it is written (both values naming the bucket), not a new statement,
+    /// and applying it clears the finding.
+    #[test]
+    fn a_near_miss_pattern_is_corrected_where_it_is() {
+        let fixture = r#"//- latch.toml
+[accounts]
+storage = "444455556666"
+
+[[principal]]
+arn = "arn:aws:iam::444455556666:user/Jane"
+policies = ["iam/jane.json"]
+
+[[bucket]]
+name = "example-analytics-exports"
+account = "storage"
+
+[[expect]]
+principal = "arn:aws:iam::444455556666:user/Jane"
+action = ["s3:GetObject", "s3:ListBucket"]
+resource = "arn:aws:s3:::example-analytics-exports/reports/q3.csv"
+decision = "allow"
+//- iam/jane.json
+{"Version": "2012-10-17", "Statement": [{"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::example-analytics-export", "arn:aws:s3:::example-analytics-export/*"]}]}
+"#;
+        let mut ws = workspace_from_fixture(fixture);
+        let a = ws.analyze();
+        let f = a
+            .all()
+            .find(|f| f.code == "access/identity-missing")
+            .expect("an identity-missing finding")
+            .clone();
+        assert_eq!(f.fixes.len(), 1, "{:?}", f.fixes);
+        let fix = &f.fixes[0];
+        assert!(
+            fix.title.starts_with(
+                "correct `example-analytics-export` to `example-analytics-exports` in `Resource` of Allow `Read`"
+            ),
+            "{}",
+            fix.title
+        );
+        assert_eq!(fix.edits.len(), 2, "{:?}", fix.edits);
+        assert!(
+            f.notes.iter().any(|n| n.contains("a near miss")),
+            "{:?}",
+            f.notes
+        );
+        let text = ws.text("iam/jane.json").expect("policy").to_string();
+        let edits: Vec<_> = fix.edits.iter().collect();
+        let (fixed, skipped) = latch_syntax::finding::apply_edits(&text, &edits);
+        assert_eq!(skipped, 0);
+        assert!(
+            fixed.contains(r#""arn:aws:s3:::example-analytics-exports/*""#),
+            "{fixed}"
+        );
+        ws.set_file("iam/jane.json", fixed.as_bytes());
+        let after = ws.analyze();
+        assert!(
+            !after.all().any(|f| f.code.starts_with("access/")),
+            "{:?}",
+            after.all().map(|f| &f.message).collect::<Vec<_>>()
+        );
+    }
 }
