@@ -355,12 +355,23 @@ fn blocker_text(b: &Blocker, req: Option<&Request>, trace: &Trace) -> String {
 
 /// One line: the outcome and the reason, with the place of the deciding statement.
 pub fn summary(trace: &Trace, req: Option<&Request>, locate: Locate<'_>) -> String {
+    summary_led_by(trace, req, locate, None)
+}
+
+/// [`summary`], naming the Deny `first` first when it is one of the deciding ones.
+fn summary_led_by(
+    trace: &Trace,
+    req: Option<&Request>,
+    locate: Locate<'_>,
+    first: Option<StmtRef>,
+) -> String {
     match &trace.basis {
         Basis::AlwaysAllowed => "allowed: `sts:GetCallerIdentity` needs no permission".into(),
         Basis::Denied(refs) => match refs.split_first() {
-            Some((first, rest)) => {
-                let mut s = deny_reason(trace, *first, req, locate);
-                for r in rest {
+            Some((head, _)) => {
+                let lead = first.filter(|f| refs.contains(f)).unwrap_or(*head);
+                let mut s = deny_reason(trace, lead, req, locate);
+                for r in refs.iter().filter(|r| **r != lead) {
                     s.push_str(&format!(
                         "; also by {}",
                         statement_place(trace, *r, req, locate)
@@ -445,8 +456,12 @@ fn render_trace(
     req: Option<&Request>,
     locate: Locate<'_>,
     indent: &str,
+    first: Option<StmtRef>,
 ) {
-    out.push_str(&format!("{indent}{}\n", summary(trace, req, locate)));
+    out.push_str(&format!(
+        "{indent}{}\n",
+        summary_led_by(trace, req, locate, first)
+    ));
     for n in &trace.notes {
         out.push_str(&format!("{indent}note: {}\n", note_text(n)));
     }
@@ -526,6 +541,17 @@ fn render_trace(
 /// The whole explanation: the outcome, the reason, every policy and statement
 /// considered, the dependent checks and S3's HTTP answer.
 pub fn explain(d: &Decision, req: &Request, locate: Locate<'_>) -> String {
+    explain_led_by(d, req, locate, None)
+}
+
+/// [`explain`] for a finding on the Deny `first` of the request's own trace: that Deny
+/// is named first among the deciding ones.
+pub fn explain_led_by(
+    d: &Decision,
+    req: &Request,
+    locate: Locate<'_>,
+    first: Option<StmtRef>,
+) -> String {
     let mut out = format!("decision: {}", d.outcome.as_str().replace('_', " "));
     let by_dependent = !d.outcome.is_allow() && d.trace.outcome.is_allow();
     if let Some(dep) = d
@@ -547,7 +573,7 @@ pub fn explain(d: &Decision, req: &Request, locate: Locate<'_>) -> String {
     } else {
         out.push('\n');
     }
-    render_trace(&mut out, &d.trace, Some(req), locate, "");
+    render_trace(&mut out, &d.trace, Some(req), locate, "", first);
     for dep in &d.dependent {
         out.push_str(&format!(
             "dependent check `{}` on `{}`: {}\n",
@@ -555,7 +581,7 @@ pub fn explain(d: &Decision, req: &Request, locate: Locate<'_>) -> String {
             dep.resource,
             dep.outcome.as_str().replace('_', " ")
         ));
-        render_trace(&mut out, &dep.trace, Some(&dep.request), locate, "  ");
+        render_trace(&mut out, &dep.trace, Some(&dep.request), locate, "  ", None);
     }
     if let Some(h) = &d.http {
         if h.status != 200 {

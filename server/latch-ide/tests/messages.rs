@@ -213,6 +213,12 @@ fn a_deny_finding_gives_its_own_statement_as_the_reason() {
                 "{name}: {} trace does not show `{sid}` applying:\n{trace}",
                 f.code
             );
+            // The trace leads with it among the deciding Denies.
+            assert!(
+                trace.lines().any(|l| l.trim_start().starts_with(&own)),
+                "{name}: {} trace does not lead with `{sid}`:\n{trace}",
+                f.code
+            );
             // The finding is on that statement.
             let text = ws.text(&f.path).unwrap_or_default();
             let at = text.get(f.range.start..).unwrap_or_default();

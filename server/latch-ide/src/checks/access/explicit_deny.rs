@@ -128,6 +128,14 @@ impl Ctx<'_> {
             }
         }
         draft.notes.extend(self.also_denied(Some((t, r))));
+        // The trace names this Deny first among those that decide.
+        if std::ptr::eq(t, &self.decision.trace) {
+            let locate = self.locate();
+            let l: Locate<'_> = &locate;
+            let mut trace = render::explain_led_by(self.decision, self.req, l, Some(r));
+            self.mark_stand_ins(&mut trace);
+            draft.trace = Some(trace);
+        }
         draft
             .related
             .push((self.src.clone(), "the intent this Deny blocks".to_string()));
