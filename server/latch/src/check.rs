@@ -1,6 +1,8 @@
 //! `latch check`: analyse files or workspace folders and print the findings, for people
-//! (source line and caret, in the style of rustc and ruff) or machines (JSON, SARIF,
-//! GitHub workflow annotations). `--fix` applies the safe fixes and lists them; `--diff`
+//! (source line and caret, in the style of rustc and ruff, then `why`, notes, related
+//! places, `help` and fixes; `-v` adds every related place and the engine's trace; or
+//! `--format concise`, one line a finding) or machines (JSON, SARIF, GitHub workflow
+//! annotations). `--fix` applies the safe fixes and lists them; `--diff`
 //! prints them as a unified diff without writing; `--write-baseline` and `--baseline`
 //! record today's findings and report only new ones; `--fail-on` and `--exit-zero` decide
 //! the exit code. Human output is coloured (the severity word and the code) when standard

@@ -7,8 +7,14 @@
 //! touch, possibly another file than the finding's.
 //!
 //! Choices a reader should know:
+//! - A finding is short: a headline naming the statement, the effect and the requests in
+//!   short form ("Deny `X` blocks user/tester: s3:GetObject"), then `why` (the deciding
+//!   reason, once: for a Deny, that Deny and the conditions that held), `help`, `notes`
+//!   (other Denies that decide too, what an uncertain decision turns on, a near miss) and
+//!   the whole `trace`, kept apart from the headline.
 //! - One finding per code and place: a statement whose several intents fail is reported
-//!   once, its first line naming every blocked request and its trace the first one's.
+//!   once, its headline naming every blocked request and its reason and trace the first
+//!   one's.
 //! - An inferred intent fails where it is implied (the grant that "has no effect"); a
 //!   request implied both by a bucket-policy grant and an identity Allow is reported on
 //!   the grant. A declared intent fails on the grant of its decision (resource side first),
@@ -595,5 +601,41 @@ decision = "allow"
             "{:?}",
             after.all().map(|f| &f.message).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn a_headline_groups_requests_by_caller_and_is_cut_with_a_count() {
+        use super::{ShortRequest, compose_headline, short_principal};
+        assert_eq!(
+            short_principal("arn:aws:iam::123456789012:user/tester"),
+            "user/tester"
+        );
+        assert_eq!(
+            short_principal("arn:aws:sts::123456789012:assumed-role/R/s"),
+            "assumed-role/R/s"
+        );
+        assert_eq!(
+            short_principal("arn:aws:iam::123456789012:root"),
+            "account 123456789012"
+        );
+        assert_eq!(short_principal("anonymous"), "anonymous");
+        let u = "arn:aws:iam::123456789012:user/tester";
+        let r = "arn:aws:iam::123456789012:role/Developer";
+        let reqs = vec![
+            ShortRequest::new(u, "s3:GetObject"),
+            ShortRequest::new(u, "s3:PutObject"),
+            ShortRequest::new(r, "s3:GetObject"),
+            ShortRequest::new(u, "s3:GetObject"),
+        ];
+        assert_eq!(
+            compose_headline("Deny `X` blocks", &reqs),
+            "Deny `X` blocks user/tester: s3:GetObject, s3:PutObject; role/Developer: s3:GetObject"
+        );
+        let many: Vec<ShortRequest> = (0..30)
+            .map(|i| ShortRequest::new(u, &format!("s3:Action{i}")))
+            .collect();
+        let h = compose_headline("Deny `X` blocks", &many);
+        assert!(h.chars().count() <= 135, "{h}");
+        assert!(h.ends_with(" more"), "{h}");
     }
 }
