@@ -240,6 +240,8 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
     let none = CasePolicies::default();
     let p = case.policies.as_ref().unwrap_or(&none);
     let mut set = PolicySet {
+        scp_names: Vec::new(),
+        rcp_names: Vec::new(),
         identity: p
             .identity
             .iter()

@@ -41,6 +41,11 @@ pub struct PolicySet {
     pub scp: Vec<Vec<Arc<CompiledPolicy>>>,
     /// One list per organization level of the resource's account.
     pub rcp: Vec<Vec<Arc<CompiledPolicy>>>,
+    /// The name of each SCP level as the workspace states it (`level` in `latch.toml`),
+    /// in the order of `scp`; a level without a name is shown by its number.
+    pub scp_names: Vec<String>,
+    /// The name of each RCP level, in the order of `rcp`.
+    pub rcp_names: Vec<String>,
     pub boundary: Option<Arc<CompiledPolicy>>,
     pub session: Option<Arc<CompiledPolicy>>,
     pub vpc_endpoints: Vec<VpcEndpoint>,
@@ -91,6 +96,8 @@ impl Summary {
 struct Run<'a> {
     env: Env<'a>,
     trace: Vec<PolicyTrace>,
+    scp_names: &'a [String],
+    rcp_names: &'a [String],
 }
 
 impl Run<'_> {
@@ -125,9 +132,16 @@ impl Run<'_> {
                 statements.push(StatementTrace { index: i, outcome });
             }
         }
+        let level_name = match layer {
+            Layer::Scp { level } => self.scp_names.get(level),
+            Layer::Rcp { level } => self.rcp_names.get(level),
+            _ => None,
+        }
+        .map(|n| Arc::from(n.as_str()));
         self.trace.push(PolicyTrace {
             policy: Arc::clone(policy),
             layer,
+            level_name,
             not_applicable,
             statements,
         });
@@ -221,11 +235,13 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Decision {
                 resource: s3.kms_key_policy.clone(),
                 resource_account: sub.resource_arn_account().map(str::to_string),
                 scp: set.scp.clone(),
+                scp_names: set.scp_names.clone(),
                 rcp: if sub.resource_arn_account() == resource_account(set, req) {
                     set.rcp.clone()
                 } else {
                     Vec::new()
                 },
+                rcp_names: set.rcp_names.clone(),
                 boundary: set.boundary.clone(),
                 session: set.session.clone(),
                 vpc_endpoints: Vec::new(),
@@ -401,6 +417,8 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
     let mut run = Run {
         env: Env::new(req, set.boundary.is_some()),
         trace: Vec::new(),
+        scp_names: &set.scp_names,
+        rcp_names: &set.rcp_names,
     };
     let mut notes = Vec::new();
     if req.action_lower == "sts:getcalleridentity" {

@@ -24,7 +24,7 @@ pub fn policy_name(p: &PolicyTrace, req: Option<&Request>) -> String {
             "bucket policy".to_string()
         }
         Layer::Resource | Layer::Identity => p.policy.reference.kind.name().to_string(),
-        other => other.name(),
+        _ => p.layer_name(),
     }
 }
 
@@ -62,11 +62,42 @@ pub fn statement_place(
 }
 
 fn list(values: &[String]) -> String {
-    values
+    shown(values.iter().map(String::as_str))
+}
+
+/// Values in backticks, at most three, then "and N more".
+fn shown<'a>(values: impl Iterator<Item = &'a str>) -> String {
+    let all: Vec<&str> = values.collect();
+    let mut out = all
         .iter()
+        .take(3)
         .map(|v| format!("`{v}`"))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if all.len() > 3 {
+        out.push_str(&format!(" and {} more", all.len() - 3));
+    }
+    out
+}
+
+/// The values a pattern element or condition clause lists, in backticks.
+fn values_of(values: &[latch_syntax::span::Spanned<String>]) -> String {
+    shown(values.iter().map(|v| v.value.as_str()))
+}
+
+/// `"arn:aws:iam::1:role/A"` and `{"Service": "s3.amazonaws.com"}` values of a
+/// `Principal`, as written.
+fn principal_values(st: &Statement) -> String {
+    use latch_syntax::policy::PrincipalValue;
+    match st.principal.as_ref().map(|p| &p.value) {
+        Some(PrincipalValue::Star) => "`*`".into(),
+        Some(PrincipalValue::Map(entries)) => shown(
+            entries
+                .iter()
+                .flat_map(|e| e.values.iter().map(|v| v.value.as_str())),
+        ),
+        None => String::new(),
+    }
 }
 
 /// Why a matched statement's conditions held, e.g. "`aws:SourceVpce` is absent from the
@@ -86,20 +117,34 @@ fn why_conditions_held(
             let assumed = i < 64 && assumed_keys & (1 << i) != 0;
             if assumed {
                 format!(
-                    "only if `{}` on `{}` holds (`{}` is not known from the workspace)",
-                    c.operator.value, c.key.value, c.key.value
+                    "if `{}` satisfies `{}` ({}), which the workspace does not state",
+                    c.key.value,
+                    c.operator.value,
+                    values_of(&c.values)
                 )
             } else if absent {
                 format!(
-                    "`{}` is absent from the request and `{}` is true for a missing key",
-                    c.key.value, c.operator.value
+                    "`{}` is absent from the request and `{}` ({}) is true for a missing key",
+                    c.key.value,
+                    c.operator.value,
+                    values_of(&c.values)
                 )
             } else {
-                let value = req
-                    .and_then(|r| r.context.values(&c.key.value))
-                    .map(|v| format!(" (`{}` is {})", c.key.value, list(v)))
-                    .unwrap_or_default();
-                format!("`{}` on `{}` holds{value}", c.operator.value, c.key.value)
+                match req.and_then(|r| r.context.values(&c.key.value)) {
+                    Some(v) => format!(
+                        "`{}` is {} and `{}` ({}) holds",
+                        c.key.value,
+                        list(v),
+                        c.operator.value,
+                        values_of(&c.values)
+                    ),
+                    None => format!(
+                        "`{}` on `{}` ({}) holds",
+                        c.operator.value,
+                        c.key.value,
+                        values_of(&c.values)
+                    ),
+                }
             }
         })
         .collect();
@@ -117,21 +162,50 @@ pub fn failure_text(st: &Statement, f: &Failure, req: Option<&Request>) -> Strin
         |r| format!("`{}`", r.resource),
     );
     match f {
-        Failure::Action if negated_action => format!("{action} is excluded by `NotAction`"),
-        Failure::Action => format!("{action} is not matched by `Action`"),
+        Failure::Action if negated_action => format!(
+            "{action} is excluded by `NotAction` {}",
+            st.action
+                .as_ref()
+                .map(|a| values_of(&a.values))
+                .unwrap_or_default()
+        ),
+        Failure::Action => format!(
+            "{action} is not matched by `Action` {}",
+            st.action
+                .as_ref()
+                .map(|a| values_of(&a.values))
+                .unwrap_or_default()
+        ),
         Failure::MissingAction => "the statement has no `Action`".into(),
-        Failure::Resource if negated_resource => format!("{resource} is excluded by `NotResource`"),
-        Failure::Resource => format!("{resource} is not matched by `Resource`"),
+        Failure::Resource if negated_resource => format!(
+            "{resource} is excluded by `NotResource` {}",
+            st.resource
+                .as_ref()
+                .map(|a| values_of(&a.values))
+                .unwrap_or_default()
+        ),
+        Failure::Resource => format!(
+            "{resource} is not matched by `Resource` {}",
+            st.resource
+                .as_ref()
+                .map(|a| values_of(&a.values))
+                .unwrap_or_default()
+        ),
         Failure::MissingResource => "the statement has no `Resource`".into(),
-        Failure::Principal if negated_principal => {
-            "every identity of the caller is listed in `NotPrincipal`".into()
-        }
+        Failure::Principal if negated_principal => format!(
+            "every identity of the caller is listed in `NotPrincipal` {}",
+            principal_values(st)
+        ),
         Failure::Principal => match req {
             Some(r) => format!(
-                "the caller `{}` is not named in `Principal`",
-                r.principal.arn()
+                "the caller `{}` is not named in `Principal` {}",
+                r.principal.arn(),
+                principal_values(st)
             ),
-            None => "the caller is not named in `Principal`".into(),
+            None => format!(
+                "the caller is not named in `Principal` {}",
+                principal_values(st)
+            ),
         },
         Failure::MissingPrincipal => {
             "a statement of a resource policy without `Principal` never matches".into()
@@ -141,6 +215,10 @@ pub fn failure_text(st: &Statement, f: &Failure, req: Option<&Request>) -> Strin
             let (op, key) = c.map_or(("?", "?"), |c| {
                 (c.operator.value.as_str(), c.key.value.as_str())
             });
+            // The clause's own values, beside the request's.
+            let wanted = c
+                .map(|c| format!("({})", values_of(&c.values)))
+                .unwrap_or_default();
             let seen = match value {
                 RequestValue::Absent => format!("`{key}` is absent from the request"),
                 RequestValue::Unknown => format!("`{key}` is not known from the workspace"),
@@ -148,21 +226,27 @@ pub fn failure_text(st: &Statement, f: &Failure, req: Option<&Request>) -> Strin
             };
             match why {
                 ClauseWhy::UnknownOperator => format!("`{op}` is not a condition operator"),
-                ClauseWhy::KeyAbsent => format!("{seen} and `{op}` is false for a missing key"),
-                ClauseWhy::SetAbsent => format!("{seen} and `{op}` is false for a missing key"),
-                ClauseWhy::NoValueMatches => format!("{seen}, which matches no value of `{op}`"),
+                ClauseWhy::KeyAbsent => {
+                    format!("{seen} and `{op}` {wanted} is false for a missing key")
+                }
+                ClauseWhy::SetAbsent => {
+                    format!("{seen} and `{op}` {wanted} is false for a missing key")
+                }
+                ClauseWhy::NoValueMatches => {
+                    format!("{seen}, which matches no value of `{op}` {wanted}")
+                }
                 ClauseWhy::ValueMatches => {
-                    format!("{seen}, which is one of the values `{op}` excludes")
+                    format!("{seen}, which is one of the values `{op}` excludes {wanted}")
                 }
                 ClauseWhy::NotAllValuesMatch => {
-                    format!("{seen} and not every value matches `{op}`")
+                    format!("{seen} and not every value matches `{op}` {wanted}")
                 }
                 ClauseWhy::NullButPresent => format!("{seen} but `{op}` `true` requires it absent"),
                 ClauseWhy::NullButAbsent => {
                     format!("{seen} but `{op}` `false` requires it present")
                 }
                 ClauseWhy::Unknown => {
-                    format!("{seen}: this statement applies only if `{op}` holds for it")
+                    format!("{seen}: this statement applies only if `{op}` {wanted} holds for it")
                 }
             }
         }
@@ -203,7 +287,20 @@ fn blocking_policies(trace: &Trace, b: &Blocker, locate: Locate<'_>) -> Vec<Stri
         .collect()
 }
 
-fn blocker_text(b: &Blocker, req: Option<&Request>) -> String {
+/// "level `root`" when the workspace names the level, else "level 2".
+fn level_words(trace: &Trace, layer: Layer, level: usize) -> String {
+    trace
+        .policies
+        .iter()
+        .find(|p| p.layer == layer)
+        .and_then(|p| p.level_name.as_deref())
+        .map_or_else(
+            || format!("level {}", level + 1),
+            |n| format!("level `{n}`"),
+        )
+}
+
+fn blocker_text(b: &Blocker, req: Option<&Request>, trace: &Trace) -> String {
     let action = req.map_or_else(|| "the action".to_string(), |r| format!("`{}`", r.action));
     let resource = req.map_or_else(
         || "the resource".to_string(),
@@ -211,8 +308,14 @@ fn blocker_text(b: &Blocker, req: Option<&Request>) -> String {
     );
     match b {
         Blocker::NoAllow => format!("no statement allows {action} on {resource}"),
-        Blocker::Scp { level } => format!("no service control policy at level {} allows {action}", level + 1),
-        Blocker::Rcp { level } => format!("no resource control policy at level {} allows {action}", level + 1),
+        Blocker::Scp { level } => format!(
+            "no service control policy at {} allows {action}",
+            level_words(trace, Layer::Scp { level: *level }, *level)
+        ),
+        Blocker::Rcp { level } => format!(
+            "no resource control policy at {} allows {action}",
+            level_words(trace, Layer::Rcp { level: *level }, *level)
+        ),
         Blocker::VpcEndpoint => format!("the VPC endpoint policy does not allow {action} on {resource}"),
         Blocker::Boundary => "the permissions boundary does not allow it".into(),
         Blocker::SessionPolicy => "the session policy does not allow it".into(),
@@ -252,33 +355,32 @@ fn blocker_text(b: &Blocker, req: Option<&Request>) -> String {
 
 /// One line: the outcome and the reason, with the place of the deciding statement.
 pub fn summary(trace: &Trace, req: Option<&Request>, locate: Locate<'_>) -> String {
+    summary_led_by(trace, req, locate, None)
+}
+
+/// [`summary`], naming the Deny `first` first when it is one of the deciding ones.
+fn summary_led_by(
+    trace: &Trace,
+    req: Option<&Request>,
+    locate: Locate<'_>,
+    first: Option<StmtRef>,
+) -> String {
     match &trace.basis {
         Basis::AlwaysAllowed => "allowed: `sts:GetCallerIdentity` needs no permission".into(),
-        Basis::Denied(refs) => {
-            let Some(first) = refs.first() else {
-                return "explicitly denied".into();
-            };
-            let mut s = format!(
-                "explicitly denied by {}",
-                statement_place(trace, *first, req, locate)
-            );
-            let held = trace.policy(*first).and_then(|p| {
-                let st = p.statement(first.statement)?;
-                match &p.statements.get(first.statement)?.outcome {
-                    StatementOutcome::Matched {
-                        absent_keys,
-                        assumed_keys,
-                        ..
-                    } => why_conditions_held(st, *absent_keys, *assumed_keys, req),
-                    _ => None,
+        Basis::Denied(refs) => match refs.split_first() {
+            Some((head, _)) => {
+                let lead = first.filter(|f| refs.contains(f)).unwrap_or(*head);
+                let mut s = deny_reason(trace, lead, req, locate);
+                for r in refs.iter().filter(|r| **r != lead) {
+                    s.push_str(&format!(
+                        "; also by {}",
+                        statement_place(trace, *r, req, locate)
+                    ));
                 }
-            });
-            if let Some(h) = held {
-                s.push_str(": ");
-                s.push_str(&h);
+                s
             }
-            s
-        }
+            None => "explicitly denied".into(),
+        },
         Basis::Allowed { by, acl } => {
             let mut parts: Vec<String> = by
                 .iter()
@@ -294,7 +396,7 @@ pub fn summary(trace: &Trace, req: Option<&Request>, locate: Locate<'_>) -> Stri
             }
         }
         Basis::Blocked(b) => {
-            let mut s = format!("implicitly denied: {}", blocker_text(b, req));
+            let mut s = format!("implicitly denied: {}", blocker_text(b, req, trace));
             let places = blocking_policies(trace, b, locate);
             if !places.is_empty() {
                 s.push_str(&format!(" ({})", places.join(", ")));
@@ -302,6 +404,32 @@ pub fn summary(trace: &Trace, req: Option<&Request>, locate: Locate<'_>) -> Stri
             s
         }
     }
+}
+
+/// Why one Deny statement of a trace denies: "explicitly denied by statement `X` of the
+/// bucket policy (s3/b.json:6): `aws:SourceVpce` is absent ...". Names that statement
+/// even when others deny too.
+pub fn deny_reason(trace: &Trace, r: StmtRef, req: Option<&Request>, locate: Locate<'_>) -> String {
+    let mut s = format!(
+        "explicitly denied by {}",
+        statement_place(trace, r, req, locate)
+    );
+    let held = trace.policy(r).and_then(|p| {
+        let st = p.statement(r.statement)?;
+        match &p.statements.get(r.statement)?.outcome {
+            StatementOutcome::Matched {
+                absent_keys,
+                assumed_keys,
+                ..
+            } => why_conditions_held(st, *absent_keys, *assumed_keys, req),
+            _ => None,
+        }
+    });
+    if let Some(h) = held {
+        s.push_str(": ");
+        s.push_str(&h);
+    }
+    s
 }
 
 fn note_text(n: &Note) -> String {
@@ -328,8 +456,12 @@ fn render_trace(
     req: Option<&Request>,
     locate: Locate<'_>,
     indent: &str,
+    first: Option<StmtRef>,
 ) {
-    out.push_str(&format!("{indent}{}\n", summary(trace, req, locate)));
+    out.push_str(&format!(
+        "{indent}{}\n",
+        summary_led_by(trace, req, locate, first)
+    ));
     for n in &trace.notes {
         out.push_str(&format!("{indent}note: {}\n", note_text(n)));
     }
@@ -409,8 +541,39 @@ fn render_trace(
 /// The whole explanation: the outcome, the reason, every policy and statement
 /// considered, the dependent checks and S3's HTTP answer.
 pub fn explain(d: &Decision, req: &Request, locate: Locate<'_>) -> String {
-    let mut out = format!("decision: {}\n", d.outcome.as_str().replace('_', " "));
-    render_trace(&mut out, &d.trace, Some(req), locate, "");
+    explain_led_by(d, req, locate, None)
+}
+
+/// [`explain`] for a finding on the Deny `first` of the request's own trace: that Deny
+/// is named first among the deciding ones.
+pub fn explain_led_by(
+    d: &Decision,
+    req: &Request,
+    locate: Locate<'_>,
+    first: Option<StmtRef>,
+) -> String {
+    let mut out = format!("decision: {}", d.outcome.as_str().replace('_', " "));
+    let by_dependent = !d.outcome.is_allow() && d.trace.outcome.is_allow();
+    if let Some(dep) = d
+        .dependent
+        .iter()
+        .find(|x| by_dependent && !x.outcome.is_allow())
+    {
+        // The request itself is allowed; what it makes on the key is not.
+        out.push_str(&format!(
+            " (the `{}` it makes on `{}` is {})\n`{}` itself: ",
+            dep.action,
+            dep.resource,
+            match dep.outcome {
+                Outcome::ExplicitDeny => "explicitly denied",
+                _ => "implicitly denied",
+            },
+            req.action
+        ));
+    } else {
+        out.push('\n');
+    }
+    render_trace(&mut out, &d.trace, Some(req), locate, "", first);
     for dep in &d.dependent {
         out.push_str(&format!(
             "dependent check `{}` on `{}`: {}\n",
@@ -418,7 +581,7 @@ pub fn explain(d: &Decision, req: &Request, locate: Locate<'_>) -> String {
             dep.resource,
             dep.outcome.as_str().replace('_', " ")
         ));
-        render_trace(&mut out, &dep.trace, Some(&dep.request), locate, "  ");
+        render_trace(&mut out, &dep.trace, Some(&dep.request), locate, "  ", None);
     }
     if let Some(h) = &d.http {
         if h.status != 200 {
@@ -435,6 +598,16 @@ pub fn explain(d: &Decision, req: &Request, locate: Locate<'_>) -> String {
 /// The deciding reason in one line, dependent checks included (for hovers and the
 /// conformance runner).
 pub fn one_line(d: &Decision, req: &Request, locate: Locate<'_>) -> String {
+    if d.trace.outcome.is_allow() {
+        // The request itself is allowed: the reason is the dependent request's.
+        if let Some(dep) = d.dependent.iter().find(|x| !x.outcome.is_allow()) {
+            return format!(
+                "the `{}` it makes on the key is {}",
+                dep.action,
+                summary(&dep.trace, Some(&dep.request), locate)
+            );
+        }
+    }
     let mut s = summary(&d.trace, Some(req), locate);
     for dep in d.dependent.iter().filter(|x| !x.outcome.is_allow()) {
         s.push_str(&format!(
@@ -485,12 +658,14 @@ mod tests {
         let d = evaluate(&set, &absent);
         let text = explain(&d, &absent, &locate);
         assert!(text.starts_with("decision: implicit deny\nimplicitly denied: no statement allows `s3:GetObject` on `arn:aws:s3:::b/k`\n"), "{text}");
-        assert!(text.contains("Allow statement `FromOffice` does not apply: `aws:SourceIp` is absent from the request and `IpAddress` is false for a missing key [iam/alice.json@"), "{text}");
+        assert!(text.contains("Allow statement `FromOffice` does not apply: `aws:SourceIp` is absent from the request and `IpAddress` (`10.0.0.0/8`) is false for a missing key [iam/alice.json@"), "{text}");
         let outside = request(&[("aws:SourceIp", "203.0.113.9")]);
         let d = evaluate(&set, &outside);
         let text = explain(&d, &outside, &locate);
         assert!(
-            text.contains("`aws:SourceIp` is `203.0.113.9`, which matches no value of `IpAddress`"),
+            text.contains(
+                "`aws:SourceIp` is `203.0.113.9`, which matches no value of `IpAddress` (`10.0.0.0/8`)"
+            ),
             "{text}"
         );
         let inside = request(&[("aws:SourceIp", "10.1.2.3")]);
@@ -499,6 +674,53 @@ mod tests {
             one_line(&d, &inside, &locate),
             "allowed by statement `FromOffice` of the identity policy (iam/alice.json@44)"
         );
+    }
+
+    #[test]
+    fn a_pattern_that_fails_is_shown_beside_the_request_value() {
+        let set = PolicySet {
+            identity: vec![compile_text(
+                "iam/jane.json",
+                PolicyKind::Identity,
+                r#"{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-analytics-export/*"}]}"#,
+            )],
+            ..PolicySet::default()
+        };
+        let mut r = request(&[]);
+        r.resource = "arn:aws:s3:::example-analytics-exports/q3.csv".into();
+        let d = evaluate(&set, &r);
+        let text = explain(&d, &r, &locate);
+        assert!(
+            text.contains("`arn:aws:s3:::example-analytics-exports/q3.csv` is not matched by `Resource` `arn:aws:s3:::example-analytics-export/*`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn org_levels_are_named_as_the_workspace_names_them() {
+        let deny_all = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}"#;
+        let set = PolicySet {
+            identity: vec![compile_text("i", PolicyKind::Identity, IDENTITY)],
+            scp: vec![vec![compile_text(
+                "org/ec2-only.json",
+                PolicyKind::Scp,
+                deny_all,
+            )]],
+            scp_names: vec!["ou-sandbox".into()],
+            ..PolicySet::default()
+        };
+        let r = request(&[("aws:SourceIp", "10.1.2.3")]);
+        let d = evaluate(&set, &r);
+        let text = explain(&d, &r, &locate);
+        assert!(
+            text.contains("no service control policy at level `ou-sandbox` allows `s3:GetObject`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("service control policy at level `ou-sandbox` `org/ec2-only.json`:"),
+            "{text}"
+        );
+        assert!(!text.contains("level 1"), "{text}");
     }
 
     #[test]

@@ -67,8 +67,8 @@ impl Layer {
         match self {
             Layer::Identity => "identity policy".into(),
             Layer::Resource => "resource policy".into(),
-            Layer::Scp { level } => format!("service control policy (level {})", level + 1),
-            Layer::Rcp { level } => format!("resource control policy (level {})", level + 1),
+            Layer::Scp { level } => format!("service control policy at level {}", level + 1),
+            Layer::Rcp { level } => format!("resource control policy at level {}", level + 1),
             Layer::Boundary => "permissions boundary".into(),
             Layer::Session => "session policy".into(),
             Layer::VpcEndpoint => "VPC endpoint policy".into(),
@@ -195,11 +195,23 @@ pub enum NotApplicable {
 pub struct PolicyTrace {
     pub policy: Arc<CompiledPolicy>,
     pub layer: Layer,
+    /// The SCP or RCP level's name as the workspace states it (`root`, `ou-prod`).
+    pub level_name: Option<Arc<str>>,
     pub not_applicable: Option<NotApplicable>,
     pub statements: Vec<StatementTrace>,
 }
 
 impl PolicyTrace {
+    /// The layer in words, an SCP or RCP level by its name when the workspace gives one:
+    /// "service control policy at level `root`".
+    pub fn layer_name(&self) -> String {
+        match (self.layer, &self.level_name) {
+            (Layer::Scp { .. }, Some(n)) => format!("service control policy at level `{n}`"),
+            (Layer::Rcp { .. }, Some(n)) => format!("resource control policy at level `{n}`"),
+            (l, _) => l.name(),
+        }
+    }
+
     /// The source statement at `index`.
     pub fn statement(&self, index: usize) -> Option<&Statement> {
         self.policy.source.statements.get(index)

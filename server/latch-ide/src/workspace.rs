@@ -311,7 +311,7 @@ fn summarize_wrapped(
             summary.kind = FileKind::OtherJson;
             summary.findings.clear();
         }
-        Wrapping::Unreadable(f) => summary.findings.push(f),
+        Wrapping::Unreadable(f) => summary.findings.push(*f),
         Wrapping::Policy(u) => {
             let Unwrapped {
                 tree,

@@ -50,7 +50,7 @@ pub enum Wrapping {
     None,
     Policy(Box<Unwrapped>),
     /// A known wrapper whose document cannot be read, and why.
-    Unreadable(Finding),
+    Unreadable(Box<Finding>),
 }
 
 /// The code of a wrapper whose document cannot be read.
@@ -114,11 +114,11 @@ pub fn unwrap(text: &str, root: &Value) -> Wrapping {
         return Wrapping::None;
     };
     let unreadable = |range: Span, why: String| {
-        Wrapping::Unreadable(Finding::warning(
+        Wrapping::Unreadable(Box::new(Finding::warning(
             CODE,
             range,
             format!("`{place}` {why}; the policy it should hold is not checked"),
-        ))
+        )))
     };
     let s = match &doc.kind {
         ValueKind::Object(_) => {

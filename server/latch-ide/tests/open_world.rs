@@ -23,7 +23,13 @@ fn access_findings(fixture: &str) -> Vec<(String, String, usize, Severity, Strin
                 path.to_string(),
                 line,
                 f.severity,
-                f.message.clone(),
+                // Every part a reader sees: the headline, the reason, the notes, the help.
+                std::iter::once(f.message.clone())
+                    .chain(f.why.clone())
+                    .chain(f.notes.iter().cloned())
+                    .chain(f.help.clone())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
             ));
         }
     }

@@ -99,8 +99,21 @@ pub struct Finding {
     /// Workspace-relative path of the file; empty until the workspace assigns it.
     pub path: Arc<str>,
     pub range: Span,
+    /// The headline: one line of at most about 120 characters saying what is wrong and,
+    /// for the cross-document checks, which statement blocks which requests in short form.
     /// Lower case, no final period, user input in backticks.
     pub message: String,
+    /// The deciding reason, once (the condition that held, the layer that does not allow).
+    pub why: Option<String>,
+    /// What to do about it, in words (the fixes say it as edits).
+    pub help: Option<String>,
+    /// Other facts a reader needs: other policies that also deny, what an uncertain
+    /// finding assumes.
+    pub notes: Vec<String>,
+    /// The engine's whole trace of the first request the finding names (every policy and
+    /// statement considered), for `latch check -v`, JSON, SARIF and hovers; never part of
+    /// the headline.
+    pub trace: Option<String>,
     pub related: Vec<Related>,
     pub fixes: Vec<Fix>,
 }
@@ -118,6 +131,10 @@ impl Finding {
             path: Arc::from(""),
             range,
             message: message.into(),
+            why: None,
+            help: None,
+            notes: Vec::new(),
+            trace: None,
             related: Vec::new(),
             fixes: Vec::new(),
         }
@@ -141,23 +158,20 @@ impl Finding {
         self
     }
 
-    /// The first paragraph of the message: what is wrong, in one line or a few.
+    /// The headline: the message's first line.
     pub fn headline(&self) -> &str {
-        self.message
-            .split_once("\n\n")
-            .map_or(&self.message, |(h, _)| h)
+        self.message.lines().next().unwrap_or_default()
     }
 
-    /// The rest of the message after the first blank line (an engine trace rendered as
-    /// text, for the cross-document checks), if any.
+    /// The engine's trace, if the finding has one.
     pub fn detail(&self) -> Option<&str> {
-        self.message
-            .split_once("\n\n")
-            .map(|(_, d)| d.trim_end())
+        self.trace
+            .as_deref()
+            .map(str::trim_end)
             .filter(|d| !d.is_empty())
     }
 
-    /// The detail cut to `max_lines`, with a pointer to the full text when cut.
+    /// The trace cut to `max_lines`, with a pointer to the full text when cut.
     pub fn detail_lines(&self, max_lines: usize) -> Vec<&str> {
         let Some(d) = self.detail() else {
             return Vec::new();
@@ -167,8 +181,16 @@ impl Finding {
             return lines;
         }
         let mut cut = lines[..max_lines].to_vec();
-        cut.push("… (`latch why` or `--format json` gives the whole trace)");
+        cut.push("… (`latch why`, `latch check -v` or `--format json` gives the whole trace)");
         cut
+    }
+
+    /// The headline and the reason, as an editor shows a diagnostic.
+    pub fn headline_and_why(&self) -> String {
+        match &self.why {
+            Some(w) => format!("{}\nwhy: {w}", self.headline()),
+            None => self.headline().to_string(),
+        }
     }
 }
 

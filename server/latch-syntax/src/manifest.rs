@@ -451,14 +451,19 @@ pub fn parse_manifest(text: &str) -> ParsedManifest {
                 .map(Span::from)
                 .unwrap_or_else(|| Span::new(0, text.len()));
             let message = e.message().trim().to_lowercase();
-            r.findings.push(Finding::error(
+            // The parser's first line is the headline; what it expected is the reason.
+            let mut lines = message.lines().map(|l| l.trim().trim_end_matches('.'));
+            let first = lines.next().unwrap_or_default().to_string();
+            let rest: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+            let mut f = Finding::error(
                 "manifest/syntax",
                 span,
-                format!(
-                    "`latch.toml` is not valid TOML: {}",
-                    message.trim_end_matches('.')
-                ),
-            ));
+                format!("`latch.toml` is not valid TOML: {first}"),
+            );
+            if !rest.is_empty() {
+                f.why = Some(rest.join("; "));
+            }
+            r.findings.push(f);
             return ParsedManifest {
                 manifest: m,
                 findings: r.findings,

@@ -1,6 +1,8 @@
 //! `latch check`: analyse files or workspace folders and print the findings, for people
-//! (source line and caret, in the style of rustc and ruff) or machines (JSON, SARIF,
-//! GitHub workflow annotations). `--fix` applies the safe fixes and lists them; `--diff`
+//! (source line and caret, in the style of rustc and ruff, then `why`, notes, related
+//! places, `help` and fixes; `-v` adds every related place and the engine's trace; or
+//! `--format concise`, one line a finding) or machines (JSON, SARIF, GitHub workflow
+//! annotations). `--fix` applies the safe fixes and lists them; `--diff`
 //! prints them as a unified diff without writing; `--write-baseline` and `--baseline`
 //! record today's findings and report only new ones; `--fail-on` and `--exit-zero` decide
 //! the exit code. Human output is coloured (the severity word and the code) when standard
@@ -22,6 +24,8 @@ use crate::loader::{Loaded, Select, load_root, locate};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Human,
+    /// One line per finding: `path:line:column: severity[code] headline`.
+    Concise,
     Json,
     Sarif,
     /// GitHub Actions workflow commands: one annotation per finding.
@@ -96,6 +100,10 @@ pub struct CheckArgs {
     /// Exit 0 whatever is found (2 still means a usage error).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Human output: print every related place and the engine's whole trace under each
+    /// finding.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// One analysed root: the loaded workspace, and the findings to report with their
@@ -305,7 +313,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
         std::env::var_os("NO_COLOR").as_deref(),
     );
     let out = match args.format {
-        Format::Human => human(&checked, color),
+        Format::Human => human(&checked, color, args.verbose),
+        Format::Concise => concise(&checked, color),
         Format::Json => json_report(&checked) + "\n",
         Format::Github => github(&checked),
         Format::Sarif => sarif(&checked).to_string() + "\n",
@@ -624,6 +633,10 @@ fn json_report(checked: &[Checked]) -> String {
                 "range": range_json(text, &index, f.range),
                 "byte_range": [f.range.start, f.range.end],
                 "message": f.message,
+                "why": f.why,
+                "help": f.help,
+                "notes": f.notes,
+                "trace": f.trace,
                 "related": related,
                 "fixes": fixes,
             });
@@ -651,7 +664,40 @@ fn width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
 }
 
-fn human(checked: &[Checked], color: bool) -> String {
+/// `--format concise`: `path:line:column: severity[code] headline`, one line a finding.
+fn concise(checked: &[Checked], color: bool) -> String {
+    let mut out = String::new();
+    for c in checked {
+        for f in c.findings() {
+            let text = c.text(&f.path);
+            let (line, col) = line_col(text, &LineIndex::new(text), f.range.start);
+            let _ = writeln!(
+                out,
+                "{}:{line}:{col}: {} {}",
+                c.display_path(&f.path),
+                severity_code(f, color),
+                f.headline()
+            );
+        }
+    }
+    out
+}
+
+/// `error[access/mfa]`, coloured when `color`.
+fn severity_code(f: &Finding, color: bool) -> String {
+    if color {
+        format!(
+            "\x1b[{}m{}\x1b[0m[\x1b[1m{}\x1b[0m]",
+            severity_color(f.severity),
+            f.severity.as_str(),
+            f.code
+        )
+    } else {
+        format!("{}[{}]", f.severity.as_str(), f.code)
+    }
+}
+
+fn human(checked: &[Checked], color: bool, verbose: bool) -> String {
     let mut out = String::new();
     let mut counts = [0usize; 4];
     let mut fixable = 0;
@@ -670,7 +716,7 @@ fn human(checked: &[Checked], color: bool) -> String {
             {
                 fixable += 1;
             }
-            render_finding(c, f, color, &mut out);
+            render_finding(c, f, color, verbose, &mut out);
         }
     }
     let [errors, warnings, infos, hints] = counts;
@@ -734,8 +780,8 @@ fn counts_line(t: &ReadCounts) -> String {
     s
 }
 
-/// How much of an engine trace the terminal shows under a finding; JSON has all of it.
-const HUMAN_DETAIL_LINES: usize = 12;
+/// How many related places human output lists under a finding without `-v`.
+const HUMAN_RELATED: usize = 3;
 
 /// The ANSI colour of a severity word: red, yellow, blue, cyan.
 fn severity_color(s: Severity) -> &'static str {
@@ -747,63 +793,79 @@ fn severity_color(s: Severity) -> &'static str {
     }
 }
 
-fn render_finding(c: &Checked, f: &Finding, color: bool, out: &mut String) {
+fn render_finding(c: &Checked, f: &Finding, color: bool, verbose: bool, out: &mut String) {
     let text = c.text(&f.path);
     let index = LineIndex::new(text);
     let (line, col) = line_col(text, &index, f.range.start);
-    if color {
-        let _ = writeln!(
-            out,
-            "\x1b[{}m{}\x1b[0m[\x1b[1m{}\x1b[0m]: {}",
-            severity_color(f.severity),
-            f.severity.as_str(),
-            f.code,
-            f.headline()
-        );
-    } else {
-        let _ = writeln!(out, "{}[{}]: {}", f.severity.as_str(), f.code, f.headline());
-    }
+    let _ = writeln!(out, "{}: {}", severity_code(f, color), f.headline());
     let _ = writeln!(out, "  --> {}:{line}:{col}", c.display_path(&f.path));
-    if let Some(range) = index.line_range(text, line.saturating_sub(1)) {
-        let src = &text[range.clone()];
-        let gutter = line.to_string().len();
-        let shown = src.replace('\t', "    ");
-        let before = &text[range.start..f.range.start.clamp(range.start, range.end)];
-        let end = f.range.end.clamp(range.start, range.end);
-        let under = &text[f.range.start.clamp(range.start, range.end)..end];
-        let pad = width(&before.replace('\t', "    "));
-        let carets = width(&under.replace('\t', "    ")).max(1);
-        let _ = writeln!(out, "{:gutter$} |", "");
-        let _ = writeln!(out, "{line:>gutter$} | {shown}");
+    let Some(range) = index.line_range(text, line.saturating_sub(1)) else {
+        out.push('\n');
+        return;
+    };
+    let src = &text[range.clone()];
+    let gutter = line.to_string().len();
+    let shown = src.replace('\t', "    ");
+    let before = &text[range.start..f.range.start.clamp(range.start, range.end)];
+    let end = f.range.end.clamp(range.start, range.end);
+    let under = &text[f.range.start.clamp(range.start, range.end)..end];
+    let pad = width(&before.replace('\t', "    "));
+    let carets = width(&under.replace('\t', "    ")).max(1);
+    let _ = writeln!(out, "{:gutter$} |", "");
+    let _ = writeln!(out, "{line:>gutter$} | {shown}");
+    let _ = writeln!(
+        out,
+        "{:gutter$} | {}{}",
+        "",
+        " ".repeat(pad),
+        "^".repeat(carets)
+    );
+    if let Some(why) = &f.why {
+        let _ = writeln!(out, "{:gutter$} = why: {why}", "");
+    }
+    for n in &f.notes {
+        let _ = writeln!(out, "{:gutter$} = note: {n}", "");
+    }
+    let limit = if verbose { usize::MAX } else { HUMAN_RELATED };
+    for r in f.related.iter().take(limit) {
+        let rp = r.path.as_deref().unwrap_or(&f.path);
+        let rt = c.text(rp);
+        let (rl, rc) = line_col(rt, &LineIndex::new(rt), r.range.start);
+        // `path:line:column: message`, as compilers print it: a token that editors
+        // and terminals open at the place.
         let _ = writeln!(
             out,
-            "{:gutter$} | {}{}",
+            "{:gutter$} = note: {}:{rl}:{rc}: {}",
             "",
-            " ".repeat(pad),
-            "^".repeat(carets)
+            c.display_path(rp),
+            r.message
         );
-        for r in &f.related {
-            let rp = r.path.as_deref().unwrap_or(&f.path);
-            let rt = c.text(rp);
-            let (rl, rc) = line_col(rt, &LineIndex::new(rt), r.range.start);
-            // `path:line:column: message`, as compilers print it: a token that editors
-            // and terminals open at the place.
-            let _ = writeln!(
-                out,
-                "{:gutter$} = note: {}:{rl}:{rc}: {}",
-                "",
-                c.display_path(rp),
-                r.message
-            );
-        }
-        for fix in &f.fixes {
-            let kind = if fix.safe { "fix" } else { "suggestion" };
-            let _ = writeln!(out, "{:gutter$} = {kind}: {}", "", fix.title);
-        }
-        let detail = f.detail_lines(HUMAN_DETAIL_LINES);
-        if !detail.is_empty() {
-            let _ = writeln!(out, "{:gutter$} = why:", "");
-            for l in detail {
+    }
+    if f.related.len() > limit {
+        let more = f.related.len() - limit;
+        let _ = writeln!(
+            out,
+            "{:gutter$} = note: {more} more {} (`-v` lists {})",
+            "",
+            if more == 1 {
+                "place takes part"
+            } else {
+                "places take part"
+            },
+            if more == 1 { "it" } else { "them" }
+        );
+    }
+    if let Some(help) = &f.help {
+        let _ = writeln!(out, "{:gutter$} = help: {help}", "");
+    }
+    for fix in &f.fixes {
+        let kind = if fix.safe { "fix" } else { "suggestion" };
+        let _ = writeln!(out, "{:gutter$} = {kind}: {}", "", fix.title);
+    }
+    if verbose {
+        if let Some(trace) = f.detail() {
+            let _ = writeln!(out, "{:gutter$} = trace:", "");
+            for l in trace.lines() {
                 let _ = writeln!(out, "{:gutter$}     {l}", "");
             }
         }

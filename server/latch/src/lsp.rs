@@ -134,18 +134,10 @@ fn docs_uri(code: &str) -> Option<Uri> {
     .ok()
 }
 
-/// The diagnostic text: the headline, then the engine's trace cut to a length an editor
-/// popup can show.
-fn lsp_message(f: &Finding) -> String {
-    let detail = f.detail_lines(LSP_DETAIL_LINES);
-    if detail.is_empty() {
-        return f.headline().to_string();
-    }
-    format!("{}\n\n{}", f.headline(), detail.join("\n"))
+/// The diagnostic text: the headline and the reason. The trace is in the hover.
+pub fn lsp_message(f: &Finding) -> String {
+    f.headline_and_why()
 }
-
-/// How many trace lines a diagnostic carries.
-const LSP_DETAIL_LINES: usize = 30;
 
 fn diagnostic(state: &State, f: &Finding) -> Diagnostic {
     let enc = state.encoding();
@@ -611,24 +603,50 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let st = lock(&self.state);
+        let mut st = lock(&self.state);
         let pos = params.text_document_position_params;
         let key = st.key(&pos.text_document.uri);
-        let Some(text) = st.workspace.text(&key) else {
+        let Some(text) = st.workspace.text(&key).map(str::to_string) else {
             return Ok(None);
         };
-        let index = LineIndex::new(text);
+        let index = LineIndex::new(&text);
         let enc = st.encoding();
-        let offset = index.offset(text, pos.position.line, pos.position.character, enc);
-        let Some(h) = latch_ide::ide::hover(&st.workspace, &key, offset) else {
-            return Ok(None);
+        let offset = index.offset(&text, pos.position.line, pos.position.character, enc);
+        let h = latch_ide::ide::hover(&st.workspace, &key, offset);
+        // The trace of each finding under the cursor: the diagnostic carries only its
+        // headline and reason.
+        let analysis = st.analysis();
+        let traces: Vec<(&Finding, &str)> = analysis
+            .findings
+            .get(key.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|f| f.range.start <= offset && offset <= f.range.end)
+            .filter_map(|f| Some((f, f.detail()?)))
+            .collect();
+        let (mut markdown, range) = match h {
+            Some(h) => (h.markdown, h.range),
+            None => match traces.first() {
+                Some((f, _)) => (String::new(), f.range),
+                None => return Ok(None),
+            },
         };
+        for (f, trace) in traces {
+            if !markdown.is_empty() {
+                markdown.push_str("\n\n---\n\n");
+            }
+            markdown.push_str(&format!(
+                "**{}** `{}` trace:\n\n```text\n{trace}\n```",
+                f.severity.as_str(),
+                f.code
+            ));
+        }
         Ok(Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
-                value: h.markdown,
+                value: markdown,
             }),
-            range: Some(to_range(text, &index, h.range, enc)),
+            range: Some(to_range(&text, &index, range, enc)),
         }))
     }
 

@@ -2,7 +2,8 @@
 //! code units, SARIF's default `columnKind`. Each result carries its related locations
 //! (the other side of a cross-file finding), the fixes Latch offers as artifact changes,
 //! and a `partialFingerprints` entry (the same fingerprint as `--baseline`) so that a
-//! dashboard follows a finding across pushes that move lines. Each rule's `help` is the
+//! dashboard follows a finding across pushes that move lines. The message is the headline
+//! and the reason; `properties` carries `why`, `help`, `notes` and the engine's `trace`. Each rule's `help` is the
 //! check's documentation, as `latch explain` prints it.
 
 use latch_syntax::{Edit, Finding, Fix, Related, Severity, Span};
@@ -84,7 +85,7 @@ fn result(item: &Item<'_>, rule_index: usize) -> serde_json::Value {
         "ruleId": f.code,
         "ruleIndex": rule_index,
         "level": level(f.severity),
-        "message": {"text": f.message},
+        "message": {"text": f.headline_and_why()},
         "locations": [{"physicalLocation": {
             "artifactLocation": {"uri": item.path},
             "region": region(item.text, f.range)
@@ -93,6 +94,23 @@ fn result(item: &Item<'_>, rule_index: usize) -> serde_json::Value {
     });
     if !related.is_empty() {
         r["relatedLocations"] = json!(related);
+    }
+    // The parts of a finding beyond its headline, as Latch's own properties.
+    let mut props = serde_json::Map::new();
+    if let Some(w) = &f.why {
+        props.insert("why".into(), json!(w));
+    }
+    if let Some(h) = &f.help {
+        props.insert("help".into(), json!(h));
+    }
+    if !f.notes.is_empty() {
+        props.insert("notes".into(), json!(f.notes));
+    }
+    if let Some(t) = &f.trace {
+        props.insert("trace".into(), json!(t));
+    }
+    if !props.is_empty() {
+        r["properties"] = serde_json::Value::Object(props);
     }
     if !fixes.is_empty() {
         r["fixes"] = json!(fixes);

@@ -236,12 +236,18 @@ fn summary_counts_files_with_findings_of_files_read() {
 #[test]
 fn related_places_are_path_line_column_tokens() {
     let (_, out, _) = run(latch().args(["check", "tests/fixtures/why"]));
+    let mut places = 0;
     for note in out
         .lines()
         .filter(|l| l.trim_start().starts_with("= note: "))
     {
         let rest = note.trim_start().trim_start_matches("= note: ");
         let place = rest.split(": ").next().unwrap();
+        // A note in words (another Deny, a near miss) is not a place.
+        if place.contains(' ') || place.matches(':').count() < 2 {
+            continue;
+        }
+        places += 1;
         let mut parts = place.rsplitn(3, ':');
         let col = parts.next().unwrap();
         let line = parts.next().unwrap();
@@ -252,6 +258,7 @@ fn related_places_are_path_line_column_tokens() {
         );
         assert!(repo().join(path).is_file(), "{note}");
     }
+    assert!(places > 0, "{out}");
 }
 
 #[test]
@@ -268,4 +275,99 @@ fn explain_finds_a_code_by_its_last_part() {
     );
     let (code, _, _) = run(latch().args(["explain", "no-such-check"]));
     assert_eq!(code, 2);
+}
+
+/// A finding is a short headline; the reason, notes and the engine's trace are fields of
+/// their own in JSON and SARIF, and `--format concise` prints one line per finding
+/// (issue 16).
+#[test]
+fn json_and_sarif_keep_the_trace_out_of_the_message() {
+    let (_, out, _) = run(latch().args([
+        "check",
+        "examples/explicit-deny-mfa-scp",
+        "--format",
+        "json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    let mfa = findings.iter().find(|f| f["code"] == "access/mfa").unwrap();
+    let message = mfa["message"].as_str().unwrap();
+    assert!(!message.contains('\n'), "{message}");
+    assert!(message.chars().count() <= 120, "{message}");
+    assert!(
+        mfa["why"]
+            .as_str()
+            .unwrap()
+            .contains("`aws:MultiFactorAuthPresent` is absent from the request"),
+        "{mfa}"
+    );
+    assert!(
+        mfa["trace"]
+            .as_str()
+            .unwrap()
+            .starts_with("decision: explicit deny\n"),
+        "{mfa}"
+    );
+    assert!(mfa["notes"].is_array() && mfa["help"].is_string(), "{mfa}");
+    let (_, out, _) = run(latch().args([
+        "check",
+        "examples/explicit-deny-mfa-scp",
+        "--format",
+        "sarif",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let mfa = results
+        .iter()
+        .find(|r| r["ruleId"] == "access/mfa")
+        .unwrap();
+    let text = mfa["message"]["text"].as_str().unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.lines().nth(1).unwrap().starts_with("why: "), "{text}");
+    assert!(
+        mfa["properties"]["trace"]
+            .as_str()
+            .unwrap()
+            .starts_with("decision: explicit deny"),
+        "{mfa}"
+    );
+}
+
+#[test]
+fn concise_is_one_line_per_finding_and_verbose_adds_the_trace() {
+    let (code, out, _) = run(latch().args([
+        "check",
+        "examples/explicit-deny-mfa-scp",
+        "--format",
+        "concise",
+        "--color",
+        "never",
+    ]));
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 6, "{out}");
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "examples/explicit-deny-mfa-scp/iam/force-mfa.json:4:5: error[access/mfa] Deny `DenyAllExceptListedIfNoMFA` blocks user/tester: "
+        )),
+        "{out}"
+    );
+    let (_, human, _) = run(latch().args([
+        "check",
+        "examples/explicit-deny-mfa-scp",
+        "--color",
+        "never",
+    ]));
+    assert!(!human.contains("decision:"), "{human}");
+    assert!(human.contains("(`-v` lists them)"), "{human}");
+    let (_, verbose, _) = run(latch().args([
+        "check",
+        "examples/explicit-deny-mfa-scp",
+        "--color",
+        "never",
+        "-v",
+    ]));
+    assert!(verbose.contains("= trace:"), "{verbose}");
+    assert!(verbose.contains("decision: explicit deny"), "{verbose}");
+    assert!(!verbose.contains("`-v` lists"), "{verbose}");
 }

@@ -585,3 +585,43 @@ async fn ignore_in_json_without_a_manifest_creates_latch_toml() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A cross-document diagnostic is the headline and its reason, two lines; its trace is in
+/// the hover of the place it marks (issue 16).
+#[tokio::test]
+async fn a_cross_document_diagnostic_is_short_and_its_trace_is_in_the_hover() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/explicit-deny-mfa-scp")
+        .canonicalize()
+        .unwrap();
+    let mut c = Client::start(json!({}), Some(&root)).await;
+    let uri = format!("file://{}/iam/force-mfa.json", root.display());
+    let d = c.diagnostics(&uri).await;
+    let mfa = find(&d, "access/mfa");
+    let message = mfa["message"].as_str().unwrap();
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(lines.len(), 2, "{message}");
+    assert!(
+        lines[0].starts_with("Deny `DenyAllExceptListedIfNoMFA` blocks user/tester: "),
+        "{message}"
+    );
+    assert!(
+        lines[1].starts_with("why: explicitly denied by statement `DenyAllExceptListedIfNoMFA`"),
+        "{message}"
+    );
+    assert!(!message.contains("decision:"), "{message}");
+    assert!(
+        mfa["relatedInformation"].as_array().unwrap().len() > 1,
+        "{mfa}"
+    );
+    let start = &mfa["range"]["start"];
+    let h = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": start}),
+        )
+        .await;
+    let md = h["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("`access/mfa` trace"), "{md}");
+    assert!(md.contains("decision: explicit deny"), "{md}");
+}

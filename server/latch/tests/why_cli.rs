@@ -39,7 +39,7 @@ fn denied_from_the_internet_names_the_deny_statement_and_its_line() {
     assert_eq!(code, 1, "denied: exit 1");
     insta::assert_snapshot!("why_denied_from_internet", out);
     assert!(out.contains(
-        "explicitly denied by statement `OnlyFromEndpoint` of the bucket policy (s3/bucket.json:12): `aws:SourceVpce` is absent from the request and `StringNotEquals` is true for a missing key"
+        "explicitly denied by statement `OnlyFromEndpoint` of the bucket policy (s3/bucket.json:12): `aws:SourceVpce` is absent from the request and `StringNotEquals` (`vpce-1a2b3c4d`) is true for a missing key"
     ));
 }
 

@@ -18,18 +18,19 @@ pub(crate) fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<D
                     && names_action(s, "s3:GetObject")
                 {
                     if let Some(loc) = p.statement_loc(i) {
-                        out.push(Draft {
-                            head: 0,
-                            code: "s3/list-bucket-404",
-                            severity: Severity::Hint,
-                            loc,
-                            message: format!(
-                                "without `s3:ListBucket` a request for a missing object of `{}` answers 403 AccessDenied, not 404; granting `s3:ListBucket` to everyone would list every key, which is a security risk",
-                                b.name
-                            ),
-                            related: Vec::new(),
-                            fixes: Vec::new(),
-                        });
+                        out.push(
+                            Draft::plain(
+                                "s3/list-bucket-404",
+                                Severity::Hint,
+                                loc,
+                                format!(
+                                    "a request for a missing object of `{}` answers 403 AccessDenied, not 404",
+                                    b.name
+                                ),
+                            )
+                            .why("without `s3:ListBucket` S3 does not say whether a key exists")
+                            .help("leave it so: granting `s3:ListBucket` to everyone would list every key, which is a security risk"),
+                        );
                     }
                 }
             }
@@ -45,18 +46,25 @@ pub(crate) fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<D
         .or(b.decl.clone());
     if let Some(k) = &b.kms_key {
         if let Some(loc) = k.loc.clone() {
-            out.push(Draft {
-                head: 0,
-                code: "cloudfront/website-endpoint-kms",
-                severity: Severity::Error,
+            let mut d = Draft::plain(
+                "cloudfront/website-endpoint-kms",
+                Severity::Error,
                 loc,
-                message: format!(
-                    "bucket `{}` is served through its website endpoint, which does not support SSE-KMS objects: anonymous reads of objects encrypted with `{}` answer 403",
-                    b.name, k.value
+                format!(
+                    "anonymous reads of `{}` through its website endpoint answer 403: the objects are SSE-KMS",
+                    b.name
                 ),
-                related: website_loc.iter().map(|l| (l.clone(), "the website setting".to_string())).collect(),
-                fixes: aes256_fix(ws, b),
-            });
+            )
+            .why(format!(
+                "the website endpoint does not support objects encrypted with `{}` (SSE-KMS)",
+                k.value
+            ))
+            .fixes(aes256_fix(ws, b));
+            d.related = website_loc
+                .iter()
+                .map(|l| (l.clone(), "the website setting".to_string()))
+                .collect();
+            out.push(d);
         }
     }
     let bpa = b.block_public_access.as_ref();
@@ -64,34 +72,35 @@ pub(crate) fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<D
         bpa.is_some_and(|s| s.value.block_public_policy || s.value.restrict_public_buckets);
     if let (Some(s), true) = (bpa, blocks) {
         if let Some(loc) = s.loc.clone() {
-            out.push(Draft {
-                head: 0,
-                code: "cloudfront/block-public-access",
-                severity: Severity::Error,
-                loc,
-                message: format!(
-                    "Block Public Access is on for bucket `{}`, which its website endpoint needs to be public: every anonymous request answers 403 (turning it off is a deliberate choice)",
-                    b.name
-                ),
-                related: Vec::new(),
-                fixes: Vec::new(),
-            });
+            out.push(
+                Draft::plain(
+                    "cloudfront/block-public-access",
+                    Severity::Error,
+                    loc,
+                    format!(
+                        "Block Public Access makes every anonymous request to the website endpoint of `{}` answer 403",
+                        b.name
+                    ),
+                )
+                .why("a website endpoint serves only a public bucket, and Block Public Access keeps it private")
+                .help("turn Block Public Access off for this bucket only if it is meant to be public (a deliberate choice), or serve it through CloudFront with origin access control"),
+            );
         }
     }
     if b.requester_pays() {
         if let Some(loc) = b.requester_pays.as_ref().and_then(|r| r.loc.clone()) {
-            out.push(Draft {
-                head: 0,
-                code: "cloudfront/requester-pays",
-                severity: Severity::Error,
-                loc,
-                message: format!(
-                    "bucket `{}` has Requester Pays: anonymous requests, which are all a website endpoint receives, are refused",
-                    b.name
-                ),
-                related: Vec::new(),
-                fixes: Vec::new(),
-            });
+            out.push(
+                Draft::plain(
+                    "cloudfront/requester-pays",
+                    Severity::Error,
+                    loc,
+                    format!(
+                        "Requester Pays makes bucket `{}` refuse every request of its website endpoint",
+                        b.name
+                    ),
+                )
+                .why("a website endpoint receives only anonymous requests, and Requester Pays refuses them"),
+            );
         }
     }
     // Cross-account writers keep ownership of what they upload.
@@ -102,21 +111,25 @@ pub(crate) fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<D
     {
         let writers = cross_account_writers(ix, b);
         if let (Some(loc), false) = (o.loc.clone(), writers.is_empty()) {
-            out.push(Draft {
-                head: 0,
-                code: "cloudfront/owner-mismatch",
-                severity: Severity::Error,
-                loc,
-                message: format!(
+            out.push(
+                Draft::plain(
+                    "cloudfront/owner-mismatch",
+                    Severity::Error,
+                    loc,
+                    format!(
+                        "objects other accounts upload to `{}` stay theirs, out of reach of its public read",
+                        b.name
+                    ),
+                )
+                .why(format!(
                     "objects uploaded by {} are owned by the writer, and public read through the bucket policy reaches only objects the bucket owner owns",
                     writers.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")
-                ),
-                related: Vec::new(),
-                fixes: ownership_fix(b).into_iter().map(|mut f| {
+                ))
+                .fixes(ownership_fix(b).into_iter().map(|mut f| {
                     f.safe = false;
                     f
-                }).collect(),
-            });
+                }).collect()),
+            );
         }
     }
     // Public read, as the website endpoint requests it.
@@ -156,6 +169,7 @@ pub(crate) fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<D
     });
     let locate = |r: &PolicyRef, s: Span| format!("{}:{}", r.label, line_of(ws, &r.label, s.start));
     let because = render::one_line(&d, &req, &locate);
+    let trace = render::explain(&d, &req, &locate);
     if let Some((p, i)) = referer_deny {
         let st = &p.policy.statements[i];
         let clause = st.condition.as_ref().and_then(|c| {
@@ -172,18 +186,20 @@ pub(crate) fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<D
             values.join(", ")
         );
         if let Some(loc) = p.statement_loc(i) {
-            out.push(Draft {
-                head: 0,
-                code: "cloudfront/referer",
-                severity: Severity::Error,
+            let mut d = Draft::plain(
+                "cloudfront/referer",
+                Severity::Error,
                 loc,
-                message: format!(
-                    "a Deny never grants: the Referer restriction needs an Allow with the same condition, so anonymous reads of `{}` are denied even with the secret Referer ({because})",
+                format!(
+                    "a Deny never grants: anonymous reads of `{}` are denied even with the secret Referer",
                     b.name
                 ),
-                related: Vec::new(),
-                fixes: append_fix(ws, p, &stmt, "add the public-read allow with the same Referer condition"),
-            });
+            )
+            .why(because)
+            .help("the Referer restriction needs an Allow with the same condition")
+            .fixes(append_fix(ws, p, &stmt, "add the public-read allow with the same Referer condition"));
+            d.trace = Some(trace);
+            out.push(d);
         }
         return out;
     }
@@ -211,18 +227,19 @@ pub(crate) fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<D
         }
         None => Vec::new(),
     };
-    out.push(Draft {
-        head: 0,
-        code: "cloudfront/not-public",
-        severity: Severity::Error,
+    let mut d = Draft::plain(
+        "cloudfront/not-public",
+        Severity::Error,
         loc,
-        message: format!(
-            "the website endpoint of `{}` sends anonymous requests and nothing grants `s3:GetObject` to everyone ({because})",
+        format!(
+            "nothing grants `s3:GetObject` to everyone, and the website endpoint of `{}` sends anonymous requests",
             b.name
         ),
-        related: Vec::new(),
-        fixes,
-    });
+    )
+    .why(because)
+    .fixes(fixes);
+    d.trace = Some(trace);
+    out.push(d);
     out
 }
 

@@ -147,7 +147,7 @@ pub(crate) fn accounts_uncertain(req: &Request, resource_account: Option<&str>) 
         return None;
     }
     Some(
-        "; this assumes the caller and the resource are in different accounts, which the workspace does not state (`[providers]` in `latch.toml` settles it)".to_string(),
+        "this assumes the caller and the resource are in different accounts, which the workspace does not state (`[providers]` in `latch.toml` settles it)".to_string(),
     )
 }
 

@@ -14,20 +14,6 @@ pub(crate) fn identity_allows(t: &Trace) -> bool {
     })
 }
 
-pub(crate) fn trace_suffix(trace: &str) -> String {
-    format!("\n\n{}", trace.trim_end())
-}
-
-pub(crate) fn not_action_list(st: &Statement) -> String {
-    match &st.action {
-        Some(a) if a.negated => {
-            let list: Vec<String> = a.values.iter().map(|v| format!("`{}`", v.value)).collect();
-            format!(" (everything except {})", list.join(", "))
-        }
-        _ => String::new(),
-    }
-}
-
 /// The place of a statement of a trace, through the index.
 pub(crate) fn stmt_loc(ix: &Index, t: &Trace, r: StmtRef) -> Option<Loc> {
     let p = t.policy(r)?;
@@ -290,4 +276,153 @@ pub(crate) fn whole_line(text: &str, span: Span) -> Span {
         .and_then(|t| t.find('\n'))
         .map_or(text.len(), |i| span.end + i + 1);
     Span::new(start, end)
+}
+
+/// "Allow `Sid`", or "Allow #2" for a statement without a `Sid`.
+pub(crate) fn statement_words(st: &Statement, index: usize) -> String {
+    let effect = st.effect().map_or("statement", |e| e.as_str());
+    match &st.sid {
+        Some(s) if !s.value.is_empty() => format!("{effect} `{}`", s.value),
+        _ => format!("{effect} #{}", index + 1),
+    }
+}
+
+/// The value that corrects `pattern` to name `wanted` when it nearly does: a bucket name
+/// one or two edits from the request's (`example-analytics-export` for
+/// `example-analytics-exports`), keeping the rest of the pattern (`/*`), or a literal
+/// without wildcards as close to the whole value.
+pub(crate) fn corrected(pattern: &str, wanted: &str) -> Option<String> {
+    use latch_syntax::catalog::suggest::{edit_distance, max_distance};
+    let near = |a: &str, b: &str| {
+        let limit = max_distance(b).min(2);
+        let d = edit_distance(a, b, limit);
+        a != b && d >= 1 && d <= limit && a.len() >= 4
+    };
+    if let (Some(p), Some(w)) = (
+        pattern.strip_prefix("arn:aws:s3:::"),
+        wanted.strip_prefix("arn:aws:s3:::"),
+    ) {
+        let (pb, prest) = p.split_once('/').map_or((p, None), |(b, r)| (b, Some(r)));
+        let wb = w.split('/').next().unwrap_or(w);
+        if pb.contains(['*', '?']) || !near(pb, wb) {
+            return None;
+        }
+        return Some(match prest {
+            Some(r) => format!("arn:aws:s3:::{wb}/{r}"),
+            None => format!("arn:aws:s3:::{wb}"),
+        });
+    }
+    if pattern.contains(['*', '?']) || !near(pattern, wanted) {
+        return None;
+    }
+    Some(wanted.to_string())
+}
+
+/// A fix that corrects the patterns of an Allow in `layers` that fails on its `Resource`
+/// or `Principal` only because a value nearly names the request (a typo): every value of
+/// that element with the same near miss is edited where it is written, instead of a new
+/// statement being added. Only literal text is edited (a value written through a
+/// reference or an escape gets no fix).
+pub(crate) fn near_miss_fix(
+    ws: &Workspace,
+    ix: &Index,
+    t: &Trace,
+    req: &Request,
+    layers: &[Layer],
+) -> Option<(Fix, String)> {
+    use latch_eval::StatementOutcome;
+    use latch_eval::trace::Failure;
+    for p in &t.policies {
+        if !layers.contains(&p.layer) || p.not_applicable.is_some() {
+            continue;
+        }
+        let Some(entry) = ix.entry_of(&p.policy) else {
+            continue;
+        };
+        let Some(text) = ws.text(&entry.path) else {
+            continue;
+        };
+        for s in &p.statements {
+            let StatementOutcome::Failed(f) = &s.outcome else {
+                continue;
+            };
+            let Some(st) = p.statement(s.index) else {
+                continue;
+            };
+            if st.effect() != Some(Effect::Allow) {
+                continue;
+            }
+            let (values, wanted, element): (Vec<&latch_syntax::span::Spanned<String>>, &str, &str) =
+                match f {
+                    Failure::Resource => match &st.resource {
+                        Some(r) if !r.negated => {
+                            (r.values.iter().collect(), req.resource.as_str(), "Resource")
+                        }
+                        _ => continue,
+                    },
+                    Failure::Principal => match &st.principal {
+                        Some(pr) if !pr.negated => match &pr.value {
+                            PrincipalValue::Map(entries) => (
+                                entries.iter().flat_map(|e| e.values.iter()).collect(),
+                                req.principal.arn(),
+                                "Principal",
+                            ),
+                            PrincipalValue::Star => continue,
+                        },
+                        _ => continue,
+                    },
+                    _ => continue,
+                };
+            let mut edits = Vec::new();
+            let mut changes: Vec<(String, String)> = Vec::new();
+            for v in values {
+                let Some(fixed) = corrected(&v.value, wanted) else {
+                    continue;
+                };
+                let written = text.get(v.span.range()).unwrap_or_default();
+                let new_text = if written == json_string(&v.value) {
+                    json_string(&fixed)
+                } else if written == v.value {
+                    fixed.clone()
+                } else {
+                    continue;
+                };
+                edits.push(Edit::replace(v.span, new_text).in_file(entry.path.clone()));
+                changes.push((v.value.clone(), fixed));
+            }
+            let Some((old, new)) = changes.first() else {
+                continue;
+            };
+            // Name the part that changes: the bucket, or the whole value.
+            let (old_word, new_word) = match (
+                old.strip_prefix("arn:aws:s3:::"),
+                new.strip_prefix("arn:aws:s3:::"),
+            ) {
+                (Some(o), Some(n)) => (
+                    o.split('/').next().unwrap_or(o).to_string(),
+                    n.split('/').next().unwrap_or(n).to_string(),
+                ),
+                _ => (old.clone(), new.clone()),
+            };
+
+            let note = format!(
+                "`{element}` of {} in `{}` names `{old_word}`, a near miss of the request's `{new_word}`",
+                statement_words(st, s.index),
+                entry.label,
+            );
+            return Some((
+                Fix::unsafe_(
+                    format!(
+                        "correct `{old_word}` to `{new_word}` in `{element}` of {} in the {} `{}`",
+                        statement_words(st, s.index),
+                        entry.kind.name(),
+                        entry.label
+                    ),
+                    edits,
+                ),
+                note,
+            ));
+        }
+    }
+    None
 }

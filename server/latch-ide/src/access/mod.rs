@@ -7,8 +7,14 @@
 //! in the syntax of the file they touch, possibly another file than the finding's.
 //!
 //! Choices a reader should know:
+//! - A finding is short: a headline naming the statement, the effect and the requests in
+//!   short form ("Deny `X` blocks user/tester: s3:GetObject"), then `why` (the deciding
+//!   reason, once: for a Deny, that Deny and the conditions that held), `help`, `notes`
+//!   (other Denies that decide too, what an uncertain decision turns on, a near miss) and
+//!   the whole `trace`, kept apart from the headline.
 //! - One finding per code and place: a statement whose several intents fail is reported
-//!   once, its first line naming every blocked request and its trace the first one's.
+//!   once, its headline naming every blocked request and its reason and trace the first
+//!   one's.
 //! - An inferred intent fails where it is implied (the grant that "has no effect"); a
 //!   request implied both by a bucket-policy grant and an identity Allow is reported on
 //!   the grant. A declared intent fails on the grant of its decision (resource side first),
@@ -80,7 +86,7 @@ pub(crate) mod prelude {
     pub(crate) use super::facts::{self, request_of};
     pub(crate) use super::fix::*;
     pub(crate) use super::run::*;
-    pub(crate) use super::{DecisionCache, Draft, index_for, line_of};
+    pub(crate) use super::{DecisionCache, Draft, ShortRequest, index_for, line_of};
     pub(crate) use crate::index::{self, BucketInfo, Index, Loc, PolicyEntry, PolicyOrigin};
     pub(crate) use crate::intents::{Intent, IntentSource, intents};
     pub(crate) use crate::workspace::Workspace;
@@ -97,18 +103,181 @@ pub struct Cache {
 
 pub(crate) type DecisionCache = HashMap<String, (Vec<Arc<CompiledPolicy>>, String, Vec<Draft>)>;
 
-/// One finding before its messages are merged with others at the same place.
+/// One finding before it is merged with the others of its code at the same place.
 #[derive(Clone)]
 pub(crate) struct Draft {
-    /// Bytes of `message` before the blocked request (the check's own words), left out
-    /// when the request is added to another finding at the same place.
-    pub(crate) head: usize,
     pub(crate) code: &'static str,
     pub(crate) severity: Severity,
     pub(crate) loc: Loc,
-    pub(crate) message: String,
+    /// The headline before the requests it names ("Deny `X` blocks"), or the whole
+    /// headline when `requests` is empty.
+    pub(crate) what: String,
+    /// The requests the headline names, in short form.
+    pub(crate) requests: Vec<ShortRequest>,
+    pub(crate) why: Option<String>,
+    pub(crate) help: Option<String>,
+    pub(crate) notes: Vec<String>,
+    pub(crate) trace: Option<String>,
+    /// The places a reader goes to first (the intent, the deciding statements, the key
+    /// policy).
     pub(crate) related: Vec<(Loc, String)>,
+    /// Every other document of the decision, listed after `related`.
+    pub(crate) takes_part: Vec<(Loc, String)>,
     pub(crate) fixes: Vec<Fix>,
+}
+
+impl Draft {
+    /// A finding whose headline says it all (the bucket and distribution checks).
+    pub(crate) fn plain(
+        code: &'static str,
+        severity: Severity,
+        loc: Loc,
+        headline: String,
+    ) -> Draft {
+        Draft {
+            code,
+            severity,
+            loc,
+            what: headline,
+            requests: Vec::new(),
+            why: None,
+            help: None,
+            notes: Vec::new(),
+            trace: None,
+            related: Vec::new(),
+            takes_part: Vec::new(),
+            fixes: Vec::new(),
+        }
+    }
+
+    pub(crate) fn why(mut self, why: impl Into<String>) -> Draft {
+        self.why = Some(why.into());
+        self
+    }
+
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Draft {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub(crate) fn fixes(mut self, fixes: Vec<Fix>) -> Draft {
+        self.fixes = fixes;
+        self
+    }
+
+    /// Every text of the draft, for the rewrites that apply to all of them.
+    fn texts_mut(&mut self) -> impl Iterator<Item = &mut String> {
+        std::iter::once(&mut self.what)
+            .chain(self.why.iter_mut())
+            .chain(self.help.iter_mut())
+            .chain(self.notes.iter_mut())
+            .chain(self.trace.iter_mut())
+            .chain(self.related.iter_mut().map(|(_, m)| m))
+            .chain(self.takes_part.iter_mut().map(|(_, m)| m))
+            .chain(self.requests.iter_mut().map(|r| &mut r.principal))
+    }
+
+    fn mentions(&self, needle: &str) -> bool {
+        self.what.contains(needle)
+            || self.why.as_deref().is_some_and(|w| w.contains(needle))
+            || self.trace.as_deref().is_some_and(|w| w.contains(needle))
+            || self
+                .related
+                .iter()
+                .chain(self.takes_part.iter())
+                .any(|(_, m)| m.contains(needle))
+    }
+}
+
+/// A request as a headline names it: the caller's short name (`user/tester`,
+/// `anonymous`) and the action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ShortRequest {
+    pub(crate) principal: String,
+    pub(crate) action: String,
+}
+
+impl ShortRequest {
+    pub(crate) fn new(principal: &str, action: &str) -> ShortRequest {
+        ShortRequest {
+            principal: short_principal(principal),
+            action: action.to_string(),
+        }
+    }
+}
+
+/// `user/tester` for `arn:aws:iam::123456789012:user/tester`, `assumed-role/R/s` for a
+/// session, `account 123456789012` for an account's root; service principals and `anonymous` as
+/// they are.
+pub(crate) fn short_principal(arn: &str) -> String {
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(_), Some(service), Some(_), Some(account), Some(rest)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return arn.to_string();
+    };
+    if !matches!(service, "iam" | "sts") {
+        return arn.to_string();
+    }
+    if rest == "root" {
+        return format!("account {account}");
+    }
+    rest.to_string()
+}
+
+/// The most characters a headline takes before its request list is cut.
+const HEADLINE_BUDGET: usize = 120;
+
+/// `what principal: a1, a2; principal2: a3`, cut to about [`HEADLINE_BUDGET`] characters
+/// (`and N more`).
+pub(crate) fn compose_headline(what: &str, requests: &[ShortRequest]) -> String {
+    if requests.is_empty() {
+        return what.to_string();
+    }
+    // Requests grouped by caller, in order of appearance.
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for r in requests {
+        match groups.iter_mut().find(|(p, _)| *p == r.principal) {
+            Some((_, actions)) => {
+                if !actions.contains(&r.action.as_str()) {
+                    actions.push(&r.action);
+                }
+            }
+            None => groups.push((&r.principal, vec![&r.action])),
+        }
+    }
+    let total: usize = groups.iter().map(|(_, a)| a.len()).sum();
+    let mut out = what.to_string();
+    let mut shown = 0;
+    for (gi, (p, actions)) in groups.iter().enumerate() {
+        let sep = if gi == 0 { " " } else { "; " };
+        let head = format!("{sep}{p}: ");
+        if gi > 0 && out.chars().count() + head.len() + actions[0].len() > HEADLINE_BUDGET {
+            break;
+        }
+        out.push_str(&head);
+        for (ai, a) in actions.iter().enumerate() {
+            let piece = if ai == 0 {
+                a.to_string()
+            } else {
+                format!(", {a}")
+            };
+            if ai > 0 && out.chars().count() + piece.len() > HEADLINE_BUDGET {
+                break;
+            }
+            out.push_str(&piece);
+            shown += 1;
+        }
+    }
+    if shown < total {
+        out.push_str(&format!(" and {} more", total - shown));
+    }
+    out
 }
 
 /// Runs the simulation over every sub-workspace and adds its findings to `out`.
@@ -122,6 +291,7 @@ pub fn run(
     let old_decisions = std::mem::take(&mut *lock(&ws.access.decisions));
     let mut new_entries = index::EntryCache::new();
     let mut new_decisions = DecisionCache::new();
+    let mut pending: Vec<Draft> = Vec::new();
     for root in &roots {
         let (ix, key) = index_of_root(ws, root, &roots, modules, &old_entries, &mut new_entries);
         let manifest_rev = key.as_ref().and_then(|k| ws.revision(k)).unwrap_or(0);
@@ -129,9 +299,8 @@ pub fn run(
         let stand_ins = facts::stand_ins(modules);
         for mut d in drafts {
             if !stand_ins.is_empty() {
-                facts::mark_stand_ins(&mut d.message, &stand_ins);
-                for (_, m) in &mut d.related {
-                    facts::mark_stand_ins(m, &stand_ins);
+                for t in d.texts_mut() {
+                    facts::mark_stand_ins(t, &stand_ins);
                 }
                 // A stand-in account is no account: a fix never writes it down.
                 d.fixes.retain(|f| {
@@ -151,8 +320,7 @@ pub fn run(
                     d.loc.path.starts_with(&format!("{}/", c.child))
                 };
                 // Several calls of one folder: the call whose policies take part.
-                let named = |t: &str| t.contains(&format!("`module.{}.", c.name));
-                let ours = named(&d.message) || d.related.iter().any(|(_, m)| named(m));
+                let ours = d.mentions(&format!("`module.{}.", c.name));
                 if inside && ours {
                     d.related.push((
                         Loc {
@@ -163,9 +331,13 @@ pub fn run(
                     ));
                 }
             }
-            let text = ws.text(&d.loc.path);
-            push(out, d, text);
+            merge(&mut pending, d);
         }
+    }
+    for d in pending {
+        let text = ws.text(&d.loc.path);
+        let path = d.loc.path.clone();
+        out.entry(path).or_default().push(finding_of(d, text));
     }
     *lock(&ws.access.entries) = new_entries;
     *lock(&ws.access.decisions) = new_decisions;
@@ -199,24 +371,22 @@ fn headline_range(text: Option<&str>, span: Span) -> Span {
     Span::new(span.start, span.start + line.len().max(1).min(span.len()))
 }
 
-fn push(out: &mut BTreeMap<Arc<str>, Vec<Finding>>, d: Draft, text: Option<&str>) {
-    let list = out.entry(d.loc.path.clone()).or_default();
-    if let Some(f) = list
-        .iter_mut()
-        .find(|f| f.code == d.code && f.range.start == d.loc.span.start)
-    {
-        // One finding per code and place: its first line names every blocked request,
-        // the trace below it is the first one's.
-        let line = d
-            .message
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .get(d.head..)
-            .unwrap_or_default();
-        if !f.message.contains(line) {
-            let end = f.message.find("\n\n").unwrap_or(f.message.len());
-            f.message.insert_str(end, &format!("; also {line}"));
+/// Adds a draft to those of the run: one finding per code and place, whose headline
+/// names every blocked request; the reason and the trace are the first one's.
+fn merge(pending: &mut Vec<Draft>, d: Draft) {
+    if let Some(f) = pending.iter_mut().find(|f| {
+        f.code == d.code && f.loc.path == d.loc.path && f.loc.span.start == d.loc.span.start
+    }) {
+        for r in d.requests {
+            if !f.requests.contains(&r) {
+                f.requests.push(r);
+            }
+        }
+        // What another request's decision turns on is not this finding's reason.
+        for n in d.notes {
+            if !f.notes.contains(&n) && !n.starts_with("allowed only if") {
+                f.notes.push(n);
+            }
         }
         for fix in d.fixes {
             if !f.fixes.iter().any(|x| x.title == fix.title) {
@@ -225,17 +395,30 @@ fn push(out: &mut BTreeMap<Arc<str>, Vec<Finding>>, d: Draft, text: Option<&str>
         }
         return;
     }
+    pending.push(d);
+}
+
+/// The finding a merged draft becomes.
+fn finding_of(d: Draft, text: Option<&str>) -> Finding {
     let mut f = Finding::new(
         d.code,
         d.severity,
         headline_range(text, d.loc.span),
-        d.message,
+        compose_headline(&d.what, &d.requests),
     );
     f.path = d.loc.path.clone();
-    for (loc, message) in d.related {
-        if loc == d.loc {
+    f.why = d.why;
+    f.help = d.help;
+    f.notes = d.notes;
+    f.trace = d.trace;
+    // One entry per place (a policy is named once, where it starts).
+    let mut seen: Vec<(Arc<str>, usize)> = vec![(d.loc.path.clone(), d.loc.span.start)];
+    for (loc, message) in d.related.into_iter().chain(d.takes_part) {
+        let key = (loc.path.clone(), loc.span.start);
+        if seen.contains(&key) {
             continue;
         }
+        seen.push(key);
         f.related.push(Related {
             path: Some(loc.path),
             range: loc.span,
@@ -243,7 +426,7 @@ fn push(out: &mut BTreeMap<Arc<str>, Vec<Finding>>, d: Draft, text: Option<&str>
         });
     }
     f.fixes = d.fixes;
-    list.push(f);
+    f
 }
 
 /// 1-based line of a byte offset in a workspace file.
@@ -354,6 +537,112 @@ decision = "allow"
         );
         assert!(f.fixes[0].title.contains("key policy"), "{:?}", f.fixes);
         assert_eq!(f.fixes[0].edits[0].path.as_deref(), Some("kms/key.json"));
-        assert!(f.message.contains("implicitly denied"), "{}", f.message);
+        assert!(
+            f.why
+                .as_deref()
+                .is_some_and(|w| w.contains("implicitly denied")),
+            "{:?}",
+            f.why
+        );
+    }
+
+    /// An identity Allow whose bucket name is one letter off: the fix corrects that
+    /// pattern where it is written (both values naming the bucket), not a new statement,
+    /// and applying it clears the finding.
+    #[test]
+    fn a_near_miss_pattern_is_corrected_where_it_is() {
+        let fixture = r#"//- latch.toml
+[accounts]
+storage = "444455556666"
+
+[[principal]]
+arn = "arn:aws:iam::444455556666:user/Jane"
+policies = ["iam/jane.json"]
+
+[[bucket]]
+name = "example-analytics-exports"
+account = "storage"
+
+[[expect]]
+principal = "arn:aws:iam::444455556666:user/Jane"
+action = ["s3:GetObject", "s3:ListBucket"]
+resource = "arn:aws:s3:::example-analytics-exports/reports/q3.csv"
+decision = "allow"
+//- iam/jane.json
+{"Version": "2012-10-17", "Statement": [{"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::example-analytics-export", "arn:aws:s3:::example-analytics-export/*"]}]}
+"#;
+        let mut ws = workspace_from_fixture(fixture);
+        let a = ws.analyze();
+        let f = a
+            .all()
+            .find(|f| f.code == "access/identity-missing")
+            .expect("an identity-missing finding")
+            .clone();
+        assert_eq!(f.fixes.len(), 1, "{:?}", f.fixes);
+        let fix = &f.fixes[0];
+        assert!(
+            fix.title.starts_with(
+                "correct `example-analytics-export` to `example-analytics-exports` in `Resource` of Allow `Read`"
+            ),
+            "{}",
+            fix.title
+        );
+        assert_eq!(fix.edits.len(), 2, "{:?}", fix.edits);
+        assert!(
+            f.notes.iter().any(|n| n.contains("a near miss")),
+            "{:?}",
+            f.notes
+        );
+        let text = ws.text("iam/jane.json").expect("policy").to_string();
+        let edits: Vec<_> = fix.edits.iter().collect();
+        let (fixed, skipped) = latch_syntax::finding::apply_edits(&text, &edits);
+        assert_eq!(skipped, 0);
+        assert!(
+            fixed.contains(r#""arn:aws:s3:::example-analytics-exports/*""#),
+            "{fixed}"
+        );
+        ws.set_file("iam/jane.json", fixed.as_bytes());
+        let after = ws.analyze();
+        assert!(
+            !after.all().any(|f| f.code.starts_with("access/")),
+            "{:?}",
+            after.all().map(|f| &f.message).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_headline_groups_requests_by_caller_and_is_cut_with_a_count() {
+        use super::{ShortRequest, compose_headline, short_principal};
+        assert_eq!(
+            short_principal("arn:aws:iam::123456789012:user/tester"),
+            "user/tester"
+        );
+        assert_eq!(
+            short_principal("arn:aws:sts::123456789012:assumed-role/R/s"),
+            "assumed-role/R/s"
+        );
+        assert_eq!(
+            short_principal("arn:aws:iam::123456789012:root"),
+            "account 123456789012"
+        );
+        assert_eq!(short_principal("anonymous"), "anonymous");
+        let u = "arn:aws:iam::123456789012:user/tester";
+        let r = "arn:aws:iam::123456789012:role/Developer";
+        let reqs = vec![
+            ShortRequest::new(u, "s3:GetObject"),
+            ShortRequest::new(u, "s3:PutObject"),
+            ShortRequest::new(r, "s3:GetObject"),
+            ShortRequest::new(u, "s3:GetObject"),
+        ];
+        assert_eq!(
+            compose_headline("Deny `X` blocks", &reqs),
+            "Deny `X` blocks user/tester: s3:GetObject, s3:PutObject; role/Developer: s3:GetObject"
+        );
+        let many: Vec<ShortRequest> = (0..30)
+            .map(|i| ShortRequest::new(u, &format!("s3:Action{i}")))
+            .collect();
+        let h = compose_headline("Deny `X` blocks", &many);
+        assert!(h.chars().count() <= 135, "{h}");
+        assert!(h.ends_with(" more"), "{h}");
     }
 }

@@ -74,10 +74,12 @@ pub fn policy_set(
         .clone()
         .or_else(|| req.resource_arn_account().map(str::to_string))
         .or_else(|| caller.account().map(str::to_string));
-    let (scp, scp_first) = levels(&ix.scps, caller.account(), true);
-    let (rcp, rcp_first) = levels(&ix.rcps, resource_account.as_deref(), false);
+    let (scp, scp_first, scp_names) = levels(&ix.scps, caller.account(), true);
+    let (rcp, rcp_first, rcp_names) = levels(&ix.rcps, resource_account.as_deref(), false);
     set.scp = scp;
     set.rcp = rcp;
+    set.scp_names = scp_names;
+    set.rcp_names = rcp_names;
     set.vpc_endpoints = ix
         .endpoints
         .iter()
@@ -89,7 +91,13 @@ pub fn policy_set(
     (set, scp_first, rcp_first)
 }
 
-pub(crate) type Levels = (Vec<Vec<Arc<CompiledPolicy>>>, Vec<Arc<PolicyEntry>>);
+/// The policies of each level, the policy a message points at in each, and the levels'
+/// names.
+pub(crate) type Levels = (
+    Vec<Vec<Arc<CompiledPolicy>>>,
+    Vec<Arc<PolicyEntry>>,
+    Vec<String>,
+);
 
 /// Org policies grouped by level for one account, and the first policy of each level.
 pub(crate) fn levels(
@@ -98,7 +106,7 @@ pub(crate) fn levels(
     implied_full_access: bool,
 ) -> Levels {
     let Some(account) = account else {
-        return (Vec::new(), Vec::new());
+        return (Vec::new(), Vec::new(), Vec::new());
     };
     let mut allow_lists: Vec<usize> = Vec::new();
     let mut names: Vec<&str> = Vec::new();
@@ -150,7 +158,8 @@ pub(crate) fn levels(
                 .cloned()
         })
         .collect();
-    (levels, first)
+    let names = names.into_iter().map(str::to_string).collect();
+    (levels, first, names)
 }
 
 /// AWS's managed `FullAWSAccess` SCP, compiled once.
@@ -349,8 +358,7 @@ pub(crate) fn simulate(
             // a stand-in: the same finding could vanish if they are one account.
             for d in &mut drafts {
                 d.severity = d.severity.max(Severity::Warning);
-                let end = d.message.find('\n').unwrap_or(d.message.len());
-                d.message.insert_str(end, &note);
+                d.notes.push(note.clone());
             }
         }
         out.extend(drafts.iter().cloned());
@@ -364,20 +372,19 @@ pub(crate) fn simulate(
         if let Some((value, loc, value_span)) = &dist.default_root_object {
             let clean = value.trim().trim_start_matches('/').to_string();
             if clean != *value && !clean.is_empty() {
-                out.push(Draft {
-                    head: 0,
-                    code: "cloudfront/default-root-object",
-                    severity: Severity::Warning,
-                    loc: loc.clone(),
-                    message: format!(
-                        "the default root object `{value}` must be an object name without a leading `/` or spaces: CloudFront requests `/{value}` and S3 answers 403"
-                    ),
-                    related: Vec::new(),
-                    fixes: vec![Fix::safe(
+                out.push(
+                    Draft::plain(
+                        "cloudfront/default-root-object",
+                        Severity::Warning,
+                        loc.clone(),
+                        format!("CloudFront requests `/{value}` for the root and S3 answers 403"),
+                    )
+                    .why("the default root object must be an object name without a leading `/` or spaces")
+                    .fixes(vec![Fix::safe(
                         format!("strip the default root object to `{clean}`"),
                         vec![Edit::replace(*value_span, json_string(&clean)).in_file(loc.path.clone())],
-                    )],
-                });
+                    )]),
+                );
             }
         }
     }

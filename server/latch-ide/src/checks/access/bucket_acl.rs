@@ -52,10 +52,11 @@ impl Ctx<'_> {
             return None;
         }
         let loc = acl.loc.clone()?;
-        let mut d = self.draft(
+        let mut d = self.draft_because(
             "access/bucket-acl",
             loc,
-            &format!(
+            &format!("the bucket ACL `{}` does not let", acl.value),
+            format!(
                 "the bucket ACL `{}` does not give the caller's account `WRITE`, and no policy grants the upload",
                 acl.value
             ),

@@ -89,12 +89,22 @@ impl Ctx<'_> {
                     statement: s.index,
                 };
                 let loc = stmt_loc(self.ix, t, r)?;
-                let mut d = self.draft(
+                let latch_eval::StatementOutcome::Failed(f) = &s.outcome else {
+                    continue;
+                };
+                let mut d = self.draft_because(
                     "access/condition-and",
                     loc,
-                    "the conditions of this statement are ANDed and cannot all hold for the request",
+                    &format!(
+                        "the ANDed conditions of {} cannot all hold for",
+                        statement_words(st, s.index)
+                    ),
+                    render::failure_text(st, f, Some(self.req)),
                     Vec::new(),
                 );
+                if d.help.is_none() {
+                    d.help = Some("the conditions of one statement must all hold; put alternatives in separate statements".into());
+                }
                 d.related.push((self.src.clone(), "the intent".into()));
                 return Some(d);
             }

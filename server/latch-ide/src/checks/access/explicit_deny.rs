@@ -59,21 +59,29 @@ impl Ctx<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        let (code, what) = match p.layer {
+        let name = statement_words(st, r.statement);
+        let (code, what, help) = match p.layer {
             Layer::Scp { .. } => (
                 "access/scp",
-                "a service control policy denies this".to_string(),
+                format!("{name} ({}) blocks", org_level("SCP", p)),
+                None,
             ),
             Layer::Rcp { .. } => (
                 "access/rcp",
-                "a resource control policy denies this".to_string(),
+                format!("{name} ({}) blocks", org_level("RCP", p)),
+                None,
             ),
             _ if keys.iter().any(|k| k == "aws:multifactorauthpresent") => (
                 "access/mfa",
-                format!(
-                    "this Deny applies to requests without MFA{}",
-                    not_action_list(st)
-                ),
+                format!("{name} blocks"),
+                Some(format!(
+                    "call with MFA session credentials (`aws sts get-session-token --serial-number ... --token-code ...`){}",
+                    if st.action.as_ref().is_some_and(|a| a.negated) {
+                        ", or list the action in `NotAction` if it needs no MFA"
+                    } else {
+                        ""
+                    }
+                )),
             ),
             _ if keys
                 .iter()
@@ -95,27 +103,54 @@ impl Ctx<'_> {
                     })
                     .and_then(|c| c.values.first())
                     .map(|v| v.value.clone());
-                let what = match (algorithm, key_id) {
+                let help = match (algorithm, key_id) {
                     (Some(alg), true) => format!(
-                        "this Deny requires the upload to send `x-amz-server-side-encryption: {alg}` and `x-amz-server-side-encryption-aws-kms-key-id` naming the key; bucket default encryption does not add them"
+                        "send `x-amz-server-side-encryption: {alg}` and `x-amz-server-side-encryption-aws-kms-key-id` naming the key with the upload; bucket default encryption does not add them"
                     ),
-                    (None, true) => "this Deny requires the upload to send `x-amz-server-side-encryption-aws-kms-key-id` naming the key; bucket default encryption does not add it".to_string(),
+                    (None, true) => "send `x-amz-server-side-encryption-aws-kms-key-id` naming the key with the upload; bucket default encryption does not add it".to_string(),
                     (Some(alg), false) => format!(
-                        "this Deny requires the upload to send `x-amz-server-side-encryption: {alg}`; bucket default encryption does not add it"
+                        "send `x-amz-server-side-encryption: {alg}` with the upload; bucket default encryption does not add it"
                     ),
-                    (None, false) => "this Deny requires the upload to send the `x-amz-server-side-encryption` header; bucket default encryption does not add it".to_string(),
+                    (None, false) => "send the `x-amz-server-side-encryption` header with the upload; bucket default encryption does not add it".to_string(),
                 };
-                ("access/encryption-header", what)
+                (
+                    "access/encryption-header",
+                    format!("{name} blocks"),
+                    Some(help),
+                )
             }
-            _ => (
-                "access/explicit-deny",
-                format!("this Deny of the {} wins", p.layer.name()),
-            ),
+            _ => ("access/explicit-deny", format!("{name} blocks"), None),
         };
-        let mut draft = self.draft(code, loc, &what, Vec::new());
+        let mut draft = self.draft_because(code, loc, &what, self.because_of(t, r), Vec::new());
+        if let Some(h) = help {
+            if draft.help.is_none() {
+                draft.help = Some(h);
+            }
+        }
+        draft.notes.extend(self.also_denied(Some((t, r))));
+        // The trace names this Deny first among those that decide.
+        if std::ptr::eq(t, &self.decision.trace) {
+            let locate = self.locate();
+            let l: Locate<'_> = &locate;
+            let mut trace = render::explain_led_by(self.decision, self.req, l, Some(r));
+            self.mark_stand_ins(&mut trace);
+            draft.trace = Some(trace);
+        }
         draft
             .related
             .push((self.src.clone(), "the intent this Deny blocks".to_string()));
         Some(draft)
+    }
+}
+
+/// "SCP level `root`", or "SCP level 2" when the workspace gives the level no name.
+fn org_level(kind: &str, p: &latch_eval::trace::PolicyTrace) -> String {
+    let level = match p.layer {
+        Layer::Scp { level } | Layer::Rcp { level } => level + 1,
+        _ => 0,
+    };
+    match &p.level_name {
+        Some(n) => format!("{kind} level `{n}`"),
+        None => format!("{kind} level {level}"),
     }
 }

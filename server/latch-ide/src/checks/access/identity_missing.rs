@@ -52,7 +52,10 @@ impl Ctx<'_> {
         let mut d = self.draft(
             "access/identity-missing",
             src,
-            "this grant works only if the caller's own account allows it",
+            &format!(
+                "{} needs an Allow in the caller's own account for",
+                self.grant()
+            ),
             Vec::new(),
         );
         d.severity = Severity::Info;
@@ -68,16 +71,17 @@ impl Ctx<'_> {
             if let Some(d) = self.bucket_acl() {
                 return Some(d);
             }
-            let fixes = self.identity_fix(
-                &self.intent.action,
-                &resource_pattern(&self.intent.resource),
-            );
-            Some(self.draft(
-                "access/identity-missing",
-                src,
-                "no identity policy of the caller allows this",
-                fixes,
-            ))
+            // An Allow that nearly names the request (a typo) is corrected where it is.
+            let (mut fixes, notes) = self.near_miss(&[Layer::Identity]);
+            if fixes.is_empty() {
+                fixes = self.identity_fix(
+                    &self.intent.action,
+                    &resource_pattern(&self.intent.resource),
+                );
+            }
+            let mut d = self.draft("access/identity-missing", src, &self.no_effect(), fixes);
+            d.notes.extend(notes);
+            Some(d)
         }
         // A request on the key itself (a declared `kms:Decrypt`, say).
     }

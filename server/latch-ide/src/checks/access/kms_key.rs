@@ -132,13 +132,11 @@ impl Ctx<'_> {
             }
             _ => format!("the key `{}`", dep.resource),
         };
-        let mut d = self.draft(
+        let mut d = self.draft_because(
             "access/kms-key",
             self.src.clone(),
-            &format!(
-                "this grant has no effect: the objects are SSE-KMS and `{}` on {key} is denied",
-                dep.action
-            ),
+            &self.no_effect(),
+            format!("the objects are SSE-KMS with {key}, and {}", self.because()),
             fixes,
         );
         if let Some(kp) = &key_policy {
@@ -179,11 +177,6 @@ impl Ctx<'_> {
             }
             _ => self.identity_fix(&self.intent.action, &self.intent.resource),
         };
-        Some(self.draft(
-            "access/kms-key",
-            src,
-            "the caller cannot use this KMS key",
-            fixes,
-        ))
+        Some(self.draft("access/kms-key", src, &self.no_effect(), fixes))
     }
 }

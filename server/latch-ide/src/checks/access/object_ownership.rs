@@ -115,15 +115,26 @@ impl Ctx<'_> {
                 ));
             }
         }
-        let mut d = self.draft(
+        // The upload's own decision is not the point (it may well be allowed): the
+        // reason is the bucket's setting.
+        let setting = own.map_or("ObjectWriter".to_string(), |o| format!("{:?}", o.value));
+        let mut d = self.draft_because(
             "access/object-ownership",
             self.src.clone(),
-            &format!(
-                "objects uploaded by account `{caller}` stay owned by it: the bucket's Object Ownership is not BucketOwnerEnforced and the bucket does not require `bucket-owner-full-control`, so bucket-policy grants do not reach those objects"
+            "",
+            format!(
+                "Object Ownership is `{setting}`, not BucketOwnerEnforced, and the bucket does not require `bucket-owner-full-control`, so bucket-policy grants do not reach those objects"
             ),
             fixes,
         );
-        d.message = d.message.replacen(" is denied (", " is allowed (", 1);
+        // The headline says it all; what the upload's decision turns on is not the point.
+        d.requests.clear();
+        d.notes.clear();
+        d.help = None;
+        d.what = format!(
+            "{} lets account `{caller}` keep owning the objects it uploads",
+            self.grant()
+        );
         if let Some(o) = own.and_then(|o| o.loc.clone()) {
             d.related.push((o, "the Object Ownership setting".into()));
         }

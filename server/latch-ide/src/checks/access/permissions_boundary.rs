@@ -94,17 +94,19 @@ impl Ctx<'_> {
             &self.intent.action,
             &resource_pattern(&self.intent.resource),
         );
-        let fixes = append_fix(
-            self.ws,
-            boundary,
-            &stmt,
-            &format!("add `{}` to the permissions boundary", self.intent.action),
-        );
-        Some(self.draft(
-            "access/permissions-boundary",
-            src,
-            "this grant has no effect: the permissions boundary does not allow it",
-            fixes,
-        ))
+        let (near, near_notes) = self.near_miss(&[Layer::Boundary]);
+        let fixes = if near.is_empty() {
+            append_fix(
+                self.ws,
+                boundary,
+                &stmt,
+                &format!("add `{}` to the permissions boundary", self.intent.action),
+            )
+        } else {
+            near
+        };
+        let mut d = self.draft("access/permissions-boundary", src, &self.no_effect(), fixes);
+        d.notes.extend(near_notes);
+        Some(d)
     }
 }

@@ -120,19 +120,18 @@ impl Ctx<'_> {
         let fixes = add_action_fix(self.ws, &entry, r.statement, "s3:PutObjectAcl");
         let locate = self.locate();
         let l: Locate<'_> = &locate;
-        let mut d = Draft {
-            head: 0,
-            code: "access/put-acl",
-            severity: Severity::Error,
+        let mut d = self.draft_because(
+            "access/put-acl",
             loc,
-            message: format!(
-                "an upload that sets an ACL (`x-amz-acl`) also needs `s3:PutObjectAcl`: `s3:PutObjectAcl` is denied for {} ({})",
-                self.intent.describe(),
+            "uploads that set an ACL also need `s3:PutObjectAcl`, which is denied for",
+            format!(
+                "`s3:PutObjectAcl` is {}",
                 render::one_line(&acl, &acl_req, l)
             ),
-            related: self.related(),
             fixes,
-        };
+        );
+        d.severity = Severity::Error;
+        d.trace = Some(render::explain(&acl, &acl_req, l));
         d.related
             .push((self.src.clone(), "the declared intent".into()));
         Some(d)

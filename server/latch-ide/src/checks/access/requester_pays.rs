@@ -91,11 +91,11 @@ use crate::access::prelude::*;
 impl Ctx<'_> {
     pub(crate) fn requester_pays(&self) -> Option<Draft> {
         let src = self.src.clone();
-        Some(self.draft(
-        "access/requester-pays",
-        src,
-        "this grant has no effect: the bucket has Requester Pays (anonymous requests are refused; other accounts must send `x-amz-request-payer: requester`, context `s3:RequestPayer`)",
-        Vec::new(),
-    ))
+        let d = self.draft("access/requester-pays", src, &self.no_effect(), Vec::new());
+        Some(if d.help.is_none() {
+            d.help("the bucket has Requester Pays: other accounts must send `x-amz-request-payer: requester` (context `s3:RequestPayer`); anonymous requests are refused")
+        } else {
+            d
+        })
     }
 }

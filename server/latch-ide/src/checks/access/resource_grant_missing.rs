@@ -74,7 +74,9 @@ pub(crate) fn report(ctx: &Ctx<'_>) -> Option<Draft> {
     // The grant names the caller's ARN: a role's sessions are covered by it. A fix is
     // offered only where the bucket policy exists; creating one would mean choosing its
     // name and file for the user.
+    let (near, near_notes) = ctx.near_miss(&[Layer::Resource]);
     let fixes = match &bucket.policy {
+        Some(_) if !near.is_empty() => near,
         Some(bp) => {
             let stmt = format!(
                 r#"{{"Sid": "Allow{}", "Effect": "Allow", "Principal": {{"AWS": {}}}, "Action": {}, "Resource": {}}}"#,
@@ -94,11 +96,11 @@ pub(crate) fn report(ctx: &Ctx<'_>) -> Option<Draft> {
     };
     let what = match &bucket.policy {
         Some(_) => format!(
-            "the bucket `{}` is in another account and its bucket policy does not grant this caller",
+            "the bucket policy of `{}` (another account) does not grant",
             bucket.name
         ),
         None => format!(
-            "the bucket `{}` is in another account and has no bucket policy to grant this caller",
+            "bucket `{}` (another account) has no bucket policy to grant",
             bucket.name
         ),
     };
@@ -108,6 +110,7 @@ pub(crate) fn report(ctx: &Ctx<'_>) -> Option<Draft> {
         &what,
         fixes,
     );
+    d.notes.extend(near_notes);
     if let Some(bp) = &bucket.policy {
         d.related.push((
             crate::index::Loc {

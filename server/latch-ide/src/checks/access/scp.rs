@@ -49,16 +49,37 @@ use crate::access::prelude::*;
 impl Ctx<'_> {
     pub(crate) fn org_level_not_allowed(&self, b: &Blocker, level: &usize) -> Option<Draft> {
         let src = self.src.clone();
-        let (code, firsts, name) = match b {
-            Blocker::Scp { .. } => ("access/scp", self.scp_first, "service control policy"),
-            _ => ("access/rcp", self.rcp_first, "resource control policy"),
+        let (code, firsts, name, layer) = match b {
+            Blocker::Scp { .. } => (
+                "access/scp",
+                self.scp_first,
+                "service control policies",
+                Layer::Scp { level: *level },
+            ),
+            _ => (
+                "access/rcp",
+                self.rcp_first,
+                "resource control policies",
+                Layer::Rcp { level: *level },
+            ),
         };
         let p = firsts.get(*level)?;
         let loc = first_allow(p)?;
+        let level_name = self
+            .decision
+            .trace
+            .policies
+            .iter()
+            .find(|p| p.layer == layer)
+            .and_then(|p| p.level_name.as_deref())
+            .map_or_else(
+                || format!("level {}", level + 1),
+                |n| format!("level `{n}`"),
+            );
         let mut d = self.draft(
             code,
             loc,
-            &format!("no statement of this {name} level allows the request"),
+            &format!("the {name} at {level_name} do not allow"),
             Vec::new(),
         );
         d.related.push((src, "the intent it blocks".into()));

@@ -76,11 +76,6 @@ use crate::access::prelude::*;
 impl Ctx<'_> {
     pub(crate) fn session_not_allowed(&self) -> Option<Draft> {
         let src = self.src.clone();
-        Some(self.draft(
-            "access/session-policy",
-            src,
-            "this grant has no effect: the session policy does not allow it",
-            Vec::new(),
-        ))
+        Some(self.draft("access/session-policy", src, &self.no_effect(), Vec::new()))
     }
 }

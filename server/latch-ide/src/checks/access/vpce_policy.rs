@@ -62,22 +62,28 @@ impl Ctx<'_> {
             json_string(&self.intent.action),
             json_string(&resource_pattern(&self.intent.resource))
         );
-        let fixes = append_fix(
-            self.ws,
-            &e.policy,
-            &stmt,
-            &format!(
-                "add `{}` on `{}` to the endpoint policy",
-                self.intent.action,
-                resource_pattern(&self.intent.resource)
-            ),
-        );
+        let (near, near_notes) = self.near_miss(&[Layer::VpcEndpoint]);
+        let fixes = if !near.is_empty() {
+            near
+        } else {
+            append_fix(
+                self.ws,
+                &e.policy,
+                &stmt,
+                &format!(
+                    "add `{}` on `{}` to the endpoint policy",
+                    self.intent.action,
+                    resource_pattern(&self.intent.resource)
+                ),
+            )
+        };
         let mut d = self.draft(
             "access/vpce-policy",
             loc,
-            "the VPC endpoint policy does not allow this request",
+            "the VPC endpoint policy does not allow",
             fixes,
         );
+        d.notes.extend(near_notes);
         d.related.push((src, "the intent it blocks".into()));
         Some(d)
     }
