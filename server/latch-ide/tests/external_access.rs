@@ -10,7 +10,7 @@ fn external(fixture: &str) -> Vec<(Severity, String)> {
     ws.analyze()
         .all()
         .filter(|f| f.code == "access/external")
-        .map(|f| (f.severity, f.message.clone()))
+        .map(|f| (f.severity, f.headline_and_why()))
         .collect()
 }
 
@@ -42,7 +42,7 @@ fn public_access_is_information_naming_everyone_and_the_zone() {
         got,
         vec![(
             Severity::Info,
-            "statement `Public` lets everyone (`*`) into the bucket `example-shared` (`s3:GetObject`), outside the zone of trust: the accounts of the workspace, `444455556666`".to_string()
+            "statement `Public` lets everyone (`*`) into the bucket `example-shared` (`s3:GetObject`)\nwhy: outside the zone of trust: the accounts of the workspace, `444455556666`".to_string()
         )]
     );
 }
@@ -109,7 +109,7 @@ policy = "kms/key.json"
         vec![(
             Severity::Info,
             format!(
-                "statement `Partner` lets the account `999988887777` into the key `{key}` (`kms:Decrypt`), outside the zone of trust: the accounts of the workspace, `444455556666`"
+                "statement `Partner` lets the account `999988887777` into the key `{key}` (`kms:Decrypt`)\nwhy: outside the zone of trust: the accounts of the workspace, `444455556666`"
             )
         )]
     );

@@ -889,7 +889,7 @@ pub fn example_output(fixture: &str, code: &str) -> String {
     c.shown.retain(|(f, _)| f.code == code);
     let mut out = String::new();
     for f in c.findings() {
-        render_finding(&c, f, false, &mut out);
+        render_finding(&c, f, false, false, &mut out);
     }
     out
 }

@@ -268,6 +268,23 @@ pub fn load_root(root: &Path, selects: &[Select]) -> Loaded {
             read.push((rel, bytes));
         }
     }
+    // A folder asked for by name that the walk skipped whole (ignored by the repository's
+    // `.gitignore`, such as a downloaded corpus under `build/`) is read all the same.
+    let mut extra = Vec::new();
+    for s in selects {
+        if let Select::Folder(dir) = s {
+            if !dir.is_empty() && !files.iter().any(|f| s.covers(f)) {
+                for file in walk(&root.join(dir)) {
+                    let rel = relative(root, &file);
+                    if let Ok(bytes) = std::fs::read(&file) {
+                        files.push(rel.clone());
+                        extra.push((rel, bytes));
+                    }
+                }
+            }
+        }
+    }
+    read.append(&mut extra);
     workspace.set_files_lean(&read);
     for s in selects {
         if let Select::File(rel) = s {

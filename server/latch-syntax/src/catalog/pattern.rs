@@ -253,15 +253,22 @@ pub fn arn_matches_template(template: &str, arn: &str) -> Option<bool> {
 /// the common shapes (a whole-field placeholder, two literals) without building tokens,
 /// the rest by [`intersects`]. Same answers as the token search (a test checks).
 fn field_intersects(template: &str, pattern: &str) -> bool {
-    let pattern_literal = !pattern.contains(['*', '?']) && !pattern.contains("${");
+    let variables = pattern.contains("${");
+    let pattern_literal = !pattern.contains(['*', '?']) && !variables;
     if let Some(name) = template
         .strip_prefix("${")
         .and_then(|r| r.strip_suffix('}'))
         .filter(|n| !n.contains(['}', '$', '<']))
     {
         // One placeholder for the whole field: any text, or any text without `/`, which a
-        // pattern can produce unless it holds a literal `/`.
-        return !NO_SLASH_PLACEHOLDERS.contains(&name) || !pattern.contains('/');
+        // pattern can produce unless it holds a literal `/` (a policy variable may hold
+        // one in its name: the token search decides those).
+        if !NO_SLASH_PLACEHOLDERS.contains(&name) {
+            return true;
+        }
+        if !variables {
+            return !pattern.contains('/');
+        }
     }
     if pattern_literal && !template.contains("${") && !template.contains('<') {
         return template == pattern;
@@ -309,6 +316,7 @@ mod tests {
         let patterns = [
             "aws", "", "*", "b", "b/*", "b/k", "s3", "s?", "${aws:username}", "a/b", "us-east-1",
             "*/x", "accesspoint/ap", "/", "${x", "$",
+            "${aws:PrincipalTag/DomainBucketName}", "${aws:username}/x",
         ];
         for t in templates {
             for p in patterns {

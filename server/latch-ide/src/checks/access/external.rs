@@ -364,21 +364,20 @@ pub(crate) fn report(ix: &Index) -> Vec<Draft> {
             } else {
                 format!("; limited only where {}", words.join(" and "))
             };
-            out.push(Draft {
-                head: 0,
-                code: DOC.code,
-                severity: Severity::Info,
-                loc,
-                message: format!(
-                    "statement `{}` lets {} into {} ({actions}), outside the zone of trust: {}{limit}",
-                    st.label(i),
-                    who.join(", "),
-                    governs(ix, e),
-                    zone.describe(),
-                ),
-                related: Vec::new(),
-                fixes: Vec::new(),
-            });
+            out.push(
+                Draft::plain(
+                    DOC.code,
+                    Severity::Info,
+                    loc,
+                    format!(
+                        "statement `{}` lets {} into {} ({actions})",
+                        st.label(i),
+                        who.join(", "),
+                        governs(ix, e),
+                    ),
+                )
+                .why(format!("outside the zone of trust: {}{limit}", zone.describe())),
+            );
         }
     }
     out
