@@ -6,7 +6,8 @@
 //! then plain throughput figures. Run by `scripts/bench/engine.sh`, which first measures
 //! the peer engine on the same cases, it reads the peer's figures from the file named by
 //! `LATCH_BENCH_PEER`, runs exactly the cases the peer ran, and prints both rates and the
-//! ratios. No peer figure is ever remembered here.
+//! ratios. No peer figure is ever remembered here. `LATCH_BENCH_ROUNDS=N` runs only `N`
+//! end-to-end rounds over the shared cases, for a profiler.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -272,7 +273,24 @@ fn side_by_side(peer: &Peer) {
     );
 }
 
+/// For profilers (`valgrind --tool=callgrind`, `perf record`): `N` end-to-end rounds
+/// over the shared cases and nothing else.
+fn profile_rounds(n: usize) {
+    let cs = cases_where(|p| !p.ends_with("latch_decisions.json"));
+    let ts = texts(&cs);
+    for _ in 0..n {
+        end_to_end_round(&cs, &ts);
+    }
+}
+
 fn main() {
+    if let Some(n) = std::env::var("LATCH_BENCH_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        profile_rounds(n);
+        return;
+    }
     if let Ok(path) = std::env::var("LATCH_BENCH_PEER") {
         match read_peer(&path) {
             Ok(peer) => side_by_side(&peer),
