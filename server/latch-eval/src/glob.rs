@@ -30,7 +30,7 @@ impl Glob {
         // The common shapes without building pieces: no wildcard, `*`, `prefix*`.
         match pattern.find(['*', '?']) {
             None => Glob::Exact(pattern.to_string()),
-            Some(0) if pattern.len() == 1 => Glob::Any,
+            Some(0) if pattern == "*" => Glob::Any,
             Some(i) if i + 1 == pattern.len() && pattern.ends_with('*') => {
                 Glob::Prefix(pattern[..i].to_string())
             }
