@@ -13,6 +13,9 @@
 #   BENCH_WARMUP          warm-up seconds per figure (default 3 for the peer's JIT, 1 for
 #                         Latch)
 #   BENCH_SECONDS         timed seconds per figure (default 3)
+#   PEER_JSON             keep the peer's figures in this file (default: a temporary
+#                         file); `LATCH_BENCH_PEER=FILE cargo bench -p latch-eval --bench
+#                         eval` compares another build of Latch with the same figures
 # Needs: cargo, node and npm (network once, to install the peer).
 #
 # Cases the peer has no input for (S3 ACLs, object ownership, encryption, requester pays,
@@ -44,8 +47,12 @@ done
 # Build first, so that compiling does not load the machine while the peer is timed.
 (cd "$ROOT" && cargo bench -p latch-eval --bench eval --no-run --quiet)
 
-out="$(mktemp)"
-trap 'rm -f "$out"' EXIT
+if [ -n "${PEER_JSON:-}" ]; then
+  out="$PEER_JSON"
+else
+  out="$(mktemp)"
+  trap 'rm -f "$out"' EXIT
+fi
 BENCH_WARMUP="${BENCH_WARMUP:-3}" node "$ROOT/scripts/bench/peer.js" "$PEER_DIR" "${files[@]}" >"$out"
 (cd "$ROOT" && BENCH_WARMUP="${BENCH_WARMUP:-1}" LATCH_BENCH_PEER="$out" \
   cargo bench -p latch-eval --bench eval --quiet)

@@ -185,7 +185,8 @@ fn read_peer(path: &str) -> Result<Peer, String> {
         let fastest = v[k].as_f64().ok_or(format!("{path}: no `{k}`"))?;
         Ok((fastest, v["median"][k].as_f64().unwrap_or(fastest)))
     };
-    let names = |k: &str| -> Vec<serde_json::Value> { v[k].as_array().cloned().unwrap_or_default() };
+    let names =
+        |k: &str| -> Vec<serde_json::Value> { v[k].as_array().cloned().unwrap_or_default() };
     Ok(Peer {
         name: s("peer"),
         node: s("node"),

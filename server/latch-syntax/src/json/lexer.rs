@@ -308,7 +308,7 @@ impl<'a> Lexer<'a> {
                     self.pos += run + 1;
                     return Token {
                         kind: TokenKind::Str {
-                            value: value.into(),
+                            value,
                             terminated: true,
                         },
                         span: Span::new(start, self.pos),

@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use crate::json::{Member, Value, ValueKind};
 use crate::span::Span;
-use crate::text::Str;
 use crate::terraform::ast::*;
 use crate::terraform::convert::{SymbolUse, TreeBuilder};
 use crate::terraform::resolve::{Index, TfValue};
+use crate::text::Str;
 
 /// A synthesized document.
 #[derive(Clone, Debug)]
@@ -127,7 +127,10 @@ pub fn synthesize(index: &Index<'_>, file: usize, b: &Block, depth: usize) -> Do
         None => Member {
             key: Str::from_static("Version"),
             key_span: default_span,
-            value: Value::new(ValueKind::String(Str::from_static("2012-10-17")), default_span),
+            value: Value::new(
+                ValueKind::String(Str::from_static("2012-10-17")),
+                default_span,
+            ),
         },
     };
     members.push(version);
@@ -324,23 +327,24 @@ fn tb_statement(tb: &mut TreeBuilder<'_, '_>, st: &Block, dynamic: Option<&Block
     let mut members = Vec::new();
     // A provider argument that is null is absent; one that may be null (an unknown
     // value, `lookup(x, "k", null)`) may be absent.
-    let attr = |tb: &mut TreeBuilder<'_, '_>, hcl: &str, json: &'static str, members: &mut Vec<Member>| {
-        if let Some(a) = st.attr(hcl) {
-            let before = tb.symbols.len();
-            let value = tb.value(&a.value);
-            if matches!(value.kind, ValueKind::Null) {
-                return;
+    let attr =
+        |tb: &mut TreeBuilder<'_, '_>, hcl: &str, json: &'static str, members: &mut Vec<Member>| {
+            if let Some(a) = st.attr(hcl) {
+                let before = tb.symbols.len();
+                let value = tb.value(&a.value);
+                if matches!(value.kind, ValueKind::Null) {
+                    return;
+                }
+                if tb.symbols[before..].iter().any(|s| s.span == a.value.span) {
+                    tb.maybe_absent(a.key.span, json);
+                }
+                members.push(Member {
+                    key: Str::from_static(json),
+                    key_span: a.key.span,
+                    value,
+                });
             }
-            if tb.symbols[before..].iter().any(|s| s.span == a.value.span) {
-                tb.maybe_absent(a.key.span, json);
-            }
-            members.push(Member {
-                key: Str::from_static(json),
-                key_span: a.key.span,
-                value,
-            });
-        }
-    };
+        };
     attr(tb, "sid", "Sid", &mut members);
     if st
         .attr("effect")
@@ -403,7 +407,12 @@ fn nested_blocks<'b>(tb: &TreeBuilder<'_, '_>, st: &'b Block, name: &str) -> Vec
 
 /// `principals { type = "AWS" identifiers = [...] }` blocks: one map entry per type, with
 /// the identifiers of every block of that type; `type = "*"` is `"Principal": "*"`.
-fn principals(tb: &mut TreeBuilder<'_, '_>, st: &Block, name: &str, json: &'static str) -> Option<Member> {
+fn principals(
+    tb: &mut TreeBuilder<'_, '_>,
+    st: &Block,
+    name: &str,
+    json: &'static str,
+) -> Option<Member> {
     let (blocks, maybe) = nested(tb, st, name);
     let first = blocks.first()?;
     if maybe {

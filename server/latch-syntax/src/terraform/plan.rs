@@ -227,7 +227,12 @@ fn from_json(v: &Value) -> Spanned<TfValue> {
         ValueKind::Object(members) => TfValue::Object(
             members
                 .iter()
-                .map(|m| (Spanned::new(m.key.to_string(), m.key_span), from_json(&m.value)))
+                .map(|m| {
+                    (
+                        Spanned::new(m.key.to_string(), m.key_span),
+                        from_json(&m.value),
+                    )
+                })
                 .collect(),
         ),
     };
