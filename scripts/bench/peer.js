@@ -9,17 +9,19 @@
 // permissions boundary, session policy, VPC endpoint policy, the request's principal,
 // action, resource (with the owner account) and context. Cases whose S3 state the peer
 // has no input for (ACLs, object ownership, encryption, requester pays, object existence)
-// are skipped and counted. Two rates, each the median of timed rounds over every case:
+// are skipped and counted, and so are cases the peer throws on or rejects. Three rates
+// (see `rate` for how each is timed):
 //
-// - parsed once: policies loaded (`loadPolicy`) and requests built before timing; a round
-//   calls the peer's `authorize` for every case.
-// - end to end: a round starts from each policy's text (`JSON.stringify(v, null, 2)`,
-//   the same pretty form the Rust side parses), then `JSON.parse`, `loadPolicy`, builds
-//   the request and authorizes. This is the peer's fastest path from text: its
-//   `runSimulation` adds validation and resource-type lookups on top, so the ratio
-//   measured here is the conservative one.
+// - parsed once: policies loaded (`loadPolicy`) and requests built before timing; the
+//   peer's `authorize` per case.
+// - run_simulation: from each policy's text (`JSON.stringify(v, null, 2)`, the same
+//   pretty form the Rust side parses), `JSON.parse`, then `runSimulation`, the peer's
+//   public entry point: it validates the policies and the action, looks up resource
+//   types, loads the policies and authorizes.
+// - end to end: from the same texts, `JSON.parse`, `loadPolicy`, the request built,
+//   `authorize`: the peer's fastest path from text, without its validation.
 //
-// Environment: BENCH_SECONDS (time budget per rate, default 3).
+// Environment: BENCH_WARMUP and BENCH_SECONDS (seconds per rate, default 3 each).
 'use strict'
 
 const fs = require('fs')

@@ -194,7 +194,7 @@ struct Peer {
     cases: Vec<String>,
     skipped: Vec<(String, String)>,
     agree: usize,
-    /// Fastest and median round of each of the peer's paths.
+    /// Each of the peer's paths: from each case's fastest time, and over the median round.
     parsed_once: (f64, f64),
     end_to_end: (f64, f64),
     run_simulation: (f64, f64),
