@@ -220,7 +220,12 @@ fn resource_pattern(value: &str, vars: bool) -> ResourcePattern {
         Some(p) => {
             let fields = p.fields();
             ResourcePattern::Arn(Box::new(std::array::from_fn(|i| {
-                let parts = text::parse(fields[i], vars && i == 4, true);
+                let field = fields[i];
+                if !(vars && i == 4 && field.contains("${")) {
+                    // No variable: the field is a plain pattern.
+                    return Field::Static(Glob::new(field));
+                }
+                let parts = text::parse(field, true, true);
                 if text::is_dynamic(&parts) {
                     Field::Dynamic(parts)
                 } else {

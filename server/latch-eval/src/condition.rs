@@ -355,6 +355,14 @@ impl CompiledClause {
                 .iter()
                 .map(|v| {
                     let vars = vars && op.takes_variables();
+                    if !(vars && v.contains("${")) {
+                        // No variable: the value as written, without splitting it.
+                        return PolicyValue::Static(if op.family == Family::StringLike {
+                            Some(Matcher::Like(Glob::new(v)))
+                        } else {
+                            Matcher::build(op.family, v)
+                        });
+                    }
                     let wildcards = matches!(op.family, Family::StringLike | Family::Arn);
                     let parts = text::parse(v, vars, wildcards);
                     if text::is_dynamic(&parts) {

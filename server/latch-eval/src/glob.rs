@@ -27,7 +27,15 @@ pub enum Glob {
 impl Glob {
     /// Compiles `pattern`, treating `*` and `?` as wildcards.
     pub fn new(pattern: &str) -> Glob {
-        Glob::from_pieces(split_wildcards(pattern))
+        // The common shapes without building pieces: no wildcard, `*`, `prefix*`.
+        match pattern.find(['*', '?']) {
+            None => Glob::Exact(pattern.to_string()),
+            Some(0) if pattern == "*" => Glob::Any,
+            Some(i) if i + 1 == pattern.len() && pattern.ends_with('*') => {
+                Glob::Prefix(pattern[..i].to_string())
+            }
+            Some(_) => Glob::from_pieces(split_wildcards(pattern)),
+        }
     }
 
     /// Builds the fastest form for a list of pieces. Adjacent literals are merged first.
@@ -194,6 +202,12 @@ mod tests {
             let pc: Vec<char> = p.chars().collect();
             let tc: Vec<char> = t.chars().collect();
             prop_assert_eq!(Glob::new(&p).is_match(&t), naive(&pc, &tc));
+        }
+
+        /// The shortcuts of `Glob::new` build what the pieces would.
+        #[test]
+        fn shortcuts_equal_the_pieces(p in "[aé*?/]{0,6}") {
+            prop_assert_eq!(Glob::new(&p), Glob::from_pieces(split_wildcards(&p)));
         }
     }
 }

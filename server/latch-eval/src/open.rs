@@ -284,7 +284,7 @@ pub fn unknowns_in_words(d: &Decision, unknowns: &[Unknown], action: &str) -> Ve
                 let Some(c) = clause_of(d, *at, *clause, *dependent) else {
                     continue;
                 };
-                let values: Vec<String> = c.values.iter().map(|v| v.value.clone()).collect();
+                let values: Vec<String> = c.values.iter().map(|v| v.value.to_string()).collect();
                 clause_words(*effect, &c.operator.value, &c.key.value, &values)
             }
         };

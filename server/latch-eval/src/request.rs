@@ -239,12 +239,11 @@ impl Context {
     }
 
     fn derive(&mut self, key: &str, value: String) {
-        let lower = key.to_ascii_lowercase();
-        if self.entries.iter().any(|e| e.key == lower) {
+        if self.entries.iter().any(|e| e.key.eq_ignore_ascii_case(key)) {
             return;
         }
         self.entries.push(ContextEntry {
-            key: lower,
+            key: key.to_ascii_lowercase(),
             written: key.to_string(),
             values: vec![value],
             derived: true,
@@ -332,6 +331,8 @@ impl Request {
 }
 
 fn derive_principal_keys(principal: &PrincipalId, context: &mut Context) {
+    // At most five keys are derived.
+    context.entries.reserve(5);
     match principal {
         PrincipalId::Anonymous => {
             context.derive("aws:PrincipalAccount", "anonymous".into());

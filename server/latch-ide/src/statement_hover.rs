@@ -38,7 +38,7 @@ pub fn describe_condition(clause: &ConditionClause) -> String {
         None => (rest, false),
     };
     let key = format!("`{}`", clause.key.value);
-    let values = ticks(clause.values.iter().map(|v| v.value.clone()));
+    let values = ticks(clause.values.iter().map(|v| v.value.to_string()));
     let negated = base.contains("Not");
     let (verb, joiner) = match base {
         "StringEquals" | "ArnEquals" => ("is", "or"),
@@ -139,7 +139,7 @@ pub fn describe_statement(st: &Statement, index: usize, policy_name: &str) -> St
         out.push_str(&format!("- **who:** {who}\n"));
     }
     if let Some(a) = &st.action {
-        let acts = list(&ticks(a.values.iter().map(|v| v.value.clone())), "and");
+        let acts = list(&ticks(a.values.iter().map(|v| v.value.to_string())), "and");
         out.push_str(&format!(
             "- **actions:** {}{acts}\n",
             if a.negated {
@@ -150,7 +150,7 @@ pub fn describe_statement(st: &Statement, index: usize, policy_name: &str) -> St
         ));
     }
     if let Some(r) = &st.resource {
-        let res = list(&ticks(r.values.iter().map(|v| v.value.clone())), "and");
+        let res = list(&ticks(r.values.iter().map(|v| v.value.to_string())), "and");
         out.push_str(&format!(
             "- **resources:** {}{res}\n",
             if r.negated {

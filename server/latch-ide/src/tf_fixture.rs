@@ -34,7 +34,7 @@ fn hcl_value(v: &Value, indent: usize) -> String {
     let pad = "  ".repeat(indent + 1);
     match &v.kind {
         ValueKind::String(s) => hcl_string(s),
-        ValueKind::Number(n) => n.clone(),
+        ValueKind::Number(n) => n.to_string(),
         ValueKind::Bool(b) => b.to_string(),
         ValueKind::Null | ValueKind::Missing => "null".to_string(),
         ValueKind::Array(items) => {

@@ -2,6 +2,8 @@
 //! returns its model together with the findings that describe what was wrong with the text.
 //!
 //! - [`span`]: byte ranges and values that carry one without counting it for equality.
+//! - [`text`]: [`Str`], the string type of the JSON tree and the policy model: a range of
+//!   the parsed text, shared, not a copy.
 //! - [`finding`]: the one report type used by every layer (code, severity, range, fixes).
 //! - [`json`]: a tolerant JSON parser that keeps every key and value range and repairs the
 //!   mistakes people make when they paste policies from web pages.
@@ -18,6 +20,8 @@ pub mod manifest;
 pub mod policy;
 pub mod span;
 pub mod terraform;
+pub mod text;
 
 pub use finding::{Edit, Finding, Fix, Related, Severity};
 pub use span::{Span, Spanned};
+pub use text::Str;

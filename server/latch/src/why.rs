@@ -132,7 +132,7 @@ fn trace_json(trace: &Trace, req: &Request, files: &Files) -> Value {
                         .any(|r| r.policy == pi && r.statement == s.index);
                     Some(json!({
                         "index": s.index,
-                        "sid": st.sid.as_ref().map(|x| x.value.clone()),
+                        "sid": st.sid.as_ref().map(|x| x.value.to_string()),
                         "name": statement_name(p, s.index),
                         "effect": st.effect().map(|e| e.as_str()),
                         "line": line,

@@ -132,7 +132,7 @@ pub(crate) fn add_action_fix(ws: &Workspace, p: &PolicyEntry, i: usize, action: 
     let Some(list) = st_value.get("Action") else {
         return Vec::new();
     };
-    let element = Value::new(ValueKind::String(action.to_string()), Span::empty(0));
+    let element = Value::new(ValueKind::String(action.into()), Span::empty(0));
     let edit = match &p.origin {
         PolicyOrigin::Terraform { .. } => p
             .terraform()

@@ -127,7 +127,7 @@ pub fn context_for(st: &Statement) -> Vec<(String, Vec<String>)> {
         {
             continue;
         }
-        out.push((c.key.value.clone(), vec![value]));
+        out.push((c.key.value.to_string(), vec![value]));
     }
     let through_endpoint = out.iter().any(|(k, _)| {
         k.eq_ignore_ascii_case("aws:SourceVpce") || k.eq_ignore_ascii_case("aws:SourceVpc")
@@ -144,7 +144,7 @@ fn concrete_actions(st: &Statement) -> Vec<String> {
             .values
             .iter()
             .filter(|v| !v.value.contains(['*', '?']) && v.value.contains(':'))
-            .map(|v| v.value.clone())
+            .map(|v| v.value.to_string())
             .collect(),
         _ => Vec::new(),
     }
@@ -188,7 +188,7 @@ pub fn intents(ix: &Index) -> Vec<Intent> {
                             if v.value == "*" {
                                 who.push("anonymous".into());
                             } else if ix.principal(&v.value).is_some() || is_partner(&v.value) {
-                                who.push(v.value.clone());
+                                who.push(v.value.to_string());
                             }
                         }
                     }

@@ -6,8 +6,11 @@
 //! departure from strict JSON is recorded as a [`Finding`] with a fix where the repair is
 //! mechanical; the parser decides what the tokens mean.
 
+use std::sync::Arc;
+
 use crate::finding::{Edit, Finding, Fix};
 use crate::span::Span;
+use crate::text::Str;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum TokenKind {
@@ -17,15 +20,15 @@ pub enum TokenKind {
     RBracket,
     Colon,
     Comma,
-    /// A string literal (decoded). `terminated` is false when it ran into a line end or
-    /// the end of the text.
+    /// A string literal (decoded; a range of the text when nothing needed decoding).
+    /// `terminated` is false when it ran into a line end or the end of the text.
     Str {
-        value: String,
+        value: Str,
         terminated: bool,
     },
-    Number(String),
+    Number(Str),
     /// A bare word: `true`, `false`, `null`, or something that should have been quoted.
-    Word(String),
+    Word(Str),
     /// A character that cannot start any token.
     Unknown(char),
     Eof,
@@ -39,6 +42,8 @@ pub struct Token {
 
 pub struct Lexer<'a> {
     text: &'a str,
+    /// The same text, shared by every string token that needs no decoding.
+    src: Arc<str>,
     pos: usize,
     pub findings: Vec<Finding>,
 }
@@ -53,7 +58,8 @@ fn is_typographic_quote(c: char) -> bool {
 }
 
 impl<'a> Lexer<'a> {
-    pub fn new(text: &'a str) -> Lexer<'a> {
+    /// `src` holds the same text as `text`.
+    pub fn new(text: &'a str, src: Arc<str>) -> Lexer<'a> {
         // A byte order mark is not JSON, but editors add it; skip it silently.
         let pos = if text.starts_with('\u{FEFF}') {
             '\u{FEFF}'.len_utf8()
@@ -62,6 +68,7 @@ impl<'a> Lexer<'a> {
         };
         Lexer {
             text,
+            src,
             pos,
             findings: Vec::new(),
         }
@@ -239,7 +246,7 @@ impl<'a> Lexer<'a> {
             .map_or(rest.len(), |(i, _)| i);
         self.pos = start + len;
         Token {
-            kind: TokenKind::Word(rest[..len].to_string()),
+            kind: TokenKind::Word(Str::slice(&self.src, start..start + len)),
             span: Span::new(start, self.pos),
         }
     }
@@ -262,7 +269,7 @@ impl<'a> Lexer<'a> {
             ));
         }
         Token {
-            kind: TokenKind::Number(raw.to_string()),
+            kind: TokenKind::Number(Str::slice(&self.src, start..start + len)),
             span,
         }
     }
@@ -288,6 +295,27 @@ impl<'a> Lexer<'a> {
             self.bad_quote(open, open_span);
         }
         self.pos = open_span.end;
+        // The common case: a straight-quoted string with nothing to decode is a range of
+        // the text.
+        if open == '"' {
+            let rest = &self.text.as_bytes()[self.pos..];
+            if let Some(run) = rest
+                .iter()
+                .position(|&b| matches!(b, b'"' | b'\\' | b'\'' | 0xE2) || b < 0x20)
+            {
+                if rest[run] == b'"' {
+                    let value = Str::slice(&self.src, self.pos..self.pos + run);
+                    self.pos += run + 1;
+                    return Token {
+                        kind: TokenKind::Str {
+                            value,
+                            terminated: true,
+                        },
+                        span: Span::new(start, self.pos),
+                    };
+                }
+            }
+        }
         let mut value = String::new();
         loop {
             // Fast path: copy the run of bytes that need no attention (everything but
@@ -312,7 +340,7 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                     return Token {
                         kind: TokenKind::Str {
-                            value,
+                            value: value.into(),
                             terminated: true,
                         },
                         span: Span::new(start, self.pos),
@@ -322,7 +350,7 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                     return Token {
                         kind: TokenKind::Str {
-                            value,
+                            value: value.into(),
                             terminated: true,
                         },
                         span: Span::new(start, self.pos),
@@ -334,7 +362,7 @@ impl<'a> Lexer<'a> {
                     self.pos = span.end;
                     return Token {
                         kind: TokenKind::Str {
-                            value,
+                            value: value.into(),
                             terminated: true,
                         },
                         span: Span::new(start, self.pos),
@@ -416,7 +444,7 @@ impl<'a> Lexer<'a> {
         let value = value.trim_end().to_string();
         Token {
             kind: TokenKind::Str {
-                value,
+                value: value.into(),
                 terminated: false,
             },
             span: Span::new(start, line_end),
@@ -532,7 +560,7 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<TokenKind> {
-        let mut lx = Lexer::new(text);
+        let mut lx = Lexer::new(text, Arc::from(text));
         let mut out = Vec::new();
         loop {
             let t = lx.next_token();

@@ -9,6 +9,7 @@ use crate::finding::{Edit, Finding, Fix, Related};
 use crate::json::lexer::{Lexer, Token, TokenKind};
 use crate::json::tree::{Member, Value, ValueKind};
 use crate::span::Span;
+use crate::text::Str;
 
 /// Nesting deeper than this is reported and skipped. Policies nest about six levels.
 pub const MAX_DEPTH: usize = 128;
@@ -58,7 +59,7 @@ impl<'a> Parser<'a> {
     pub fn new(text: &'a str) -> Parser<'a> {
         Parser {
             text,
-            lexer: Lexer::new(text),
+            lexer: Lexer::new(text, std::sync::Arc::from(text)),
             peeked: None,
             last_end: 0,
             findings: Vec::new(),
@@ -224,7 +225,7 @@ impl<'a> Parser<'a> {
         self.text.get(span.range()).unwrap_or("")
     }
 
-    fn word_value(&mut self, word: String, span: Span) -> Value {
+    fn word_value(&mut self, word: Str, span: Span) -> Value {
         match word.as_str() {
             "true" => Value::new(ValueKind::Bool(true), span),
             "false" => Value::new(ValueKind::Bool(false), span),
@@ -410,7 +411,7 @@ impl<'a> Parser<'a> {
                             ));
                             w
                         }
-                        _ => String::new(),
+                        _ => Str::new(),
                     };
                     let key_span = key_tok.span;
                     // The colon.

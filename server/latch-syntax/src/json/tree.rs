@@ -2,15 +2,17 @@
 //! with duplicates kept.
 
 use crate::span::Span;
+use crate::text::Str;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ValueKind {
     Null,
     Bool(bool),
     /// The number as written, so that `10` and `10.0` stay distinguishable.
-    Number(String),
-    /// The decoded string value (escapes resolved).
-    String(String),
+    Number(Str),
+    /// The decoded string value (escapes resolved); a range of the parsed text when
+    /// nothing needed decoding.
+    String(Str),
     Array(Vec<Value>),
     Object(Vec<Member>),
     /// Where a value was expected but none could be read; the error is in the findings.
@@ -33,7 +35,7 @@ impl PartialEq for Value {
 #[derive(Clone, Debug)]
 pub struct Member {
     /// The decoded key.
-    pub key: String,
+    pub key: Str,
     /// The key's span, quotes included.
     pub key_span: Span,
     pub value: Value,
@@ -113,10 +115,15 @@ impl Value {
     /// The scalar as policy text: strings as they are, numbers and booleans as written
     /// (AWS accepts `true` and `10` where it expects strings).
     pub fn scalar_text(&self) -> Option<String> {
+        self.scalar_str().map(String::from)
+    }
+
+    /// [`Value::scalar_text`] without a copy.
+    pub fn scalar_str(&self) -> Option<Str> {
         match &self.kind {
             ValueKind::String(s) => Some(s.clone()),
             ValueKind::Number(n) => Some(n.clone()),
-            ValueKind::Bool(b) => Some(b.to_string()),
+            ValueKind::Bool(b) => Some(Str::from_static(if *b { "true" } else { "false" })),
             _ => None,
         }
     }

@@ -6,6 +6,7 @@ use crate::finding::Finding;
 use crate::json::{self, Value, ValueKind};
 use crate::policy::model::*;
 use crate::span::{Span, Spanned};
+use crate::text::Str;
 
 /// A parsed policy document: the JSON tree it came from, the model, and every finding of
 /// the JSON parser and of the model builder.
@@ -111,7 +112,7 @@ pub fn policy_from_value(tree: &Value) -> (Policy, Vec<Finding>) {
     (policy, findings)
 }
 
-fn string_value(v: &Value, what: &str, findings: &mut Vec<Finding>) -> Option<Spanned<String>> {
+fn string_value(v: &Value, what: &str, findings: &mut Vec<Finding>) -> Option<Spanned<Str>> {
     match &v.kind {
         ValueKind::String(s) => Some(Spanned::new(s.clone(), v.span)),
         ValueKind::Missing => None,
@@ -129,12 +130,12 @@ fn string_list(
     what: &str,
     lenient: bool,
     findings: &mut Vec<Finding>,
-) -> Vec<Spanned<String>> {
-    let one = |item: &Value, findings: &mut Vec<Finding>| -> Option<Spanned<String>> {
+) -> Vec<Spanned<Str>> {
+    let one = |item: &Value, findings: &mut Vec<Finding>| -> Option<Spanned<Str>> {
         match &item.kind {
             ValueKind::String(s) => Some(Spanned::new(s.clone(), item.span)),
             ValueKind::Number(_) | ValueKind::Bool(_) if lenient => {
-                item.scalar_text().map(|t| Spanned::new(t, item.span))
+                item.scalar_str().map(|t| Spanned::new(t, item.span))
             }
             ValueKind::Missing => None,
             _ => {

@@ -3,6 +3,7 @@
 //! absent (or [`ValueKind`](crate::json::ValueKind)-level `Missing`) and a finding says why.
 
 use crate::span::{Span, Spanned};
+use crate::text::Str;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Effect {
@@ -80,8 +81,8 @@ impl PolicyKind {
 /// A whole policy document.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Policy {
-    pub version: Option<Spanned<String>>,
-    pub id: Option<Spanned<String>>,
+    pub version: Option<Spanned<Str>>,
+    pub id: Option<Spanned<Str>>,
     pub statements: Vec<Statement>,
     /// The `Statement` member's value (object or array), if present.
     pub statement_span: Option<Span>,
@@ -100,7 +101,7 @@ impl Policy {
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Statement {
-    pub sid: Option<Spanned<String>>,
+    pub sid: Option<Spanned<Str>>,
     /// `None` when the element is missing or its value is not `Allow`/`Deny` exactly.
     pub effect: Option<Spanned<Effect>>,
     pub principal: Option<Principal>,
@@ -119,7 +120,7 @@ impl Statement {
     /// The Sid, for messages: `OnlyFromEndpoint`, or `#3` for the third statement.
     pub fn label(&self, index: usize) -> String {
         match &self.sid {
-            Some(s) if !s.value.is_empty() => s.value.clone(),
+            Some(s) if !s.value.is_empty() => s.value.to_string(),
             _ => format!("#{}", index + 1),
         }
     }
@@ -130,7 +131,7 @@ impl Statement {
 pub struct ActionList {
     pub negated: bool,
     /// `"*"` or `service:Name` patterns as written.
-    pub values: Vec<Spanned<String>>,
+    pub values: Vec<Spanned<Str>>,
     /// The element's key.
     pub key_span: Span,
     /// The element's value (string or array).
@@ -142,7 +143,7 @@ pub struct ActionList {
 pub struct ResourceList {
     pub negated: bool,
     /// ARN patterns or `"*"` as written.
-    pub values: Vec<Spanned<String>>,
+    pub values: Vec<Spanned<Str>>,
     pub key_span: Span,
     pub span: Span,
 }
@@ -196,7 +197,7 @@ impl PrincipalType {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PrincipalEntry {
     pub kind: Spanned<PrincipalType>,
-    pub values: Vec<Spanned<String>>,
+    pub values: Vec<Spanned<Str>>,
 }
 
 /// The `Condition` element: operators, each with keys, each with values. Kept in source
@@ -213,11 +214,11 @@ pub struct ConditionBlock {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConditionClause {
     /// The operator as written, e.g. `ForAnyValue:StringNotLikeIfExists`.
-    pub operator: Spanned<String>,
+    pub operator: Spanned<Str>,
     /// The condition key as written (case is kept; matching is case-insensitive).
-    pub key: Spanned<String>,
+    pub key: Spanned<Str>,
     /// Values as strings (JSON numbers and booleans are stringified).
-    pub values: Vec<Spanned<String>>,
+    pub values: Vec<Spanned<Str>>,
     /// The span of the values (string or array).
     pub values_span: Span,
 }

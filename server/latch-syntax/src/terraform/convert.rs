@@ -57,8 +57,8 @@ impl<'i, 'a> TreeBuilder<'i, 'a> {
         match &e.kind {
             ExprKind::Null => Value::new(ValueKind::Null, e.span),
             ExprKind::Bool(b) => Value::new(ValueKind::Bool(*b), e.span),
-            ExprKind::Number(n) => Value::new(ValueKind::Number(n.clone()), e.span),
-            ExprKind::String(s) => Value::new(ValueKind::String(s.clone()), e.span),
+            ExprKind::Number(n) => Value::new(ValueKind::Number(n.as_str().into()), e.span),
+            ExprKind::String(s) => Value::new(ValueKind::String(s.as_str().into()), e.span),
             ExprKind::List(items) => Value::new(
                 ValueKind::Array(items.iter().map(|i| self.value(i)).collect()),
                 e.span,
@@ -77,7 +77,7 @@ impl<'i, 'a> TreeBuilder<'i, 'a> {
                                 None => i.key.value.clone(),
                             };
                             Member {
-                                key,
+                                key: key.into(),
                                 key_span: i.key.span,
                                 value: self.value(&i.value),
                             }
@@ -305,8 +305,8 @@ impl<'i, 'a> TreeBuilder<'i, 'a> {
         let kind = match &v.value {
             TfValue::Null => ValueKind::Null,
             TfValue::Bool(b) => ValueKind::Bool(*b),
-            TfValue::Number(n) => ValueKind::Number(n.clone()),
-            TfValue::String(s) => ValueKind::String(s.clone()),
+            TfValue::Number(n) => ValueKind::Number(n.as_str().into()),
+            TfValue::String(s) => ValueKind::String(s.as_str().into()),
             TfValue::List(items) => {
                 ValueKind::Array(items.iter().map(|i| self.from_tf(i)).collect())
             }
@@ -314,7 +314,7 @@ impl<'i, 'a> TreeBuilder<'i, 'a> {
                 items
                     .iter()
                     .map(|(k, val)| Member {
-                        key: k.value.clone(),
+                        key: k.value.as_str().into(),
                         key_span: k.span,
                         value: self.from_tf(val),
                     })
@@ -322,7 +322,7 @@ impl<'i, 'a> TreeBuilder<'i, 'a> {
             ),
             TfValue::Symbolic(s) => {
                 self.note(&v.value, v.span);
-                ValueKind::String(s.text.clone())
+                ValueKind::String(s.text.as_str().into())
             }
         };
         Value::new(kind, v.span)
@@ -585,7 +585,7 @@ fn fill_holes(v: &mut Value, holes: &[Hole], path: &Arc<str>, symbols: &mut Vec<
     let span = v.span;
     match &mut v.kind {
         ValueKind::String(s) if s.contains(HOLE) => {
-            *s = fill(s, span, holes, path, symbols);
+            *s = fill(s, span, holes, path, symbols).into();
         }
         ValueKind::Array(items) => items
             .iter_mut()
@@ -593,7 +593,7 @@ fn fill_holes(v: &mut Value, holes: &[Hole], path: &Arc<str>, symbols: &mut Vec<
         ValueKind::Object(members) => {
             for m in members {
                 if m.key.contains(HOLE) {
-                    m.key = fill(&m.key, m.key_span, holes, path, symbols);
+                    m.key = fill(&m.key, m.key_span, holes, path, symbols).into();
                 }
                 fill_holes(&mut m.value, holes, path, symbols);
             }

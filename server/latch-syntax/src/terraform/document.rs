@@ -10,6 +10,7 @@ use crate::span::Span;
 use crate::terraform::ast::*;
 use crate::terraform::convert::{SymbolUse, TreeBuilder};
 use crate::terraform::resolve::{Index, TfValue};
+use crate::text::Str;
 
 /// A synthesized document.
 #[derive(Clone, Debug)]
@@ -119,20 +120,23 @@ pub fn synthesize(index: &Index<'_>, file: usize, b: &Block, depth: usize) -> Do
     let mut members = Vec::new();
     let version = match b.attr("version") {
         Some(a) => Member {
-            key: "Version".to_string(),
+            key: Str::from_static("Version"),
             key_span: a.key.span,
             value: tb.value(&a.value),
         },
         None => Member {
-            key: "Version".to_string(),
+            key: Str::from_static("Version"),
             key_span: default_span,
-            value: Value::new(ValueKind::String("2012-10-17".to_string()), default_span),
+            value: Value::new(
+                ValueKind::String(Str::from_static("2012-10-17")),
+                default_span,
+            ),
         },
     };
     members.push(version);
     if let Some(a) = b.attr("policy_id") {
         members.push(Member {
-            key: "Id".to_string(),
+            key: Str::from_static("Id"),
             key_span: a.key.span,
             value: tb.value(&a.value),
         });
@@ -154,7 +158,7 @@ pub fn synthesize(index: &Index<'_>, file: usize, b: &Block, depth: usize) -> Do
     }
     let statement_files = merged.iter().map(|(_, f)| *f).collect();
     members.push(Member {
-        key: "Statement".to_string(),
+        key: Str::from_static("Statement"),
         key_span: statement_span,
         value: Value::new(
             ValueKind::Array(merged.into_iter().map(|(v, _)| v).collect()),
@@ -323,23 +327,24 @@ fn tb_statement(tb: &mut TreeBuilder<'_, '_>, st: &Block, dynamic: Option<&Block
     let mut members = Vec::new();
     // A provider argument that is null is absent; one that may be null (an unknown
     // value, `lookup(x, "k", null)`) may be absent.
-    let attr = |tb: &mut TreeBuilder<'_, '_>, hcl: &str, json: &str, members: &mut Vec<Member>| {
-        if let Some(a) = st.attr(hcl) {
-            let before = tb.symbols.len();
-            let value = tb.value(&a.value);
-            if matches!(value.kind, ValueKind::Null) {
-                return;
+    let attr =
+        |tb: &mut TreeBuilder<'_, '_>, hcl: &str, json: &'static str, members: &mut Vec<Member>| {
+            if let Some(a) = st.attr(hcl) {
+                let before = tb.symbols.len();
+                let value = tb.value(&a.value);
+                if matches!(value.kind, ValueKind::Null) {
+                    return;
+                }
+                if tb.symbols[before..].iter().any(|s| s.span == a.value.span) {
+                    tb.maybe_absent(a.key.span, json);
+                }
+                members.push(Member {
+                    key: Str::from_static(json),
+                    key_span: a.key.span,
+                    value,
+                });
             }
-            if tb.symbols[before..].iter().any(|s| s.span == a.value.span) {
-                tb.maybe_absent(a.key.span, json);
-            }
-            members.push(Member {
-                key: json.to_string(),
-                key_span: a.key.span,
-                value,
-            });
-        }
-    };
+        };
     attr(tb, "sid", "Sid", &mut members);
     if st
         .attr("effect")
@@ -349,9 +354,9 @@ fn tb_statement(tb: &mut TreeBuilder<'_, '_>, st: &Block, dynamic: Option<&Block
     } else {
         // The provider's default.
         members.push(Member {
-            key: "Effect".to_string(),
+            key: Str::from_static("Effect"),
             key_span: st.ident.span,
-            value: Value::new(ValueKind::String("Allow".to_string()), st.ident.span),
+            value: Value::new(ValueKind::String(Str::from_static("Allow")), st.ident.span),
         });
     }
     for (blocks, json) in [
@@ -402,7 +407,12 @@ fn nested_blocks<'b>(tb: &TreeBuilder<'_, '_>, st: &'b Block, name: &str) -> Vec
 
 /// `principals { type = "AWS" identifiers = [...] }` blocks: one map entry per type, with
 /// the identifiers of every block of that type; `type = "*"` is `"Principal": "*"`.
-fn principals(tb: &mut TreeBuilder<'_, '_>, st: &Block, name: &str, json: &str) -> Option<Member> {
+fn principals(
+    tb: &mut TreeBuilder<'_, '_>,
+    st: &Block,
+    name: &str,
+    json: &'static str,
+) -> Option<Member> {
     let (blocks, maybe) = nested(tb, st, name);
     let first = blocks.first()?;
     if maybe {
@@ -428,9 +438,9 @@ fn principals(tb: &mut TreeBuilder<'_, '_>, st: &Block, name: &str, json: &str) 
         };
         if ty == "*" {
             return Some(Member {
-                key: json.to_string(),
+                key: Str::from_static(json),
                 key_span: first.ident.span,
-                value: Value::new(ValueKind::String("*".to_string()), ids.span),
+                value: Value::new(ValueKind::String(Str::from_static("*")), ids.span),
             });
         }
         let ids_items = match ids.kind {
@@ -444,14 +454,14 @@ fn principals(tb: &mut TreeBuilder<'_, '_>, st: &Block, name: &str, json: &str) 
                 }
             }
             None => entries.push(Member {
-                key: ty,
+                key: ty.into(),
                 key_span: ty_span,
                 value: Value::new(ValueKind::Array(ids_items), ids.span),
             }),
         }
     }
     Some(Member {
-        key: json.to_string(),
+        key: Str::from_static(json),
         key_span: first.ident.span,
         value: Value::new(ValueKind::Object(entries), span),
     })
@@ -485,7 +495,7 @@ fn conditions(tb: &mut TreeBuilder<'_, '_>, st: &Block) -> Option<Member> {
             None => Value::new(ValueKind::Array(Vec::new()), b.span),
         };
         let member = Member {
-            key: variable,
+            key: variable.into(),
             key_span: variable_span,
             value: values,
         };
@@ -497,14 +507,14 @@ fn conditions(tb: &mut TreeBuilder<'_, '_>, st: &Block) -> Option<Member> {
                 }
             }
             None => operators.push(Member {
-                key: test,
+                key: test.into(),
                 key_span: test_span,
                 value: Value::new(ValueKind::Object(vec![member]), b.span),
             }),
         }
     }
     Some(Member {
-        key: "Condition".to_string(),
+        key: Str::from_static("Condition"),
         key_span: first.ident.span,
         value: Value::new(ValueKind::Object(operators), span),
     })

@@ -329,7 +329,7 @@ fn document_member(key: &str, value: &Value, statement: &Value, object: &Value) 
     }
     document_statement(&Value::new(
         ValueKind::Object(vec![crate::json::Member {
-            key: key.to_string(),
+            key: key.into(),
             key_span: Span::default(),
             value: value.clone(),
         }]),

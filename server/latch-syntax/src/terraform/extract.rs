@@ -613,11 +613,11 @@ fn replace_in(p: &mut InlinePolicy, sub: &str, rep: &Spanned<TfValue>, rep_text:
         match &mut v.kind {
             json::ValueKind::String(s) if s.contains(sub) => match rep {
                 TfValue::Symbolic(_) | TfValue::Null => {
-                    *s = s.replace(sub, &format!("${{{rep_text}}}"));
+                    *s = s.replace(sub, &format!("${{{rep_text}}}")).into();
                     symbols.push(SymbolUse {
                         path: path.clone(),
                         span,
-                        text: s.clone(),
+                        text: s.to_string(),
                         reason: format!(
                             "`{sub}` is replaced by `{rep_text}`, only known when Terraform runs"
                         ),
@@ -625,7 +625,7 @@ fn replace_in(p: &mut InlinePolicy, sub: &str, rep: &Spanned<TfValue>, rep_text:
                 }
                 other => {
                     if let Some(t) = other.string_text() {
-                        *s = s.replace(sub, &t);
+                        *s = s.replace(sub, &t).into();
                     }
                 }
             },

@@ -99,7 +99,7 @@ fn resource(
         .unwrap_or(&[])
         .iter()
         .map(|m| ResourceAttr {
-            key: Spanned::new(m.key.clone(), m.key_span),
+            key: Spanned::new(m.key.to_string(), m.key_span),
             value: from_json(&m.value),
             references: Vec::new(),
             span: m.span(),
@@ -169,7 +169,7 @@ fn plan_policy(
         ValueKind::String(s) => {
             let inner = v.inner_span();
             let parts = [TemplatePart::Literal {
-                value: s.clone(),
+                value: s.to_string(),
                 span: inner,
             }];
             let mut eval = |_: &crate::terraform::ast::Expr| Spanned::new(TfValue::Null, inner);
@@ -221,13 +221,18 @@ fn from_json(v: &Value) -> Spanned<TfValue> {
     let value = match &v.kind {
         ValueKind::Null | ValueKind::Missing => TfValue::Null,
         ValueKind::Bool(b) => TfValue::Bool(*b),
-        ValueKind::Number(n) => TfValue::Number(n.clone()),
-        ValueKind::String(s) => TfValue::String(s.clone()),
+        ValueKind::Number(n) => TfValue::Number(n.to_string()),
+        ValueKind::String(s) => TfValue::String(s.to_string()),
         ValueKind::Array(items) => TfValue::List(items.iter().map(from_json).collect()),
         ValueKind::Object(members) => TfValue::Object(
             members
                 .iter()
-                .map(|m| (Spanned::new(m.key.clone(), m.key_span), from_json(&m.value)))
+                .map(|m| {
+                    (
+                        Spanned::new(m.key.to_string(), m.key_span),
+                        from_json(&m.value),
+                    )
+                })
                 .collect(),
         ),
     };

@@ -482,7 +482,7 @@ pub fn parse_tf_json(text: &str) -> (Vec<Block>, Vec<Finding>) {
     };
     let jx = JsonCx { text };
     for m in members {
-        let ident = Spanned::new(m.key.clone(), m.key_span);
+        let ident = Spanned::new(m.key.to_string(), m.key_span);
         let n = json_label_count(&m.key);
         // `locals` may be one object or an array of objects, like every block.
         for v in each_object(&m.value) {
@@ -527,7 +527,7 @@ impl JsonCx<'_> {
         }
         for m in v.as_object().unwrap_or(&[]) {
             let mut labels = labels.clone();
-            labels.push(Spanned::new(m.key.clone(), m.key_span));
+            labels.push(Spanned::new(m.key.to_string(), m.key_span));
             for inner in each_object(&m.value) {
                 self.labelled(ident, remaining - 1, labels.clone(), inner, out);
             }
@@ -538,7 +538,7 @@ impl JsonCx<'_> {
         let mut attrs = Vec::new();
         let mut blocks = Vec::new();
         for m in v.as_object().unwrap_or(&[]) {
-            let key = Spanned::new(m.key.clone(), m.key_span);
+            let key = Spanned::new(m.key.to_string(), m.key_span);
             let is_block =
                 JSON_BLOCK_NAMES.contains(&m.key.as_str()) && !each_object(&m.value).is_empty();
             if is_block {
@@ -561,17 +561,17 @@ impl JsonCx<'_> {
         let kind = match &v.kind {
             ValueKind::Null | ValueKind::Missing => ExprKind::Null,
             ValueKind::Bool(b) => ExprKind::Bool(*b),
-            ValueKind::Number(n) => ExprKind::Number(n.clone()),
+            ValueKind::Number(n) => ExprKind::Number(n.to_string()),
             ValueKind::String(s) if s.contains("${") || s.contains("%{") => {
                 return self.json_template(v, s);
             }
-            ValueKind::String(s) => ExprKind::String(s.clone()),
+            ValueKind::String(s) => ExprKind::String(s.to_string()),
             ValueKind::Array(items) => ExprKind::List(items.iter().map(|i| self.expr(i)).collect()),
             ValueKind::Object(members) => ExprKind::Object(
                 members
                     .iter()
                     .map(|m| ObjectItem {
-                        key: Spanned::new(m.key.clone(), m.key_span),
+                        key: Spanned::new(m.key.to_string(), m.key_span),
                         style: KeyStyle::Quoted,
                         key_expr: None,
                         value: self.expr(&m.value),

@@ -102,7 +102,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Finding>) {
         }
         // Anything that is not an ARN (`*`, a Terraform reference left symbolic) could be
         // any resource.
-        let arns: Vec<&Spanned<String>> = resources.values.iter().collect();
+        let arns: Vec<&Spanned<latch_syntax::Str>> = resources.values.iter().collect();
         if arns.iter().any(|r| pattern::arn_fields(&r.value).is_none()) {
             continue;
         }

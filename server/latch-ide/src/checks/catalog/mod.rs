@@ -54,7 +54,10 @@ pub fn check_all(policy: &Policy, out: &mut Vec<Finding>) {
 /// is plain (straight quotes, no escapes: the span is the value plus two bytes), only the
 /// text between the quotes changes; otherwise (typographic quotes, escapes) the whole
 /// literal is replaced with a fresh JSON string, which also repairs its quotes.
-pub(crate) fn replace_string(s: &latch_syntax::Spanned<String>, new: &str) -> latch_syntax::Edit {
+pub(crate) fn replace_string(
+    s: &latch_syntax::Spanned<latch_syntax::Str>,
+    new: &str,
+) -> latch_syntax::Edit {
     if s.span.len() == s.value.len() + 2 {
         latch_syntax::Edit::replace(Span::new(s.span.start + 1, s.span.end - 1), new)
     } else {

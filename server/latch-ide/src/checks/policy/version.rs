@@ -130,7 +130,7 @@ fn variable_uses(policy: &Policy) -> Vec<(Span, String)> {
             .flat_map(|c| c.values.iter());
         for v in resources.chain(conditions) {
             if v.value.contains("${") {
-                uses.push((v.span, v.value.clone()));
+                uses.push((v.span, v.value.to_string()));
             }
         }
     }

@@ -1,0 +1,211 @@
+//! [`Str`]: an immutable string that borrows from the text it was read from.
+//!
+//! The JSON parser copies a document's text once into an `Arc<str>`; every key, string
+//! value and number that needs no unescaping is then a range of that shared text, not an
+//! allocation of its own, and the policy model built from the tree shares the same text.
+//! Cloning a `Str` bumps a reference count. Strings that had escapes resolved (or were
+//! built by code) hold their own text. A `Str` reads as a `&str` (`Deref`), compares,
+//! hashes, orders and prints (`Debug` included) exactly like the string it holds.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct Str(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    /// `src[start..end]`; the range lies on character boundaries.
+    Shared {
+        src: Arc<str>,
+        start: usize,
+        end: usize,
+    },
+    Static(&'static str),
+}
+
+impl Str {
+    /// The empty string, without an allocation.
+    pub const fn new() -> Str {
+        Str(Repr::Static(""))
+    }
+
+    /// A string that needs no allocation.
+    pub const fn from_static(s: &'static str) -> Str {
+        Str(Repr::Static(s))
+    }
+
+    /// `src[range]`, sharing `src`. Falls back to a copy of the empty string when the
+    /// range is not a valid slice (never for ranges the lexer produces).
+    pub fn slice(src: &Arc<str>, range: std::ops::Range<usize>) -> Str {
+        if src.get(range.clone()).is_none() {
+            return Str::new();
+        }
+        Str(Repr::Shared {
+            src: Arc::clone(src),
+            start: range.start,
+            end: range.end,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Shared { src, start, end } => src.get(*start..*end).unwrap_or(""),
+            Repr::Static(s) => s,
+        }
+    }
+}
+
+impl Default for Str {
+    fn default() -> Str {
+        Str::new()
+    }
+}
+
+impl Deref for Str {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Str {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for Str {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<String> for Str {
+    fn from(s: String) -> Str {
+        if s.is_empty() {
+            return Str::new();
+        }
+        let end = s.len();
+        Str(Repr::Shared {
+            src: Arc::from(s),
+            start: 0,
+            end,
+        })
+    }
+}
+
+impl From<&str> for Str {
+    fn from(s: &str) -> Str {
+        Str::from(s.to_string())
+    }
+}
+
+impl From<&String> for Str {
+    fn from(s: &String) -> Str {
+        Str::from(s.as_str())
+    }
+}
+
+impl From<Str> for String {
+    fn from(s: Str) -> String {
+        s.as_str().to_string()
+    }
+}
+
+impl PartialEq for Str {
+    fn eq(&self, other: &Str) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Str {}
+
+impl PartialEq<str> for Str {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Str {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Str {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<Str> for str {
+    fn eq(&self, other: &Str) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<Str> for &str {
+    fn eq(&self, other: &Str) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl PartialEq<Str> for String {
+    fn eq(&self, other: &Str) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialOrd for Str {
+    fn partial_cmp(&self, other: &Str) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Str {
+    fn cmp(&self, other: &Str) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Hash for Str {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl fmt::Debug for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_the_source_and_reads_like_a_string() {
+        let src: Arc<str> = Arc::from("{\"公開\": \"s3:*\"}");
+        let key = Str::slice(&src, 2..8);
+        assert_eq!(key, "公開");
+        assert_eq!(Arc::strong_count(&src), 2);
+        let copy = key.clone();
+        assert_eq!(Arc::strong_count(&src), 3);
+        assert_eq!(format!("{copy:?} {copy}"), "\"公開\" 公開");
+        assert_eq!(Str::from("公開".to_string()), key);
+        // A range off a character boundary never panics.
+        assert_eq!(Str::slice(&src, 3..8), "");
+        assert_eq!(Str::from_static("Allow").len(), 5);
+    }
+}
