@@ -81,8 +81,8 @@ fn shown<'a>(values: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// The values a pattern element or condition clause lists, in backticks.
-fn values_of(values: &[latch_syntax::span::Spanned<String>]) -> String {
-    shown(values.iter().map(|v| v.value.as_str()))
+fn values_of(values: &[latch_syntax::span::Spanned<latch_syntax::text::Str>]) -> String {
+    shown(values.iter().map(|v| &*v.value))
 }
 
 /// `"arn:aws:iam::1:role/A"` and `{"Service": "s3.amazonaws.com"}` values of a

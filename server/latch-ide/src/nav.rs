@@ -177,7 +177,7 @@ fn symbols_with(ws: &Workspace, path: &str, modules: &[Arc<ModuleAnalysis>]) -> 
                     .id
                     .as_ref()
                     .filter(|i| !i.value.is_empty())
-                    .map_or_else(|| d.kind.name().to_string(), |i| i.value.clone());
+                    .map_or_else(|| d.kind.name().to_string(), |i| i.value.to_string());
                 let selection = d.policy.id.as_ref().map_or(d.tree.span, |i| i.span);
                 let mut p = DocSymbol::new(name, SymbolKind::Policy, d.tree.span, selection)
                     .detail(d.kind.name());
@@ -670,7 +670,7 @@ enum Slot {
 }
 
 /// Every principal, resource and condition value of `policy`, with its slot.
-fn values(policy: &Policy) -> Vec<(Slot, &latch_syntax::Spanned<String>)> {
+fn values(policy: &Policy) -> Vec<(Slot, &latch_syntax::Spanned<latch_syntax::Str>)> {
     let mut out = Vec::new();
     for st in &policy.statements {
         if let Some(p) = &st.principal {
@@ -833,7 +833,7 @@ fn policy_value_at(ws: &Workspace, path: &str, offset: usize) -> Option<(Span, S
         }
         for (slot, v) in values(&policy) {
             if v.span.touches(offset) && !v.span.is_empty() {
-                return Some((v.span, slot, v.value.clone()));
+                return Some((v.span, slot, v.value.to_string()));
             }
         }
     }
@@ -1262,9 +1262,9 @@ pub fn references_to(
         }
     }
     let mut mentions: Vec<Target> = Vec::new();
-    let mut hit = |path: &Arc<str>, slot: Slot, v: &latch_syntax::Spanned<String>| {
-        if entities.iter().any(|e| names(&v.value, slot, e)) {
-            let t = Target::at(path, v.span, v.span);
+    let mut hit = |path: &Arc<str>, slot: Slot, value: &str, span: Span| {
+        if entities.iter().any(|e| names(value, slot, e)) {
+            let t = Target::at(path, span, span);
             if !mentions.contains(&t) {
                 mentions.push(t);
             }
@@ -1272,16 +1272,16 @@ pub fn references_to(
     };
     for (path, policy) in all_policies(ws) {
         for (slot, v) in values(&policy) {
-            hit(&path, slot, v);
+            hit(&path, slot, &v.value, v.span);
         }
     }
     for (_, path, m) in ws.manifests() {
         for e in &m.expects {
             if let Some(p) = &e.principal {
-                hit(path, Slot::Principal, p);
+                hit(path, Slot::Principal, &p.value, p.span);
             }
             if let Some(r) = &e.resource {
-                hit(path, Slot::Resource, r);
+                hit(path, Slot::Resource, &r.value, r.span);
             }
         }
     }

@@ -242,7 +242,7 @@ impl Ctx<'_> {
         res.values
             .iter()
             .find(|v| crate::intents::representative(&v.value) == self.intent.resource)
-            .map(|v| v.value.clone())
+            .map(|v| v.value.to_string())
     }
 
     /// The request as a headline names it.

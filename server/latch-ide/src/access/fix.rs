@@ -352,7 +352,7 @@ pub(crate) fn near_miss_fix(
             if st.effect() != Some(Effect::Allow) {
                 continue;
             }
-            let (values, wanted, element): (Vec<&latch_syntax::span::Spanned<String>>, &str, &str) =
+            let (values, wanted, element): (Vec<&latch_syntax::span::Spanned<latch_syntax::Str>>, &str, &str) =
                 match f {
                     Failure::Resource => match &st.resource {
                         Some(r) if !r.negated => {
@@ -388,7 +388,7 @@ pub(crate) fn near_miss_fix(
                     continue;
                 };
                 edits.push(Edit::replace(v.span, new_text).in_file(entry.path.clone()));
-                changes.push((v.value.clone(), fixed));
+                changes.push((v.value.to_string(), fixed));
             }
             let Some((old, new)) = changes.first() else {
                 continue;

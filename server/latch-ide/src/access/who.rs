@@ -600,7 +600,7 @@ fn narrower<'a>(
             for v in &res.values {
                 let r = representative(&v.value);
                 if r != main && pattern.is_match(&r) && !out.iter().any(|(x, _)| *x == r) {
-                    out.push((r, v.value.clone()));
+                    out.push((r, v.value.to_string()));
                     if out.len() >= MAX_SAMPLES {
                         return out;
                     }

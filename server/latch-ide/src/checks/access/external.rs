@@ -282,7 +282,7 @@ fn services(st: &Statement) -> Vec<String> {
     entries
         .iter()
         .filter(|e| e.kind.value == PrincipalType::Service)
-        .flat_map(|e| e.values.iter().map(|v| v.value.clone()))
+        .flat_map(|e| e.values.iter().map(|v| v.value.to_string()))
         .filter(|v| !v.contains("${"))
         .collect()
 }
