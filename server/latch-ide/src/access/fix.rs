@@ -352,27 +352,30 @@ pub(crate) fn near_miss_fix(
             if st.effect() != Some(Effect::Allow) {
                 continue;
             }
-            let (values, wanted, element): (Vec<&latch_syntax::span::Spanned<latch_syntax::Str>>, &str, &str) =
-                match f {
-                    Failure::Resource => match &st.resource {
-                        Some(r) if !r.negated => {
-                            (r.values.iter().collect(), req.resource.as_str(), "Resource")
-                        }
-                        _ => continue,
-                    },
-                    Failure::Principal => match &st.principal {
-                        Some(pr) if !pr.negated => match &pr.value {
-                            PrincipalValue::Map(entries) => (
-                                entries.iter().flat_map(|e| e.values.iter()).collect(),
-                                req.principal.arn(),
-                                "Principal",
-                            ),
-                            PrincipalValue::Star => continue,
-                        },
-                        _ => continue,
+            let (values, wanted, element): (
+                Vec<&latch_syntax::span::Spanned<latch_syntax::Str>>,
+                &str,
+                &str,
+            ) = match f {
+                Failure::Resource => match &st.resource {
+                    Some(r) if !r.negated => {
+                        (r.values.iter().collect(), req.resource.as_str(), "Resource")
+                    }
+                    _ => continue,
+                },
+                Failure::Principal => match &st.principal {
+                    Some(pr) if !pr.negated => match &pr.value {
+                        PrincipalValue::Map(entries) => (
+                            entries.iter().flat_map(|e| e.values.iter()).collect(),
+                            req.principal.arn(),
+                            "Principal",
+                        ),
+                        PrincipalValue::Star => continue,
                     },
                     _ => continue,
-                };
+                },
+                _ => continue,
+            };
             let mut edits = Vec::new();
             let mut changes: Vec<(String, String)> = Vec::new();
             for v in values {

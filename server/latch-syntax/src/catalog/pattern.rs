@@ -314,9 +314,24 @@ mod tests {
             "${TableName}",
         ];
         let patterns = [
-            "aws", "", "*", "b", "b/*", "b/k", "s3", "s?", "${aws:username}", "a/b", "us-east-1",
-            "*/x", "accesspoint/ap", "/", "${x", "$",
-            "${aws:PrincipalTag/DomainBucketName}", "${aws:username}/x",
+            "aws",
+            "",
+            "*",
+            "b",
+            "b/*",
+            "b/k",
+            "s3",
+            "s?",
+            "${aws:username}",
+            "a/b",
+            "us-east-1",
+            "*/x",
+            "accesspoint/ap",
+            "/",
+            "${x",
+            "$",
+            "${aws:PrincipalTag/DomainBucketName}",
+            "${aws:username}/x",
         ];
         for t in templates {
             for p in patterns {

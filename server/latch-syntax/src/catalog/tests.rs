@@ -233,7 +233,11 @@ fn expansion_lookups_agree_with_the_scan() {
             .filter(|a| pattern::wildcard_match_ignore_case(ap, a.name))
             .map(|a| (a.service, a.name))
             .collect();
-        let got: Vec<_> = c.expand(pattern).iter().map(|a| (a.service, a.name)).collect();
+        let got: Vec<_> = c
+            .expand(pattern)
+            .iter()
+            .map(|a| (a.service, a.name))
+            .collect();
         assert_eq!(got, scan, "{pattern}");
     }
 }

@@ -376,7 +376,10 @@ pub(crate) fn report(ix: &Index) -> Vec<Draft> {
                         governs(ix, e),
                     ),
                 )
-                .why(format!("outside the zone of trust: {}{limit}", zone.describe())),
+                .why(format!(
+                    "outside the zone of trust: {}{limit}",
+                    zone.describe()
+                )),
             );
         }
     }
