@@ -479,6 +479,14 @@ pub struct Workspace {
     /// finding, so not found by a walk over every file.
     manifest_paths: std::collections::BTreeSet<Arc<str>>,
     next_revision: u64,
+    /// A new [`stamp`] when a file other than a JSON policy changes (Terraform, a plan, a
+    /// manifest, a template): [`Workspace::modules`] is the same while it is.
+    terraform_revision: u64,
+    /// A new [`stamp`] when a file is removed.
+    removals: u64,
+    /// What is recomputed only when its inputs change (shared by clones, keyed by the
+    /// counters above).
+    memo: Arc<Mutex<Memo>>,
     modules: Arc<Mutex<ModuleCache>>,
     /// The last text of each Terraform file in which every block parsed.
     last_good: Arc<Mutex<HashMap<Arc<str>, Arc<str>>>>,
@@ -492,6 +500,29 @@ pub struct Workspace {
     /// Per sub-workspace root: what its findings were computed from, and the findings
     /// before suppression ([`Workspace::analyze`]).
     root_results: Arc<Mutex<HashMap<String, RootResult>>>,
+}
+
+#[derive(Default)]
+struct Memo {
+    /// The removal count at which the revalidation cache last dropped removed files.
+    revalidated_at: Option<u64>,
+    modules: Option<(u64, Vec<Arc<ModuleAnalysis>>)>,
+    declared: Option<(Vec<u64>, Arc<HashMap<String, PolicyKind>>)>,
+}
+
+/// A number never given out before in this process: clones of one workspace that change
+/// apart never share a stamp, so the memo they share never mixes them up.
+fn stamp() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Whether a file of this kind can change what [`Workspace::modules`] gives.
+fn feeds_modules(kind: FileKind) -> bool {
+    !matches!(
+        kind,
+        FileKind::JsonPolicy | FileKind::OtherJson | FileKind::Unread
+    )
 }
 
 /// What one sub-workspace's findings depend on. Two analyses with equal inputs give equal
@@ -660,6 +691,10 @@ impl Workspace {
         };
         self.next_revision += 1;
         let revision = self.next_revision;
+        let old_kind = self.files.get(path).map(|f| f.summary.kind);
+        if feeds_modules(summary.kind) || old_kind.is_some_and(feeds_modules) {
+            self.terraform_revision = stamp();
+        }
         if summary.manifest.is_some() {
             self.manifest_paths.insert(Arc::from(path));
         } else {
@@ -712,6 +747,28 @@ impl Workspace {
 
     /// The kind `latch.toml` gives each policy file it names (workspace paths).
     pub fn declared_kinds(&self) -> HashMap<String, PolicyKind> {
+        (*self.declared()).clone()
+    }
+
+    /// [`Workspace::declared_kinds`], computed once per manifests' content.
+    fn declared(&self) -> Arc<HashMap<String, PolicyKind>> {
+        let revs: Vec<u64> = self
+            .manifest_paths
+            .iter()
+            .filter_map(|p| self.revision(p))
+            .collect();
+        let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((r, d)) = &memo.declared {
+            if *r == revs {
+                return d.clone();
+            }
+        }
+        let d = Arc::new(self.compute_declared_kinds());
+        memo.declared = Some((revs, d.clone()));
+        d
+    }
+
+    fn compute_declared_kinds(&self) -> HashMap<String, PolicyKind> {
         let mut out = HashMap::new();
         for (dir, _, m) in self.manifests() {
             for (role, r) in m.policy_refs() {
@@ -728,7 +785,7 @@ impl Workspace {
     pub fn policies_in(&self, path: &str) -> Vec<PolicyView> {
         let mut out = Vec::new();
         if let Some(summary) = self.summary(path) {
-            let declared = self.declared_kinds().get(path).copied();
+            let declared = self.declared().get(path).copied();
             for doc in &summary.policies {
                 let (kind, source) = match declared {
                     Some(k) => (k, KindSource::Manifest),
@@ -791,6 +848,18 @@ impl Workspace {
     /// Every Terraform module folder and plan of the workspace, analysed (cached while
     /// none of its files changes).
     pub fn modules(&self) -> Vec<Arc<ModuleAnalysis>> {
+        if let Some((rev, m)) = &self.memo.lock().unwrap_or_else(|e| e.into_inner()).modules {
+            if *rev == self.terraform_revision {
+                return m.clone();
+            }
+        }
+        let m = self.compute_modules();
+        self.memo.lock().unwrap_or_else(|e| e.into_inner()).modules =
+            Some((self.terraform_revision, m.clone()));
+        m
+    }
+
+    fn compute_modules(&self) -> Vec<Arc<ModuleAnalysis>> {
         let mut groups: BTreeMap<String, Vec<(&Arc<str>, &SourceFile)>> = BTreeMap::new();
         for (path, file) in &self.files {
             match file.summary.kind {
@@ -949,7 +1018,12 @@ impl Workspace {
     }
 
     pub fn remove_file(&mut self, path: &str) {
-        self.files.remove(path);
+        if let Some(old) = self.files.remove(path) {
+            self.removals = stamp();
+            if feeds_modules(old.summary.kind) {
+                self.terraform_revision = stamp();
+            }
+        }
         self.manifest_paths.remove(path);
     }
 
@@ -986,12 +1060,19 @@ impl Workspace {
     pub fn analyze_until(&self, cancelled: &dyn Fn() -> bool) -> Option<Analysis> {
         let modules = self.modules();
         let owners = Owners::of(&modules);
-        let declared = self.declared_kinds();
-        // Entries of removed files go; the others are checked by revision where used.
-        self.revalidated
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .retain(|p, _| self.files.contains_key(p));
+        let declared = self.declared();
+        // Entries of removed files go (once per removal); the others are checked by
+        // revision where used.
+        {
+            let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+            if memo.revalidated_at != Some(self.removals) {
+                memo.revalidated_at = Some(self.removals);
+                self.revalidated
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .retain(|p, _| self.files.contains_key(p));
+            }
+        }
         let roots = crate::access::index::roots(self);
         crate::access::retain_roots(self, &roots);
         let stale: Vec<Arc<str>> = modules
@@ -1048,7 +1129,10 @@ impl Workspace {
             };
             if let Some(done) = cache.get(root).filter(|r| r.inputs == inputs) {
                 for (p, fs) in &done.findings {
-                    by_path.entry(p.clone()).or_default().extend(fs.iter().cloned());
+                    by_path
+                        .entry(p.clone())
+                        .or_default()
+                        .extend(fs.iter().cloned());
                 }
                 continue;
             }
@@ -1075,14 +1159,7 @@ impl Workspace {
                 crate::access::run_root(self, root, &roots, &modules, &stand_ins, &mut found);
             } else {
                 let mut simulated: BTreeMap<Arc<str>, Vec<Finding>> = BTreeMap::new();
-                crate::access::run_root(
-                    self,
-                    root,
-                    &roots,
-                    &modules,
-                    &stand_ins,
-                    &mut simulated,
-                );
+                crate::access::run_root(self, root, &roots, &modules, &stand_ins, &mut simulated);
                 for (path, findings) in simulated {
                     if stale.contains(&path) {
                         continue;
@@ -1101,7 +1178,10 @@ impl Workspace {
             }
             found.retain(|_, fs| !fs.is_empty());
             for (p, fs) in &found {
-                by_path.entry(p.clone()).or_default().extend(fs.iter().cloned());
+                by_path
+                    .entry(p.clone())
+                    .or_default()
+                    .extend(fs.iter().cloned());
             }
             cache.insert(
                 root.clone(),
@@ -1274,7 +1354,7 @@ impl Workspace {
         };
         let modules = self.modules();
         let owners = Owners::of(&modules);
-        let declared = self.declared_kinds();
+        let declared = self.declared();
         let mut out = Vec::new();
         for m in &modules {
             out.extend(m.findings.iter().filter(|f| &*f.path == path).cloned());
