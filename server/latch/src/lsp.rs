@@ -1134,3 +1134,39 @@ pub fn run_stdio() -> std::process::ExitCode {
     });
     lsp_extras::finish(runtime, shut_down)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::TextChange;
+    use latch_syntax::Span;
+
+    #[test]
+    fn a_change_is_the_text_between_common_prefix_and_suffix_on_char_boundaries() {
+        let c = TextChange::between("ab読c", "ab読xc").expect("a change");
+        assert_eq!((c.start, c.old_end, c.new_len), (5, 5, 1));
+        // `読` (e8 aa ad) and `語` (e8 aa 9e) share two bytes: the change takes the whole
+        // character.
+        let c = TextChange::between("a読b", "a語b").expect("a change");
+        assert_eq!((c.start, c.old_end, c.new_len), (1, 4, 3));
+        assert_eq!(TextChange::between("same", "same"), None);
+        let c = TextChange::between("aaa", "aaaa").expect("a change");
+        assert_eq!(c.old_end - c.start + 1, c.new_len);
+    }
+
+    #[test]
+    fn ranges_before_stay_after_move_and_across_stretch() {
+        // "0123456789" -> "012XYZ6789": 3..6 became 3 bytes, then 3..6 became 5.
+        let c = TextChange {
+            start: 3,
+            old_end: 6,
+            new_len: 5,
+        };
+        assert_eq!(c.shift(Span::new(0, 3)), Span::new(0, 3));
+        assert_eq!(c.shift(Span::new(6, 8)), Span::new(8, 10));
+        assert_eq!(c.shift(Span::new(1, 4)), Span::new(1, 8));
+        assert_eq!(c.shift(Span::new(4, 9)), Span::new(3, 11));
+        assert!(c.touches(Span::new(4, 4)));
+        assert!(!c.touches(Span::new(6, 7)));
+        assert!(!c.touches(Span::new(0, 3)));
+    }
+}
