@@ -502,12 +502,14 @@ pub struct Workspace {
     root_results: Arc<Mutex<HashMap<String, RootResult>>>,
 }
 
+type DeclaredKinds = HashMap<String, PolicyKind>;
+
 #[derive(Default)]
 struct Memo {
     /// The removal count at which the revalidation cache last dropped removed files.
     revalidated_at: Option<u64>,
     modules: Option<(u64, Vec<Arc<ModuleAnalysis>>)>,
-    declared: Option<(Vec<u64>, Arc<HashMap<String, PolicyKind>>)>,
+    declared: Option<(Vec<u64>, Arc<DeclaredKinds>)>,
 }
 
 /// A number never given out before in this process: clones of one workspace that change
