@@ -287,7 +287,16 @@ impl Backend {
             let mut last_whole = Instant::now();
             loop {
                 // The edited documents first, on their own.
-                let typed = std::mem::take(&mut lock(&state).typed);
+                let typed = {
+                    let mut st = lock(&state);
+                    if st.shutting_down {
+                        if let Some(r) = &running {
+                            r.cancel.store(true, Ordering::Relaxed);
+                        }
+                        return;
+                    }
+                    std::mem::take(&mut st.typed)
+                };
                 if !typed.is_empty() {
                     let st2 = state.clone();
                     let batch =
@@ -300,9 +309,6 @@ impl Backend {
                 }
                 if running.is_none() {
                     let mut st = lock(&state);
-                    if st.shutting_down {
-                        return;
-                    }
                     if st.analysed != Some(st.generation) {
                         running = Some(Running::start(&mut st, &client));
                     }
