@@ -320,6 +320,23 @@ fn bench_10000() {
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
     reset_peak();
     let base = status_kb("VmRSS:");
+    // Where the memory goes: the files read (texts and summaries), then the analysis's
+    // caches (modules, policy entries, decisions).
+    let mut read = Workspace::new();
+    for (p, t) in &files {
+        read.set_file_lean(p, t.as_bytes());
+    }
+    let after_read = status_kb("VmRSS:");
+    read.analyze();
+    let after_analysis = status_kb("VmRSS:");
+    drop(read);
+    println!(
+        "10,000 files: {} MB for the files read, {} MB more once analysed",
+        mb(after_read.zip(base).map(|(a, b)| a.saturating_sub(b))),
+        mb(after_analysis
+            .zip(after_read)
+            .map(|(a, b)| a.saturating_sub(b))),
+    );
     let (mut ws, findings, times) = cold(&files, 3);
     let held = status_kb("VmRSS:");
     let (cm, cb) = median_best(times);
