@@ -1,16 +1,23 @@
-//! `latch check` on a generated workspace of 1,000 files (Terraform and JSON; 300
-//! principals, 200 buckets, 50 keys, SCPs): cold analysis, and re-analysis after a
-//! one-file edit, the way the language server re-analyses on every keystroke. Prints the
-//! figures and the peak resident set size.
+//! The analysis of generated workspaces, the way `latch check` and the language server run
+//! it: files read lean (as from disk), then cold analysis, then re-analysis after one-file
+//! edits, the way the language server re-analyses on every keystroke (the edited file is
+//! an open buffer).
 //!
-//! Then the same for a Terraform root of 50 calls of one local module (each call an
-//! instance: a bucket, its KMS key and its policy, read through the module's outputs),
-//! without `latch.toml`; the edit changes the module's own file, which every instance
-//! reads.
+//! - 1,000 files (Terraform and JSON; 300 principals, 200 buckets, 50 keys, SCPs) under one
+//!   `latch.toml`: cold analysis, an edit of an identity policy, peak RSS.
+//! - 10,000 files: the same 1,000 ten times over, each copy a sub-workspace `wsN/` with its
+//!   own `latch.toml`: cold analysis, edits in one sub-workspace (a bucket policy, an
+//!   identity policy, a `.tf` file), peak RSS of that phase (the kernel's high-water mark
+//!   is reset in between) and RSS with the workspace held.
+//! - A Terraform root of 50 calls of one local module (each call an instance: a bucket,
+//!   its KMS key and its policy, read through the module's outputs), without
+//!   `latch.toml`; the edit changes the module's own file, which every instance reads.
 //!
 //! Then who-can for one bucket of the 1,000-file workspace (target: under 50 ms).
-//!
-//! Run: `cargo bench -p latch-ide --bench workspace`.
+//! Run: `cargo bench -p latch-ide --bench workspace`. `LATCH_BENCH_ONLY=1000|10000|modules`
+//! runs one part (`whocan` the who-can figures). `LATCH_BENCH_DUMP=dir` writes the workspace (`LATCH_BENCH_FILES=1000` or
+//! `10000`, default 1000) to `dir` and exits: the folder `latch check` and the LSP
+//! benchmark (`scripts/bench/lsp.py`) read.
 
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -151,12 +158,6 @@ resource "aws_s3_bucket" "app_{t}" {{
     files
 }
 
-fn peak_rss_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
 /// A root calling `./modules/bucket` 50 times, and the module.
 fn generate_modules() -> Vec<(String, String)> {
     let mut main = String::from(
@@ -211,48 +212,177 @@ output "bucket_arn" {
     ]
 }
 
-/// Cold analyses and one-file edits of `files`: (medians and bests in ms, findings).
-fn measure(
-    files: &[(String, String)],
-    edit: &dyn Fn(usize) -> (usize, String),
-) -> (f64, f64, f64, f64, usize) {
-    let mut cold = Vec::new();
+/// The 1,000 files ten times over, each copy a sub-workspace `wsN/` with its own
+/// `latch.toml`.
+fn generate_split(copies: usize) -> Vec<(String, String)> {
+    let one = generate();
+    let mut out = Vec::with_capacity(one.len() * copies);
+    for c in 0..copies {
+        for (p, t) in &one {
+            out.push((format!("ws{c}/{p}"), t.clone()));
+        }
+    }
+    out
+}
+
+fn status_kb(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn mb(kb: Option<u64>) -> String {
+    kb.map_or_else(|| "?".to_string(), |k| format!("{}", k / 1024))
+}
+
+/// Resets the kernel's peak RSS of this process (Linux 4.0+), so each phase reports its own.
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn median_best(mut v: Vec<f64>) -> (f64, f64) {
+    v.sort_by(f64::total_cmp);
+    (v[v.len() / 2] * 1e3, v[0] * 1e3)
+}
+
+/// A workspace of `files` read as from disk (lean), analysed cold `runs` times: the last
+/// workspace, the findings count, and the times.
+fn cold(files: &[(String, String)], runs: usize) -> (Workspace, usize, Vec<f64>) {
+    let mut times = Vec::new();
     let mut ws = Workspace::new();
     let mut findings = 0;
-    for _ in 0..5 {
+    for _ in 0..runs {
+        drop(std::mem::take(&mut ws));
         let start = Instant::now();
         let mut w = Workspace::new();
         for (p, t) in files {
-            w.set_file(p, t.as_bytes());
+            w.set_file_lean(p, t.as_bytes());
         }
         let a = w.analyze();
-        cold.push(start.elapsed().as_secs_f64());
+        times.push(start.elapsed().as_secs_f64());
         findings = a.all().count();
         ws = w;
     }
-    let mut edits = Vec::new();
-    for n in 0..20 {
-        let (i, text) = edit(n);
+    (ws, findings, times)
+}
+
+/// `n` edits of the file at `path` (an open buffer), each followed by an analysis.
+fn edits(
+    ws: &mut Workspace,
+    path: &str,
+    text: &str,
+    n: usize,
+    edit: &dyn Fn(&str, usize) -> String,
+) -> Vec<f64> {
+    let mut times = Vec::new();
+    for k in 0..n {
+        let edited = edit(text, k);
         let start = Instant::now();
-        ws.set_file(&files[i].0, text.as_bytes());
+        ws.set_file(path, edited.as_bytes());
         std::hint::black_box(ws.analyze());
-        edits.push(start.elapsed().as_secs_f64());
+        times.push(start.elapsed().as_secs_f64());
     }
-    cold.sort_by(f64::total_cmp);
-    edits.sort_by(f64::total_cmp);
-    (
-        cold[cold.len() / 2] * 1e3,
-        cold[0] * 1e3,
-        edits[edits.len() / 2] * 1e3,
-        edits[0] * 1e3,
-        findings,
-    )
+    times
+}
+
+fn sid_edit(text: &str, k: usize) -> String {
+    text.replacen("Sid\": \"", &format!("Sid\": \"Edit{k}"), 1)
+}
+
+fn tf_edit(text: &str, k: usize) -> String {
+    text.replacen("Sid      = \"", &format!("Sid      = \"Edit{k}"), 1)
+}
+
+fn find<'a>(files: &'a [(String, String)], path: &str) -> &'a (String, String) {
+    files
+        .iter()
+        .find(|(p, _)| p == path)
+        .unwrap_or_else(|| panic!("{path} is generated"))
+}
+
+fn bench_1000() {
+    let files = generate();
+    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
+    reset_peak();
+    let (mut ws, findings, times) = cold(&files, 5);
+    let (cm, cb) = median_best(times);
+    let (path, text) = find(&files, "iam/reader-7.json");
+    let (em, eb) = median_best(edits(&mut ws, path, text, 30, &sid_edit));
+    println!(
+        "1,000 files ({:.2} MB, {findings} findings): cold {cm:.1} ms (best {cb:.1}); \
+         one-file edit {em:.2} ms (best {eb:.2}); peak RSS {} MB",
+        bytes as f64 / 1e6,
+        mb(status_kb("VmHWM:")),
+    );
+}
+
+fn bench_10000() {
+    let files = generate_split(10);
+    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
+    reset_peak();
+    let base = status_kb("VmRSS:");
+    // Where the memory goes: the files read (texts and summaries), then the analysis's
+    // caches (modules, policy entries, decisions).
+    let mut read = Workspace::new();
+    for (p, t) in &files {
+        read.set_file_lean(p, t.as_bytes());
+    }
+    let after_read = status_kb("VmRSS:");
+    read.analyze();
+    let after_analysis = status_kb("VmRSS:");
+    drop(read);
+    println!(
+        "10,000 files: {} MB for the files read, {} MB more once analysed",
+        mb(after_read.zip(base).map(|(a, b)| a.saturating_sub(b))),
+        mb(after_analysis
+            .zip(after_read)
+            .map(|(a, b)| a.saturating_sub(b))),
+    );
+    let (mut ws, findings, times) = cold(&files, 3);
+    let held = status_kb("VmRSS:");
+    let (cm, cb) = median_best(times);
+    println!(
+        "10,000 files in 10 sub-workspaces ({:.2} MB, {findings} findings): cold {cm:.1} ms \
+         (best {cb:.1}); peak RSS {} MB; workspace held: {} MB above the start",
+        bytes as f64 / 1e6,
+        mb(status_kb("VmHWM:")),
+        mb(held.zip(base).map(|(h, b)| h.saturating_sub(b))),
+    );
+    for (label, path, edit) in [
+        (
+            "bucket policy",
+            "ws3/s3/bucket-17.json",
+            &sid_edit as &dyn Fn(&str, usize) -> String,
+        ),
+        ("identity policy", "ws3/iam/reader-7.json", &sid_edit),
+        (".tf file", "ws3/terraform/m5/app-55.tf", &tf_edit),
+    ] {
+        let (_, text) = find(&files, path);
+        let (em, eb) = median_best(edits(&mut ws, path, text, 30, edit));
+        println!("  one-file edit in ws3 ({label}): median {em:.2} ms (best {eb:.2})");
+    }
+}
+
+fn bench_modules() {
+    let modules = generate_modules();
+    let (mut ws, n, times) = cold(&modules, 5);
+    let (cm, cb) = median_best(times);
+    let (path, text) = &modules[1];
+    let (em, eb) = median_best(edits(&mut ws, path, text, 20, &|t, n| {
+        t.replace("Sid = \"Read\"", &format!("Sid = \"Read{n}\""))
+    }));
+    println!(
+        "modules: 50 calls of one local module, {n} findings; cold analysis median {cm:.1} ms \
+         (best {cb:.1} ms); edit of the module's file median {em:.2} ms (best {eb:.2} ms)"
+    );
 }
 
 fn main() {
-    let files = generate();
-    // `LATCH_BENCH_DUMP=dir` writes the workspace out, to time `latch check dir` itself.
     if let Some(dir) = std::env::var_os("LATCH_BENCH_DUMP") {
+        let files = match std::env::var("LATCH_BENCH_FILES").as_deref() {
+            Ok("10000") => generate_split(10),
+            _ => generate(),
+        };
         let dir = std::path::PathBuf::from(dir);
         for (p, t) in &files {
             let path = dir.join(p);
@@ -261,47 +391,34 @@ fn main() {
             }
             let _ = std::fs::write(path, t);
         }
+        println!("wrote {} files to {}", files.len(), dir.display());
+        return;
     }
-    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
-    let mut cold = Vec::new();
+    let only = std::env::var("LATCH_BENCH_ONLY").unwrap_or_default();
+    if only.is_empty() || only == "1000" {
+        bench_1000();
+    }
+    if only.is_empty() || only == "10000" {
+        bench_10000();
+    }
+    if only.is_empty() || only == "whocan" {
+        bench_who_can();
+    }
+    if only.is_empty() || only == "modules" {
+        bench_modules();
+    }
+}
+
+/// Who can read one bucket of the 1,000-file workspace: in the editor (the workspace
+/// analysed, its policy entries cached), and as `latch who-can` runs (a fresh workspace,
+/// nothing analysed yet). Target: under 50 ms.
+fn bench_who_can() {
+    let files = generate();
     let mut ws = Workspace::new();
-    let mut findings = 0;
-    for _ in 0..5 {
-        let start = Instant::now();
-        let mut w = Workspace::new();
-        for (p, t) in &files {
-            w.set_file(p, t.as_bytes());
-        }
-        let a = w.analyze();
-        cold.push(start.elapsed().as_secs_f64());
-        findings = a.all().count();
-        ws = w;
+    for (p, t) in &files {
+        ws.set_file(p, t.as_bytes());
     }
-    let mut edits = Vec::new();
-    for n in 0..50 {
-        let (path, text) = &files[n % 300];
-        let edited = text.replace("ReadBucket", &format!("ReadBucket{n}"));
-        let start = Instant::now();
-        ws.set_file(path, edited.as_bytes());
-        std::hint::black_box(ws.analyze());
-        edits.push(start.elapsed().as_secs_f64());
-    }
-    cold.sort_by(f64::total_cmp);
-    edits.sort_by(f64::total_cmp);
-    println!(
-        "workspace: {} files, {:.2} MB, {} findings; cold analysis median {:.1} ms (best {:.1} ms); \
-         one-file edit median {:.2} ms (best {:.2} ms); peak RSS {} MB",
-        files.len(),
-        bytes as f64 / 1e6,
-        findings,
-        cold[cold.len() / 2] * 1e3,
-        cold[0] * 1e3,
-        edits[edits.len() / 2] * 1e3,
-        edits[0] * 1e3,
-        peak_rss_kb().map_or_else(|| "?".to_string(), |k| (k / 1024).to_string()),
-    );
-    // Who can read one bucket: in the editor (the workspace analysed, its policy entries
-    // cached), and as `latch who-can` runs (a fresh workspace, nothing analysed yet).
+    std::hint::black_box(ws.analyze());
     let actions = vec!["s3:GetObject".to_string()];
     let bucket = "arn:aws:s3:::bucket-7/*";
     let mut warm = Vec::new();
@@ -343,18 +460,5 @@ fn main() {
         fresh[fresh.len() / 2] * 1e3,
         fresh[0] * 1e3,
         summary[summary.len() / 2] * 1e3,
-    );
-    let modules = generate_modules();
-    let (cm, cb, em, eb, n) = measure(&modules, &|n| {
-        (
-            1,
-            modules[1]
-                .1
-                .replace("Sid = \"Read\"", &format!("Sid = \"Read{n}\"")),
-        )
-    });
-    println!(
-        "modules: 50 calls of one local module, {n} findings; cold analysis median {cm:.1} ms \
-         (best {cb:.1} ms); edit of the module's file median {em:.2} ms (best {eb:.2} ms)"
     );
 }

@@ -609,14 +609,21 @@ struct Source {
 type AllowTarget<'m> = (usize, &'m AllowDecl, Vec<StatementLoc>);
 
 /// Applies the `[check]` tables, comments and allow entries to the findings of every file.
-pub fn apply(ws: &Workspace, by_path: &mut BTreeMap<Arc<str>, Vec<Finding>>, stale: &[Arc<str>]) {
+/// With `only`, `by_path` holds that one file's findings and only its comments are read
+/// (the language server's per-keystroke pass, [`Workspace::file_analysis`]).
+pub fn apply(
+    ws: &Workspace,
+    by_path: &mut BTreeMap<Arc<str>, Vec<Finding>>,
+    stale: &[Arc<str>],
+    only: Option<&str>,
+) {
     let manifests = ws.manifests();
     let configured_any = manifests.iter().any(|(_, _, m)| !m.check.is_empty());
     let mut sources: Vec<Source> = Vec::new();
     // Comments in Terraform files.
     let mut comments: HashMap<Arc<str>, Vec<(usize, IgnoreComment)>> = HashMap::new();
     for path in ws.paths() {
-        if !(path.ends_with(".tf")) || stale.contains(path) {
+        if !(path.ends_with(".tf")) || stale.contains(path) || only.is_some_and(|o| o != &**path) {
             continue;
         }
         let Some(text) = ws.text(path) else { continue };

@@ -502,7 +502,18 @@ pub fn role_kind(role: PolicyRole) -> PolicyKind {
 #[derive(Default, Clone)]
 pub struct Workspace {
     files: BTreeMap<Arc<str>, SourceFile>,
+    /// The files that hold a parsed `latch.toml`: asked for per module folder and per
+    /// finding, so not found by a walk over every file.
+    manifest_paths: std::collections::BTreeSet<Arc<str>>,
     next_revision: u64,
+    /// A new [`stamp`] when a file other than a JSON policy changes (Terraform, a plan, a
+    /// manifest, a template): [`Workspace::modules`] is the same while it is.
+    terraform_revision: u64,
+    /// A new [`stamp`] when a file is removed.
+    removals: u64,
+    /// What is recomputed only when its inputs change (shared by clones, keyed by the
+    /// counters above).
+    memo: Arc<Mutex<Memo>>,
     modules: Arc<Mutex<ModuleCache>>,
     /// The last text of each Terraform file in which every block parsed.
     last_good: Arc<Mutex<HashMap<Arc<str>, Arc<str>>>>,
@@ -513,6 +524,135 @@ pub struct Workspace {
     /// Terraform `file()`), per path: the revision and kind it was computed for. Without
     /// it every analysis would read those files' trees again and re-run their checks.
     revalidated: Arc<Mutex<RevalidationCache>>,
+    /// Per sub-workspace root: what its findings were computed from, and the findings
+    /// before suppression ([`Workspace::analyze`]).
+    root_results: Arc<Mutex<HashMap<String, RootResult>>>,
+}
+
+type DeclaredKinds = HashMap<String, PolicyKind>;
+
+#[derive(Default)]
+struct Memo {
+    /// The removal count at which the revalidation cache last dropped removed files.
+    revalidated_at: Option<u64>,
+    modules: Option<(u64, Vec<Arc<ModuleAnalysis>>)>,
+    declared: Option<(Vec<u64>, Arc<DeclaredKinds>)>,
+}
+
+/// A number never given out before in this process: clones of one workspace that change
+/// apart never share a stamp, so the memo they share never mixes them up.
+fn stamp() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Whether a file of this kind can change what [`Workspace::modules`] gives.
+fn feeds_modules(kind: FileKind) -> bool {
+    !matches!(
+        kind,
+        FileKind::JsonPolicy | FileKind::OtherJson | FileKind::Unread
+    )
+}
+
+/// What one sub-workspace's findings depend on. Two analyses with equal inputs give equal
+/// findings for the root, so the second reuses the first's.
+#[derive(PartialEq)]
+struct RootInputs {
+    /// Every root of the workspace (a new `latch.toml` moves files between roots).
+    roots: Vec<String>,
+    /// The revisions of the root's files, in path order (revisions are never reused, so a
+    /// file added, removed or changed changes this list).
+    files: Vec<u64>,
+    /// Every manifest's revision: a manifest states kinds and provider accounts that
+    /// other roots read.
+    manifests: Vec<u64>,
+    /// The root's module analyses and every module instance, by identity.
+    modules: Vec<ByPtr<ModuleAnalysis>>,
+    /// Files outside the root that it reads (policies its manifest or its Terraform
+    /// `file()` calls name): path and revision.
+    outside: Vec<(String, Option<u64>)>,
+    /// Kinds the Terraform owners give the root's files, and which are templates.
+    owners: Vec<(String, Option<PolicyKind>, bool)>,
+    /// Files whose last good text stands in for them, and the stand-in accounts: few,
+    /// and read by every root's simulation.
+    stale: Vec<Arc<str>>,
+    stand_ins: Vec<(String, String)>,
+}
+
+/// An `Arc` compared by identity; holding it keeps the address from being reused.
+struct ByPtr<T>(Arc<T>);
+
+impl<T> PartialEq for ByPtr<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+struct RootResult {
+    inputs: RootInputs,
+    findings: BTreeMap<Arc<str>, Vec<Finding>>,
+}
+
+/// The deepest root that holds `path` (like `access::index::root_of`, without allocating).
+fn root_index(roots: &[String], path: &str) -> usize {
+    let mut best: Option<(usize, usize)> = None;
+    for (i, r) in roots.iter().enumerate() {
+        let inside = r.is_empty()
+            || (path.starts_with(r.as_str()) && path.as_bytes().get(r.len()) == Some(&b'/'));
+        if inside && best.is_none_or(|(_, len)| r.len() > len) {
+            best = Some((i, r.len()));
+        }
+    }
+    best.map_or(0, |(i, _)| i)
+}
+
+/// What the Terraform code says of other files: the kind a `file()` owner gives a JSON
+/// file, and the files `templatefile()` renders (checked through that call only).
+struct Owners<'a> {
+    kinds: HashMap<&'a str, PolicyKind>,
+    rendered: Vec<&'a str>,
+}
+
+impl<'a> Owners<'a> {
+    fn of(modules: &'a [Arc<ModuleAnalysis>]) -> Owners<'a> {
+        let mut kinds = HashMap::new();
+        let mut rendered = Vec::new();
+        for m in modules {
+            for p in &m.module.policies {
+                if let terraform::PolicySource::File {
+                    path,
+                    vars: Some(_),
+                    ..
+                } = &p.source
+                {
+                    rendered.push(path.as_str());
+                }
+                if let (terraform::PolicySource::File { path, .. }, Some(kind)) =
+                    (&p.source, p.kind)
+                {
+                    kinds.insert(path.as_str(), kind);
+                }
+            }
+        }
+        Owners { kinds, rendered }
+    }
+}
+
+/// Whether findings of `code` rest on other documents (the simulation, the manifest's
+/// references, suppressions): what [`Workspace::file_analysis`] takes from the last
+/// whole analysis instead of computing.
+pub fn is_cross_document(code: &str) -> bool {
+    ["access/", "cloudfront/", "s3/", "latch/"]
+        .iter()
+        .any(|p| code.starts_with(p))
+        || code == "manifest/missing-policy"
+}
+
+/// The root a module analysis belongs to (as `access::index::build` assigns them).
+fn module_root(roots: &[String], m: &ModuleAnalysis) -> usize {
+    let key = m.key.strip_prefix("plan:").unwrap_or(&m.key);
+    let key = key.split('#').next().unwrap_or(key);
+    root_index(roots, &format!("{key}/x"))
 }
 
 type RevalidationCache = HashMap<Arc<str>, (u64, PolicyKind, Vec<Finding>)>;
@@ -629,6 +769,15 @@ impl Workspace {
         };
         self.next_revision += 1;
         let revision = self.next_revision;
+        let old_kind = self.files.get(path).map(|f| f.summary.kind);
+        if feeds_modules(summary.kind) || old_kind.is_some_and(feeds_modules) {
+            self.terraform_revision = stamp();
+        }
+        if summary.manifest.is_some() {
+            self.manifest_paths.insert(Arc::from(path));
+        } else {
+            self.manifest_paths.remove(path);
+        }
         self.files.insert(
             Arc::from(path),
             SourceFile {
@@ -641,8 +790,9 @@ impl Workspace {
 
     /// Every `latch.toml` of the workspace: the folder it governs, its path, and the model.
     pub fn manifests(&self) -> Vec<(&str, &Arc<str>, &Manifest)> {
-        self.files
+        self.manifest_paths
             .iter()
+            .filter_map(|p| self.files.get_key_value(p))
             .filter_map(|(path, f)| {
                 let m = f.summary.manifest.as_ref()?;
                 Some((path.rsplit_once('/').map_or("", |(d, _)| d), path, m))
@@ -675,6 +825,28 @@ impl Workspace {
 
     /// The kind `latch.toml` gives each policy file it names (workspace paths).
     pub fn declared_kinds(&self) -> HashMap<String, PolicyKind> {
+        (*self.declared()).clone()
+    }
+
+    /// [`Workspace::declared_kinds`], computed once per manifests' content.
+    fn declared(&self) -> Arc<HashMap<String, PolicyKind>> {
+        let revs: Vec<u64> = self
+            .manifest_paths
+            .iter()
+            .filter_map(|p| self.revision(p))
+            .collect();
+        let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((r, d)) = &memo.declared {
+            if *r == revs {
+                return d.clone();
+            }
+        }
+        let d = Arc::new(self.compute_declared_kinds());
+        memo.declared = Some((revs, d.clone()));
+        d
+    }
+
+    fn compute_declared_kinds(&self) -> HashMap<String, PolicyKind> {
         let mut out = HashMap::new();
         for (dir, _, m) in self.manifests() {
             for (role, r) in m.policy_refs() {
@@ -691,7 +863,7 @@ impl Workspace {
     pub fn policies_in(&self, path: &str) -> Vec<PolicyView> {
         let mut out = Vec::new();
         if let Some(summary) = self.summary(path) {
-            let declared = self.declared_kinds().get(path).copied();
+            let declared = self.declared().get(path).copied();
             for doc in &summary.policies {
                 let (kind, source) = match declared {
                     Some(k) => (k, KindSource::Manifest),
@@ -724,9 +896,12 @@ impl Workspace {
     }
 
     /// Findings about the manifests' references: a named file that does not exist.
-    fn manifest_reference_findings(&self) -> Vec<Finding> {
+    fn manifest_reference_findings(&self, wanted: impl Fn(&str) -> bool) -> Vec<Finding> {
         let mut out = Vec::new();
         for (dir, path, m) in self.manifests() {
+            if !wanted(path) {
+                continue;
+            }
             for (_, r) in m.policy_refs() {
                 if is_file_reference(&r.value)
                     && !self.files.contains_key(join_path(dir, &r.value).as_str())
@@ -751,6 +926,18 @@ impl Workspace {
     /// Every Terraform module folder and plan of the workspace, analysed (cached while
     /// none of its files changes).
     pub fn modules(&self) -> Vec<Arc<ModuleAnalysis>> {
+        if let Some((rev, m)) = &self.memo.lock().unwrap_or_else(|e| e.into_inner()).modules {
+            if *rev == self.terraform_revision {
+                return m.clone();
+            }
+        }
+        let m = self.compute_modules();
+        self.memo.lock().unwrap_or_else(|e| e.into_inner()).modules =
+            Some((self.terraform_revision, m.clone()));
+        m
+    }
+
+    fn compute_modules(&self) -> Vec<Arc<ModuleAnalysis>> {
         let mut groups: BTreeMap<String, Vec<(&Arc<str>, &SourceFile)>> = BTreeMap::new();
         for (path, file) in &self.files {
             match file.summary.kind {
@@ -909,7 +1096,13 @@ impl Workspace {
     }
 
     pub fn remove_file(&mut self, path: &str) {
-        self.files.remove(path);
+        if let Some(old) = self.files.remove(path) {
+            self.removals = stamp();
+            if feeds_modules(old.summary.kind) {
+                self.terraform_revision = stamp();
+            }
+        }
+        self.manifest_paths.remove(path);
     }
 
     pub fn text(&self, path: &str) -> Option<&str> {
@@ -940,160 +1133,344 @@ impl Workspace {
 
     /// Phase two: every finding of every file.
     pub fn analyze(&self) -> Analysis {
-        let mut by_path: BTreeMap<Arc<str>, Vec<Finding>> = BTreeMap::new();
+        self.analyze_until(&|| false).unwrap_or_default()
+    }
+
+    /// [`Workspace::analyze`], giving up (`None`) as soon as `cancelled` says so; it is
+    /// asked before each sub-workspace that must be analysed again. Each sub-workspace
+    /// (the folder of a `latch.toml`, and the workspace root) keeps its findings while its
+    /// inputs ([`RootInputs`]) stay the same, so an edit re-analyses only the sub-workspace
+    /// that holds it, and an analysis that gave up leaves the roots it finished for the
+    /// next one.
+    pub fn analyze_until(&self, cancelled: &dyn Fn() -> bool) -> Option<Analysis> {
         let modules = self.modules();
-        // A JSON file that a Terraform `file()` call loads takes the kind its owner gives.
-        let mut kinds: HashMap<&str, PolicyKind> = HashMap::new();
-        // Files rendered by `templatefile()` are checked through that call, with its
-        // variables, never as they are written.
-        let mut rendered: Vec<&str> = Vec::new();
-        for m in &modules {
-            for p in &m.module.policies {
-                if let terraform::PolicySource::File {
-                    path,
-                    vars: Some(_),
-                    ..
-                } = &p.source
-                {
-                    rendered.push(path.as_str());
-                }
-                if let (terraform::PolicySource::File { path, .. }, Some(kind)) =
-                    (&p.source, p.kind)
-                {
-                    kinds.insert(path.as_str(), kind);
-                }
-            }
-            for f in &m.findings {
-                by_path.entry(f.path.clone()).or_default().push(f.clone());
+        let owners = Owners::of(&modules);
+        let declared = self.declared();
+        // Entries of removed files go (once per removal); the others are checked by
+        // revision where used.
+        {
+            let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+            if memo.revalidated_at != Some(self.removals) {
+                memo.revalidated_at = Some(self.removals);
+                self.revalidated
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .retain(|p, _| self.files.contains_key(p));
             }
         }
-        let declared = self.declared_kinds();
-        for f in self.manifest_reference_findings() {
-            by_path.entry(f.path.clone()).or_default().push(f);
-        }
-        // Entries of removed files go; the others are checked by revision where used.
-        self.revalidated
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .retain(|p, _| self.files.contains_key(p));
-        for (path, file) in &self.files {
-            let out = by_path.entry(path.clone()).or_default();
-            let declared_kind = declared.get(&**path).copied();
-            if let (Some(kind), FileKind::OtherJson) = (declared_kind, file.summary.kind) {
-                // `latch.toml` says this file is a policy, even though it does not look like
-                // one yet (an empty file, a document without `Statement`).
-                let forced = summarize_policy(&file.text, kind, KindSource::Manifest);
-                let validation = forced.policies.into_iter().flat_map(|d| d.validation);
-                // Like every finding of the file, these carry its path (the loop below
-                // that sets it is skipped).
-                out.extend(forced.findings.into_iter().chain(validation).map(|mut f| {
-                    f.path = path.clone();
-                    f
-                }));
-                continue;
-            }
-            if rendered.contains(&&**path) {
-                continue;
-            }
-            out.extend(file.summary.findings.iter().cloned());
-            let other_kind = declared_kind.or_else(|| kinds.get(&**path).copied());
-            let cached = other_kind.and_then(|k| {
-                let cache = self.revalidated.lock().unwrap_or_else(|e| e.into_inner());
-                cache
-                    .get(path)
-                    .filter(|(rev, kind, _)| *rev == file.revision && *kind == k)
-                    .map(|(_, _, f)| f.clone())
-            });
-            if let Some(findings) = cached {
-                out.extend(findings);
-            } else {
-                // A lean summary has no trees: validating as another kind reads them again.
-                let full = match other_kind {
-                    Some(_) if file.summary.is_lean() => self.summary(path),
-                    _ => None,
-                };
-                let mut validation = Vec::new();
-                for doc in &full.as_ref().unwrap_or(&file.summary).policies {
-                    let kind = other_kind.unwrap_or(doc.kind);
-                    validation.extend(
-                        // Inferred only when nothing states the kind: not the manifest, a
-                        // Terraform owner, nor the command output that wraps the policy.
-                        doc.validate_as(
-                            &file.text,
-                            kind,
-                            other_kind.is_none() && doc.kind_source == KindSource::Inferred,
-                        )
-                        .iter()
-                        .cloned(),
-                    );
-                }
-                if let Some(k) = other_kind {
-                    let mut cache = self.revalidated.lock().unwrap_or_else(|e| e.into_inner());
-                    cache.insert(path.clone(), (file.revision, k, validation.clone()));
-                }
-                out.extend(validation);
-            }
-            for f in out.iter_mut() {
-                f.path = path.clone();
-            }
-        }
-        // The simulation reads the index, which for a file with a broken block is built
-        // from that file's last good text: its findings, related locations and edits in
-        // such a file would point at stale positions, so they wait until it parses.
+        let roots = crate::access::index::roots(self);
+        crate::access::retain_roots(self, &roots);
         let stale: Vec<Arc<str>> = modules
             .iter()
             .flat_map(|m| m.stale.iter().cloned())
             .collect();
-        if stale.is_empty() {
-            crate::access::run(self, &modules, &mut by_path);
-        } else {
-            let mut simulated: BTreeMap<Arc<str>, Vec<Finding>> = BTreeMap::new();
-            crate::access::run(self, &modules, &mut simulated);
-            for (path, findings) in simulated {
-                if stale.contains(&path) {
-                    continue;
-                }
-                for mut f in findings {
-                    f.related
-                        .retain(|r| r.path.as_ref().is_none_or(|p| !stale.contains(p)));
-                    f.fixes.retain(|x| {
-                        x.edits
-                            .iter()
-                            .all(|e| e.path.as_ref().is_none_or(|p| !stale.contains(p)))
-                    });
-                    by_path.entry(path.clone()).or_default().push(f);
-                }
+        let stand_ins = crate::access::facts::stand_ins(&modules);
+        let manifests: Vec<u64> = self
+            .manifest_paths
+            .iter()
+            .filter_map(|p| self.revision(p))
+            .collect();
+        let mut files_of: Vec<Vec<(&Arc<str>, &SourceFile)>> = vec![Vec::new(); roots.len()];
+        for (p, f) in &self.files {
+            files_of[root_index(&roots, p)].push((p, f));
+        }
+        let mut modules_of: Vec<Vec<Arc<ModuleAnalysis>>> = vec![Vec::new(); roots.len()];
+        for m in &modules {
+            modules_of[module_root(&roots, m)].push(m.clone());
+        }
+        let mut owners_of: Vec<Vec<(String, Option<PolicyKind>, bool)>> =
+            vec![Vec::new(); roots.len()];
+        for (path, kind) in &owners.kinds {
+            owners_of[root_index(&roots, path)].push((
+                path.to_string(),
+                Some(*kind),
+                owners.rendered.contains(path),
+            ));
+        }
+        for path in &owners.rendered {
+            if !owners.kinds.contains_key(path) {
+                owners_of[root_index(&roots, path)].push((path.to_string(), None, true));
             }
         }
+        let mut by_path: BTreeMap<Arc<str>, Vec<Finding>> = BTreeMap::new();
+        let mut cache = self.root_results.lock().unwrap_or_else(|e| e.into_inner());
+        cache.retain(|r, _| roots.contains(r));
+        for (ri, root) in roots.iter().enumerate() {
+            let mut root_owners = std::mem::take(&mut owners_of[ri]);
+            root_owners.sort_by(|a, b| a.0.cmp(&b.0));
+            let inputs = RootInputs {
+                roots: roots.clone(),
+                files: files_of[ri].iter().map(|(_, f)| f.revision).collect(),
+                manifests: manifests.clone(),
+                modules: modules_of[ri]
+                    .iter()
+                    .chain(modules.iter().filter(|m| m.call.is_some()))
+                    .map(|m| ByPtr(m.clone()))
+                    .collect(),
+                outside: self.outside_reads(&roots, ri, &modules_of[ri]),
+                owners: root_owners,
+                stale: stale.clone(),
+                stand_ins: stand_ins.clone(),
+            };
+            if let Some(done) = cache.get(root).filter(|r| r.inputs == inputs) {
+                for (p, fs) in &done.findings {
+                    by_path
+                        .entry(p.clone())
+                        .or_default()
+                        .extend(fs.iter().cloned());
+                }
+                continue;
+            }
+            if cancelled() {
+                return None;
+            }
+            let mut found: BTreeMap<Arc<str>, Vec<Finding>> = BTreeMap::new();
+            for m in &modules_of[ri] {
+                for f in &m.findings {
+                    found.entry(f.path.clone()).or_default().push(f.clone());
+                }
+            }
+            for f in self.manifest_reference_findings(|p| root_index(&roots, p) == ri) {
+                found.entry(f.path.clone()).or_default().push(f);
+            }
+            for (path, file) in &files_of[ri] {
+                let out = found.entry((*path).clone()).or_default();
+                self.file_findings(path, file, &declared, &owners, out);
+            }
+            // The simulation reads the index, which for a file with a broken block is built
+            // from that file's last good text: its findings, related locations and edits in
+            // such a file would point at stale positions, so they wait until it parses.
+            if stale.is_empty() {
+                crate::access::run_root(self, root, &roots, &modules, &stand_ins, &mut found);
+            } else {
+                let mut simulated: BTreeMap<Arc<str>, Vec<Finding>> = BTreeMap::new();
+                crate::access::run_root(self, root, &roots, &modules, &stand_ins, &mut simulated);
+                for (path, findings) in simulated {
+                    if stale.contains(&path) {
+                        continue;
+                    }
+                    for mut f in findings {
+                        f.related
+                            .retain(|r| r.path.as_ref().is_none_or(|p| !stale.contains(p)));
+                        f.fixes.retain(|x| {
+                            x.edits
+                                .iter()
+                                .all(|e| e.path.as_ref().is_none_or(|p| !stale.contains(p)))
+                        });
+                        found.entry(path.clone()).or_default().push(f);
+                    }
+                }
+            }
+            found.retain(|_, fs| !fs.is_empty());
+            for (p, fs) in &found {
+                by_path
+                    .entry(p.clone())
+                    .or_default()
+                    .extend(fs.iter().cloned());
+            }
+            cache.insert(
+                root.clone(),
+                RootResult {
+                    inputs,
+                    findings: found,
+                },
+            );
+        }
+        drop(cache);
         // What the team decided: `[check]` in `latch.toml`, `latch:ignore` comments.
-        crate::suppress::apply(self, &mut by_path, &stale);
+        crate::suppress::apply(self, &mut by_path, &stale, None);
         let mut analysis = Analysis::default();
-        // Modules `terraform init` downloaded are not the user's code: only what the
-        // simulation finds there is reported, and nothing is edited there.
-        let downloaded = |p: &str| p.starts_with(".terraform/") || p.contains("/.terraform/");
-        for (path, mut out) in by_path {
-            out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.code.cmp(b.code)));
-            out.dedup();
-            if downloaded(&path) {
-                out.retain(|f| {
-                    ["access/", "cloudfront/", "s3/"]
-                        .iter()
-                        .any(|a| f.code.starts_with(a))
-                });
-            }
-            for f in &mut out {
-                self.drop_broken_fixes(f);
-                f.fixes.retain(|x| {
-                    x.edits
-                        .iter()
-                        .all(|e| !downloaded(e.path.as_deref().unwrap_or(&path)))
-                });
-            }
+        for (path, out) in by_path {
+            let out = self.finish(&path, out);
             if !out.is_empty() {
                 analysis.findings.insert(path, out);
             }
         }
-        analysis
+        Some(analysis)
+    }
+
+    /// The files outside root `ri` that its analysis reads: the policies its manifests
+    /// name and the files its Terraform `file()` calls load.
+    fn outside_reads(
+        &self,
+        roots: &[String],
+        ri: usize,
+        modules: &[Arc<ModuleAnalysis>],
+    ) -> Vec<(String, Option<u64>)> {
+        let mut out = Vec::new();
+        for (dir, path, m) in self.manifests() {
+            if root_index(roots, path) != ri {
+                continue;
+            }
+            for (_, r) in m.policy_refs() {
+                if is_file_reference(&r.value) {
+                    let p = join_path(dir, &r.value);
+                    if root_index(roots, &p) != ri {
+                        out.push((p, None));
+                    }
+                }
+            }
+        }
+        for m in modules {
+            for p in &m.module.policies {
+                if let terraform::PolicySource::File { path, .. } = &p.source {
+                    if root_index(roots, path) != ri {
+                        out.push((path.clone(), None));
+                    }
+                }
+            }
+        }
+        for (p, rev) in &mut out {
+            *rev = self.revision(p);
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The findings `path` gives on its own (syntax, shape, its policies validated as the
+    /// kind the manifest or a Terraform owner states), added to `out`, every one carrying
+    /// the path.
+    fn file_findings(
+        &self,
+        path: &Arc<str>,
+        file: &SourceFile,
+        declared: &HashMap<String, PolicyKind>,
+        owners: &Owners<'_>,
+        out: &mut Vec<Finding>,
+    ) {
+        let declared_kind = declared.get(&**path).copied();
+        if let (Some(kind), FileKind::OtherJson) = (declared_kind, file.summary.kind) {
+            // `latch.toml` says this file is a policy, even though it does not look like
+            // one yet (an empty file, a document without `Statement`).
+            let forced = summarize_policy(&file.text, kind, KindSource::Manifest);
+            let validation = forced.policies.into_iter().flat_map(|d| d.validation);
+            // Like every finding of the file, these carry its path (the loop below that
+            // sets it is skipped).
+            out.extend(forced.findings.into_iter().chain(validation).map(|mut f| {
+                f.path = path.clone();
+                f
+            }));
+            return;
+        }
+        if owners.rendered.contains(&&**path) {
+            return;
+        }
+        out.extend(file.summary.findings.iter().cloned());
+        let other_kind = declared_kind.or_else(|| owners.kinds.get(&**path).copied());
+        let cached = other_kind.and_then(|k| {
+            let cache = self.revalidated.lock().unwrap_or_else(|e| e.into_inner());
+            cache
+                .get(path)
+                .filter(|(rev, kind, _)| *rev == file.revision && *kind == k)
+                .map(|(_, _, f)| f.clone())
+        });
+        if let Some(findings) = cached {
+            out.extend(findings);
+        } else {
+            // A lean summary has no trees: validating as another kind reads them again.
+            let full = match other_kind {
+                Some(_) if file.summary.is_lean() => self.summary(path),
+                _ => None,
+            };
+            let mut validation = Vec::new();
+            for doc in &full.as_ref().unwrap_or(&file.summary).policies {
+                let kind = other_kind.unwrap_or(doc.kind);
+                validation.extend(
+                    // Inferred only when nothing states the kind: not the manifest, a
+                    // Terraform owner, nor the command output that wraps the policy.
+                    doc.validate_as(
+                        &file.text,
+                        kind,
+                        other_kind.is_none() && doc.kind_source == KindSource::Inferred,
+                    )
+                    .iter()
+                    .cloned(),
+                );
+            }
+            if let Some(k) = other_kind {
+                let mut cache = self.revalidated.lock().unwrap_or_else(|e| e.into_inner());
+                cache.insert(path.clone(), (file.revision, k, validation.clone()));
+            }
+            out.extend(validation);
+        }
+        for f in out.iter_mut() {
+            f.path = path.clone();
+        }
+    }
+
+    /// The findings of one file as the analysis reports them: sorted by position, without
+    /// duplicates, only the simulation's in downloaded modules, and no fix that could
+    /// corrupt a text.
+    fn finish(&self, path: &str, mut out: Vec<Finding>) -> Vec<Finding> {
+        // Modules `terraform init` downloaded are not the user's code: only what the
+        // simulation finds there is reported, and nothing is edited there.
+        let downloaded = |p: &str| p.starts_with(".terraform/") || p.contains("/.terraform/");
+        out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.code.cmp(b.code)));
+        out.dedup();
+        if downloaded(path) {
+            out.retain(|f| {
+                ["access/", "cloudfront/", "s3/"]
+                    .iter()
+                    .any(|a| f.code.starts_with(a))
+            });
+        }
+        for f in &mut out {
+            self.drop_broken_fixes(f);
+            f.fixes.retain(|x| {
+                x.edits
+                    .iter()
+                    .all(|e| !downloaded(e.path.as_deref().unwrap_or(path)))
+            });
+        }
+        out
+    }
+
+    /// The findings of `path` with `carried` standing in for those that rest on other
+    /// documents ([`is_cross_document`]): what the file itself says is computed from the
+    /// current texts (its folder's module for a Terraform file), `carried` is what the last
+    /// whole analysis found (the language server shifts it with the edits since), and
+    /// suppressions apply to both as [`Workspace::analyze`] applies them. Equal to the
+    /// analysis's findings for the file when `carried` is current; a few milliseconds
+    /// whatever the workspace's size, so an editor can have it on every keystroke.
+    pub fn file_analysis(&self, path: &str, carried: &[Finding]) -> Vec<Finding> {
+        let Some((key, file)) = self.files.get_key_value(path) else {
+            return Vec::new();
+        };
+        let modules = self.modules();
+        let owners = Owners::of(&modules);
+        let declared = self.declared();
+        let mut out = Vec::new();
+        for m in &modules {
+            out.extend(m.findings.iter().filter(|f| &*f.path == path).cloned());
+        }
+        if self.manifest_paths.contains(path) {
+            out.extend(
+                self.manifest_reference_findings(|p| p == path)
+                    .into_iter()
+                    .filter(|f| &*f.path == path),
+            );
+        }
+        self.file_findings(key, file, &declared, &owners, &mut out);
+        out.extend(
+            carried
+                .iter()
+                .filter(|f| {
+                    is_cross_document(f.code)
+                        && !f.code.starts_with("latch/")
+                        && f.code != "manifest/missing-policy"
+                })
+                .cloned(),
+        );
+        let mut by_path = BTreeMap::new();
+        by_path.insert(key.clone(), out);
+        let stale: Vec<Arc<str>> = modules
+            .iter()
+            .flat_map(|m| m.stale.iter().cloned())
+            .collect();
+        crate::suppress::apply(self, &mut by_path, &stale, Some(path));
+        let out = by_path.remove(path).unwrap_or_default();
+        self.finish(path, out)
     }
 
     /// Removes fixes with an edit outside its file or off a character boundary. Checks

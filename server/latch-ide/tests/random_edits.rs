@@ -454,3 +454,23 @@ fn random_edits_to_terraform_match_a_fresh_check() {
         );
     }
 }
+
+/// Edits in two sub-workspaces (the example's root and its `terraform/` folder, each with
+/// its own `latch.toml`): each analysis re-analyses only the sub-workspace an edit is in and
+/// keeps the other's findings, which must still equal a check from scratch.
+#[test]
+fn random_edits_across_sub_workspaces_match_a_fresh_check() {
+    for seed in seeds(&[5]) {
+        session(
+            seed,
+            "examples/cross-account-kms",
+            &[
+                "s3/bucket-policy.json",
+                "terraform/storage.tf",
+                "terraform/latch.toml",
+                "iam/jane.json",
+            ],
+            150,
+        );
+    }
+}

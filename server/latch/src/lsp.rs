@@ -5,12 +5,26 @@
 //! Ordering: tower-lsp handlers run concurrently and may interleave at `.await` points, so
 //! every document change is applied to the shared state in the handler's synchronous
 //! prefix (first polls happen in arrival order), and a single worker task analyses and
-//! publishes. The worker drops a result when a newer change arrived while it was working,
-//! so diagnostics never go back in time.
+//! publishes, so publications never go back in time.
+//!
+//! Never starving the editor (the document-sync and publish path):
+//! - Every version of an edited open document gets its diagnostics at once: what the file
+//!   says on its own, computed from its current text, with the cross-document findings of
+//!   the last whole analysis carried over (`Workspace::file_analysis`). Carried findings
+//!   are shifted with each text edit, so they stay on screen where they belong until
+//!   their recomputation lands: no flicker, no empty publication in between.
+//! - The whole analysis runs in the worker on a snapshot, on a blocking thread. A newer
+//!   edit cancels it (it stops before its next sub-workspace; the ones it finished stay
+//!   cached) while results are fresh; when the last whole result is older than
+//!   [`FRESH_ENOUGH`], it is let finish, and its findings, made on a slightly older
+//!   text, are shifted through the edits made since and published rather than dropped.
+//! - An analysis that takes longer than [`PROGRESS_AFTER`] is shown with `$/progress`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use latch_ide::workspace::{Analysis, Workspace};
 use latch_syntax::{Finding, Severity};
@@ -41,6 +55,16 @@ struct State {
     /// Files that get a publication even when empty (just opened: clears stale client state).
     force_publish: std::collections::HashSet<String>,
     shutting_down: bool,
+    /// Open documents changed since their last publication: published first, on their own.
+    typed: BTreeSet<String>,
+    /// Text edits since the whole analysis in progress started, with the generation that
+    /// made them: the ranges of its findings are shifted through them.
+    edits: Vec<(u64, String, TextChange)>,
+    /// The cross-document findings of the last whole analysis, per file, shifted to the
+    /// current texts.
+    carried: HashMap<String, Vec<Finding>>,
+    /// The generation of the last whole analysis published.
+    analysed: Option<u64>,
     /// What the client set (`initializationOptions`, `workspace/didChangeConfiguration`).
     settings: lsp_extras::Settings,
     /// What the client supports (progress, watcher registration).
@@ -50,6 +74,32 @@ struct State {
 }
 
 impl State {
+    /// Replaces the text of `key`, remembering the edit so that findings computed on the
+    /// old text can be moved onto the new one.
+    fn set_text(&mut self, key: &str, bytes: &[u8], lean: bool) {
+        let old = self.workspace.text(key).unwrap_or("");
+        let new = std::str::from_utf8(bytes).unwrap_or("");
+        if let Some(change) = TextChange::between(old, new) {
+            for findings in self.carried.values_mut() {
+                for f in findings.iter_mut() {
+                    change.shift_finding(f, key);
+                }
+            }
+            self.edits
+                .push((self.generation + 1, key.to_string(), change));
+        }
+        if lean {
+            self.workspace.set_file_lean(key, bytes);
+        } else {
+            self.workspace.set_file(key, bytes);
+        }
+    }
+
+    fn remove_text(&mut self, key: &str) {
+        self.workspace.remove_file(key);
+        self.carried.remove(key);
+    }
+
     fn encoding(&self) -> Encoding {
         self.encoding.unwrap_or(Encoding::Utf16)
     }
@@ -218,64 +268,310 @@ impl Backend {
         });
     }
 
-    /// The worker: waits for changes, lets a burst of edits settle, analyses, publishes.
+    /// The worker: publishes each edited open document on its own at once, runs the whole
+    /// analysis in the background (cancelled or let finish, see the module header), and
+    /// publishes its results.
     fn spawn_worker(&self) {
         let state = self.state.clone();
         let dirty = self.dirty.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
+            let mut running: Option<Running> = None;
+            // When the last whole analysis was published.
+            let mut last_whole = Instant::now();
             loop {
-                dirty.notified().await;
-                tokio::time::sleep(std::time::Duration::from_millis(30)).await;
-                // Analyse a snapshot outside the lock, on a blocking thread: requests
-                // (hover, completion, code actions) and newer edits are never held up by
-                // an analysis, and a result overtaken by an edit is dropped unpublished.
-                let (generation, snapshot) = {
-                    let st = lock(&state);
+                // The edited documents first, on their own.
+                let typed = {
+                    let mut st = lock(&state);
                     if st.shutting_down {
+                        if let Some(r) = &running {
+                            r.cancel.store(true, Ordering::Relaxed);
+                        }
                         return;
                     }
-                    (st.generation, st.workspace.clone())
+                    std::mem::take(&mut st.typed)
                 };
-                let Ok(analysis) =
-                    tokio::task::spawn_blocking(move || Arc::new(snapshot.analyze())).await
-                else {
-                    continue;
-                };
-                let batch = {
-                    let mut st = lock(&state);
-                    if st.generation != generation {
-                        // A newer change arrived; its own wake-up will publish.
-                        continue;
+                if !typed.is_empty() {
+                    let st2 = state.clone();
+                    let batch =
+                        tokio::task::spawn_blocking(move || publish_typed(&mut lock(&st2), typed))
+                            .await
+                            .unwrap_or_default();
+                    for (uri, diags, version) in batch {
+                        client.publish_diagnostics(uri, diags, version).await;
                     }
-                    st.analysis = Some((generation, analysis.clone()));
-                    collect_publications(&mut st, &analysis)
+                }
+                if running.is_none() {
+                    let mut st = lock(&state);
+                    if st.analysed != Some(st.generation) {
+                        running = Some(Running::start(&mut st, &client));
+                    }
+                }
+                let finished = async {
+                    match running.as_mut() {
+                        Some(r) => (&mut r.handle).await.ok().flatten(),
+                        None => std::future::pending().await,
+                    }
                 };
-                for (uri, diags, version) in batch {
-                    client.publish_diagnostics(uri, diags, version).await;
+                tokio::select! {
+                    _ = dirty.notified() => {
+                        if let Some(r) = &running {
+                            // Fresh results on screen: newer text is worth more than
+                            // finishing this one. Otherwise it finishes and is published.
+                            if last_whole.elapsed() < FRESH_ENOUGH {
+                                r.cancel.store(true, Ordering::Relaxed);
+                            }
+                        }
+                    }
+                    analysis = finished => {
+                        let Some(r) = running.take() else { continue };
+                        r.done.store(true, Ordering::Relaxed);
+                        r.progress_done.notify_one();
+                        let Some(analysis) = analysis else {
+                            // Cancelled: the loop starts again on the newest text.
+                            continue;
+                        };
+                        last_whole = Instant::now();
+                        let st2 = state.clone();
+                        let batch = tokio::task::spawn_blocking(move || {
+                            publish_whole(&mut lock(&st2), r.generation, analysis)
+                        })
+                        .await
+                        .unwrap_or_default();
+                        for (uri, diags, version) in batch {
+                            client.publish_diagnostics(uri, diags, version).await;
+                        }
+                    }
                 }
             }
         });
     }
 }
 
-/// The diagnostics to publish: every file whose findings changed since the last time.
-fn collect_publications(
-    st: &mut State,
-    analysis: &Analysis,
-) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
+/// While the last whole result is younger than this, a newer edit cancels the analysis in
+/// progress; older, the analysis finishes and its results are shifted and published.
+const FRESH_ENOUGH: Duration = Duration::from_millis(250);
+
+/// An analysis that runs longer than this is shown with `$/progress`.
+const PROGRESS_AFTER: Duration = Duration::from_millis(500);
+
+/// A whole analysis in progress on a blocking thread.
+struct Running {
+    generation: u64,
+    cancel: Arc<AtomicBool>,
+    done: Arc<AtomicBool>,
+    progress_done: Arc<Notify>,
+    handle: tokio::task::JoinHandle<Option<Arc<Analysis>>>,
+}
+
+impl Running {
+    /// Starts the analysis of the current state.
+    fn start(st: &mut State, client: &Client) -> Running {
+        let generation = st.generation;
+        // Edits up to now are in the snapshot; later ones are logged for this analysis.
+        st.edits.retain(|(g, _, _)| *g > generation);
+        let snapshot = st.workspace.clone();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let c2 = cancel.clone();
+        let handle = tokio::task::spawn_blocking(move || {
+            snapshot
+                .analyze_until(&|| c2.load(Ordering::Relaxed))
+                .map(Arc::new)
+        });
+        let done = Arc::new(AtomicBool::new(false));
+        let progress_done = Arc::new(Notify::new());
+        let (d2, n2, client, support) = (
+            done.clone(),
+            progress_done.clone(),
+            client.clone(),
+            st.support,
+        );
+        tokio::spawn(async move {
+            tokio::time::sleep(PROGRESS_AFTER).await;
+            if d2.load(Ordering::Relaxed) {
+                return;
+            }
+            lsp_extras::analysis_progress(&client, support, &d2, &n2).await;
+        });
+        Running {
+            generation,
+            cancel,
+            done,
+            progress_done,
+            handle,
+        }
+    }
+}
+
+/// One text edit in bytes: `start..old_end` of the old text became `new_len` bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct TextChange {
+    start: usize,
+    old_end: usize,
+    new_len: usize,
+}
+
+impl TextChange {
+    /// The edit between two texts: what lies between their common prefix and suffix (cut
+    /// at character boundaries). `None` when they are equal.
+    fn between(old: &str, new: &str) -> Option<TextChange> {
+        if old == new {
+            return None;
+        }
+        let mut p = old
+            .bytes()
+            .zip(new.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        while !(old.is_char_boundary(p) && new.is_char_boundary(p)) {
+            p -= 1;
+        }
+        let room = old.len().min(new.len()) - p;
+        let mut sfx = old
+            .bytes()
+            .rev()
+            .zip(new.bytes().rev())
+            .take(room)
+            .take_while(|(a, b)| a == b)
+            .count();
+        while !(old.is_char_boundary(old.len() - sfx) && new.is_char_boundary(new.len() - sfx)) {
+            sfx -= 1;
+        }
+        Some(TextChange {
+            start: p,
+            old_end: old.len() - sfx,
+            new_len: new.len() - sfx - p,
+        })
+    }
+
+    fn moved(&self, x: usize) -> usize {
+        x - self.old_end + self.start + self.new_len
+    }
+
+    /// A range of the old text in the new one: before the edit it stays, after it moves,
+    /// across it it stretches over the new text.
+    fn shift(&self, span: latch_syntax::Span) -> latch_syntax::Span {
+        if span.end <= self.start {
+            return span;
+        }
+        if span.start >= self.old_end {
+            return latch_syntax::Span::new(self.moved(span.start), self.moved(span.end));
+        }
+        let start = span.start.min(self.start);
+        let end = if span.end > self.old_end {
+            self.moved(span.end)
+        } else {
+            self.start + self.new_len
+        };
+        latch_syntax::Span::new(start, end.max(start))
+    }
+
+    /// Whether an edit of a fix at `span` falls in the changed text (the fix is dropped).
+    fn touches(&self, span: latch_syntax::Span) -> bool {
+        span.start < self.old_end.max(self.start + 1) && self.start < span.end.max(span.start + 1)
+    }
+
+    /// Moves every location of `f` in file `key`.
+    fn shift_finding(&self, f: &mut Finding, key: &str) {
+        let own = &*f.path == key;
+        if own {
+            f.range = self.shift(f.range);
+        }
+        for r in &mut f.related {
+            if r.path.as_deref().map_or(own, |p| p == key) {
+                r.range = self.shift(r.range);
+            }
+        }
+        f.fixes.retain_mut(|fix| {
+            fix.edits.iter_mut().all(|e| {
+                if !e.path.as_deref().map_or(own, |p| p == key) {
+                    return true;
+                }
+                if self.touches(e.range) {
+                    return false;
+                }
+                e.range = self.shift(e.range);
+                true
+            })
+        });
+    }
+}
+
+/// The diagnostics of each document in `typed` (edited open documents), for their current
+/// versions: what each says on its own now, with the carried cross-document findings.
+/// Published even when nothing changed: each version the user pauses on gets its answer.
+fn publish_typed(st: &mut State, typed: BTreeSet<String>) -> Publications {
     let mut out = Vec::new();
-    let mut keys: Vec<String> = analysis.findings.keys().map(|k| k.to_string()).collect();
+    for key in typed {
+        let Some(doc) = st.open.get(&key) else {
+            continue;
+        };
+        let version = doc.version;
+        let carried = st.carried.get(&key).cloned().unwrap_or_default();
+        let findings = st.workspace.file_analysis(&key, &carried);
+        let Some(uri) = st.uri(&key) else { continue };
+        let diags = findings.iter().map(|f| diagnostic(st, f)).collect();
+        st.force_publish.remove(&key);
+        if findings.is_empty() {
+            st.published.remove(&key);
+        } else {
+            st.published.insert(key, findings);
+        }
+        out.push((uri, diags, Some(version)));
+    }
+    out
+}
+
+type Publications = Vec<(Uri, Vec<Diagnostic>, Option<i32>)>;
+
+/// The diagnostics of a whole analysis made at `generation`: its findings shifted through
+/// the edits made since; a file edited since gets what it says on its own now with the
+/// analysis's cross-document findings. Only files whose diagnostics changed are published.
+fn publish_whole(st: &mut State, generation: u64, analysis: Arc<Analysis>) -> Publications {
+    let since: Vec<(String, TextChange)> = st
+        .edits
+        .iter()
+        .filter(|(g, _, _)| *g > generation)
+        .map(|(_, k, c)| (k.clone(), *c))
+        .collect();
+    let edited: std::collections::HashSet<&str> = since.iter().map(|(k, _)| k.as_str()).collect();
+    let mut shifted: HashMap<String, Vec<Finding>> = HashMap::new();
+    for (key, findings) in &analysis.findings {
+        let mut fs = findings.clone();
+        if !since.is_empty() {
+            for f in &mut fs {
+                for (k, c) in &since {
+                    c.shift_finding(f, k);
+                }
+            }
+        }
+        shifted.insert(key.to_string(), fs);
+    }
+    st.carried = shifted
+        .iter()
+        .map(|(k, fs)| {
+            let cross: Vec<Finding> = fs
+                .iter()
+                .filter(|f| latch_ide::workspace::is_cross_document(f.code))
+                .cloned()
+                .collect();
+            (k.clone(), cross)
+        })
+        .filter(|(_, fs)| !fs.is_empty())
+        .collect();
+    let mut keys: Vec<String> = shifted.keys().cloned().collect();
     keys.extend(st.published.keys().cloned());
     keys.extend(st.force_publish.iter().cloned());
     keys.sort();
     keys.dedup();
+    let mut out = Vec::new();
     for key in keys {
-        let findings = analysis
-            .findings
-            .get(key.as_str())
-            .cloned()
-            .unwrap_or_default();
+        let findings = if edited.contains(key.as_str()) {
+            let carried = st.carried.get(&key).cloned().unwrap_or_default();
+            st.workspace.file_analysis(&key, &carried)
+        } else {
+            shifted.remove(&key).unwrap_or_default()
+        };
         let forced = st.force_publish.remove(&key);
         if !forced
             && st
@@ -295,6 +591,10 @@ fn collect_publications(
         }
         out.push((uri, diags, version));
     }
+    st.analysed = Some(generation);
+    if generation == st.generation {
+        st.analysis = Some((generation, analysis));
+    }
     out
 }
 
@@ -309,7 +609,7 @@ fn load_files(state: &Mutex<State>, root: &Path, files: &[PathBuf]) -> usize {
         let mut st = lock(state);
         // Analysis may have been turned off while indexing ran.
         if st.settings.workspace_analysis && !st.open.contains_key(&key) {
-            st.workspace.set_file_lean(&key, &bytes);
+            st.set_text(&key, &bytes, true);
             n += 1;
         }
     }
@@ -427,7 +727,7 @@ impl LanguageServer for Backend {
                     .map(|k| k.to_string())
                     .collect();
                 for key in disk {
-                    st.workspace.remove_file(&key);
+                    st.remove_text(&key);
                 }
             });
         }
@@ -449,8 +749,8 @@ impl LanguageServer for Backend {
                     continue;
                 }
                 match change {
-                    lsp_extras::DiskChange::Set(bytes) => st.workspace.set_file_lean(&key, &bytes),
-                    lsp_extras::DiskChange::Remove => st.workspace.remove_file(&key),
+                    lsp_extras::DiskChange::Set(bytes) => st.set_text(&key, &bytes, true),
+                    lsp_extras::DiskChange::Remove => st.remove_text(&key),
                 }
             }
         });
@@ -466,8 +766,9 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         self.change(|st| {
             let key = st.key(&doc.uri);
-            st.workspace.set_file(&key, doc.text.as_bytes());
+            st.set_text(&key, doc.text.as_bytes(), false);
             st.force_publish.insert(key.clone());
+            st.typed.insert(key.clone());
             st.open.insert(
                 key,
                 OpenDoc {
@@ -496,7 +797,8 @@ impl LanguageServer for Backend {
                     None => text = change.text,
                 }
             }
-            st.workspace.set_file(&key, text.as_bytes());
+            st.set_text(&key, text.as_bytes(), false);
+            st.typed.insert(key.clone());
             st.open.insert(
                 key,
                 OpenDoc {
@@ -514,8 +816,8 @@ impl LanguageServer for Backend {
             let key = st.key(&uri);
             st.open.remove(&key);
             match uri.to_file_path().and_then(|p| std::fs::read(&p).ok()) {
-                Some(bytes) if st.root.is_some() => st.workspace.set_file_lean(&key, &bytes),
-                _ => st.workspace.remove_file(&key),
+                Some(bytes) if st.root.is_some() => st.set_text(&key, &bytes, true),
+                _ => st.remove_text(&key),
             }
         });
     }
@@ -963,4 +1265,40 @@ pub fn run_stdio() -> std::process::ExitCode {
         lock(&state).shutting_down
     });
     lsp_extras::finish(runtime, shut_down)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TextChange;
+    use latch_syntax::Span;
+
+    #[test]
+    fn a_change_is_the_text_between_common_prefix_and_suffix_on_char_boundaries() {
+        let c = TextChange::between("ab読c", "ab読xc").expect("a change");
+        assert_eq!((c.start, c.old_end, c.new_len), (5, 5, 1));
+        // `読` (e8 aa ad) and `語` (e8 aa 9e) share two bytes: the change takes the whole
+        // character.
+        let c = TextChange::between("a読b", "a語b").expect("a change");
+        assert_eq!((c.start, c.old_end, c.new_len), (1, 4, 3));
+        assert_eq!(TextChange::between("same", "same"), None);
+        let c = TextChange::between("aaa", "aaaa").expect("a change");
+        assert_eq!(c.old_end - c.start + 1, c.new_len);
+    }
+
+    #[test]
+    fn ranges_before_stay_after_move_and_across_stretch() {
+        // "0123456789" -> "012XYZ6789": 3..6 became 3 bytes, then 3..6 became 5.
+        let c = TextChange {
+            start: 3,
+            old_end: 6,
+            new_len: 5,
+        };
+        assert_eq!(c.shift(Span::new(0, 3)), Span::new(0, 3));
+        assert_eq!(c.shift(Span::new(6, 8)), Span::new(8, 10));
+        assert_eq!(c.shift(Span::new(1, 4)), Span::new(1, 8));
+        assert_eq!(c.shift(Span::new(4, 9)), Span::new(3, 11));
+        assert!(c.touches(Span::new(4, 4)));
+        assert!(!c.touches(Span::new(6, 7)));
+        assert!(!c.touches(Span::new(0, 3)));
+    }
 }

@@ -2,12 +2,13 @@
 //! and fixes: the settings a client can set (`initializationOptions` and
 //! `workspace/didChangeConfiguration` under `latch`), what the client supports, the file
 //! watcher registration and the reading of `workspace/didChangeWatchedFiles` events, and
-//! `$/progress` while the workspace folder is indexed. [`crate::lsp`] calls these through a
+//! `$/progress` while the workspace folder is indexed and while a long analysis runs.
+//! [`crate::lsp`] calls these through a
 //! few short hooks; everything here is either pure or only talks to the client.
 //!
 //! Cancellation of requests is tower-lsp-server's: a `$/cancelRequest` aborts the pending
-//! handler and answers `-32800`. Stale analyses are dropped by the worker in [`crate::lsp`],
-//! which compares generations before publishing.
+//! handler and answers `-32800`. Analyses overtaken by edits are cancelled or shifted by the
+//! worker in [`crate::lsp`].
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -234,6 +235,43 @@ impl IndexProgress {
             send(&self.client, token, value).await;
         }
     }
+}
+
+/// The title of the progress shown while a long analysis runs.
+pub const ANALYSIS_TITLE: &str = "latch: analysing";
+
+/// `$/progress` for a whole analysis that takes long: begins now, ends once `done` is set
+/// (`finished` wakes it). Silent when the client does not support work-done progress or
+/// refuses the token.
+pub async fn analysis_progress(
+    client: &Client,
+    support: ClientSupport,
+    done: &std::sync::atomic::AtomicBool,
+    finished: &tokio::sync::Notify,
+) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    if !support.work_done_progress {
+        return;
+    }
+    let token = NumberOrString::String(format!(
+        "latch/analysis/{}",
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let created = tokio::time::timeout(
+        PROGRESS_CREATE_TIMEOUT,
+        client.create_work_done_progress(token.clone()),
+    )
+    .await;
+    if !matches!(created, Ok(Ok(()))) {
+        return;
+    }
+    let begin = serde_json::json!({"kind": "begin", "title": ANALYSIS_TITLE, "cancellable": false});
+    send(client, &token, begin).await;
+    while !done.load(Ordering::Relaxed) {
+        let _ = tokio::time::timeout(Duration::from_millis(200), finished.notified()).await;
+    }
+    send(client, &token, serde_json::json!({"kind": "end"})).await;
 }
 
 fn begin_value(total: usize) -> Value {

@@ -25,10 +25,11 @@
 //! - Nothing is reported that rests on what the workspace does not hold: a principal with
 //!   identity policies outside the workspace gets no identity-side finding, and SSE-KMS
 //!   reads and writes are checked only against keys whose policy is in the workspace.
-//! - [`Cache`]: policy entries are compiled once per file revision (or module analysis),
-//!   and each intent's findings are reused while the policies and S3 settings of its
-//!   decision are the same ones (compared by identity), so an edit re-decides only the
-//!   intents that the edited file takes part in.
+//! - [`Cache`]: per sub-workspace root, policy entries are compiled once per file revision
+//!   (or module analysis), and each intent's findings are reused while the policies and S3
+//!   settings of its decision are the same ones (compared by identity), so an edit
+//!   re-decides only the intents that the edited file takes part in. A root none of whose
+//!   inputs changed is not simulated at all (`Workspace::analyze` keeps its findings).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -92,13 +93,12 @@ pub(crate) mod prelude {
     pub(crate) use crate::workspace::Workspace;
 }
 
-/// What the simulation keeps between analyses: the policy entries of unchanged files
-/// (compiled once), and the findings of each intent with the policies they were decided
-/// on, reused while those are the same.
+/// What the simulation keeps between analyses, per sub-workspace root: the policy entries
+/// of unchanged files (compiled once), and the findings of each intent with the policies
+/// they were decided on, reused while those are the same.
 #[derive(Default)]
 pub struct Cache {
-    entries: Mutex<index::EntryCache>,
-    decisions: Mutex<DecisionCache>,
+    roots: Mutex<HashMap<String, (index::EntryCache, DecisionCache)>>,
 }
 
 pub(crate) type DecisionCache = HashMap<String, (Vec<Arc<CompiledPolicy>>, String, Vec<Draft>)>;
@@ -280,67 +280,70 @@ pub(crate) fn compose_headline(what: &str, requests: &[ShortRequest]) -> String 
     out
 }
 
-/// Runs the simulation over every sub-workspace and adds its findings to `out`.
-pub fn run(
+/// Drops the simulation caches of roots that are gone.
+pub(crate) fn retain_roots(ws: &Workspace, roots: &[String]) {
+    lock(&ws.access.roots).retain(|r, _| roots.contains(r));
+}
+
+/// Runs the simulation of the sub-workspace rooted at `root` and adds its findings to `out`.
+/// `stand_ins` are the stand-in accounts of every module ([`facts::stand_ins`]).
+pub(crate) fn run_root(
     ws: &Workspace,
+    root: &str,
+    roots: &[String],
     modules: &[Arc<ModuleAnalysis>],
+    stand_ins: &[(String, String)],
     out: &mut BTreeMap<Arc<str>, Vec<Finding>>,
 ) {
-    let roots = index::roots(ws);
-    let old_entries = std::mem::take(&mut *lock(&ws.access.entries));
-    let old_decisions = std::mem::take(&mut *lock(&ws.access.decisions));
+    let (old_entries, old_decisions) = lock(&ws.access.roots).remove(root).unwrap_or_default();
     let mut new_entries = index::EntryCache::new();
     let mut new_decisions = DecisionCache::new();
+    let (ix, key) = index_of_root(ws, root, roots, modules, &old_entries, &mut new_entries);
+    let manifest_rev = key.as_ref().and_then(|k| ws.revision(k)).unwrap_or(0);
+    let drafts = simulate(ws, &ix, manifest_rev, &old_decisions, &mut new_decisions);
     let mut pending: Vec<Draft> = Vec::new();
-    for root in &roots {
-        let (ix, key) = index_of_root(ws, root, &roots, modules, &old_entries, &mut new_entries);
-        let manifest_rev = key.as_ref().and_then(|k| ws.revision(k)).unwrap_or(0);
-        let drafts = simulate(ws, &ix, manifest_rev, &old_decisions, &mut new_decisions);
-        let stand_ins = facts::stand_ins(modules);
-        for mut d in drafts {
-            if !stand_ins.is_empty() {
-                for t in d.texts_mut() {
-                    facts::mark_stand_ins(t, &stand_ins);
-                }
-                // A stand-in account is no account: a fix never writes it down.
-                d.fixes.retain(|f| {
-                    f.edits.iter().all(|e| {
-                        !stand_ins
-                            .iter()
-                            .any(|(a, _)| e.new_text.contains(a.as_str()))
-                    })
-                });
+    for mut d in drafts {
+        if !stand_ins.is_empty() {
+            for t in d.texts_mut() {
+                facts::mark_stand_ins(t, stand_ins);
             }
-            // A finding in a module's file names the calls that make it.
-            for m in modules {
-                let Some(c) = &m.call else { continue };
-                let inside = if c.child.is_empty() {
-                    !d.loc.path.contains('/')
-                } else {
-                    d.loc.path.starts_with(&format!("{}/", c.child))
-                };
-                // Several calls of one folder: the call whose policies take part.
-                let ours = d.mentions(&format!("`module.{}.", c.name));
-                if inside && ours {
-                    d.related.push((
-                        Loc {
-                            path: c.site.0.clone(),
-                            span: c.site.1,
-                        },
-                        format!("made by the call `module.{}`", c.name),
-                    ));
-                }
-            }
-            merge(&mut pending, d);
+            // A stand-in account is no account: a fix never writes it down.
+            d.fixes.retain(|f| {
+                f.edits.iter().all(|e| {
+                    !stand_ins
+                        .iter()
+                        .any(|(a, _)| e.new_text.contains(a.as_str()))
+                })
+            });
         }
+        // A finding in a module's file names the calls that make it.
+        for m in modules {
+            let Some(c) = &m.call else { continue };
+            let inside = if c.child.is_empty() {
+                !d.loc.path.contains('/')
+            } else {
+                d.loc.path.starts_with(&format!("{}/", c.child))
+            };
+            // Several calls of one folder: the call whose policies take part.
+            let ours = d.mentions(&format!("`module.{}.", c.name));
+            if inside && ours {
+                d.related.push((
+                    Loc {
+                        path: c.site.0.clone(),
+                        span: c.site.1,
+                    },
+                    format!("made by the call `module.{}`", c.name),
+                ));
+            }
+        }
+        merge(&mut pending, d);
     }
     for d in pending {
         let text = ws.text(&d.loc.path);
         let path = d.loc.path.clone();
         out.entry(path).or_default().push(finding_of(d, text));
     }
-    *lock(&ws.access.entries) = new_entries;
-    *lock(&ws.access.decisions) = new_decisions;
+    lock(&ws.access.roots).insert(root.to_string(), (new_entries, new_decisions));
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -474,7 +477,10 @@ pub(crate) fn index_of_root(
 pub(crate) fn index_at(ws: &Workspace, root: &str) -> Index {
     let roots = index::roots(ws);
     let modules = ws.modules();
-    let old = lock(&ws.access.entries).clone();
+    let old = lock(&ws.access.roots)
+        .get(root)
+        .map(|(e, _)| e.clone())
+        .unwrap_or_default();
     index_of_root(
         ws,
         root,
