@@ -161,3 +161,78 @@ fn can_what_names_each_resource_and_its_allowed_actions() {
     assert_eq!(got[0].resource, "arn:aws:s3:::example-shared");
     assert_eq!(got[0].actions[0].decision, WhoDecision::Denied);
 }
+
+#[test]
+fn deciding_columns_count_characters_not_bytes() {
+    // Two statements on one line, the first with a CJK and emoji Sid: the second's column
+    // counts Unicode scalar values.
+    let ws = workspace_from_fixture(
+        r#"//- latch.toml
+[accounts]
+storage = "444455556666"
+
+[[bucket]]
+name = "example-shared"
+account = "storage"
+policy = "s3/policy.json"
+//- s3/policy.json
+{"Version": "2012-10-17", "Statement": [{"Sid": "読み取り🙂", "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "*"}, {"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:role/Partner"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::example-shared/*"}]}
+"#,
+    );
+    let all = who_can(
+        &ws,
+        &["s3:GetObject".into()],
+        "arn:aws:s3:::example-shared/*",
+    );
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0].decision, WhoDecision::Depends);
+    let text = ws.text("s3/policy.json").expect("policy");
+    let start = text.find(r#"{"Sid": "Partner""#).expect("statement");
+    assert_eq!(all[0].deciding.len(), 1);
+    assert_eq!(all[0].deciding[0].span.start, start);
+    let column = text[..start].chars().count() + 1;
+    assert!(column < start + 1, "the line has multi-byte characters");
+    assert_eq!(all[0].deciding[0].line_column(&ws), (1, column));
+}
+
+#[test]
+fn another_account_named_whole_depends_on_its_own_policies() {
+    let ws = workspace_from_fixture(
+        r#"//- latch.toml
+[accounts]
+storage = "444455556666"
+
+[[bucket]]
+name = "example-shared"
+account = "storage"
+policy = "s3/policy.json"
+//- s3/policy.json
+{"Version": "2012-10-17", "Statement": [
+  {"Sid": "Owner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::example-shared/*"},
+  {"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "999988887777"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::example-shared/*"}
+]}
+"#,
+    );
+    let all = who_can(
+        &ws,
+        &["s3:GetObject".into()],
+        "arn:aws:s3:::example-shared/*",
+    );
+    let got: Vec<(&str, WhoDecision)> = all
+        .iter()
+        .map(|p| (p.principal.as_str(), p.decision))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("arn:aws:iam::444455556666:root", WhoDecision::Allow),
+            ("arn:aws:iam::999988887777:root", WhoDecision::Depends),
+        ]
+    );
+    assert_eq!(
+        all[1].conditions,
+        vec![
+            "the identity policies of the caller in `999988887777` (not in the workspace) allow `s3:GetObject`"
+        ]
+    );
+}

@@ -203,6 +203,11 @@ pub fn run_who_can(args: WhoCanArgs) -> ExitCode {
             }
             for p in &principals {
                 s.push_str(&format!("  {:<8} {}\n", p.decision.as_str(), p.principal));
+                if let Some(provider) = latch_ide::access::stand_in_provider(&ws, &p.principal) {
+                    s.push_str(&format!(
+                        "           (the account of provider `{provider}`, which the workspace does not state)\n"
+                    ));
+                }
                 if args.actions.len() > 1 || args.actions.iter().any(|a| a.contains('*')) {
                     let which: Vec<&str> = p
                         .actions

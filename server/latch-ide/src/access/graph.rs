@@ -328,11 +328,11 @@ fn xml(s: &str) -> String {
     out
 }
 
-const NODE_W: usize = 330;
+const NODE_W: usize = 360;
 const NODE_H: usize = 38;
-const ROW: usize = 62;
+const ROW: usize = 70;
 const LEFT: usize = 20;
-const RIGHT: usize = 760;
+const RIGHT: usize = 900;
 const TOP: usize = 30;
 
 /// A self-contained HTML page: the graph as inline SVG (each edge links to its trace
@@ -361,6 +361,7 @@ pub fn html(g: &Graph, title: &str) -> String {
         r#"<svg id="graph" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="access graph">"#
     );
     svg.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"context-stroke\"/></marker></defs>\n");
+    let mut placed: Vec<(f64, f64, f64)> = Vec::new();
     for (ei, e) in g.edges.iter().enumerate() {
         let (fx, fy) = pos(e.from);
         let (tx, ty) = pos(e.to);
@@ -368,14 +369,34 @@ pub fn html(g: &Graph, title: &str) -> String {
         let (x2, y2) = (tx, ty + NODE_H / 2);
         let mid = (x1 + x2) / 2;
         let class = decision_word(e.decision);
-        // Labels of edges into one resource are spread along the curve.
-        let siblings: Vec<usize> = (0..g.edges.len())
-            .filter(|j| g.edges[*j].to == e.to)
-            .collect();
-        let k = siblings.iter().position(|j| *j == ei).unwrap_or(0);
-        let t = (k as f64 + 1.0) / (siblings.len() as f64 + 1.0);
-        let lx = x1 as f64 + (x2 as f64 - x1 as f64) * t;
-        let ly = y1 as f64 + (y2 as f64 - y1 as f64) * t - 4.0;
+        // The label sits on its curve, at the first point (from the middle outwards)
+        // where it overlaps no label placed before; text-anchor is the middle.
+        let text = edge_label(e);
+        let w = text.chars().count() as f64 * 6.2 + 6.0;
+        let h = 13.0;
+        let at = |t: f64| -> (f64, f64) {
+            let u = 1.0 - t;
+            let (x1, y1, m, x2, y2) = (x1 as f64, y1 as f64, mid as f64, x2 as f64, y2 as f64);
+            (
+                u * u * u * x1 + 3.0 * u * u * t * m + 3.0 * u * t * t * m + t * t * t * x2,
+                u * u * u * y1 + 3.0 * u * u * t * y1 + 3.0 * u * t * t * y2 + t * t * t * y2,
+            )
+        };
+        let overlaps = |(cx, cy): (f64, f64), placed: &[(f64, f64, f64)]| {
+            placed
+                .iter()
+                .any(|(px, py, pw)| (cx - px).abs() * 2.0 < w + pw && (cy - py).abs() < h)
+        };
+        let tries = [
+            0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.44, 0.56, 0.33, 0.67, 0.14, 0.86,
+        ];
+        let (lx, ly) = tries
+            .iter()
+            .map(|t| at(*t))
+            .find(|c| !overlaps(*c, &placed))
+            .unwrap_or_else(|| at(0.5));
+        placed.push((lx, ly, w));
+        let ly = ly - 3.0;
         let _ = writeln!(
             svg,
             "<a href=\"#edge-{ei}\"><g class=\"edge {class}\" id=\"e{ei}\"><title>{}</title><path d=\"M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}\" marker-end=\"url(#arrow)\"/><text x=\"{lx:.0}\" y=\"{ly:.0}\">{}</text></g></a>",
@@ -385,7 +406,7 @@ pub fn html(g: &Graph, title: &str) -> String {
                 g.nodes.get(e.to).map_or("", |n| n.name.as_str()),
                 edge_label(e)
             )),
-            xml(&edge_label(e))
+            xml(&text)
         );
     }
     for (i, n) in g.nodes.iter().enumerate() {
@@ -413,7 +434,7 @@ pub fn html(g: &Graph, title: &str) -> String {
                 if n.root.is_empty() {
                     String::new()
                 } else {
-                    format!("{}/ ", n.root)
+                    format!("{}: ", n.root)
                 },
                 short_label(n)
             ))
@@ -460,7 +481,7 @@ body {{ font-family: system-ui, sans-serif; margin: 1.5rem; color: #1b1b1b; }}
 .node.key rect {{ fill: #fbf3e6; stroke: #b26a00; }}
 .node text {{ font-size: 12px; }}
 .edge path {{ fill: none; stroke-width: 1.6; }}
-.edge text {{ font-size: 11px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }}
+.edge text {{ font-size: 11px; text-anchor: middle; paint-order: stroke; stroke: #fff; stroke-width: 3px; }}
 .edge.allow path {{ stroke: #2e7d32; }}
 .edge.depends path {{ stroke: #b26a00; stroke-dasharray: 6 4; }}
 .edge.denied path {{ stroke: #c62828; stroke-dasharray: 2 3; }}

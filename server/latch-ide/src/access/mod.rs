@@ -58,8 +58,8 @@ pub use run::policy_set;
 use run::simulate;
 pub use who::{
     AccessSummary, ActionAccess, ActionSet, Location, PrincipalAccess, ResourceAccess, WhoDecision,
-    WhoOptions, Zone, access_summaries, access_summary, can_what, expand_actions, who_can,
-    who_can_with,
+    WhoOptions, Zone, access_summaries, access_summary, can_what, expand_actions,
+    stand_in_provider, who_can, who_can_with,
 };
 
 use crate::workspace::{ModuleAnalysis, Workspace};

@@ -279,6 +279,19 @@ pub fn principal_account(principal: &str) -> Option<&str> {
     arn_account(principal)
 }
 
+/// The Terraform provider whose account `principal`'s account stands in for (an account
+/// the workspace does not state), for words such as "the account of provider `aws`".
+pub fn stand_in_provider(ws: &Workspace, principal: &str) -> Option<String> {
+    let account = principal_account(principal)?;
+    if !latch_syntax::terraform::providers::is_stand_in_account(account) {
+        return None;
+    }
+    super::facts::stand_ins(&ws.modules())
+        .into_iter()
+        .find(|(a, _)| a == account)
+        .map(|(_, provider)| provider)
+}
+
 /// Expands `s3:Get*`-like patterns with the catalogue to the actions that apply to
 /// `resource` (by its resource type); an action without wildcards is kept as given.
 /// Errors name a pattern that matches nothing.
@@ -479,10 +492,24 @@ pub(crate) fn who_can_in(
                 }
             }
         }
-        let per_action: Vec<ActionAccess> = actions
+        let mut per_action: Vec<ActionAccess> = actions
             .iter()
             .map(|a| decide_over(ws, ix, &caller, a, &concrete, &samples, opts.traces))
             .collect();
+        // Another account named as a whole (`ACCOUNT:root`) stands for its principals:
+        // the engine decides for the root user, who needs no identity policy, but every
+        // other principal of that account gets in only if its own policies allow it.
+        if let Some(acct) = other_account_root(ix, &caller, &concrete) {
+            for a in &mut per_action {
+                if a.decision == WhoDecision::Allow {
+                    a.decision = WhoDecision::Depends;
+                    a.conditions.push(format!(
+                        "the identity policies of the caller in `{acct}` (not in the workspace) allow `{}`",
+                        a.action
+                    ));
+                }
+            }
+        }
         let Some(best) = per_action.iter().map(|a| a.decision).min() else {
             continue;
         };
@@ -575,6 +602,22 @@ fn may_grant(
                 })
         })
     })
+}
+
+/// The account of `caller` when it is the root of an account the workspace does not
+/// describe and that does not own `resource`.
+fn other_account_root(ix: &Index, caller: &str, resource: &str) -> Option<String> {
+    let acct = caller
+        .strip_suffix(":root")
+        .and_then(|c| arn_account(c).or_else(|| c.rsplit(':').next()))?;
+    if ix.principal(caller).is_some() {
+        return None;
+    }
+    let owner = ix
+        .bucket_of(resource)
+        .and_then(|b| b.account.clone())
+        .or_else(|| arn_account(resource).map(str::to_string));
+    (owner.as_deref() != Some(acct)).then(|| acct.to_string())
 }
 
 /// The most narrower resources tried for a pattern, per principal.
