@@ -409,6 +409,13 @@ fn summarize_text_as(path: &str, text: &str, validate: bool) -> FileSummary {
     }
 }
 
+/// A Terraform folder to analyse: its key, its files, the accounts of its providers.
+type Folder<'a> = (
+    &'a String,
+    &'a Vec<(&'a Arc<str>, &'a SourceFile)>,
+    ProviderAccounts,
+);
+
 #[derive(Clone)]
 struct SourceFile {
     text: Arc<str>,
@@ -956,7 +963,23 @@ impl Workspace {
         // Instances (`dir#module.x@caller`) and callers given their outputs (`dir#outputs`)
         // live while their folder does.
         cache.retain(|k, _| groups.contains_key(k.split('#').next().unwrap_or(k)));
+        // The folders to analyse again, analysed on every core first (the analysis of one
+        // folder reads only its own files).
+        let misses: Vec<Folder<'_>> = groups
+            .iter()
+            .filter(|(key, _)| !key.starts_with("plan:"))
+            .filter_map(|(key, files)| {
+                let providers = self.providers_for(key);
+                let revisions: Vec<u64> = files.iter().map(|(_, f)| f.revision).collect();
+                let hit = cache
+                    .get(key.as_str())
+                    .is_some_and(|(revs, provs, _)| *revs == revisions && *provs == providers);
+                (!hit).then_some((key, files, providers))
+            })
+            .collect();
+        let mut analysed = self.analyse_folders(&misses);
         let mut out = Vec::new();
+        let mut pruned = false;
         for (key, files) in groups {
             let revisions: Vec<u64> = files.iter().map(|(_, f)| f.revision).collect();
             let dir = key
@@ -976,10 +999,16 @@ impl Workspace {
                     (module, findings, Vec::new())
                 }
                 None => {
-                    let inputs: Vec<(&str, &str)> =
-                        files.iter().map(|(p, f)| (&***p, &*f.text)).collect();
-                    let module = analyze_pinned(&inputs, &providers);
-                    let findings = validate_module(&module, |p| self.text(p));
+                    let (module, findings) = match analysed.remove(&key) {
+                        Some(done) => done,
+                        None => {
+                            let inputs: Vec<(&str, &str)> =
+                                files.iter().map(|(p, f)| (&***p, &*f.text)).collect();
+                            let module = analyze_pinned(&inputs, &providers);
+                            let findings = validate_module(&module, |p| self.text(p));
+                            (module, findings)
+                        }
+                    };
                     let broken: Vec<&str> = module
                         .findings
                         .iter()
@@ -987,7 +1016,11 @@ impl Workspace {
                         .map(|f| &*f.path)
                         .collect();
                     let mut last_good = self.last_good.lock().unwrap_or_else(|e| e.into_inner());
-                    last_good.retain(|p, _| self.files.contains_key(p));
+                    if !pruned {
+                        // Once per pass, not per folder: texts of files that are gone.
+                        last_good.retain(|p, _| self.files.contains_key(p));
+                        pruned = true;
+                    }
                     for (p, f) in &files {
                         if !broken.contains(&&***p) {
                             last_good.insert((*p).clone(), f.text.clone());
@@ -1024,6 +1057,43 @@ impl Workspace {
             out.push(analysis);
         }
         crate::modules::with_instances(self, out, &mut cache)
+    }
+
+    /// Each folder's module and the findings of validating its policies, the folders
+    /// shared out over the cores.
+    #[allow(clippy::type_complexity)]
+    fn analyse_folders(
+        &self,
+        folders: &[(&String, &Vec<(&Arc<str>, &SourceFile)>, ProviderAccounts)],
+    ) -> HashMap<String, (Module, Vec<Finding>)> {
+        let one = |(key, files, providers): &(
+            &String,
+            &Vec<(&Arc<str>, &SourceFile)>,
+            ProviderAccounts,
+        )| {
+            let inputs: Vec<(&str, &str)> = files.iter().map(|(p, f)| (&***p, &*f.text)).collect();
+            let module = analyze_pinned(&inputs, providers);
+            let findings = validate_module(&module, |p| self.text(p));
+            ((*key).clone(), (module, findings))
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .clamp(1, 8);
+        if folders.len() < 2 || threads == 1 {
+            return folders.iter().map(one).collect();
+        }
+        let chunk = folders.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = folders
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+                .collect();
+            // A part whose thread panicked is left out: the loop analyses it again.
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
     }
 
     /// The Terraform files of folder `dir` (`.tf`, `.tf.json`, `.tfvars`): path, text and
