@@ -36,6 +36,8 @@ fuzz_target!(|text: &str| {
         resource_account: Some("444455556666".to_string()),
         scp: vec![vec![policy(PolicyKind::Scp)]],
         rcp: vec![vec![policy(PolicyKind::Rcp)]],
+        scp_names: vec!["root".to_string()],
+        rcp_names: vec!["root".to_string()],
         boundary: Some(policy(PolicyKind::Boundary)),
         session: Some(policy(PolicyKind::Session)),
         vpc_endpoints: vec![VpcEndpoint {
