@@ -716,53 +716,26 @@ impl Workspace {
     /// [`Workspace::set_file_lean`] for many files at once, summarised on every core (a
     /// folder read from disk). Same result as adding them one by one, in order.
     pub fn set_files_lean(&mut self, files: &[(String, Vec<u8>)]) {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .clamp(1, 8);
-        let chunk = files.len().div_ceil(threads).max(1);
-        let summaries: Vec<FileSummary> = std::thread::scope(|scope| {
-            let handles: Vec<_> = files
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|(path, bytes)| summarize(path, bytes).into_lean())
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| {
-                    // A panicking summary is a bug; read the part again on this thread
-                    // rather than lose its files.
-                    h.join().unwrap_or_default()
-                })
-                .collect()
-        });
-        if summaries.len() != files.len() {
-            for (path, bytes) in files {
-                self.set_file_lean(path, bytes);
-            }
-            return;
-        }
-        for ((path, bytes), summary) in files.iter().zip(summaries) {
-            if self
-                .files
-                .get(path.as_str())
-                .is_some_and(|f| f.text.as_bytes() == bytes.as_slice() && f.summary.is_lean())
-            {
-                continue;
-            }
+        let changed: Vec<&(String, Vec<u8>)> = files
+            .iter()
+            .filter(|(path, bytes)| !self.unchanged(path, bytes, true))
+            .collect();
+        let summaries = parallel_map(&changed, |(path, bytes)| summarize(path, bytes).into_lean());
+        for ((path, bytes), summary) in changed.into_iter().zip(summaries) {
             self.insert_summary(path, bytes, Arc::new(summary));
         }
     }
 
+    /// Whether `path` already holds `bytes`, kept the same way (lean or not).
+    fn unchanged(&self, path: &str, bytes: &[u8], lean: bool) -> bool {
+        self.files
+            .get(path)
+            .is_some_and(|f| f.text.as_bytes() == bytes && f.summary.is_lean() == lean)
+    }
+
     fn set_file_as(&mut self, path: &str, bytes: &[u8], lean: bool) {
-        if let Some(existing) = self.files.get(path) {
-            if existing.text.as_bytes() == bytes && existing.summary.is_lean() == lean {
-                return;
-            }
+        if self.unchanged(path, bytes, lean) {
+            return;
         }
         let summary = summarize(path, bytes);
         let summary = Arc::new(if lean { summary.into_lean() } else { summary });
@@ -999,16 +972,10 @@ impl Workspace {
                     (module, findings, Vec::new())
                 }
                 None => {
-                    let (module, findings) = match analysed.remove(&key) {
-                        Some(done) => done,
-                        None => {
-                            let inputs: Vec<(&str, &str)> =
-                                files.iter().map(|(p, f)| (&***p, &*f.text)).collect();
-                            let module = analyze_pinned(&inputs, &providers);
-                            let findings = validate_module(&module, |p| self.text(p));
-                            (module, findings)
-                        }
-                    };
+                    // Every folder that reaches here was analysed above.
+                    let (module, findings) = analysed
+                        .remove(&key)
+                        .unwrap_or_else(|| self.analyse_folder(&files, &providers));
                     let broken: Vec<&str> = module
                         .findings
                         .iter()
@@ -1061,39 +1028,24 @@ impl Workspace {
 
     /// Each folder's module and the findings of validating its policies, the folders
     /// shared out over the cores.
-    #[allow(clippy::type_complexity)]
-    fn analyse_folders(
-        &self,
-        folders: &[(&String, &Vec<(&Arc<str>, &SourceFile)>, ProviderAccounts)],
-    ) -> HashMap<String, (Module, Vec<Finding>)> {
-        let one = |(key, files, providers): &(
-            &String,
-            &Vec<(&Arc<str>, &SourceFile)>,
-            ProviderAccounts,
-        )| {
-            let inputs: Vec<(&str, &str)> = files.iter().map(|(p, f)| (&***p, &*f.text)).collect();
-            let module = analyze_pinned(&inputs, providers);
-            let findings = validate_module(&module, |p| self.text(p));
-            ((*key).clone(), (module, findings))
-        };
-        let threads = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .clamp(1, 8);
-        if folders.len() < 2 || threads == 1 {
-            return folders.iter().map(one).collect();
-        }
-        let chunk = folders.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = folders
-                .chunks(chunk)
-                .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-                .collect();
-            // A part whose thread panicked is left out: the loop analyses it again.
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
+    fn analyse_folders(&self, folders: &[Folder<'_>]) -> HashMap<String, (Module, Vec<Finding>)> {
+        parallel_map(folders, |(key, files, providers)| {
+            ((*key).clone(), self.analyse_folder(files, providers))
         })
+        .into_iter()
+        .collect()
+    }
+
+    /// One Terraform folder's module and the findings of validating its policies.
+    fn analyse_folder(
+        &self,
+        files: &[(&Arc<str>, &SourceFile)],
+        providers: &ProviderAccounts,
+    ) -> (Module, Vec<Finding>) {
+        let inputs: Vec<(&str, &str)> = files.iter().map(|(p, f)| (&***p, &*f.text)).collect();
+        let module = analyze_pinned(&inputs, providers);
+        let findings = validate_module(&module, |p| self.text(p));
+        (module, findings)
     }
 
     /// The Terraform files of folder `dir` (`.tf`, `.tf.json`, `.tfvars`): path, text and
@@ -1598,6 +1550,34 @@ fn key_pins(module: &Module, providers: &ProviderAccounts) -> ProviderAccounts {
         );
     }
     out
+}
+
+/// `f` over `items` on every core (at most 8 threads), results in order. A part whose
+/// thread panicked is done again on this thread, as a serial loop would have done it.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, 8);
+    if items.len() < 2 || threads == 1 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                (
+                    part,
+                    scope.spawn(move || part.iter().map(f).collect::<Vec<_>>()),
+                )
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|(part, h)| h.join().unwrap_or_else(|_| part.iter().map(f).collect()))
+            .collect()
+    })
 }
 
 /// Analyses a module folder. A KMS key's ARN is only known after apply; a stand-in ARN

@@ -95,42 +95,24 @@ pub fn walk(root: &Path) -> Vec<PathBuf> {
 
 /// Loads a folder, or a single file together with the `latch.toml` beside it.
 pub fn load(path: &Path) -> std::io::Result<Loaded> {
-    let meta = std::fs::metadata(path)?;
-    let mut workspace = Workspace::new();
-    if meta.is_dir() {
-        let root = path.to_path_buf();
-        let mut files = Vec::new();
-        let mut read = Vec::new();
-        for file in walk(&root) {
-            let rel = relative(&root, &file);
-            if let Ok(bytes) = std::fs::read(&file) {
-                files.push(rel.clone());
-                read.push((rel, bytes));
-            }
-        }
-        workspace.set_files_lean(&read);
-        Ok(Loaded {
-            root,
-            workspace,
-            files,
-        })
-    } else {
-        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let rel = relative(&root, path);
-        let bytes = std::fs::read(path)?;
-        workspace.set_file(&rel, &bytes);
-        let manifest = root.join("latch.toml");
-        if rel != "latch.toml" {
-            if let Ok(m) = std::fs::read(&manifest) {
-                workspace.set_file("latch.toml", &m);
-            }
-        }
-        Ok(Loaded {
-            root,
-            workspace,
-            files: vec![rel],
-        })
+    if std::fs::metadata(path)?.is_dir() {
+        return Ok(load_root(path, &[Select::Folder(String::new())]));
     }
+    let mut workspace = Workspace::new();
+    let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let rel = relative(&root, path);
+    let bytes = std::fs::read(path)?;
+    workspace.set_file(&rel, &bytes);
+    if rel != "latch.toml" {
+        if let Ok(m) = std::fs::read(root.join("latch.toml")) {
+            workspace.set_file("latch.toml", &m);
+        }
+    }
+    Ok(Loaded {
+        root,
+        workspace,
+        files: vec![rel],
+    })
 }
 
 /// What an argument of `latch check` asks for inside its workspace root.

@@ -101,6 +101,17 @@ impl Client {
             .await
             .expect("diagnostics within 10 s")
     }
+
+    /// The first `publishDiagnostics` for `uri` of `version` or later (a whole analysis
+    /// already running may publish an earlier version first).
+    async fn diagnostics_of(&mut self, uri: &str, version: i64) -> Value {
+        loop {
+            let d = self.diagnostics(uri).await;
+            if d["version"].as_i64() >= Some(version) {
+                return d;
+            }
+        }
+    }
 }
 
 fn find<'a>(diags: &'a Value, code: &str) -> &'a Value {
@@ -517,12 +528,7 @@ async fn ignore_this_finding_and_the_check_table_reloads() {
         json!({"textDocument": {"uri": tf_uri, "version": 2}, "contentChanges": [{"text": with_reason}]}),
     )
     .await;
-    // Publications of an earlier version (a whole analysis that was already running) may
-    // come first: wait for this version's.
-    let mut d = c.diagnostics(&tf_uri).await;
-    while d["version"].as_i64() < Some(2) {
-        d = c.diagnostics(&tf_uri).await;
-    }
+    let d = c.diagnostics_of(&tf_uri, 2).await;
     assert_eq!(d["diagnostics"], json!([]), "{d}");
 
     // The manifest changes on disk: the server reloads its `[check]` table.
@@ -531,10 +537,7 @@ async fn ignore_this_finding_and_the_check_table_reloads() {
         json!({"textDocument": {"uri": tf_uri, "version": 3}, "contentChanges": [{"text": tf}]}),
     )
     .await;
-    let mut d = c.diagnostics(&tf_uri).await;
-    while d["version"].as_i64() < Some(3) {
-        d = c.diagnostics(&tf_uri).await;
-    }
+    let d = c.diagnostics_of(&tf_uri, 3).await;
     assert_eq!(find(&d, "policy/invalid-effect")["severity"], 1);
     std::fs::write(
         dir.join("latch.toml"),
