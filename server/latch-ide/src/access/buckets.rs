@@ -8,11 +8,11 @@ pub(crate) fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<D
     let mut out = Vec::new();
     // A public `s3:GetObject` without `s3:ListBucket`: a missing key answers 403.
     if let Some(p) = &b.policy {
-        let public_list = p.policy.statements.iter().any(|s| {
+        let public_list = p.policy().statements.iter().any(|s| {
             s.effect() == Some(Effect::Allow) && is_public(s) && names_action(s, "s3:ListBucket")
         });
         if !public_list {
-            for (i, s) in p.policy.statements.iter().enumerate() {
+            for (i, s) in p.policy().statements.iter().enumerate() {
                 if s.effect() == Some(Effect::Allow)
                     && is_public(s)
                     && names_action(s, "s3:GetObject")
@@ -148,13 +148,13 @@ pub(crate) fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<D
         return out;
     }
     let public_allow = b.policy.as_ref().is_some_and(|p| {
-        p.policy
+        p.policy()
             .statements
             .iter()
             .any(|s| s.effect() == Some(Effect::Allow) && is_public(s))
     });
     let referer_deny = b.policy.as_ref().filter(|_| !public_allow).and_then(|p| {
-        p.policy
+        p.policy()
             .statements
             .iter()
             .position(|s| {
@@ -171,7 +171,7 @@ pub(crate) fn bucket_checks(ws: &Workspace, ix: &Index, b: &BucketInfo) -> Vec<D
     let because = render::one_line(&d, &req, &locate);
     let trace = render::explain(&d, &req, &locate);
     if let Some((p, i)) = referer_deny {
-        let st = &p.policy.statements[i];
+        let st = &p.policy().statements[i];
         let clause = st.condition.as_ref().and_then(|c| {
             c.clauses
                 .iter()
@@ -314,7 +314,7 @@ pub(crate) fn cross_account_writers(ix: &Index, b: &BucketInfo) -> Vec<String> {
         }
         let arn = format!("arn:aws:s3:::{}/", b.name);
         let writes = pr.identity.iter().any(|p| {
-            p.policy.statements.iter().any(|s| {
+            p.policy().statements.iter().any(|s| {
                 s.effect() == Some(Effect::Allow)
                     && names_action(s, "s3:PutObject")
                     && s.resource
@@ -343,7 +343,7 @@ pub(crate) fn requires_full_control_in(s: &Statement) -> bool {
 
 pub(crate) fn requires_full_control(b: &BucketInfo) -> bool {
     b.policy.as_ref().is_some_and(|p| {
-        p.policy.statements.iter().any(|s| {
+        p.policy().statements.iter().any(|s| {
             s.effect() == Some(Effect::Deny)
                 && s.condition.as_ref().is_some_and(|c| {
                     c.clauses.iter().any(|c| {

@@ -170,7 +170,7 @@ impl Ctx<'_> {
                 let Some(e) = self.ix.entry_of(&p.policy) else {
                     continue;
                 };
-                let span = e.policy.span;
+                let span = e.policy().span;
                 let loc = Loc {
                     path: e.path.clone(),
                     span: Span::new(span.start, span.start),
@@ -231,7 +231,7 @@ impl Ctx<'_> {
             return None;
         };
         let res = policy
-            .policy
+            .policy()
             .statements
             .get(*statement)?
             .resource
@@ -273,7 +273,7 @@ impl Ctx<'_> {
                 return None;
             }
             let (i, st) = e
-                .policy
+                .policy()
                 .statements
                 .iter()
                 .enumerate()

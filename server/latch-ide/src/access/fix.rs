@@ -23,7 +23,7 @@ pub(crate) fn stmt_loc(ix: &Index, t: &Trace, r: StmtRef) -> Option<Loc> {
 
 pub(crate) fn first_allow(p: &PolicyEntry) -> Option<Loc> {
     let i = p
-        .policy
+        .policy()
         .statements
         .iter()
         .position(|s| s.effect() == Some(Effect::Allow))
@@ -67,7 +67,9 @@ pub fn append_fix(ws: &Workspace, p: &PolicyEntry, statement: &str, title: &str)
         PolicyOrigin::Terraform { .. } => p
             .terraform()
             .and_then(|tp| tf_edit::append_statement(text, tp, &value)),
-        PolicyOrigin::File => json_append_statement(text, &p.tree, &value),
+        PolicyOrigin::File => p
+            .tree(ws)
+            .and_then(|tree| json_append_statement(text, &tree, &value)),
     };
     match edit {
         Some(e) => vec![Fix::unsafe_(title, vec![e.in_file(p.path.clone())])],
@@ -91,7 +93,10 @@ pub(crate) fn add_member_fix(
     let Some(value) = latch_syntax::json::parse(value).value else {
         return Vec::new();
     };
-    let Some(st_value) = statements_of(&p.tree).and_then(|s| s.get(i).copied()) else {
+    let Some(tree) = p.tree(ws) else {
+        return Vec::new();
+    };
+    let Some(st_value) = statements_of(&tree).and_then(|s| s.get(i).copied()) else {
         return Vec::new();
     };
     let edit = match &p.origin {
@@ -126,7 +131,10 @@ pub(crate) fn add_action_fix(ws: &Workspace, p: &PolicyEntry, i: usize, action: 
     let Some(text) = ws.text(&p.path) else {
         return Vec::new();
     };
-    let Some(st_value) = statements_of(&p.tree).and_then(|s| s.get(i).copied()) else {
+    let Some(tree) = p.tree(ws) else {
+        return Vec::new();
+    };
+    let Some(st_value) = statements_of(&tree).and_then(|s| s.get(i).copied()) else {
         return Vec::new();
     };
     let Some(list) = st_value.get("Action") else {

@@ -47,8 +47,9 @@ pub struct PolicyEntry {
     /// How the workspace names it: a path or a Terraform address.
     pub label: String,
     pub kind: PolicyKind,
-    pub tree: Value,
-    pub policy: Policy,
+    /// The compiled policy; its `source` is the policy model ([`PolicyEntry::policy`]).
+    /// The JSON tree is not kept: [`PolicyEntry::tree`] finds it again for the fixes that
+    /// edit the text.
     pub compiled: Arc<CompiledPolicy>,
     pub origin: PolicyOrigin,
 }
@@ -58,23 +59,40 @@ impl PolicyEntry {
         path: Arc<str>,
         label: String,
         kind: PolicyKind,
-        tree: Value,
         policy: Policy,
         origin: PolicyOrigin,
     ) -> Arc<PolicyEntry> {
-        let compiled = Arc::new(CompiledPolicy::new(
+        let compiled = Arc::new(CompiledPolicy::from_policy(
             PolicyRef::new(path.clone(), kind),
-            &policy,
+            policy,
         ));
         Arc::new(PolicyEntry {
             path,
             label,
             kind,
-            tree,
-            policy,
             compiled,
             origin,
         })
+    }
+
+    /// The policy model.
+    pub fn policy(&self) -> &Policy {
+        &self.compiled.source
+    }
+
+    /// The JSON tree of the policy: the Terraform module's, or the file's read again.
+    pub fn tree<'a>(&'a self, ws: &Workspace) -> Option<std::borrow::Cow<'a, Value>> {
+        match &self.origin {
+            PolicyOrigin::Terraform { .. } => self
+                .terraform()
+                .and_then(|p| p.inline())
+                .map(|i| std::borrow::Cow::Borrowed(&i.tree)),
+            PolicyOrigin::File => {
+                let summary = ws.summary(&self.path)?;
+                let doc = summary.policies.first()?;
+                Some(std::borrow::Cow::Owned(doc.tree.clone()))
+            }
+        }
     }
 
     /// The Terraform policy this entry is, if it is one.
@@ -87,7 +105,7 @@ impl PolicyEntry {
 
     /// The place of statement `i`.
     pub fn statement_loc(&self, i: usize) -> Option<Loc> {
-        self.policy.statements.get(i).map(|s| Loc {
+        self.policy().statements.get(i).map(|s| Loc {
             path: self.path.clone(),
             span: s.span,
         })
@@ -405,7 +423,6 @@ impl Builder<'_> {
                 key,
                 path.to_string(),
                 kind,
-                doc.tree.clone(),
                 doc.policy.clone(),
                 PolicyOrigin::File,
             )
@@ -429,7 +446,6 @@ impl Builder<'_> {
                     None => p.owner.clone(),
                 },
                 kind,
-                inline.tree.clone(),
                 inline.policy.clone(),
                 PolicyOrigin::Terraform {
                     module: m.clone(),

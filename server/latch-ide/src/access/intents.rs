@@ -168,7 +168,7 @@ pub fn intents(ix: &Index) -> Vec<Intent> {
     // Bucket policies naming a workspace principal or everyone.
     for b in &ix.buckets {
         let Some(p) = &b.policy else { continue };
-        for (si, st) in p.policy.statements.iter().enumerate() {
+        for (si, st) in p.policy().statements.iter().enumerate() {
             if st.effect() != Some(Effect::Allow) {
                 continue;
             }
@@ -206,7 +206,7 @@ pub fn intents(ix: &Index) -> Vec<Intent> {
             if p.kind != PolicyKind::Identity {
                 continue;
             }
-            for (si, st) in p.policy.statements.iter().enumerate() {
+            for (si, st) in p.policy().statements.iter().enumerate() {
                 if st.effect() != Some(Effect::Allow) {
                     continue;
                 }

@@ -32,7 +32,7 @@ pub(crate) fn deny_report_in(
             return None;
         }
         let i = e
-            .policy
+            .policy()
             .statements
             .iter()
             .position(|s| s.span == statement)?;
@@ -168,7 +168,7 @@ pub fn allow_report(ws: &Workspace, path: &str, statement: Span) -> Option<Allow
         };
         let here = &*policy.path == path
             && policy
-                .policy
+                .policy()
                 .statements
                 .get(*si)
                 .is_some_and(|s| s.span == statement);

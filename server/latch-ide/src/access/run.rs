@@ -138,7 +138,7 @@ pub(crate) fn levels(
     if implied_full_access {
         for (i, level) in levels.iter_mut().enumerate() {
             let any_allow = entries[i].iter().any(|p| {
-                p.policy
+                p.policy()
                     .statements
                     .iter()
                     .any(|s| s.effect() == Some(Effect::Allow))
@@ -177,7 +177,7 @@ pub(crate) fn full_aws_access() -> Arc<CompiledPolicy> {
 }
 
 pub(crate) fn allows_everything(p: &PolicyEntry) -> bool {
-    p.policy.statements.iter().any(|s| {
+    p.policy().statements.iter().any(|s| {
         s.effect() == Some(Effect::Allow)
             && s.action
                 .as_ref()

@@ -367,7 +367,7 @@ fn named_by_resource_policy(ix: &Index, resource: &str) -> Vec<(String, String)>
         }
     };
     let Some(p) = policy else { return out };
-    for st in &p.policy.statements {
+    for st in &p.policy().statements {
         if st.effect() != Some(Effect::Allow) {
             continue;
         }
@@ -473,7 +473,7 @@ pub(crate) fn who_can_in(
     // out without a decision.
     let open_to_all = resource_policy
         .as_ref()
-        .is_some_and(|p| p.policy.statements.iter().any(grants_everyone));
+        .is_some_and(|p| p.policy().statements.iter().any(grants_everyone));
     let lowered: Vec<String> = actions.iter().map(|a| a.to_ascii_lowercase()).collect();
     let mut out: Vec<PrincipalAccess> = Vec::new();
     for (shown, caller, named_by_resource) in candidates {
@@ -583,7 +583,7 @@ fn may_grant(
     pattern: Option<&latch_eval::glob::Glob>,
 ) -> bool {
     p.identity.iter().any(|e| {
-        e.policy.statements.iter().any(|st| {
+        e.policy().statements.iter().any(|st| {
             st.effect() == Some(Effect::Allow)
                 && st.action.as_ref().is_none_or(|a| {
                     a.negated
@@ -632,7 +632,7 @@ fn narrower<'a>(
 ) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for p in policies {
-        for st in &p.policy.statements {
+        for st in &p.policy().statements {
             if st.effect() != Some(Effect::Allow) {
                 continue;
             }

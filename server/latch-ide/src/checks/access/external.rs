@@ -322,7 +322,7 @@ pub(crate) fn report(ix: &Index) -> Vec<Draft> {
         ) {
             continue;
         }
-        for (i, st) in e.policy.statements.iter().enumerate() {
+        for (i, st) in e.policy().statements.iter().enumerate() {
             if st.effect() != Some(Effect::Allow) {
                 continue;
             }

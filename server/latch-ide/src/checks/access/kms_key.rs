@@ -143,7 +143,7 @@ impl Ctx<'_> {
             d.related.push((
                 Loc {
                     path: kp.path.clone(),
-                    span: kp.policy.span,
+                    span: kp.policy().span,
                 },
                 "the key policy".into(),
             ));

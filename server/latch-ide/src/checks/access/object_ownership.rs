@@ -70,7 +70,7 @@ impl Ctx<'_> {
         }
         if let IntentSource::Statement { policy, statement } = &self.intent.source {
             let required = policy
-                .policy
+                .policy()
                 .statements
                 .get(*statement)
                 .is_some_and(requires_full_control_in);
@@ -86,7 +86,7 @@ impl Ctx<'_> {
         // uploads that are not written with the header yet.
         if let IntentSource::Statement { policy, statement } = &self.intent.source {
             let has_condition = policy
-                .policy
+                .policy()
                 .statements
                 .get(*statement)
                 .is_some_and(|st| st.condition.is_some());

@@ -115,7 +115,7 @@ pub(crate) fn report(ctx: &Ctx<'_>) -> Option<Draft> {
         d.related.push((
             crate::index::Loc {
                 path: bp.path.clone(),
-                span: bp.policy.span,
+                span: bp.policy().span,
             },
             "the bucket policy".into(),
         ));
