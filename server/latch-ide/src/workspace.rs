@@ -534,6 +534,9 @@ pub struct Workspace {
     /// Per sub-workspace root: what its findings were computed from, and the findings
     /// before suppression ([`Workspace::analyze`]).
     root_results: Arc<Mutex<HashMap<String, RootResult>>>,
+    /// Whether Terraform folder analyses drop their syntax trees once analysed
+    /// ([`Workspace::drop_terraform_syntax`]).
+    drop_syntax: bool,
 }
 
 type DeclaredKinds = HashMap<String, PolicyKind>;
@@ -698,6 +701,15 @@ impl Analysis {
 impl Workspace {
     pub fn new() -> Workspace {
         Workspace::default()
+    }
+
+    /// For a one-shot analysis (`latch check`): Terraform folders keep only what the
+    /// simulation reads (resources, policies, findings, provider regions), not their
+    /// syntax trees, which are the larger part of a module. Navigation, which walks the
+    /// blocks, then finds none; folders with `module` calls keep their trees, which the
+    /// calls' analyses read.
+    pub fn drop_terraform_syntax(&mut self) {
+        self.drop_syntax = true;
     }
 
     /// Adds or replaces a file. Its summary is recomputed only when its bytes changed.
@@ -1043,8 +1055,12 @@ impl Workspace {
         providers: &ProviderAccounts,
     ) -> (Module, Vec<Finding>) {
         let inputs: Vec<(&str, &str)> = files.iter().map(|(p, f)| (&***p, &*f.text)).collect();
-        let module = analyze_pinned(&inputs, providers);
+        let mut module = analyze_pinned(&inputs, providers);
         let findings = validate_module(&module, |p| self.text(p));
+        // A caller's syntax is read again when its module calls are analysed.
+        if self.drop_syntax && !module.has_module_calls() {
+            module.drop_syntax();
+        }
         (module, findings)
     }
 

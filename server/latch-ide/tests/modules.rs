@@ -55,3 +55,56 @@ fn each_call_is_an_instance_with_its_inputs_and_outputs() {
     assert_eq!((grant.1.as_str(), grant.2), ("main.tf", 52));
     assert_eq!(found.len(), 2, "{found:#?}");
 }
+
+/// `Workspace::drop_terraform_syntax` (what `latch check` sets) changes no finding: every
+/// Terraform fixture and example, with module calls, provider regions and quick fixes,
+/// gives the same analysis with and without the folders' syntax trees.
+#[test]
+fn dropping_terraform_syntax_changes_no_finding() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut dirs = Vec::new();
+    for parent in [
+        "tests/fixtures/terraform",
+        "tests/fixtures/who-can",
+        "examples",
+    ] {
+        for e in std::fs::read_dir(root.join(parent))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if e.path().is_dir() {
+                dirs.push(e.path());
+            }
+        }
+    }
+    let mut with_tf = 0;
+    let mut findings = 0;
+    for dir in dirs {
+        let full = common::load_dir(&dir, |_| true);
+        if !full.paths().any(|p| p.ends_with(".tf")) {
+            continue;
+        }
+        with_tf += 1;
+        // Not a clone: clones share the caches. The same files, from the start.
+        let mut lean = latch_ide::workspace::Workspace::new();
+        for p in full.paths() {
+            lean.set_file(p, full.text(p).unwrap_or_default().as_bytes());
+        }
+        lean.drop_terraform_syntax();
+        let render = |a: &latch_ide::workspace::Analysis| -> Vec<String> {
+            let mut out: Vec<String> = a
+                .findings
+                .iter()
+                .flat_map(|(p, fs)| fs.iter().map(move |f| format!("{p} {f:?}")))
+                .collect();
+            out.sort();
+            out
+        };
+        let expected = render(&full.analyze());
+        findings += expected.len();
+        assert_eq!(expected, render(&lean.analyze()), "{}", dir.display());
+    }
+    assert!(with_tf >= 5, "only {with_tf} Terraform workspaces");
+    assert!(findings >= 20, "only {findings} findings to compare");
+}

@@ -216,6 +216,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
     for group in groups {
         let selects: Vec<Select> = group.args.iter().map(|(_, s)| s.clone()).collect();
         let mut loaded = load_root(&group.root, &selects);
+        // Nothing in a check walks Terraform blocks after the analysis (no navigation).
+        loaded.workspace.drop_terraform_syntax();
         for (arg, select) in &group.args {
             if let Select::Folder(_) = select {
                 let under: Vec<String> = loaded

@@ -649,7 +649,7 @@ impl Builder<'_> {
                 ..PrincipalInfo::default()
             });
         }
-        let regions = latch_syntax::terraform::providers::regions(module);
+        let regions = &module.regions;
         for r in module
             .resources
             .iter()

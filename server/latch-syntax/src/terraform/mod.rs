@@ -96,9 +96,28 @@ pub struct Module {
     /// Syntax findings of the files and of the policy texts in them, each once, with
     /// their paths set.
     pub findings: Vec<Finding>,
+    /// The region each AWS provider configuration states as literal text, by
+    /// configuration name ([`providers::regions`]): kept here so that `files` may be
+    /// dropped once the module is analysed ([`Module::drop_syntax`]).
+    pub regions: std::collections::BTreeMap<String, String>,
 }
 
 impl Module {
+    /// Drops the files' syntax trees, the largest part of a module: for a one-shot check,
+    /// once nothing will read them again (no module call, no navigation). `resources`,
+    /// `policies`, `findings` and `regions` stay.
+    pub fn drop_syntax(&mut self) {
+        self.files = Vec::new();
+    }
+
+    /// Whether a file of the module has a `module` block (a call whose analysis reads
+    /// the caller's syntax).
+    pub fn has_module_calls(&self) -> bool {
+        self.files
+            .iter()
+            .any(|f| f.blocks.iter().any(|b| b.ident.value == "module"))
+    }
+
     /// The resource or data source at `address`.
     pub fn resource(&self, address: &str) -> Option<&TfResource> {
         self.resources.iter().find(|r| r.address == address)
@@ -148,12 +167,15 @@ pub fn analyze_module(files: &[(&str, &str)], providers: &ProviderAccounts) -> M
             }
         }
     }
-    Module {
+    let mut module = Module {
         files: parsed,
         resources,
         policies,
         findings,
-    }
+        regions: Default::default(),
+    };
+    module.regions = providers::regions(&module);
+    module
 }
 
 /// The spans of `file` whose text is not what AWS receives as written: references,
