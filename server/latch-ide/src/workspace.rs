@@ -1175,7 +1175,8 @@ impl Workspace {
     }
 
     /// [`Workspace::analyze`], giving up (`None`) as soon as `cancelled` says so; it is
-    /// asked before each sub-workspace that must be analysed again. Each sub-workspace
+    /// asked before each sub-workspace that must be analysed again, and every few intents
+    /// of its simulation (the decisions made before giving up stay cached). Each sub-workspace
     /// (the folder of a `latch.toml`, and the workspace root) keeps its findings while its
     /// inputs ([`RootInputs`]) stay the same, so an edit re-analyses only the sub-workspace
     /// that holds it, and an analysis that gave up leaves the roots it finished for the
@@ -1279,10 +1280,24 @@ impl Workspace {
             // from that file's last good text: its findings, related locations and edits in
             // such a file would point at stale positions, so they wait until it parses.
             if stale.is_empty() {
-                crate::access::run_root(self, root, &roots, &modules, &stand_ins, &mut found);
+                if !crate::access::run_root(
+                    self, root, &roots, &modules, &stand_ins, &mut found, cancelled,
+                ) {
+                    return None;
+                }
             } else {
                 let mut simulated: BTreeMap<Arc<str>, Vec<Finding>> = BTreeMap::new();
-                crate::access::run_root(self, root, &roots, &modules, &stand_ins, &mut simulated);
+                if !crate::access::run_root(
+                    self,
+                    root,
+                    &roots,
+                    &modules,
+                    &stand_ins,
+                    &mut simulated,
+                    cancelled,
+                ) {
+                    return None;
+                }
                 for (path, findings) in simulated {
                     if stale.contains(&path) {
                         continue;

@@ -294,13 +294,29 @@ pub(crate) fn run_root(
     modules: &[Arc<ModuleAnalysis>],
     stand_ins: &[(String, String)],
     out: &mut BTreeMap<Arc<str>, Vec<Finding>>,
-) {
+    cancelled: &dyn Fn() -> bool,
+) -> bool {
     let (old_entries, old_decisions) = lock(&ws.access.roots).remove(root).unwrap_or_default();
     let mut new_entries = index::EntryCache::new();
     let mut new_decisions = DecisionCache::new();
     let (ix, key) = index_of_root(ws, root, roots, modules, &old_entries, &mut new_entries);
     let manifest_rev = key.as_ref().and_then(|k| ws.revision(k)).unwrap_or(0);
-    let drafts = simulate(ws, &ix, manifest_rev, &old_decisions, &mut new_decisions);
+    let Some(drafts) = simulate(
+        ws,
+        &ix,
+        manifest_rev,
+        &old_decisions,
+        &mut new_decisions,
+        cancelled,
+    ) else {
+        // Given up: what was decided so far stays for the next run, beside what was
+        // kept from the last one.
+        let (mut entries, mut decisions) = (old_entries, old_decisions);
+        entries.extend(new_entries);
+        decisions.extend(new_decisions);
+        lock(&ws.access.roots).insert(root.to_string(), (entries, decisions));
+        return false;
+    };
     let mut pending: Vec<Draft> = Vec::new();
     for mut d in drafts {
         if !stand_ins.is_empty() {
@@ -344,6 +360,7 @@ pub(crate) fn run_root(
         out.entry(path).or_default().push(finding_of(d, text));
     }
     lock(&ws.access.roots).insert(root.to_string(), (new_entries, new_decisions));
+    true
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -255,13 +255,17 @@ pub(crate) fn same_policies(a: &[Arc<CompiledPolicy>], b: &[Arc<CompiledPolicy>]
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y))
 }
 
+/// How many intents [`simulate`] evaluates between two questions whether to give up.
+const CANCEL_EVERY: usize = 16;
+
 pub(crate) fn simulate(
     ws: &Workspace,
     ix: &Index,
     manifest_rev: u64,
     old: &DecisionCache,
     new: &mut DecisionCache,
-) -> Vec<Draft> {
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Vec<Draft>> {
     let mut out = Vec::new();
     let all = intents(ix);
     // One request implied by both a bucket-policy grant and an identity Allow is reported
@@ -271,7 +275,11 @@ pub(crate) fn simulate(
         .filter(|i| matches!(&i.source, IntentSource::Statement { policy, .. } if policy.kind.has_principal()))
         .map(|i| (i.principal.clone(), i.action.to_ascii_lowercase(), bucket_name(&i.resource)))
         .collect();
-    for intent in &all {
+    for (n, intent) in all.iter().enumerate() {
+        // Asked every few intents: a large sub-workspace gives way to newer edits.
+        if n % CANCEL_EVERY == CANCEL_EVERY - 1 && cancelled() {
+            return None;
+        }
         if let IntentSource::Statement { policy, .. } = &intent.source {
             if !policy.kind.has_principal()
                 && from_resource.contains(&(
@@ -388,7 +396,7 @@ pub(crate) fn simulate(
             }
         }
     }
-    out
+    Some(out)
 }
 
 pub(crate) fn bucket_name(resource: &str) -> String {
