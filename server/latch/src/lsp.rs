@@ -125,18 +125,6 @@ impl State {
             None => key.parse().ok(),
         }
     }
-
-    /// The analysis of the current state, computed if stale.
-    fn analysis(&mut self) -> Arc<Analysis> {
-        if let Some((g, a)) = &self.analysis {
-            if *g == self.generation {
-                return a.clone();
-            }
-        }
-        let a = Arc::new(self.workspace.analyze());
-        self.analysis = Some((self.generation, a.clone()));
-        a
-    }
 }
 
 pub struct Backend {
@@ -221,6 +209,31 @@ fn diagnostic(state: &State, f: &Finding) -> Diagnostic {
 }
 
 impl Backend {
+    /// The whole analysis of the current state: the cached one when current, else computed
+    /// on a blocking thread from a snapshot, outside the state lock, so that edits go on
+    /// meanwhile. `None` when an edit came in while it ran: it describes text the client
+    /// no longer has.
+    async fn fresh_analysis(&self) -> Option<(u64, Arc<Analysis>)> {
+        let (generation, snapshot) = {
+            let st = lock(&self.state);
+            if let Some((g, a)) = &st.analysis {
+                if *g == st.generation {
+                    return Some((*g, a.clone()));
+                }
+            }
+            (st.generation, st.workspace.clone())
+        };
+        let analysis = tokio::task::spawn_blocking(move || Arc::new(snapshot.analyze()))
+            .await
+            .ok()?;
+        let mut st = lock(&self.state);
+        if st.generation != generation {
+            return None;
+        }
+        st.analysis = Some((generation, analysis.clone()));
+        Some((generation, analysis))
+    }
+
     fn new(client: Client) -> Backend {
         Backend {
             client,
@@ -905,7 +918,8 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let mut st = lock(&self.state);
+        let fresh = self.fresh_analysis().await;
+        let st = lock(&self.state);
         let pos = params.text_document_position_params;
         let key = st.key(&pos.text_document.uri);
         let Some(text) = st.workspace.text(&key).map(str::to_string) else {
@@ -916,12 +930,11 @@ impl LanguageServer for Backend {
         let offset = index.offset(&text, pos.position.line, pos.position.character, enc);
         let h = latch_ide::ide::hover(&st.workspace, &key, offset);
         // The trace of each finding under the cursor: the diagnostic carries only its
-        // headline and reason.
-        let analysis = st.analysis();
+        // headline and reason. None while an edit came in after the analysis.
+        let analysis = fresh.filter(|(g, _)| *g == st.generation).map(|(_, a)| a);
         let traces: Vec<(&Finding, &str)> = analysis
-            .findings
-            .get(key.as_str())
-            .into_iter()
+            .iter()
+            .flat_map(|a| a.findings.get(key.as_str()))
             .flatten()
             .filter(|f| f.range.start <= offset && offset <= f.range.end)
             .filter_map(|f| Some((f, f.detail()?)))
@@ -1101,9 +1114,14 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let mut st = lock(&self.state);
+        let Some((generation, analysis)) = self.fresh_analysis().await else {
+            return Ok(None);
+        };
+        let st = lock(&self.state);
+        if st.generation != generation {
+            return Ok(None);
+        }
         let key = st.key(&params.text_document.uri);
-        let analysis = st.analysis();
         let Some(text) = st.workspace.text(&key) else {
             return Ok(None);
         };
