@@ -5,7 +5,8 @@
 use std::cell::Cell;
 use std::path::Path;
 
-use latch_ide::workspace::{Analysis, Workspace};
+use common::render;
+use latch_ide::workspace::Workspace;
 
 mod common;
 
@@ -23,16 +24,6 @@ fn many_intents() -> Workspace {
     }
     ws.set_file("latch.toml", manifest.as_bytes());
     ws
-}
-
-fn render(a: &Analysis) -> Vec<String> {
-    let mut out: Vec<String> = a
-        .findings
-        .iter()
-        .flat_map(|(p, fs)| fs.iter().map(move |f| format!("{p} {f:?}")))
-        .collect();
-    out.sort();
-    out
 }
 
 #[test]

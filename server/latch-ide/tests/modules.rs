@@ -92,18 +92,14 @@ fn dropping_terraform_syntax_changes_no_finding() {
             lean.set_file(p, full.text(p).unwrap_or_default().as_bytes());
         }
         lean.drop_terraform_syntax();
-        let render = |a: &latch_ide::workspace::Analysis| -> Vec<String> {
-            let mut out: Vec<String> = a
-                .findings
-                .iter()
-                .flat_map(|(p, fs)| fs.iter().map(move |f| format!("{p} {f:?}")))
-                .collect();
-            out.sort();
-            out
-        };
-        let expected = render(&full.analyze());
+        let expected = common::render(&full.analyze());
         findings += expected.len();
-        assert_eq!(expected, render(&lean.analyze()), "{}", dir.display());
+        assert_eq!(
+            expected,
+            common::render(&lean.analyze()),
+            "{}",
+            dir.display()
+        );
     }
     assert!(with_tf >= 5, "only {with_tf} Terraform workspaces");
     assert!(findings >= 20, "only {findings} findings to compare");

@@ -30,3 +30,16 @@ pub fn load_dir(dir: &Path, keep: impl Fn(&str) -> bool) -> Workspace {
     }
     ws
 }
+
+/// Every finding of an analysis as one line (path and debug form), sorted: for comparing
+/// two analyses whole.
+#[allow(dead_code)]
+pub fn render(a: &latch_ide::workspace::Analysis) -> Vec<String> {
+    let mut out: Vec<String> = a
+        .findings
+        .iter()
+        .flat_map(|(p, fs)| fs.iter().map(move |f| format!("{p} {f:?}")))
+        .collect();
+    out.sort();
+    out
+}
