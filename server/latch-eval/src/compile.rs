@@ -325,8 +325,8 @@ impl CStatement {
                     RequestValue::Values(
                         env.req
                             .context
-                            .get_lower(&clause.key)
-                            .map(|e| e.values.clone())
+                            .lookup_lower(&clause.key)
+                            .map(|v| v.to_vec())
                             .unwrap_or_default(),
                     )
                 };

@@ -19,7 +19,7 @@ use time::format_description::well_known::{Iso8601, Rfc3339};
 
 use crate::arn::split_arn;
 use crate::glob::Glob;
-use crate::request::{Context, ContextEntry};
+use crate::request::{Context, Values};
 use crate::text::{self, Part};
 
 /// Comparison of numbers and dates.
@@ -397,9 +397,11 @@ impl CompiledClause {
                 why: Some(ClauseWhy::UnknownOperator),
             };
         };
-        let entry: Option<&ContextEntry> = ctx.get_lower(&self.key);
-        let present: &[String] = entry.map_or(&[], |e| e.values.as_slice());
-        let absent = present.iter().all(String::is_empty);
+        let present = ctx
+            .lookup_lower(&self.key)
+            .unwrap_or(Values::Given(&[]))
+            .iter();
+        let absent = present.clone().all(str::is_empty);
         let done = |holds: bool, why: ClauseWhy| ClauseResult {
             holds,
             absent,
@@ -453,7 +455,7 @@ impl CompiledClause {
             }
         };
         let test = |v: &str| any_policy_value(v) != op.negated;
-        let mut values = present.iter().filter(|v| !v.is_empty());
+        let mut values = present.filter(|v| !v.is_empty());
         match op.set {
             Some(SetOp::ForAllValues) => {
                 done(values.all(|v| test(v)), ClauseWhy::NotAllValuesMatch)

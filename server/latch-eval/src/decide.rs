@@ -337,7 +337,7 @@ fn sets_an_acl(req: &Request) -> bool {
         .and_then(|v| v.first())
         .is_some_and(|v| !v.is_empty() && v != "bucket-owner-full-control");
     let grants =
-        req.context.entries().iter().any(|e| {
+        req.context.given().iter().any(|e| {
             e.key.starts_with("s3:x-amz-grant-") && e.values.iter().any(|v| !v.is_empty())
         });
     canned || grants

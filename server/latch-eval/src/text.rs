@@ -107,9 +107,12 @@ pub fn variable_value<'a>(
     key: &str,
     default: Option<&'a str>,
 ) -> Option<&'a str> {
-    let single = ctx.get_lower(key).and_then(|e| match e.values.as_slice() {
-        [v] if !v.is_empty() => Some(v.as_str()),
-        _ => None,
+    let single = ctx.lookup_lower(key).and_then(|vals| {
+        let mut it = vals.iter();
+        match (it.next(), it.next()) {
+            (Some(v), None) if !v.is_empty() => Some(v),
+            _ => None,
+        }
     });
     single.or(default)
 }
