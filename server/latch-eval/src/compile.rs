@@ -5,10 +5,11 @@
 use std::sync::Arc;
 
 use latch_syntax::policy::{Effect, Policy, PolicyKind, PrincipalType, PrincipalValue};
+use latch_syntax::text::Str;
 
 use crate::arn::{is_account_id, split_arn};
 use crate::condition::{ClauseResult, CompiledClause};
-use crate::glob::Glob;
+use crate::glob::{Glob, Shape};
 use crate::request::{Context, Lean, PrincipalId, Request};
 use crate::text::{self, Part};
 use crate::trace::{Failure, GrantKind, RequestValue, StatementOutcome};
@@ -43,10 +44,36 @@ pub struct CompiledPolicy {
 #[derive(Clone, Debug)]
 pub(crate) struct CStatement {
     pub effect: Option<Effect>,
-    pub action: Option<(bool, Vec<Glob>)>,
+    pub action: Option<(bool, Vec<ActionPattern>)>,
     pub resource: Option<(bool, Vec<ResourcePattern>)>,
     pub principal: Option<CPrincipal>,
     pub clauses: Vec<CompiledClause>,
+}
+
+/// One `Action` pattern, matched without regard to ASCII case. It shares the policy's
+/// text rather than copying it lower-cased.
+#[derive(Clone, Debug)]
+pub(crate) struct ActionPattern {
+    text: Str,
+    shape: Shape,
+}
+
+impl ActionPattern {
+    fn new(text: &Str) -> ActionPattern {
+        let shape = match Shape::of(text) {
+            // Only the general matcher needs the lower-cased text.
+            Shape::Pieces(_) => Shape::of(&text.to_ascii_lowercase()),
+            shape => shape,
+        };
+        ActionPattern {
+            text: text.clone(),
+            shape,
+        }
+    }
+
+    fn is_match(&self, action_lower: &str) -> bool {
+        self.shape.is_match_lower(&self.text, action_lower)
+    }
 }
 
 /// One `Resource` pattern.
@@ -54,20 +81,37 @@ pub(crate) struct CStatement {
 pub(crate) enum ResourcePattern {
     Any,
     /// Fields of an ARN pattern; each static or with variables.
-    Arn(Box<[Field; 5]>),
+    Arn(Box<ArnPattern>),
     /// Not an ARN: matched as a whole string.
     Whole(Glob),
 }
 
+/// The fields of an ARN pattern, over the policy's shared text.
+#[derive(Clone, Debug)]
+pub(crate) struct ArnPattern {
+    text: Str,
+    fields: [Field; 5],
+}
+
 #[derive(Clone, Debug)]
 pub(crate) enum Field {
+    /// A pattern without variables: `text[start..end]` of the ARN pattern.
+    Plain {
+        start: usize,
+        end: usize,
+        shape: Shape,
+    },
+    /// A pattern whose escapes were resolved.
     Static(Glob),
     Dynamic(Vec<Part>),
 }
 
 impl Field {
-    fn is_match(&self, value: &str, ctx: &Context) -> bool {
+    fn is_match(&self, text: &str, value: &str, ctx: &Context) -> bool {
         match self {
+            Field::Plain { start, end, shape } => text
+                .get(*start..*end)
+                .is_some_and(|t| shape.is_match(t, value)),
             Field::Static(g) => g.is_match(value),
             Field::Dynamic(parts) => {
                 text::resolve(parts, ctx).is_some_and(|p| Glob::from_pieces(p).is_match(value))
@@ -102,19 +146,29 @@ pub(crate) enum PEntry {
     Opaque,
 }
 
+/// Classifies an `AWS` principal the way [`PrincipalId::parse`] reads it, copying only
+/// what the entry keeps.
 fn classify_aws(value: &str) -> PEntry {
+    let value = value.trim();
     if value == "*" {
         return PEntry::Star;
     }
     if is_account_id(value) {
         return PEntry::Account(value.to_string());
     }
-    match PrincipalId::parse(value) {
-        PrincipalId::Root { account, .. } => PEntry::Account(account),
-        PrincipalId::User { arn, .. } => PEntry::User(arn),
-        PrincipalId::Role { account, name, .. } => PEntry::Role { account, name },
-        PrincipalId::AssumedRole { arn, .. } => PEntry::Session(arn),
-        PrincipalId::FederatedUser { arn, .. } => PEntry::FederatedUser(arn),
+    let Some(parts) = split_arn(value) else {
+        return PEntry::Opaque;
+    };
+    let res = parts.resource;
+    match parts.service {
+        "iam" if res == "root" => PEntry::Account(parts.account.to_string()),
+        "iam" if res.starts_with("user/") => PEntry::User(value.to_string()),
+        "iam" if res.starts_with("role/") => PEntry::Role {
+            account: parts.account.to_string(),
+            name: res.rsplit('/').next().unwrap_or(res).to_string(),
+        },
+        "sts" if res.starts_with("assumed-role/") => PEntry::Session(value.to_string()),
+        "sts" if res.starts_with("federated-user/") => PEntry::FederatedUser(value.to_string()),
         _ => PEntry::Opaque,
     }
 }
@@ -137,7 +191,7 @@ impl CompiledPolicy {
                         a.negated,
                         a.values
                             .iter()
-                            .map(|v| Glob::new(&v.value.to_ascii_lowercase()))
+                            .map(|v| ActionPattern::new(&v.value))
                             .collect(),
                     )
                 });
@@ -178,9 +232,12 @@ impl CompiledPolicy {
                         c.clauses
                             .iter()
                             .map(|cl| {
-                                let vals: Vec<&str> =
-                                    cl.values.iter().map(|v| v.value.as_str()).collect();
-                                CompiledClause::new(&cl.operator.value, &cl.key.value, &vals, vars)
+                                CompiledClause::from_values(
+                                    &cl.operator.value,
+                                    &cl.key.value,
+                                    cl.values.iter().map(|v| v.value.as_str()),
+                                    vars,
+                                )
                             })
                             .collect()
                     })
@@ -211,7 +268,8 @@ impl CompiledPolicy {
     }
 }
 
-fn resource_pattern(value: &str, vars: bool) -> ResourcePattern {
+fn resource_pattern(text: &Str, vars: bool) -> ResourcePattern {
+    let value: &str = text;
     if value == "*" {
         return ResourcePattern::Any;
     }
@@ -219,11 +277,17 @@ fn resource_pattern(value: &str, vars: bool) -> ResourcePattern {
         // Variables are substituted only in the resource field (docs/aws-rules.md §2.2).
         Some(p) => {
             let fields = p.fields();
-            ResourcePattern::Arn(Box::new(std::array::from_fn(|i| {
+            let base = value.as_ptr() as usize;
+            let fields = std::array::from_fn(|i| {
                 let field = fields[i];
                 if !(vars && i == 4 && field.contains("${")) {
-                    // No variable: the field is a plain pattern.
-                    return Field::Static(Glob::new(field));
+                    // No variable: the field is a plain pattern, a range of the text.
+                    let start = field.as_ptr() as usize - base;
+                    return Field::Plain {
+                        start,
+                        end: start + field.len(),
+                        shape: Shape::of(field),
+                    };
                 }
                 let parts = text::parse(field, true, true);
                 if text::is_dynamic(&parts) {
@@ -231,7 +295,11 @@ fn resource_pattern(value: &str, vars: bool) -> ResourcePattern {
                 } else {
                     Field::Static(Glob::from_pieces(text::static_pieces(&parts)))
                 }
-            })))
+            });
+            ResourcePattern::Arn(Box::new(ArnPattern {
+                text: text.clone(),
+                fields,
+            }))
         }
         None => ResourcePattern::Whole(Glob::new(value)),
     }
@@ -349,11 +417,12 @@ fn resource_matches(p: &ResourcePattern, env: &Env<'_>) -> bool {
     match p {
         ResourcePattern::Any => true,
         ResourcePattern::Whole(g) => g.is_match(&env.req.resource),
-        ResourcePattern::Arn(fields) => match &env.resource_fields {
-            Some(values) => fields
+        ResourcePattern::Arn(arn) => match &env.resource_fields {
+            Some(values) => arn
+                .fields
                 .iter()
                 .zip(values.iter())
-                .all(|(f, v)| f.is_match(v, &env.req.context)),
+                .all(|(f, v)| f.is_match(&arn.text, v, &env.req.context)),
             None => false,
         },
     }
@@ -477,4 +546,50 @@ fn principal_matches(
         .iter()
         .filter_map(|e| entry_grant(e, caller, kind))
         .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `classify_aws` gives, by way of the principal parser it reads like.
+    fn classify_by_parse(value: &str) -> PEntry {
+        let value = value.trim();
+        if value == "*" {
+            return PEntry::Star;
+        }
+        match PrincipalId::parse(value) {
+            PrincipalId::Root { account, .. } => PEntry::Account(account),
+            PrincipalId::User { arn, .. } => PEntry::User(arn),
+            PrincipalId::Role { account, name, .. } => PEntry::Role { account, name },
+            PrincipalId::AssumedRole { arn, .. } => PEntry::Session(arn),
+            PrincipalId::FederatedUser { arn, .. } => PEntry::FederatedUser(arn),
+            _ => PEntry::Opaque,
+        }
+    }
+
+    #[test]
+    fn principals_classify_as_the_parser_reads_them() {
+        for v in [
+            "*",
+            " * ",
+            "111122223333",
+            " 111122223333 ",
+            "anonymous",
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:iam::111122223333:user/dev/Jane",
+            "arn:aws:iam::111122223333:role/path/app",
+            "arn:aws:iam::111122223333:role/",
+            "arn:aws:iam::111122223333:group/g",
+            "arn:aws:sts::111122223333:assumed-role/app/s1",
+            "arn:aws:sts::111122223333:federated-user/alice",
+            "arn:aws-cn:iam::111122223333:root",
+            "cloudtrail.amazonaws.com",
+            "AIDAEXAMPLE",
+            "arn:aws:iam",
+            "",
+        ] {
+            assert_eq!(classify_aws(v), classify_by_parse(v), "{v:?}");
+        }
+    }
 }

@@ -80,13 +80,18 @@ impl Operator {
     /// Parses an operator such as `ForAnyValue:StringNotLikeIfExists`. Names are matched
     /// without regard to case; `None` for an unknown operator.
     pub fn parse(name: &str) -> Option<Operator> {
-        let lower = name.to_ascii_lowercase();
+        // Lower-cased on the stack; no operator name is longer than 46 bytes.
+        let mut buf = [0u8; 64];
+        let lower = buf.get_mut(..name.len())?;
+        lower.copy_from_slice(name.as_bytes());
+        lower.make_ascii_lowercase();
+        let lower = std::str::from_utf8(lower).ok()?;
         let (set, rest) = if let Some(r) = lower.strip_prefix("forallvalues:") {
             (Some(SetOp::ForAllValues), r)
         } else if let Some(r) = lower.strip_prefix("foranyvalue:") {
             (Some(SetOp::ForAnyValue), r)
         } else {
-            (None, lower.as_str())
+            (None, lower)
         };
         let (if_exists, base) = match rest.strip_suffix("ifexists") {
             Some(b) => (true, b),
@@ -348,11 +353,20 @@ pub struct CompiledClause {
 
 impl CompiledClause {
     pub fn new(operator: &str, key: &str, values: &[&str], vars: bool) -> CompiledClause {
+        CompiledClause::from_values(operator, key, values.iter().copied(), vars)
+    }
+
+    /// [`CompiledClause::new`] over any list of values.
+    pub(crate) fn from_values<'a>(
+        operator: &str,
+        key: &str,
+        values: impl Iterator<Item = &'a str>,
+        vars: bool,
+    ) -> CompiledClause {
         let op = Operator::parse(operator);
         let values = match op {
             None => Vec::new(),
             Some(op) => values
-                .iter()
                 .map(|v| {
                     let vars = vars && op.takes_variables();
                     if !(vars && v.contains("${")) {

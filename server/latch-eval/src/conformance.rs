@@ -217,6 +217,35 @@ fn resource_kind(req: &Request) -> PolicyKind {
     }
 }
 
+/// A policy's label such as `scp[1][0]`, written on the stack.
+#[derive(Default)]
+struct Label {
+    buf: [u8; 32],
+    long: String,
+}
+
+impl Label {
+    fn new<'a>(&'a mut self, name: &str, indexes: &[usize]) -> &'a str {
+        use std::io::Write as _;
+        let mut w = std::io::Cursor::new(&mut self.buf[..]);
+        let mut ok = w.write_all(name.as_bytes()).is_ok();
+        for i in indexes {
+            ok &= write!(w, "[{i}]").is_ok();
+        }
+        let n = usize::try_from(w.position()).unwrap_or(0);
+        match std::str::from_utf8(&self.buf[..n]) {
+            Ok(s) if ok => s,
+            _ => {
+                self.long = name.to_string();
+                for i in indexes {
+                    self.long.push_str(&format!("[{i}]"));
+                }
+                &self.long
+            }
+        }
+    }
+}
+
 /// Builds the policy set and request of a case.
 pub fn prepare(case: &Case) -> Result<Prepared, String> {
     prepare_with(case, &mut compile_value)
@@ -237,6 +266,7 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
         &case.request.resource,
         context,
     );
+    let mut label = Label::default();
     let none = CasePolicies::default();
     let p = case.policies.as_ref().unwrap_or(&none);
     let mut set = PolicySet {
@@ -247,7 +277,13 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
             .iter()
             .flatten()
             .enumerate()
-            .map(|(i, v)| compile_value(&format!("identity[{i}]"), PolicyKind::Identity, v))
+            .map(|(i, v)| {
+                compile_value(
+                    Label::new(&mut label, "identity", &[i]),
+                    PolicyKind::Identity,
+                    v,
+                )
+            })
             .collect(),
         resource: p
             .resource
@@ -262,7 +298,9 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
             .map(|(l, ps)| {
                 ps.iter()
                     .enumerate()
-                    .map(|(i, v)| compile_value(&format!("scp[{l}][{i}]"), PolicyKind::Scp, v))
+                    .map(|(i, v)| {
+                        compile_value(Label::new(&mut label, "scp", &[l, i]), PolicyKind::Scp, v)
+                    })
                     .collect()
             })
             .collect(),
@@ -274,7 +312,9 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
             .map(|(l, ps)| {
                 ps.iter()
                     .enumerate()
-                    .map(|(i, v)| compile_value(&format!("rcp[{l}][{i}]"), PolicyKind::Rcp, v))
+                    .map(|(i, v)| {
+                        compile_value(Label::new(&mut label, "rcp", &[l, i]), PolicyKind::Rcp, v)
+                    })
                     .collect()
             })
             .collect(),
@@ -447,4 +487,18 @@ pub fn run_case(case: &Case) -> Result<CaseResult, String> {
         decision,
         mismatches,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_name_the_policy_whatever_the_index() {
+        let mut l = Label::default();
+        assert_eq!(Label::new(&mut l, "identity", &[0]), "identity[0]");
+        assert_eq!(Label::new(&mut l, "scp", &[12, 3]), "scp[12][3]");
+        let big = Label::new(&mut l, "rcp", &[usize::MAX, usize::MAX]).to_string();
+        assert_eq!(big, format!("rcp[{}][{}]", usize::MAX, usize::MAX));
+    }
 }
