@@ -226,15 +226,32 @@ struct Label {
 
 impl Label {
     fn new<'a>(&'a mut self, name: &str, indexes: &[usize]) -> &'a str {
-        use std::io::Write as _;
-        let mut w = std::io::Cursor::new(&mut self.buf[..]);
-        let mut ok = w.write_all(name.as_bytes()).is_ok();
-        for i in indexes {
-            ok &= write!(w, "[{i}]").is_ok();
+        let mut n = 0;
+        let mut put = |buf: &mut [u8; 32], bytes: &[u8]| {
+            let fits = buf.get_mut(n..n + bytes.len()).map(|b| b.copy_from_slice(bytes));
+            n += bytes.len();
+            fits.is_some()
+        };
+        let mut ok = put(&mut self.buf, name.as_bytes());
+        for &i in indexes {
+            // The decimal digits of `i`, most significant first.
+            let mut digits = [0u8; 20];
+            let mut d = digits.len();
+            let mut v = i;
+            loop {
+                d -= 1;
+                digits[d] = b'0' + (v % 10) as u8;
+                v /= 10;
+                if v == 0 {
+                    break;
+                }
+            }
+            ok &= put(&mut self.buf, b"[");
+            ok &= put(&mut self.buf, &digits[d..]);
+            ok &= put(&mut self.buf, b"]");
         }
-        let n = usize::try_from(w.position()).unwrap_or(0);
-        match std::str::from_utf8(&self.buf[..n]) {
-            Ok(s) if ok => s,
+        match self.buf.get(..n).map(std::str::from_utf8) {
+            Some(Ok(s)) if ok => s,
             _ => {
                 self.long = name.to_string();
                 for i in indexes {

@@ -80,9 +80,10 @@ pub(crate) enum Shape {
 impl Shape {
     /// The shape of `pattern`; matches what [`Glob::new`] would.
     pub fn of(pattern: &str) -> Shape {
-        match pattern.find(['*', '?']) {
+        let bytes = pattern.as_bytes();
+        match bytes.iter().position(|&b| b == b'*' || b == b'?') {
             None => Shape::Exact,
-            Some(i) if pattern.as_bytes()[i..].iter().all(|&b| b == b'*') => {
+            Some(i) if bytes[i..].iter().all(|&b| b == b'*') => {
                 if i == 0 {
                     Shape::Any
                 } else {
