@@ -44,10 +44,36 @@ pub struct CompiledPolicy {
 #[derive(Clone, Debug)]
 pub(crate) struct CStatement {
     pub effect: Option<Effect>,
-    pub action: Option<(bool, Vec<ActionPattern>)>,
-    pub resource: Option<(bool, Vec<ResourcePattern>)>,
+    pub action: Option<(bool, Few<ActionPattern>)>,
+    pub resource: Option<(bool, Few<ResourcePattern>)>,
     pub principal: Option<CPrincipal>,
     pub clauses: Vec<CompiledClause>,
+}
+
+/// A list that most often holds one item, which is then kept inline: most statements
+/// name one action and one resource.
+#[derive(Clone, Debug)]
+pub(crate) enum Few<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> Few<T> {
+    fn collect(mut items: impl ExactSizeIterator<Item = T>) -> Few<T> {
+        if items.len() == 1 {
+            if let Some(one) = items.next() {
+                return Few::One(one);
+            }
+        }
+        Few::Many(items.collect())
+    }
+
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            Few::One(one) => std::slice::from_ref(one),
+            Few::Many(many) => many,
+        }
+    }
 }
 
 /// One `Action` pattern, matched without regard to ASCII case. It shares the policy's
@@ -165,7 +191,7 @@ fn classify_aws(value: &str) -> PEntry {
         "iam" if res.starts_with("user/") => PEntry::User(value.to_string()),
         "iam" if res.starts_with("role/") => PEntry::Role {
             account: parts.account.to_string(),
-            name: res.rsplit('/').next().unwrap_or(res).to_string(),
+            name: crate::request::last_segment(res).to_string(),
         },
         "sts" if res.starts_with("assumed-role/") => PEntry::Session(value.to_string()),
         "sts" if res.starts_with("federated-user/") => PEntry::FederatedUser(value.to_string()),
@@ -189,19 +215,13 @@ impl CompiledPolicy {
                 let action = st.action.as_ref().map(|a| {
                     (
                         a.negated,
-                        a.values
-                            .iter()
-                            .map(|v| ActionPattern::new(&v.value))
-                            .collect(),
+                        Few::collect(a.values.iter().map(|v| ActionPattern::new(&v.value))),
                     )
                 });
                 let resource = st.resource.as_ref().map(|r| {
                     (
                         r.negated,
-                        r.values
-                            .iter()
-                            .map(|v| resource_pattern(&v.value, vars))
-                            .collect(),
+                        Few::collect(r.values.iter().map(|v| resource_pattern(&v.value, vars))),
                     )
                 });
                 let principal = st.principal.as_ref().map(|p| CPrincipal {
@@ -332,7 +352,10 @@ impl CStatement {
         match &self.action {
             None => return StatementOutcome::Failed(Failure::MissingAction),
             Some((negated, globs)) => {
-                let hit = globs.iter().any(|g| g.is_match(&env.req.action_lower));
+                let hit = globs
+                    .as_slice()
+                    .iter()
+                    .any(|g| g.is_match(&env.req.action_lower));
                 if hit == *negated {
                     return StatementOutcome::Failed(Failure::Action);
                 }
@@ -347,7 +370,7 @@ impl CStatement {
                 }
             }
             Some((negated, pats)) => {
-                let hit = pats.iter().any(|p| resource_matches(p, env));
+                let hit = pats.as_slice().iter().any(|p| resource_matches(p, env));
                 if hit == *negated {
                     return StatementOutcome::Failed(Failure::Resource);
                 }

@@ -4,7 +4,7 @@
 //! caller reads the files.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use latch_syntax::policy::{PolicyKind, parse_policy};
 use serde::Deserialize;
@@ -186,9 +186,37 @@ pub fn policy_text(v: &Value) -> String {
 pub fn compile_text(label: &str, kind: PolicyKind, text: &str) -> Arc<CompiledPolicy> {
     let parsed = parse_policy(text);
     Arc::new(CompiledPolicy::from_policy(
-        PolicyRef::new(label, kind),
+        PolicyRef::new(shared_label(label), kind),
         parsed.policy,
     ))
+}
+
+/// The label as a shared string: the labels most cases use are made once and shared.
+fn shared_label(label: &str) -> Arc<str> {
+    static COMMON: OnceLock<Vec<Arc<str>>> = OnceLock::new();
+    let common = COMMON.get_or_init(|| {
+        [
+            "identity[0]",
+            "identity[1]",
+            "identity[2]",
+            "resource",
+            "boundary",
+            "session",
+            "vpce",
+            "s3.kmsKeyPolicy",
+            "scp[0][0]",
+            "scp[1][0]",
+            "scp[2][0]",
+            "rcp[0][0]",
+            "rcp[1][0]",
+        ]
+        .map(Arc::from)
+        .to_vec()
+    });
+    match common.iter().find(|l| ***l == *label) {
+        Some(l) => Arc::clone(l),
+        None => Arc::from(label),
+    }
 }
 
 fn context_values(v: &Value) -> Vec<String> {
@@ -228,7 +256,9 @@ impl Label {
     fn new<'a>(&'a mut self, name: &str, indexes: &[usize]) -> &'a str {
         let mut n = 0;
         let mut put = |buf: &mut [u8; 32], bytes: &[u8]| {
-            let fits = buf.get_mut(n..n + bytes.len()).map(|b| b.copy_from_slice(bytes));
+            let fits = buf
+                .get_mut(n..n + bytes.len())
+                .map(|b| b.copy_from_slice(bytes));
             n += bytes.len();
             fits.is_some()
         };

@@ -166,8 +166,11 @@ impl PrincipalId {
     }
 }
 
-fn last_segment(res: &str) -> &str {
-    res.rsplit('/').next().unwrap_or(res)
+pub(crate) fn last_segment(res: &str) -> &str {
+    match res.as_bytes().iter().rposition(|&b| b == b'/') {
+        Some(i) => res.get(i + 1..).unwrap_or(res),
+        None => res,
+    }
 }
 
 /// One context key with its values.
