@@ -300,7 +300,7 @@ fn resource_pattern(text: &Str, vars: bool) -> ResourcePattern {
             let base = value.as_ptr() as usize;
             let fields = std::array::from_fn(|i| {
                 let field = fields[i];
-                if !(vars && i == 4 && field.contains("${")) {
+                if !(vars && i == 4 && text::has_variable(field)) {
                     // No variable: the field is a plain pattern, a range of the text.
                     let start = field.as_ptr() as usize - base;
                     return Field::Plain {
@@ -441,11 +441,13 @@ fn resource_matches(p: &ResourcePattern, env: &Env<'_>) -> bool {
         ResourcePattern::Any => true,
         ResourcePattern::Whole(g) => g.is_match(&env.req.resource),
         ResourcePattern::Arn(arn) => match &env.resource_fields {
-            Some(values) => arn
-                .fields
-                .iter()
-                .zip(values.iter())
-                .all(|(f, v)| f.is_match(&arn.text, v, &env.req.context)),
+            Some(values) => {
+                let text: &str = &arn.text;
+                arn.fields
+                    .iter()
+                    .zip(values.iter())
+                    .all(|(f, v)| f.is_match(text, v, &env.req.context))
+            }
             None => false,
         },
     }

@@ -85,44 +85,44 @@ impl Operator {
         let lower = buf.get_mut(..name.len())?;
         lower.copy_from_slice(name.as_bytes());
         lower.make_ascii_lowercase();
-        let lower = std::str::from_utf8(lower).ok()?;
-        let (set, rest) = if let Some(r) = lower.strip_prefix("forallvalues:") {
+        let lower: &[u8] = lower;
+        let (set, rest) = if let Some(r) = lower.strip_prefix(b"forallvalues:") {
             (Some(SetOp::ForAllValues), r)
-        } else if let Some(r) = lower.strip_prefix("foranyvalue:") {
+        } else if let Some(r) = lower.strip_prefix(b"foranyvalue:") {
             (Some(SetOp::ForAnyValue), r)
         } else {
             (None, lower)
         };
-        let (if_exists, base) = match rest.strip_suffix("ifexists") {
+        let (if_exists, base) = match rest.strip_suffix(b"ifexists") {
             Some(b) => (true, b),
             None => (false, rest),
         };
         let (family, negated) = match base {
-            "stringequals" => (Family::StringEquals, false),
-            "stringnotequals" => (Family::StringEquals, true),
-            "stringequalsignorecase" => (Family::StringEqualsIgnoreCase, false),
-            "stringnotequalsignorecase" => (Family::StringEqualsIgnoreCase, true),
-            "stringlike" => (Family::StringLike, false),
-            "stringnotlike" => (Family::StringLike, true),
-            "numericequals" => (Family::Numeric(Cmp::Eq), false),
-            "numericnotequals" => (Family::Numeric(Cmp::Eq), true),
-            "numericlessthan" => (Family::Numeric(Cmp::Lt), false),
-            "numericlessthanequals" => (Family::Numeric(Cmp::Le), false),
-            "numericgreaterthan" => (Family::Numeric(Cmp::Gt), false),
-            "numericgreaterthanequals" => (Family::Numeric(Cmp::Ge), false),
-            "dateequals" => (Family::Date(Cmp::Eq), false),
-            "datenotequals" => (Family::Date(Cmp::Eq), true),
-            "datelessthan" => (Family::Date(Cmp::Lt), false),
-            "datelessthanequals" => (Family::Date(Cmp::Le), false),
-            "dategreaterthan" => (Family::Date(Cmp::Gt), false),
-            "dategreaterthanequals" => (Family::Date(Cmp::Ge), false),
-            "bool" => (Family::Bool, false),
-            "binaryequals" => (Family::Binary, false),
-            "ipaddress" => (Family::Ip, false),
-            "notipaddress" => (Family::Ip, true),
-            "arnequals" | "arnlike" => (Family::Arn, false),
-            "arnnotequals" | "arnnotlike" => (Family::Arn, true),
-            "null" if !if_exists => (Family::Null, false),
+            b"stringequals" => (Family::StringEquals, false),
+            b"stringnotequals" => (Family::StringEquals, true),
+            b"stringequalsignorecase" => (Family::StringEqualsIgnoreCase, false),
+            b"stringnotequalsignorecase" => (Family::StringEqualsIgnoreCase, true),
+            b"stringlike" => (Family::StringLike, false),
+            b"stringnotlike" => (Family::StringLike, true),
+            b"numericequals" => (Family::Numeric(Cmp::Eq), false),
+            b"numericnotequals" => (Family::Numeric(Cmp::Eq), true),
+            b"numericlessthan" => (Family::Numeric(Cmp::Lt), false),
+            b"numericlessthanequals" => (Family::Numeric(Cmp::Le), false),
+            b"numericgreaterthan" => (Family::Numeric(Cmp::Gt), false),
+            b"numericgreaterthanequals" => (Family::Numeric(Cmp::Ge), false),
+            b"dateequals" => (Family::Date(Cmp::Eq), false),
+            b"datenotequals" => (Family::Date(Cmp::Eq), true),
+            b"datelessthan" => (Family::Date(Cmp::Lt), false),
+            b"datelessthanequals" => (Family::Date(Cmp::Le), false),
+            b"dategreaterthan" => (Family::Date(Cmp::Gt), false),
+            b"dategreaterthanequals" => (Family::Date(Cmp::Ge), false),
+            b"bool" => (Family::Bool, false),
+            b"binaryequals" => (Family::Binary, false),
+            b"ipaddress" => (Family::Ip, false),
+            b"notipaddress" => (Family::Ip, true),
+            b"arnequals" | b"arnlike" => (Family::Arn, false),
+            b"arnnotequals" | b"arnnotlike" => (Family::Arn, true),
+            b"null" if !if_exists => (Family::Null, false),
             _ => return None,
         };
         Some(Operator {
@@ -369,7 +369,7 @@ impl CompiledClause {
             Some(op) => values
                 .map(|v| {
                     let vars = vars && op.takes_variables();
-                    if !(vars && v.contains("${")) {
+                    if !(vars && text::has_variable(v)) {
                         // No variable: the value as written, without splitting it.
                         return PolicyValue::Static(if op.family == Family::StringLike {
                             Some(Matcher::Like(Glob::new(v)))

@@ -81,6 +81,15 @@ fn variable(inner: &str) -> Part {
     }
 }
 
+/// Whether `text` contains `${`, the start of a variable or escape (a byte search; the
+/// substring searcher costs more than the short strings of a policy).
+pub fn has_variable(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'$' && b.get(i + 1) == Some(&b'{'))
+}
+
 /// Whether the parts contain a variable (and so must be resolved per request).
 pub fn is_dynamic(parts: &[Part]) -> bool {
     parts
@@ -162,6 +171,16 @@ mod tests {
             c.insert(k, vec![v.to_string()]);
         }
         c
+    }
+
+    #[test]
+    fn a_variable_starts_with_dollar_brace() {
+        assert!(has_variable("a${b}"));
+        assert!(has_variable("$${"));
+        assert!(has_variable("é${"));
+        assert!(!has_variable("a$"));
+        assert!(!has_variable("a{$b"));
+        assert!(!has_variable(""));
     }
 
     #[test]
