@@ -254,6 +254,12 @@ struct Label {
 
 impl Label {
     fn new<'a>(&'a mut self, name: &str, indexes: &[usize]) -> &'a str {
+        const IDENTITY: [&str; 4] = ["identity[0]", "identity[1]", "identity[2]", "identity[3]"];
+        if let ("identity", [i]) = (name, indexes) {
+            if let Some(l) = IDENTITY.get(*i) {
+                return l;
+            }
+        }
         let mut n = 0;
         let mut put = |buf: &mut [u8; 32], bytes: &[u8]| {
             let fits = buf

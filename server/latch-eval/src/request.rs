@@ -277,6 +277,8 @@ fn derived_slot(key: &str) -> Option<usize> {
 struct Derived {
     order: [(u8, u32); DERIVED_KEYS.len()],
     len: u8,
+    /// The slots in `order`, one bit each.
+    present: u8,
     text: String,
 }
 
@@ -341,20 +343,23 @@ impl Context {
         }
     }
 
-    /// Adds a derived key unless the caller gave it or it is already derived; `value`
-    /// writes the value at the end of the buffer.
-    fn derive(&mut self, slot: usize, value: impl FnOnce(&mut String)) {
-        let lower = DERIVED_KEYS[slot].1;
-        let d = &mut self.derived;
-        let taken = d.order[..usize::from(d.len)]
+    /// The slots of the derived keys the caller gave, one bit each: those are not
+    /// derived. Forgets the entries built from earlier derived keys.
+    fn start_deriving(&mut self) -> u8 {
+        self.derived_entries = OnceLock::new();
+        self.all = OnceLock::new();
+        self.entries
             .iter()
-            .any(|&(s, _)| usize::from(s) == slot);
-        if taken
-            || self
-                .entries
-                .iter()
-                .any(|e| e.key.eq_ignore_ascii_case(lower))
-        {
+            .filter_map(|e| derived_slot(&e.key))
+            .fold(0, |mask, slot| mask | 1 << slot)
+    }
+
+    /// Adds a derived key unless its bit is in `given` or it is already derived; `value`
+    /// writes the value at the end of the buffer.
+    fn derive(&mut self, given: u8, slot: usize, value: impl FnOnce(&mut String)) {
+        let d = &mut self.derived;
+        let bit = 1u8 << slot;
+        if (given | d.present) & bit != 0 {
             return;
         }
         value(&mut d.text);
@@ -364,13 +369,12 @@ impl Context {
         if let Some(o) = d.order.get_mut(usize::from(d.len)) {
             *o = (slot as u8, end);
             d.len += 1;
+            d.present |= bit;
         }
-        self.derived_entries = OnceLock::new();
-        self.all = OnceLock::new();
     }
 
-    fn derive_str(&mut self, slot: usize, value: &str) {
-        self.derive(slot, |t| t.push_str(value));
+    fn derive_str(&mut self, given: u8, slot: usize, value: &str) {
+        self.derive(given, slot, |t| t.push_str(value));
     }
 
     /// The derived keys as entries.
@@ -520,18 +524,19 @@ const IS_SERVICE: usize = 5;
 const SERVICE_NAME: usize = 6;
 
 fn derive_principal_keys(principal: &PrincipalId, context: &mut Context) {
+    let given = context.start_deriving();
     // One allocation for every value.
     context.derived.text.reserve(2 * principal.arn().len() + 40);
     match principal {
         PrincipalId::Anonymous => {
-            context.derive_str(ACCOUNT, "anonymous");
-            context.derive_str(USERID, "anonymous");
-            context.derive_str(TYPE, "Anonymous");
-            context.derive_str(IS_SERVICE, "false");
+            context.derive_str(given, ACCOUNT, "anonymous");
+            context.derive_str(given, USERID, "anonymous");
+            context.derive_str(given, TYPE, "Anonymous");
+            context.derive_str(given, IS_SERVICE, "false");
         }
         PrincipalId::Service(name) => {
-            context.derive_str(SERVICE_NAME, name);
-            context.derive_str(IS_SERVICE, "true");
+            context.derive_str(given, SERVICE_NAME, name);
+            context.derive_str(given, IS_SERVICE, "true");
         }
         other => {
             match other {
@@ -540,37 +545,37 @@ fn derive_principal_keys(principal: &PrincipalId, context: &mut Context) {
                     account,
                     role,
                     ..
-                } => context.derive(ARN, |t| {
+                } => context.derive(given, ARN, |t| {
                     // `principal_arn`, without a `format!`.
                     for s in ["arn:", partition, ":iam::", account, ":role/", role] {
                         t.push_str(s);
                     }
                 }),
-                other => context.derive_str(ARN, other.arn()),
+                other => context.derive_str(given, ARN, other.arn()),
             }
             if let Some(account) = other.account() {
-                context.derive_str(ACCOUNT, account);
+                context.derive_str(given, ACCOUNT, account);
             }
-            context.derive_str(IS_SERVICE, "false");
+            context.derive_str(given, IS_SERVICE, "false");
             match other {
                 PrincipalId::User { name, .. } => {
-                    context.derive_str(USERNAME, name);
-                    context.derive_str(TYPE, "User");
+                    context.derive_str(given, USERNAME, name);
+                    context.derive_str(given, TYPE, "User");
                 }
                 PrincipalId::Root { account, .. } => {
-                    context.derive_str(USERID, account);
-                    context.derive_str(TYPE, "Account");
+                    context.derive_str(given, USERID, account);
+                    context.derive_str(given, TYPE, "Account");
                 }
                 PrincipalId::AssumedRole { .. } | PrincipalId::Role { .. } => {
-                    context.derive_str(TYPE, "AssumedRole");
+                    context.derive_str(given, TYPE, "AssumedRole");
                 }
                 PrincipalId::FederatedUser { account, name, .. } => {
-                    context.derive(USERID, |t| {
+                    context.derive(given, USERID, |t| {
                         t.push_str(account);
                         t.push(':');
                         t.push_str(name);
                     });
-                    context.derive_str(TYPE, "FederatedUser");
+                    context.derive_str(given, TYPE, "FederatedUser");
                 }
                 _ => {}
             }
@@ -632,6 +637,98 @@ mod tests {
         );
         assert_eq!(r.service(), "s3");
         assert_eq!(r.operation(), "getobject");
+    }
+
+    /// Derived keys are kept in one buffer until asked for: every way of reading them
+    /// gives what entries built up front gave.
+    #[test]
+    fn derived_keys_read_as_entries() {
+        let mut c = Context::new();
+        c.insert("aws:PrincipalType", vec!["given".into()]);
+        c.insert("s3:prefix", vec!["a".into(), "b".into()]);
+        let mut r = Request::new(
+            PrincipalId::parse("arn:aws:sts::111122223333:assumed-role/app/s1"),
+            "s3:ListBucket",
+            "arn:aws:s3:::b",
+            c,
+        );
+        let keys: Vec<(&str, &str, bool)> = r
+            .context
+            .entries()
+            .iter()
+            .map(|e| (e.key.as_str(), e.written.as_str(), e.derived))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("aws:principaltype", "aws:PrincipalType", false),
+                ("s3:prefix", "s3:prefix", false),
+                ("aws:principalarn", "aws:PrincipalArn", true),
+                ("aws:principalaccount", "aws:PrincipalAccount", true),
+                (
+                    "aws:principalisawsservice",
+                    "aws:PrincipalIsAWSService",
+                    true
+                ),
+            ]
+        );
+        assert_eq!(
+            r.context.values("AWS:PRINCIPALARN").unwrap(),
+            ["arn:aws:iam::111122223333:role/app"]
+        );
+        assert_eq!(r.context.values("aws:principaltype").unwrap(), ["given"]);
+        let e = r.context.get_lower("aws:principalaccount").unwrap();
+        assert_eq!(
+            (e.values.as_slice(), e.derived),
+            (&["111122223333".to_string()][..], true)
+        );
+        assert!(r.context.get_lower("aws:username").is_none());
+        let v: Vec<&str> = r
+            .context
+            .lookup_lower("aws:principalarn")
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(v, ["arn:aws:iam::111122223333:role/app"]);
+        let v: Vec<&str> = r
+            .context
+            .lookup_lower("s3:prefix")
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(v, ["a", "b"]);
+
+        // A key given after the request was built wins over the derived one.
+        let same = r.clone();
+        assert_eq!(same, r);
+        r.context
+            .insert("aws:PrincipalAccount", vec!["999999999999".into()]);
+        assert_ne!(same, r);
+        assert_eq!(
+            r.context.values("aws:PrincipalAccount").unwrap(),
+            ["999999999999"]
+        );
+        assert_eq!(
+            r.context
+                .entries()
+                .iter()
+                .filter(|e| e.key == "aws:principalaccount")
+                .count(),
+            1
+        );
+
+        // Deriving again keeps what was derived first, as before.
+        let again = Request::new(
+            PrincipalId::parse("arn:aws:iam::222233334444:user/u"),
+            "s3:ListBucket",
+            "arn:aws:s3:::b",
+            same.context.clone(),
+        );
+        assert_eq!(
+            again.context.values("aws:PrincipalArn").unwrap(),
+            ["arn:aws:iam::111122223333:role/app"]
+        );
+        assert_eq!(again.context.values("aws:username").unwrap(), ["u"]);
     }
 
     #[test]
