@@ -705,15 +705,18 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
     if root && identity_allow.is_none() {
         notes.push(Note::RootUser);
     }
-    let identity_refs: Vec<StmtRef> = identity_allow
-        .into_iter()
-        .chain(
-            boundary
-                .iter()
-                .chain(session.iter())
-                .filter_map(|s| s.first_allow),
-        )
-        .collect();
+    // Built only by the branches that allow on the identity side.
+    let identity_refs = || -> Vec<StmtRef> {
+        identity_allow
+            .into_iter()
+            .chain(
+                boundary
+                    .iter()
+                    .chain(session.iter())
+                    .filter_map(|s| s.first_allow),
+            )
+            .collect()
+    };
 
     let kind = set.resource.as_ref().map(|p| p.kind());
     let mandatory =
@@ -748,7 +751,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         }
         if identity_side {
             let mut by = grant_refs(GrantKind::Account);
-            by.extend(identity_refs);
+            by.extend(identity_refs());
             return finish(
                 run,
                 Outcome::Allow,
@@ -787,7 +790,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
                 run,
                 Outcome::Allow,
                 Basis::Allowed {
-                    by: identity_refs,
+                    by: identity_refs(),
                     acl: false,
                 },
                 notes,
@@ -805,7 +808,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
     match (identity_side, best_grant) {
         (true, Some(_)) => {
             let mut by = grant_refs(GrantKind::Account);
-            by.extend(identity_refs);
+            by.extend(identity_refs());
             finish(
                 run,
                 Outcome::Allow,
