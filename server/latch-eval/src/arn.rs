@@ -28,30 +28,27 @@ impl<'a> ArnParts<'a> {
 /// fewer than six fields.
 pub fn split_arn(text: &str) -> Option<ArnParts<'_>> {
     let rest = text.strip_prefix("arn:")?;
-    // The first four `:`; a `$` may open a variable, whose colons do not count.
-    let mut cuts = [0usize; 4];
-    let mut n = 0;
-    for (i, &b) in rest.as_bytes().iter().enumerate() {
-        if b == b':' {
-            cuts[n] = i;
-            n += 1;
-            if n == 4 {
-                break;
+    let bytes = rest.as_bytes();
+    let mut fields: [&str; 4] = [""; 4];
+    let mut start = 0usize;
+    for field in &mut fields {
+        // The next `:` or `$`; a `$` may open a variable, whose colons do not count.
+        let at = bytes[start..].iter().position(|&b| b == b':' || b == b'$');
+        match at.map(|i| (start + i, bytes[start + i])) {
+            Some((i, b':')) => {
+                *field = rest.get(start..i)?;
+                start = i + 1;
             }
-        } else if b == b'$' {
-            return split_arn_with_variables(rest);
+            Some(_) => return split_arn_with_variables(rest),
+            None => return None,
         }
     }
-    if n < 4 {
-        return None;
-    }
-    // Colons are ASCII: every cut is a character boundary.
     Some(ArnParts {
-        partition: rest.get(..cuts[0])?,
-        service: rest.get(cuts[0] + 1..cuts[1])?,
-        region: rest.get(cuts[1] + 1..cuts[2])?,
-        account: rest.get(cuts[2] + 1..cuts[3])?,
-        resource: rest.get(cuts[3] + 1..)?,
+        partition: fields[0],
+        service: fields[1],
+        region: fields[2],
+        account: fields[3],
+        resource: rest.get(start..)?,
     })
 }
 

@@ -394,16 +394,26 @@ fn kms_request(req: &Request, action: &str, key: &str) -> Request {
 }
 
 fn resource_account<'a>(set: &'a PolicySet, req: &'a Request) -> Option<&'a str> {
+    let fields = crate::arn::split_arn(&req.resource).map(|p| p.fields());
+    resource_account_of(set, req, fields)
+}
+
+/// [`resource_account`] with the fields of the request's resource ARN, split already.
+fn resource_account_of<'a>(
+    set: &'a PolicySet,
+    req: &'a Request,
+    fields: Option<[&'a str; 5]>,
+) -> Option<&'a str> {
     set.resource_account
         .as_deref()
         .or_else(|| set.s3.as_ref().and_then(|s| s.bucket_owner.as_deref()))
-        .or_else(|| req.resource_arn_account())
+        .or_else(|| fields.map(|f| f[3]).filter(|a| !a.is_empty()))
         .or_else(|| req.principal.account())
 }
 
-fn is_kms_key(req: &Request) -> bool {
-    crate::arn::split_arn(&req.resource)
-        .is_some_and(|p| p.service == "kms" && p.resource.starts_with("key/"))
+/// Whether the resource ARN, split into `fields`, names a KMS key.
+fn is_kms_key(fields: Option<[&str; 5]>) -> bool {
+    fields.is_some_and(|f| f[1] == "kms" && f[4].starts_with("key/"))
 }
 
 fn is_s3_object(req: &Request) -> bool {
@@ -540,7 +550,8 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         return blocked(run, Blocker::VpcEndpoint, notes);
     }
 
-    let owner = resource_account(set, req);
+    let arn_fields = run.env.resource_fields;
+    let owner = resource_account_of(set, req, arn_fields);
     let object = is_s3_object(req);
 
     // S3 request gates.
@@ -720,7 +731,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
 
     let kind = set.resource.as_ref().map(|p| p.kind());
     let mandatory =
-        matches!(kind, Some(PolicyKind::KeyPolicy | PolicyKind::Trust)) || is_kms_key(req);
+        matches!(kind, Some(PolicyKind::KeyPolicy | PolicyKind::Trust)) || is_kms_key(arn_fields);
     if !same_account {
         notes.push(Note::CrossAccount {
             caller: caller.account().unwrap_or_default().to_string(),
@@ -732,7 +743,8 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         if set.resource.is_none() {
             return blocked(run, Blocker::KeyPolicyUnknown, notes);
         }
-        if is_kms_key(req) && !same_account && !kms_cross_account_operation(req.operation()) {
+        if is_kms_key(arn_fields) && !same_account && !kms_cross_account_operation(req.operation())
+        {
             return blocked(run, Blocker::KmsCrossAccountOperation, notes);
         }
         let Some(g) = best_grant else {
