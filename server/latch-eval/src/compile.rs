@@ -9,7 +9,7 @@ use latch_syntax::text::Str;
 
 use crate::arn::{is_account_id, split_arn};
 use crate::condition::{ClauseResult, CompiledClause};
-use crate::glob::{Glob, Shape};
+use crate::glob::{Glob, Piece, Shape, match_pieces};
 use crate::request::{Context, Lean, PrincipalId, Request};
 use crate::text::{self, Part};
 use crate::trace::{Failure, GrantKind, RequestValue, StatementOutcome};
@@ -112,32 +112,71 @@ pub(crate) enum ResourcePattern {
     Whole(Glob),
 }
 
-/// The fields of an ARN pattern, over the policy's shared text.
+/// The fields of an ARN pattern, over the policy's shared text. Most fields are a
+/// literal, a prefix or `*`: a span of the text, nothing to build or free.
 #[derive(Clone, Debug)]
 pub(crate) struct ArnPattern {
     text: Str,
-    fields: [Field; 5],
+    spans: [Span; 5],
+    /// The fields whose span is [`Simple::Other`], by index.
+    others: Vec<(usize, Field)>,
+}
+
+/// The shape of a field that needs no pieces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Simple {
+    Any,
+    /// `text[start..end]` exactly.
+    Exact,
+    /// Starts with `text[start..end]`.
+    Prefix,
+    /// See [`ArnPattern::others`].
+    Other,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Span {
+    start: u32,
+    end: u32,
+    simple: Simple,
+}
+
+impl ArnPattern {
+    fn is_match(&self, values: &[&str; 5], ctx: &Context) -> bool {
+        let text: &str = &self.text;
+        self.spans
+            .iter()
+            .zip(values)
+            .enumerate()
+            .all(|(i, (span, value))| {
+                let lit = || text.get(span.start as usize..span.end as usize);
+                match span.simple {
+                    Simple::Any => true,
+                    Simple::Exact => lit() == Some(value),
+                    Simple::Prefix => lit().is_some_and(|p| value.starts_with(p)),
+                    Simple::Other => self
+                        .others
+                        .iter()
+                        .find(|(j, _)| *j == i)
+                        .is_some_and(|(_, f)| f.is_match(value, ctx)),
+                }
+            })
+    }
 }
 
 #[derive(Clone, Debug)]
 pub(crate) enum Field {
-    /// A pattern without variables: `text[start..end]` of the ARN pattern.
-    Plain {
-        start: usize,
-        end: usize,
-        shape: Shape,
-    },
+    /// Wildcards inside a pattern without variables.
+    Pieces(Vec<Piece>),
     /// A pattern whose escapes were resolved.
     Static(Glob),
     Dynamic(Vec<Part>),
 }
 
 impl Field {
-    fn is_match(&self, text: &str, value: &str, ctx: &Context) -> bool {
+    fn is_match(&self, value: &str, ctx: &Context) -> bool {
         match self {
-            Field::Plain { start, end, shape } => text
-                .get(*start..*end)
-                .is_some_and(|t| shape.is_match(t, value)),
+            Field::Pieces(pieces) => match_pieces(pieces, value),
             Field::Static(g) => g.is_match(value),
             Field::Dynamic(parts) => {
                 text::resolve(parts, ctx).is_some_and(|p| Glob::from_pieces(p).is_match(value))
@@ -293,36 +332,52 @@ fn resource_pattern(text: &Str, vars: bool) -> ResourcePattern {
     if value == "*" {
         return ResourcePattern::Any;
     }
-    match split_arn(value) {
+    let Some(p) = split_arn(value) else {
+        return ResourcePattern::Whole(Glob::new(value));
+    };
+    let fields = p.fields();
+    let base = value.as_ptr() as usize;
+    let mut others = Vec::new();
+    const OTHER: Span = Span {
+        start: 0,
+        end: 0,
+        simple: Simple::Other,
+    };
+    let spans = std::array::from_fn(|i| {
+        let field = fields[i];
         // Variables are substituted only in the resource field (docs/aws-rules.md §2.2).
-        Some(p) => {
-            let fields = p.fields();
-            let base = value.as_ptr() as usize;
-            let fields = std::array::from_fn(|i| {
-                let field = fields[i];
-                if !(vars && i == 4 && text::has_variable(field)) {
-                    // No variable: the field is a plain pattern, a range of the text.
-                    let start = field.as_ptr() as usize - base;
-                    return Field::Plain {
-                        start,
-                        end: start + field.len(),
-                        shape: Shape::of(field),
-                    };
+        let other = if vars && i == 4 && text::has_variable(field) {
+            let parts = text::parse(field, true, true);
+            if text::is_dynamic(&parts) {
+                Field::Dynamic(parts)
+            } else {
+                Field::Static(Glob::from_pieces(text::static_pieces(&parts)))
+            }
+        } else {
+            let (simple, len) = match Shape::of(field) {
+                Shape::Any => (Simple::Any, 0),
+                Shape::Exact => (Simple::Exact, field.len()),
+                Shape::Prefix(n) => (Simple::Prefix, n),
+                Shape::Pieces(pieces) => {
+                    others.push((i, Field::Pieces(pieces)));
+                    return OTHER;
                 }
-                let parts = text::parse(field, true, true);
-                if text::is_dynamic(&parts) {
-                    Field::Dynamic(parts)
-                } else {
-                    Field::Static(Glob::from_pieces(text::static_pieces(&parts)))
-                }
-            });
-            ResourcePattern::Arn(Box::new(ArnPattern {
-                text: text.clone(),
-                fields,
-            }))
-        }
-        None => ResourcePattern::Whole(Glob::new(value)),
-    }
+            };
+            let start = field.as_ptr() as usize - base;
+            match (u32::try_from(start), u32::try_from(start + len)) {
+                (Ok(start), Ok(end)) => return Span { start, end, simple },
+                // A text over 4 GiB: the field as a glob of its own.
+                _ => Field::Static(Glob::new(field)),
+            }
+        };
+        others.push((i, other));
+        OTHER
+    });
+    ResourcePattern::Arn(Box::new(ArnPattern {
+        text: text.clone(),
+        spans,
+        others,
+    }))
 }
 
 /// What the evaluation of statements needs besides the request.
@@ -441,13 +496,7 @@ fn resource_matches(p: &ResourcePattern, env: &Env<'_>) -> bool {
         ResourcePattern::Any => true,
         ResourcePattern::Whole(g) => g.is_match(&env.req.resource),
         ResourcePattern::Arn(arn) => match &env.resource_fields {
-            Some(values) => {
-                let text: &str = &arn.text;
-                arn.fields
-                    .iter()
-                    .zip(values.iter())
-                    .all(|(f, v)| f.is_match(text, v, &env.req.context))
-            }
+            Some(values) => arn.is_match(values, &env.req.context),
             None => false,
         },
     }
@@ -590,6 +639,28 @@ mod tests {
             PrincipalId::AssumedRole { arn, .. } => PEntry::Session(arn),
             PrincipalId::FederatedUser { arn, .. } => PEntry::FederatedUser(arn),
             _ => PEntry::Opaque,
+        }
+    }
+
+    proptest::proptest! {
+        /// An ARN pattern kept as spans of its text matches as a glob per field would.
+        #[test]
+        fn arn_patterns_match_field_by_field(
+            p in "arn:[a*]{0,2}:[s3*?]{0,3}:[é*]{0,1}:[0-9*]{0,2}:[ab/*?:]{0,6}",
+            v in "arn:[a]{0,2}:[s3]{0,2}:[é]{0,1}:[0-9]{0,2}:[ab/:]{0,6}",
+        ) {
+            let ResourcePattern::Arn(arn) = resource_pattern(&Str::from(p.clone()), true) else {
+                panic!("{p} is an ARN pattern");
+            };
+            let (Some(pf), Some(vf)) = (split_arn(&p), split_arn(&v)) else {
+                panic!("{p} and {v} are ARNs");
+            };
+            let want = pf
+                .fields()
+                .iter()
+                .zip(vf.fields())
+                .all(|(pf, vf)| Glob::new(pf).is_match(vf));
+            proptest::prop_assert_eq!(arn.is_match(&vf.fields(), &Context::new()), want);
         }
     }
 
