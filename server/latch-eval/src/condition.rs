@@ -471,16 +471,14 @@ impl CompiledClause {
         let test = |v: &str| any_policy_value(v) != op.negated;
         let mut values = present.filter(|v| !v.is_empty());
         match op.set {
-            Some(SetOp::ForAllValues) => {
-                done(values.all(|v| test(v)), ClauseWhy::NotAllValuesMatch)
-            }
+            Some(SetOp::ForAllValues) => done(values.all(&test), ClauseWhy::NotAllValuesMatch),
             _ => {
                 let why = if op.negated {
                     ClauseWhy::ValueMatches
                 } else {
                     ClauseWhy::NoValueMatches
                 };
-                done(values.any(|v| test(v)), why)
+                done(values.any(test), why)
             }
         }
     }

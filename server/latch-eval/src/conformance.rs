@@ -253,7 +253,7 @@ struct Label {
 }
 
 impl Label {
-    fn new<'a>(&'a mut self, name: &str, indexes: &[usize]) -> &'a str {
+    fn write<'a>(&'a mut self, name: &str, indexes: &[usize]) -> &'a str {
         const IDENTITY: [&str; 4] = ["identity[0]", "identity[1]", "identity[2]", "identity[3]"];
         if let ("identity", [i]) = (name, indexes) {
             if let Some(l) = IDENTITY.get(*i) {
@@ -332,7 +332,7 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
             .enumerate()
             .map(|(i, v)| {
                 compile_value(
-                    Label::new(&mut label, "identity", &[i]),
+                    Label::write(&mut label, "identity", &[i]),
                     PolicyKind::Identity,
                     v,
                 )
@@ -352,7 +352,7 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
                 ps.iter()
                     .enumerate()
                     .map(|(i, v)| {
-                        compile_value(Label::new(&mut label, "scp", &[l, i]), PolicyKind::Scp, v)
+                        compile_value(Label::write(&mut label, "scp", &[l, i]), PolicyKind::Scp, v)
                     })
                     .collect()
             })
@@ -366,7 +366,7 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
                 ps.iter()
                     .enumerate()
                     .map(|(i, v)| {
-                        compile_value(Label::new(&mut label, "rcp", &[l, i]), PolicyKind::Rcp, v)
+                        compile_value(Label::write(&mut label, "rcp", &[l, i]), PolicyKind::Rcp, v)
                     })
                     .collect()
             })
@@ -549,9 +549,9 @@ mod tests {
     #[test]
     fn labels_name_the_policy_whatever_the_index() {
         let mut l = Label::default();
-        assert_eq!(Label::new(&mut l, "identity", &[0]), "identity[0]");
-        assert_eq!(Label::new(&mut l, "scp", &[12, 3]), "scp[12][3]");
-        let big = Label::new(&mut l, "rcp", &[usize::MAX, usize::MAX]).to_string();
+        assert_eq!(Label::write(&mut l, "identity", &[0]), "identity[0]");
+        assert_eq!(Label::write(&mut l, "scp", &[12, 3]), "scp[12][3]");
+        let big = Label::write(&mut l, "rcp", &[usize::MAX, usize::MAX]).to_string();
         assert_eq!(big, format!("rcp[{}][{}]", usize::MAX, usize::MAX));
     }
 }
