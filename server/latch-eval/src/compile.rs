@@ -5,10 +5,11 @@
 use std::sync::Arc;
 
 use latch_syntax::policy::{Effect, Policy, PolicyKind, PrincipalType, PrincipalValue};
+use latch_syntax::text::Str;
 
 use crate::arn::{is_account_id, split_arn};
 use crate::condition::{ClauseResult, CompiledClause};
-use crate::glob::Glob;
+use crate::glob::{Glob, Piece, Shape, match_pieces};
 use crate::request::{Context, Lean, PrincipalId, Request};
 use crate::text::{self, Part};
 use crate::trace::{Failure, GrantKind, RequestValue, StatementOutcome};
@@ -43,10 +44,62 @@ pub struct CompiledPolicy {
 #[derive(Clone, Debug)]
 pub(crate) struct CStatement {
     pub effect: Option<Effect>,
-    pub action: Option<(bool, Vec<Glob>)>,
-    pub resource: Option<(bool, Vec<ResourcePattern>)>,
+    pub action: Option<(bool, Few<ActionPattern>)>,
+    pub resource: Option<(bool, Few<ResourcePattern>)>,
     pub principal: Option<CPrincipal>,
     pub clauses: Vec<CompiledClause>,
+}
+
+/// A list that most often holds one item, which is then kept inline: most statements
+/// name one action and one resource.
+#[derive(Clone, Debug)]
+pub(crate) enum Few<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> Few<T> {
+    fn collect(mut items: impl ExactSizeIterator<Item = T>) -> Few<T> {
+        if items.len() == 1 {
+            if let Some(one) = items.next() {
+                return Few::One(one);
+            }
+        }
+        Few::Many(items.collect())
+    }
+
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            Few::One(one) => std::slice::from_ref(one),
+            Few::Many(many) => many,
+        }
+    }
+}
+
+/// One `Action` pattern, matched without regard to ASCII case. It shares the policy's
+/// text rather than copying it lower-cased.
+#[derive(Clone, Debug)]
+pub(crate) struct ActionPattern {
+    text: Str,
+    shape: Shape,
+}
+
+impl ActionPattern {
+    fn new(text: &Str) -> ActionPattern {
+        let shape = match Shape::of(text) {
+            // Only the general matcher needs the lower-cased text.
+            Shape::Pieces(_) => Shape::of(&text.to_ascii_lowercase()),
+            shape => shape,
+        };
+        ActionPattern {
+            text: text.clone(),
+            shape,
+        }
+    }
+
+    fn is_match(&self, action_lower: &str) -> bool {
+        self.shape.is_match_lower(&self.text, action_lower)
+    }
 }
 
 /// One `Resource` pattern.
@@ -54,13 +107,68 @@ pub(crate) struct CStatement {
 pub(crate) enum ResourcePattern {
     Any,
     /// Fields of an ARN pattern; each static or with variables.
-    Arn(Box<[Field; 5]>),
+    Arn(Box<ArnPattern>),
     /// Not an ARN: matched as a whole string.
     Whole(Glob),
 }
 
+/// The fields of an ARN pattern, over the policy's shared text. Most fields are a
+/// literal, a prefix or `*`: a span of the text, nothing to build or free.
+#[derive(Clone, Debug)]
+pub(crate) struct ArnPattern {
+    text: Str,
+    spans: [Span; 5],
+    /// The fields whose span is [`Simple::Other`], by index.
+    others: Vec<(usize, Field)>,
+}
+
+/// The shape of a field that needs no pieces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Simple {
+    Any,
+    /// `text[start..end]` exactly.
+    Exact,
+    /// Starts with `text[start..end]`.
+    Prefix,
+    /// See [`ArnPattern::others`].
+    Other,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Span {
+    start: u32,
+    end: u32,
+    simple: Simple,
+}
+
+impl ArnPattern {
+    fn is_match(&self, values: &[&str; 5], ctx: &Context) -> bool {
+        let text: &str = &self.text;
+        self.spans
+            .iter()
+            .zip(values)
+            .enumerate()
+            .all(|(i, (span, value))| {
+                let lit = || text.get(span.start as usize..span.end as usize);
+                match span.simple {
+                    Simple::Any => true,
+                    Simple::Exact => lit() == Some(value),
+                    Simple::Prefix => lit().is_some_and(|p| value.starts_with(p)),
+                    Simple::Other => self
+                        .others
+                        .iter()
+                        .find(|(j, _)| *j == i)
+                        .is_some_and(|(_, f)| f.is_match(value, ctx)),
+                }
+            })
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) enum Field {
+    /// Wildcards inside a pattern without variables.
+    Pieces(Vec<Piece>),
+    /// A pattern whose escapes were resolved.
     Static(Glob),
     Dynamic(Vec<Part>),
 }
@@ -68,6 +176,7 @@ pub(crate) enum Field {
 impl Field {
     fn is_match(&self, value: &str, ctx: &Context) -> bool {
         match self {
+            Field::Pieces(pieces) => match_pieces(pieces, value),
             Field::Static(g) => g.is_match(value),
             Field::Dynamic(parts) => {
                 text::resolve(parts, ctx).is_some_and(|p| Glob::from_pieces(p).is_match(value))
@@ -102,19 +211,29 @@ pub(crate) enum PEntry {
     Opaque,
 }
 
+/// Classifies an `AWS` principal the way [`PrincipalId::parse`] reads it, copying only
+/// what the entry keeps.
 fn classify_aws(value: &str) -> PEntry {
+    let value = value.trim();
     if value == "*" {
         return PEntry::Star;
     }
     if is_account_id(value) {
         return PEntry::Account(value.to_string());
     }
-    match PrincipalId::parse(value) {
-        PrincipalId::Root { account, .. } => PEntry::Account(account),
-        PrincipalId::User { arn, .. } => PEntry::User(arn),
-        PrincipalId::Role { account, name, .. } => PEntry::Role { account, name },
-        PrincipalId::AssumedRole { arn, .. } => PEntry::Session(arn),
-        PrincipalId::FederatedUser { arn, .. } => PEntry::FederatedUser(arn),
+    let Some(parts) = split_arn(value) else {
+        return PEntry::Opaque;
+    };
+    let res = parts.resource;
+    match parts.service {
+        "iam" if res == "root" => PEntry::Account(parts.account.to_string()),
+        "iam" if res.starts_with("user/") => PEntry::User(value.to_string()),
+        "iam" if res.starts_with("role/") => PEntry::Role {
+            account: parts.account.to_string(),
+            name: crate::request::last_segment(res).to_string(),
+        },
+        "sts" if res.starts_with("assumed-role/") => PEntry::Session(value.to_string()),
+        "sts" if res.starts_with("federated-user/") => PEntry::FederatedUser(value.to_string()),
         _ => PEntry::Opaque,
     }
 }
@@ -135,19 +254,13 @@ impl CompiledPolicy {
                 let action = st.action.as_ref().map(|a| {
                     (
                         a.negated,
-                        a.values
-                            .iter()
-                            .map(|v| Glob::new(&v.value.to_ascii_lowercase()))
-                            .collect(),
+                        Few::collect(a.values.iter().map(|v| ActionPattern::new(&v.value))),
                     )
                 });
                 let resource = st.resource.as_ref().map(|r| {
                     (
                         r.negated,
-                        r.values
-                            .iter()
-                            .map(|v| resource_pattern(&v.value, vars))
-                            .collect(),
+                        Few::collect(r.values.iter().map(|v| resource_pattern(&v.value, vars))),
                     )
                 });
                 let principal = st.principal.as_ref().map(|p| CPrincipal {
@@ -178,9 +291,12 @@ impl CompiledPolicy {
                         c.clauses
                             .iter()
                             .map(|cl| {
-                                let vals: Vec<&str> =
-                                    cl.values.iter().map(|v| v.value.as_str()).collect();
-                                CompiledClause::new(&cl.operator.value, &cl.key.value, &vals, vars)
+                                CompiledClause::from_values(
+                                    &cl.operator.value,
+                                    &cl.key.value,
+                                    cl.values.iter().map(|v| v.value.as_str()),
+                                    vars,
+                                )
                             })
                             .collect()
                     })
@@ -211,30 +327,57 @@ impl CompiledPolicy {
     }
 }
 
-fn resource_pattern(value: &str, vars: bool) -> ResourcePattern {
+fn resource_pattern(text: &Str, vars: bool) -> ResourcePattern {
+    let value: &str = text;
     if value == "*" {
         return ResourcePattern::Any;
     }
-    match split_arn(value) {
+    let Some(p) = split_arn(value) else {
+        return ResourcePattern::Whole(Glob::new(value));
+    };
+    let fields = p.fields();
+    let base = value.as_ptr() as usize;
+    let mut others = Vec::new();
+    const OTHER: Span = Span {
+        start: 0,
+        end: 0,
+        simple: Simple::Other,
+    };
+    let spans = std::array::from_fn(|i| {
+        let field = fields[i];
         // Variables are substituted only in the resource field (docs/aws-rules.md §2.2).
-        Some(p) => {
-            let fields = p.fields();
-            ResourcePattern::Arn(Box::new(std::array::from_fn(|i| {
-                let field = fields[i];
-                if !(vars && i == 4 && field.contains("${")) {
-                    // No variable: the field is a plain pattern.
-                    return Field::Static(Glob::new(field));
+        let other = if vars && i == 4 && text::has_variable(field) {
+            let parts = text::parse(field, true, true);
+            if text::is_dynamic(&parts) {
+                Field::Dynamic(parts)
+            } else {
+                Field::Static(Glob::from_pieces(text::static_pieces(&parts)))
+            }
+        } else {
+            let (simple, len) = match Shape::of(field) {
+                Shape::Any => (Simple::Any, 0),
+                Shape::Exact => (Simple::Exact, field.len()),
+                Shape::Prefix(n) => (Simple::Prefix, n),
+                Shape::Pieces(pieces) => {
+                    others.push((i, Field::Pieces(pieces)));
+                    return OTHER;
                 }
-                let parts = text::parse(field, true, true);
-                if text::is_dynamic(&parts) {
-                    Field::Dynamic(parts)
-                } else {
-                    Field::Static(Glob::from_pieces(text::static_pieces(&parts)))
-                }
-            })))
-        }
-        None => ResourcePattern::Whole(Glob::new(value)),
-    }
+            };
+            let start = field.as_ptr() as usize - base;
+            match (u32::try_from(start), u32::try_from(start + len)) {
+                (Ok(start), Ok(end)) => return Span { start, end, simple },
+                // A text over 4 GiB: the field as a glob of its own.
+                _ => Field::Static(Glob::new(field)),
+            }
+        };
+        others.push((i, other));
+        OTHER
+    });
+    ResourcePattern::Arn(Box::new(ArnPattern {
+        text: text.clone(),
+        spans,
+        others,
+    }))
 }
 
 /// What the evaluation of statements needs besides the request.
@@ -264,7 +407,10 @@ impl CStatement {
         match &self.action {
             None => return StatementOutcome::Failed(Failure::MissingAction),
             Some((negated, globs)) => {
-                let hit = globs.iter().any(|g| g.is_match(&env.req.action_lower));
+                let hit = globs
+                    .as_slice()
+                    .iter()
+                    .any(|g| g.is_match(&env.req.action_lower));
                 if hit == *negated {
                     return StatementOutcome::Failed(Failure::Action);
                 }
@@ -279,7 +425,7 @@ impl CStatement {
                 }
             }
             Some((negated, pats)) => {
-                let hit = pats.iter().any(|p| resource_matches(p, env));
+                let hit = pats.as_slice().iter().any(|p| resource_matches(p, env));
                 if hit == *negated {
                     return StatementOutcome::Failed(Failure::Resource);
                 }
@@ -325,8 +471,8 @@ impl CStatement {
                     RequestValue::Values(
                         env.req
                             .context
-                            .get_lower(&clause.key)
-                            .map(|e| e.values.clone())
+                            .lookup_lower(&clause.key)
+                            .map(|v| v.to_vec())
                             .unwrap_or_default(),
                     )
                 };
@@ -349,11 +495,8 @@ fn resource_matches(p: &ResourcePattern, env: &Env<'_>) -> bool {
     match p {
         ResourcePattern::Any => true,
         ResourcePattern::Whole(g) => g.is_match(&env.req.resource),
-        ResourcePattern::Arn(fields) => match &env.resource_fields {
-            Some(values) => fields
-                .iter()
-                .zip(values.iter())
-                .all(|(f, v)| f.is_match(v, &env.req.context)),
+        ResourcePattern::Arn(arn) => match &env.resource_fields {
+            Some(values) => arn.is_match(values, &env.req.context),
             None => false,
         },
     }
@@ -477,4 +620,72 @@ fn principal_matches(
         .iter()
         .filter_map(|e| entry_grant(e, caller, kind))
         .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `classify_aws` gives, by way of the principal parser it reads like.
+    fn classify_by_parse(value: &str) -> PEntry {
+        let value = value.trim();
+        if value == "*" {
+            return PEntry::Star;
+        }
+        match PrincipalId::parse(value) {
+            PrincipalId::Root { account, .. } => PEntry::Account(account),
+            PrincipalId::User { arn, .. } => PEntry::User(arn),
+            PrincipalId::Role { account, name, .. } => PEntry::Role { account, name },
+            PrincipalId::AssumedRole { arn, .. } => PEntry::Session(arn),
+            PrincipalId::FederatedUser { arn, .. } => PEntry::FederatedUser(arn),
+            _ => PEntry::Opaque,
+        }
+    }
+
+    proptest::proptest! {
+        /// An ARN pattern kept as spans of its text matches as a glob per field would.
+        #[test]
+        fn arn_patterns_match_field_by_field(
+            p in "arn:[a*]{0,2}:[s3*?]{0,3}:[é*]{0,1}:[0-9*]{0,2}:[ab/*?:]{0,6}",
+            v in "arn:[a]{0,2}:[s3]{0,2}:[é]{0,1}:[0-9]{0,2}:[ab/:]{0,6}",
+        ) {
+            let ResourcePattern::Arn(arn) = resource_pattern(&Str::from(p.clone()), true) else {
+                panic!("{p} is an ARN pattern");
+            };
+            let (Some(pf), Some(vf)) = (split_arn(&p), split_arn(&v)) else {
+                panic!("{p} and {v} are ARNs");
+            };
+            let want = pf
+                .fields()
+                .iter()
+                .zip(vf.fields())
+                .all(|(pf, vf)| Glob::new(pf).is_match(vf));
+            proptest::prop_assert_eq!(arn.is_match(&vf.fields(), &Context::new()), want);
+        }
+    }
+
+    #[test]
+    fn principals_classify_as_the_parser_reads_them() {
+        for v in [
+            "*",
+            " * ",
+            "111122223333",
+            " 111122223333 ",
+            "anonymous",
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:iam::111122223333:user/dev/Jane",
+            "arn:aws:iam::111122223333:role/path/app",
+            "arn:aws:iam::111122223333:role/",
+            "arn:aws:iam::111122223333:group/g",
+            "arn:aws:sts::111122223333:assumed-role/app/s1",
+            "arn:aws:sts::111122223333:federated-user/alice",
+            "arn:aws-cn:iam::111122223333:root",
+            "cloudtrail.amazonaws.com",
+            "AIDAEXAMPLE",
+            "arn:aws:iam",
+            "",
+        ] {
+            assert_eq!(classify_aws(v), classify_by_parse(v), "{v:?}");
+        }
+    }
 }

@@ -19,7 +19,7 @@ use time::format_description::well_known::{Iso8601, Rfc3339};
 
 use crate::arn::split_arn;
 use crate::glob::Glob;
-use crate::request::{Context, ContextEntry};
+use crate::request::{Context, Values};
 use crate::text::{self, Part};
 
 /// Comparison of numbers and dates.
@@ -80,44 +80,49 @@ impl Operator {
     /// Parses an operator such as `ForAnyValue:StringNotLikeIfExists`. Names are matched
     /// without regard to case; `None` for an unknown operator.
     pub fn parse(name: &str) -> Option<Operator> {
-        let lower = name.to_ascii_lowercase();
-        let (set, rest) = if let Some(r) = lower.strip_prefix("forallvalues:") {
+        // Lower-cased on the stack; no operator name is longer than 46 bytes.
+        let mut buf = [0u8; 64];
+        let lower = buf.get_mut(..name.len())?;
+        lower.copy_from_slice(name.as_bytes());
+        lower.make_ascii_lowercase();
+        let lower: &[u8] = lower;
+        let (set, rest) = if let Some(r) = lower.strip_prefix(b"forallvalues:") {
             (Some(SetOp::ForAllValues), r)
-        } else if let Some(r) = lower.strip_prefix("foranyvalue:") {
+        } else if let Some(r) = lower.strip_prefix(b"foranyvalue:") {
             (Some(SetOp::ForAnyValue), r)
         } else {
-            (None, lower.as_str())
+            (None, lower)
         };
-        let (if_exists, base) = match rest.strip_suffix("ifexists") {
+        let (if_exists, base) = match rest.strip_suffix(b"ifexists") {
             Some(b) => (true, b),
             None => (false, rest),
         };
         let (family, negated) = match base {
-            "stringequals" => (Family::StringEquals, false),
-            "stringnotequals" => (Family::StringEquals, true),
-            "stringequalsignorecase" => (Family::StringEqualsIgnoreCase, false),
-            "stringnotequalsignorecase" => (Family::StringEqualsIgnoreCase, true),
-            "stringlike" => (Family::StringLike, false),
-            "stringnotlike" => (Family::StringLike, true),
-            "numericequals" => (Family::Numeric(Cmp::Eq), false),
-            "numericnotequals" => (Family::Numeric(Cmp::Eq), true),
-            "numericlessthan" => (Family::Numeric(Cmp::Lt), false),
-            "numericlessthanequals" => (Family::Numeric(Cmp::Le), false),
-            "numericgreaterthan" => (Family::Numeric(Cmp::Gt), false),
-            "numericgreaterthanequals" => (Family::Numeric(Cmp::Ge), false),
-            "dateequals" => (Family::Date(Cmp::Eq), false),
-            "datenotequals" => (Family::Date(Cmp::Eq), true),
-            "datelessthan" => (Family::Date(Cmp::Lt), false),
-            "datelessthanequals" => (Family::Date(Cmp::Le), false),
-            "dategreaterthan" => (Family::Date(Cmp::Gt), false),
-            "dategreaterthanequals" => (Family::Date(Cmp::Ge), false),
-            "bool" => (Family::Bool, false),
-            "binaryequals" => (Family::Binary, false),
-            "ipaddress" => (Family::Ip, false),
-            "notipaddress" => (Family::Ip, true),
-            "arnequals" | "arnlike" => (Family::Arn, false),
-            "arnnotequals" | "arnnotlike" => (Family::Arn, true),
-            "null" if !if_exists => (Family::Null, false),
+            b"stringequals" => (Family::StringEquals, false),
+            b"stringnotequals" => (Family::StringEquals, true),
+            b"stringequalsignorecase" => (Family::StringEqualsIgnoreCase, false),
+            b"stringnotequalsignorecase" => (Family::StringEqualsIgnoreCase, true),
+            b"stringlike" => (Family::StringLike, false),
+            b"stringnotlike" => (Family::StringLike, true),
+            b"numericequals" => (Family::Numeric(Cmp::Eq), false),
+            b"numericnotequals" => (Family::Numeric(Cmp::Eq), true),
+            b"numericlessthan" => (Family::Numeric(Cmp::Lt), false),
+            b"numericlessthanequals" => (Family::Numeric(Cmp::Le), false),
+            b"numericgreaterthan" => (Family::Numeric(Cmp::Gt), false),
+            b"numericgreaterthanequals" => (Family::Numeric(Cmp::Ge), false),
+            b"dateequals" => (Family::Date(Cmp::Eq), false),
+            b"datenotequals" => (Family::Date(Cmp::Eq), true),
+            b"datelessthan" => (Family::Date(Cmp::Lt), false),
+            b"datelessthanequals" => (Family::Date(Cmp::Le), false),
+            b"dategreaterthan" => (Family::Date(Cmp::Gt), false),
+            b"dategreaterthanequals" => (Family::Date(Cmp::Ge), false),
+            b"bool" => (Family::Bool, false),
+            b"binaryequals" => (Family::Binary, false),
+            b"ipaddress" => (Family::Ip, false),
+            b"notipaddress" => (Family::Ip, true),
+            b"arnequals" | b"arnlike" => (Family::Arn, false),
+            b"arnnotequals" | b"arnnotlike" => (Family::Arn, true),
+            b"null" if !if_exists => (Family::Null, false),
             _ => return None,
         };
         Some(Operator {
@@ -348,14 +353,23 @@ pub struct CompiledClause {
 
 impl CompiledClause {
     pub fn new(operator: &str, key: &str, values: &[&str], vars: bool) -> CompiledClause {
+        CompiledClause::from_values(operator, key, values.iter().copied(), vars)
+    }
+
+    /// [`CompiledClause::new`] over any list of values.
+    pub(crate) fn from_values<'a>(
+        operator: &str,
+        key: &str,
+        values: impl Iterator<Item = &'a str>,
+        vars: bool,
+    ) -> CompiledClause {
         let op = Operator::parse(operator);
         let values = match op {
             None => Vec::new(),
             Some(op) => values
-                .iter()
                 .map(|v| {
                     let vars = vars && op.takes_variables();
-                    if !(vars && v.contains("${")) {
+                    if !(vars && text::has_variable(v)) {
                         // No variable: the value as written, without splitting it.
                         return PolicyValue::Static(if op.family == Family::StringLike {
                             Some(Matcher::Like(Glob::new(v)))
@@ -397,9 +411,11 @@ impl CompiledClause {
                 why: Some(ClauseWhy::UnknownOperator),
             };
         };
-        let entry: Option<&ContextEntry> = ctx.get_lower(&self.key);
-        let present: &[String] = entry.map_or(&[], |e| e.values.as_slice());
-        let absent = present.iter().all(String::is_empty);
+        let present = ctx
+            .lookup_lower(&self.key)
+            .unwrap_or(Values::Given(&[]))
+            .iter();
+        let absent = present.clone().all(str::is_empty);
         let done = |holds: bool, why: ClauseWhy| ClauseResult {
             holds,
             absent,
@@ -453,18 +469,16 @@ impl CompiledClause {
             }
         };
         let test = |v: &str| any_policy_value(v) != op.negated;
-        let mut values = present.iter().filter(|v| !v.is_empty());
+        let mut values = present.filter(|v| !v.is_empty());
         match op.set {
-            Some(SetOp::ForAllValues) => {
-                done(values.all(|v| test(v)), ClauseWhy::NotAllValuesMatch)
-            }
+            Some(SetOp::ForAllValues) => done(values.all(&test), ClauseWhy::NotAllValuesMatch),
             _ => {
                 let why = if op.negated {
                     ClauseWhy::ValueMatches
                 } else {
                     ClauseWhy::NoValueMatches
                 };
-                done(values.any(|v| test(v)), why)
+                done(values.any(test), why)
             }
         }
     }

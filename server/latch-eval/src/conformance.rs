@@ -4,7 +4,7 @@
 //! caller reads the files.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use latch_syntax::policy::{PolicyKind, parse_policy};
 use serde::Deserialize;
@@ -186,9 +186,37 @@ pub fn policy_text(v: &Value) -> String {
 pub fn compile_text(label: &str, kind: PolicyKind, text: &str) -> Arc<CompiledPolicy> {
     let parsed = parse_policy(text);
     Arc::new(CompiledPolicy::from_policy(
-        PolicyRef::new(label, kind),
+        PolicyRef::new(shared_label(label), kind),
         parsed.policy,
     ))
+}
+
+/// The label as a shared string: the labels most cases use are made once and shared.
+fn shared_label(label: &str) -> Arc<str> {
+    static COMMON: OnceLock<Vec<Arc<str>>> = OnceLock::new();
+    let common = COMMON.get_or_init(|| {
+        [
+            "identity[0]",
+            "identity[1]",
+            "identity[2]",
+            "resource",
+            "boundary",
+            "session",
+            "vpce",
+            "s3.kmsKeyPolicy",
+            "scp[0][0]",
+            "scp[1][0]",
+            "scp[2][0]",
+            "rcp[0][0]",
+            "rcp[1][0]",
+        ]
+        .map(Arc::from)
+        .to_vec()
+    });
+    match common.iter().find(|l| ***l == *label) {
+        Some(l) => Arc::clone(l),
+        None => Arc::from(label),
+    }
 }
 
 fn context_values(v: &Value) -> Vec<String> {
@@ -217,6 +245,60 @@ fn resource_kind(req: &Request) -> PolicyKind {
     }
 }
 
+/// A policy's label such as `scp[1][0]`, written on the stack.
+#[derive(Default)]
+struct Label {
+    buf: [u8; 32],
+    long: String,
+}
+
+impl Label {
+    fn write<'a>(&'a mut self, name: &str, indexes: &[usize]) -> &'a str {
+        const IDENTITY: [&str; 4] = ["identity[0]", "identity[1]", "identity[2]", "identity[3]"];
+        if let ("identity", [i]) = (name, indexes) {
+            if let Some(l) = IDENTITY.get(*i) {
+                return l;
+            }
+        }
+        let mut n = 0;
+        let mut put = |buf: &mut [u8; 32], bytes: &[u8]| {
+            let fits = buf
+                .get_mut(n..n + bytes.len())
+                .map(|b| b.copy_from_slice(bytes));
+            n += bytes.len();
+            fits.is_some()
+        };
+        let mut ok = put(&mut self.buf, name.as_bytes());
+        for &i in indexes {
+            // The decimal digits of `i`, most significant first.
+            let mut digits = [0u8; 20];
+            let mut d = digits.len();
+            let mut v = i;
+            loop {
+                d -= 1;
+                digits[d] = b'0' + (v % 10) as u8;
+                v /= 10;
+                if v == 0 {
+                    break;
+                }
+            }
+            ok &= put(&mut self.buf, b"[");
+            ok &= put(&mut self.buf, &digits[d..]);
+            ok &= put(&mut self.buf, b"]");
+        }
+        match self.buf.get(..n).map(std::str::from_utf8) {
+            Some(Ok(s)) if ok => s,
+            _ => {
+                self.long = name.to_string();
+                for i in indexes {
+                    self.long.push_str(&format!("[{i}]"));
+                }
+                &self.long
+            }
+        }
+    }
+}
+
 /// Builds the policy set and request of a case.
 pub fn prepare(case: &Case) -> Result<Prepared, String> {
     prepare_with(case, &mut compile_value)
@@ -237,6 +319,7 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
         &case.request.resource,
         context,
     );
+    let mut label = Label::default();
     let none = CasePolicies::default();
     let p = case.policies.as_ref().unwrap_or(&none);
     let mut set = PolicySet {
@@ -247,7 +330,13 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
             .iter()
             .flatten()
             .enumerate()
-            .map(|(i, v)| compile_value(&format!("identity[{i}]"), PolicyKind::Identity, v))
+            .map(|(i, v)| {
+                compile_value(
+                    Label::write(&mut label, "identity", &[i]),
+                    PolicyKind::Identity,
+                    v,
+                )
+            })
             .collect(),
         resource: p
             .resource
@@ -262,7 +351,9 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
             .map(|(l, ps)| {
                 ps.iter()
                     .enumerate()
-                    .map(|(i, v)| compile_value(&format!("scp[{l}][{i}]"), PolicyKind::Scp, v))
+                    .map(|(i, v)| {
+                        compile_value(Label::write(&mut label, "scp", &[l, i]), PolicyKind::Scp, v)
+                    })
                     .collect()
             })
             .collect(),
@@ -274,7 +365,9 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
             .map(|(l, ps)| {
                 ps.iter()
                     .enumerate()
-                    .map(|(i, v)| compile_value(&format!("rcp[{l}][{i}]"), PolicyKind::Rcp, v))
+                    .map(|(i, v)| {
+                        compile_value(Label::write(&mut label, "rcp", &[l, i]), PolicyKind::Rcp, v)
+                    })
                     .collect()
             })
             .collect(),
@@ -447,4 +540,18 @@ pub fn run_case(case: &Case) -> Result<CaseResult, String> {
         decision,
         mismatches,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_name_the_policy_whatever_the_index() {
+        let mut l = Label::default();
+        assert_eq!(Label::write(&mut l, "identity", &[0]), "identity[0]");
+        assert_eq!(Label::write(&mut l, "scp", &[12, 3]), "scp[12][3]");
+        let big = Label::write(&mut l, "rcp", &[usize::MAX, usize::MAX]).to_string();
+        assert_eq!(big, format!("rcp[{}][{}]", usize::MAX, usize::MAX));
+    }
 }

@@ -337,7 +337,7 @@ fn sets_an_acl(req: &Request) -> bool {
         .and_then(|v| v.first())
         .is_some_and(|v| !v.is_empty() && v != "bucket-owner-full-control");
     let grants =
-        req.context.entries().iter().any(|e| {
+        req.context.given().iter().any(|e| {
             e.key.starts_with("s3:x-amz-grant-") && e.values.iter().any(|v| !v.is_empty())
         });
     canned || grants
@@ -394,16 +394,26 @@ fn kms_request(req: &Request, action: &str, key: &str) -> Request {
 }
 
 fn resource_account<'a>(set: &'a PolicySet, req: &'a Request) -> Option<&'a str> {
+    let fields = crate::arn::split_arn(&req.resource).map(|p| p.fields());
+    resource_account_of(set, req, fields)
+}
+
+/// [`resource_account`] with the fields of the request's resource ARN, split already.
+fn resource_account_of<'a>(
+    set: &'a PolicySet,
+    req: &'a Request,
+    fields: Option<[&'a str; 5]>,
+) -> Option<&'a str> {
     set.resource_account
         .as_deref()
         .or_else(|| set.s3.as_ref().and_then(|s| s.bucket_owner.as_deref()))
-        .or_else(|| req.resource_arn_account())
+        .or_else(|| fields.map(|f| f[3]).filter(|a| !a.is_empty()))
         .or_else(|| req.principal.account())
 }
 
-fn is_kms_key(req: &Request) -> bool {
-    crate::arn::split_arn(&req.resource)
-        .is_some_and(|p| p.service == "kms" && p.resource.starts_with("key/"))
+/// Whether the resource ARN, split into `fields`, names a KMS key.
+fn is_kms_key(fields: Option<[&str; 5]>) -> bool {
+    fields.is_some_and(|f| f[1] == "kms" && f[4].starts_with("key/"))
 }
 
 fn is_s3_object(req: &Request) -> bool {
@@ -540,7 +550,8 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         return blocked(run, Blocker::VpcEndpoint, notes);
     }
 
-    let owner = resource_account(set, req);
+    let arn_fields = run.env.resource_fields;
+    let owner = resource_account_of(set, req, arn_fields);
     let object = is_s3_object(req);
 
     // S3 request gates.
@@ -705,19 +716,22 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
     if root && identity_allow.is_none() {
         notes.push(Note::RootUser);
     }
-    let identity_refs: Vec<StmtRef> = identity_allow
-        .into_iter()
-        .chain(
-            boundary
-                .iter()
-                .chain(session.iter())
-                .filter_map(|s| s.first_allow),
-        )
-        .collect();
+    // Built only by the branches that allow on the identity side.
+    let identity_refs = || -> Vec<StmtRef> {
+        identity_allow
+            .into_iter()
+            .chain(
+                boundary
+                    .iter()
+                    .chain(session.iter())
+                    .filter_map(|s| s.first_allow),
+            )
+            .collect()
+    };
 
     let kind = set.resource.as_ref().map(|p| p.kind());
     let mandatory =
-        matches!(kind, Some(PolicyKind::KeyPolicy | PolicyKind::Trust)) || is_kms_key(req);
+        matches!(kind, Some(PolicyKind::KeyPolicy | PolicyKind::Trust)) || is_kms_key(arn_fields);
     if !same_account {
         notes.push(Note::CrossAccount {
             caller: caller.account().unwrap_or_default().to_string(),
@@ -729,7 +743,8 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         if set.resource.is_none() {
             return blocked(run, Blocker::KeyPolicyUnknown, notes);
         }
-        if is_kms_key(req) && !same_account && !kms_cross_account_operation(req.operation()) {
+        if is_kms_key(arn_fields) && !same_account && !kms_cross_account_operation(req.operation())
+        {
             return blocked(run, Blocker::KmsCrossAccountOperation, notes);
         }
         let Some(g) = best_grant else {
@@ -748,7 +763,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         }
         if identity_side {
             let mut by = grant_refs(GrantKind::Account);
-            by.extend(identity_refs);
+            by.extend(identity_refs());
             return finish(
                 run,
                 Outcome::Allow,
@@ -787,7 +802,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
                 run,
                 Outcome::Allow,
                 Basis::Allowed {
-                    by: identity_refs,
+                    by: identity_refs(),
                     acl: false,
                 },
                 notes,
@@ -805,7 +820,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
     match (identity_side, best_grant) {
         (true, Some(_)) => {
             let mut by = grant_refs(GrantKind::Account);
-            by.extend(identity_refs);
+            by.extend(identity_refs());
             finish(
                 run,
                 Outcome::Allow,
@@ -845,9 +860,9 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
 /// Convenience for tests and tools: compiles a policy text under a label and kind.
 pub fn compile_text(label: &str, kind: PolicyKind, text: &str) -> Arc<CompiledPolicy> {
     let parsed = latch_syntax::policy::parse_policy(text);
-    Arc::new(CompiledPolicy::new(
+    Arc::new(CompiledPolicy::from_policy(
         crate::compile::PolicyRef::new(label, kind),
-        &parsed.policy,
+        parsed.policy,
     ))
 }
 

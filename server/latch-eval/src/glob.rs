@@ -65,6 +65,66 @@ impl Glob {
     }
 }
 
+/// The shape of a pattern whose text is kept by its owner (a policy's shared text): the
+/// same fast paths as [`Glob`] without a copy of the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    Any,
+    /// The whole text, no wildcard.
+    Exact,
+    /// The first `n` bytes of the text, then only `*`.
+    Prefix(usize),
+    Pieces(Vec<Piece>),
+}
+
+impl Shape {
+    /// The shape of `pattern`; matches what [`Glob::new`] would.
+    pub fn of(pattern: &str) -> Shape {
+        let bytes = pattern.as_bytes();
+        match bytes.iter().position(|&b| b == b'*' || b == b'?') {
+            None => Shape::Exact,
+            Some(i) if bytes[i..].iter().all(|&b| b == b'*') => {
+                if i == 0 {
+                    Shape::Any
+                } else {
+                    Shape::Prefix(i)
+                }
+            }
+            Some(_) => Shape::Pieces(merge(split_wildcards(pattern))),
+        }
+    }
+
+    /// Whether `text`, the pattern this shape was made of, matches `value` (the
+    /// engine matches ARN fields by their spans; the tests check shapes with it).
+    #[cfg(test)]
+    pub fn is_match(&self, text: &str, value: &str) -> bool {
+        match self {
+            Shape::Any => true,
+            Shape::Exact => text == value,
+            Shape::Prefix(n) => text
+                .as_bytes()
+                .get(..*n)
+                .is_some_and(|p| value.as_bytes().starts_with(p)),
+            Shape::Pieces(pieces) => match_pieces(pieces, value),
+        }
+    }
+
+    /// [`Shape::is_match`] without regard to ASCII case, for a lower-cased `value`; a
+    /// `Pieces` shape must have been made of the lower-cased text.
+    pub fn is_match_lower(&self, text: &str, value_lower: &str) -> bool {
+        match self {
+            Shape::Any => true,
+            Shape::Exact => text.eq_ignore_ascii_case(value_lower),
+            Shape::Prefix(n) => match (text.as_bytes().get(..*n), value_lower.as_bytes().get(..*n))
+            {
+                (Some(p), Some(v)) => v.eq_ignore_ascii_case(p),
+                _ => false,
+            },
+            Shape::Pieces(pieces) => match_pieces(pieces, value_lower),
+        }
+    }
+}
+
 /// Splits a pattern into literal runs and wildcards.
 pub fn split_wildcards(pattern: &str) -> Vec<Piece> {
     let mut pieces = Vec::new();
@@ -202,6 +262,21 @@ mod tests {
             let pc: Vec<char> = p.chars().collect();
             let tc: Vec<char> = t.chars().collect();
             prop_assert_eq!(Glob::new(&p).is_match(&t), naive(&pc, &tc));
+        }
+
+        /// A shape matches what the glob of the same text matches.
+        #[test]
+        fn shapes_match_as_globs(p in "[aB*?/]{0,6}", t in "[abB/]{0,8}") {
+            prop_assert_eq!(Shape::of(&p).is_match(&p, &t), Glob::new(&p).is_match(&t));
+            let lower = t.to_ascii_lowercase();
+            let shape = match Shape::of(&p) {
+                Shape::Pieces(_) => Shape::of(&p.to_ascii_lowercase()),
+                s => s,
+            };
+            prop_assert_eq!(
+                shape.is_match_lower(&p, &lower),
+                Glob::new(&p.to_ascii_lowercase()).is_match(&lower)
+            );
         }
 
         /// The shortcuts of `Glob::new` build what the pieces would.

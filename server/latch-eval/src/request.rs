@@ -6,6 +6,8 @@
 //! `aws:PrincipalType`, `aws:PrincipalIsAWSService`) are added when the caller did not
 //! give them, and marked as derived so the trace can say so.
 
+use std::sync::OnceLock;
+
 use crate::arn::{is_account_id, split_arn};
 
 /// Who makes the request.
@@ -164,8 +166,11 @@ impl PrincipalId {
     }
 }
 
-fn last_segment(res: &str) -> &str {
-    res.rsplit('/').next().unwrap_or(res)
+pub(crate) fn last_segment(res: &str) -> &str {
+    match res.as_bytes().iter().rposition(|&b| b == b'/') {
+        Some(i) => res.get(i + 1..).unwrap_or(res),
+        None => res,
+    }
 }
 
 /// One context key with its values.
@@ -209,13 +214,112 @@ pub enum Lean {
 }
 
 /// The request context: case-insensitive keys, each with one or more string values.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// The keys AWS derives from the caller are kept in one buffer and become entries only
+/// when a caller of [`Context::get_lower`], [`Context::values`] or [`Context::entries`]
+/// asks for one: most requests never read them, and building them was most of the cost
+/// of a request.
+#[derive(Clone, Debug, Default)]
 pub struct Context {
+    /// The keys the caller gave.
     entries: Vec<ContextEntry>,
+    /// The keys derived from the principal, not yet entries.
+    derived: Derived,
+    /// `derived` as entries, built at the first request for one.
+    derived_entries: OnceLock<Vec<ContextEntry>>,
+    /// Every entry, given then derived, built at the first call of [`Context::entries`].
+    all: OnceLock<Vec<ContextEntry>>,
     /// The keys whose absence is not known.
     pub unknown: Unknowns,
     /// How clauses on unknown keys are settled.
     pub lean: Lean,
+}
+
+impl PartialEq for Context {
+    fn eq(&self, other: &Context) -> bool {
+        self.entries == other.entries
+            && self.derived == other.derived
+            && self.unknown == other.unknown
+            && self.lean == other.lean
+    }
+}
+
+impl Eq for Context {}
+
+/// The keys AWS derives from the caller: as AWS spells them, and lower-cased.
+const DERIVED_KEYS: [(&str, &str); 7] = [
+    ("aws:PrincipalArn", "aws:principalarn"),
+    ("aws:PrincipalAccount", "aws:principalaccount"),
+    ("aws:userid", "aws:userid"),
+    ("aws:username", "aws:username"),
+    ("aws:PrincipalType", "aws:principaltype"),
+    ("aws:PrincipalIsAWSService", "aws:principalisawsservice"),
+    ("aws:PrincipalServiceName", "aws:principalservicename"),
+];
+
+/// The slot in [`DERIVED_KEYS`] of a key, in any case.
+fn derived_slot(key: &str) -> Option<usize> {
+    if !key
+        .as_bytes()
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"aws:"))
+    {
+        return None;
+    }
+    DERIVED_KEYS
+        .iter()
+        .position(|(_, lower)| lower.eq_ignore_ascii_case(key))
+}
+
+/// Derived keys and their single values: the slots of [`DERIVED_KEYS`] in the order they
+/// were derived, each with the end of its value in `text`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Derived {
+    order: [(u8, u32); DERIVED_KEYS.len()],
+    len: u8,
+    /// The slots in `order`, one bit each.
+    present: u8,
+    text: String,
+}
+
+impl Derived {
+    fn iter(&self) -> impl Iterator<Item = (usize, &str)> {
+        let mut start = 0usize;
+        self.order[..usize::from(self.len)]
+            .iter()
+            .map(move |&(slot, end)| {
+                let end = end as usize;
+                let v = self.text.get(start..end).unwrap_or_default();
+                start = end;
+                (usize::from(slot), v)
+            })
+    }
+
+    fn value(&self, slot: usize) -> Option<&str> {
+        self.iter().find(|(s, _)| *s == slot).map(|(_, v)| v)
+    }
+}
+
+/// The values of one key: the caller's, or the single value of a derived key.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Values<'a> {
+    Given(&'a [String]),
+    Derived(&'a str),
+}
+
+impl<'a> Values<'a> {
+    pub fn iter(self) -> impl Iterator<Item = &'a str> + Clone {
+        let (given, derived) = match self {
+            Values::Given(v) => (v, None),
+            Values::Derived(v) => (&[][..], Some(v)),
+        };
+        derived.into_iter().chain(given.iter().map(String::as_str))
+    }
+
+    /// The values, copied.
+    pub fn to_vec(self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
 }
 
 impl Context {
@@ -232,39 +336,119 @@ impl Context {
             values,
             derived: false,
         };
+        self.all = OnceLock::new();
         match self.entries.iter_mut().find(|e| e.key == entry.key) {
             Some(e) => *e = entry,
             None => self.entries.push(entry),
         }
     }
 
-    fn derive(&mut self, key: &str, value: String) {
-        if self.entries.iter().any(|e| e.key.eq_ignore_ascii_case(key)) {
+    /// The slots of the derived keys the caller gave, one bit each: those are not
+    /// derived. Forgets the entries built from earlier derived keys.
+    fn start_deriving(&mut self) -> u8 {
+        self.derived_entries = OnceLock::new();
+        self.all = OnceLock::new();
+        self.entries
+            .iter()
+            .filter_map(|e| derived_slot(&e.key))
+            .fold(0, |mask, slot| mask | 1 << slot)
+    }
+
+    /// Adds a derived key unless its bit is in `given` or it is already derived; `value`
+    /// writes the value at the end of the buffer.
+    fn derive(&mut self, given: u8, slot: usize, value: impl FnOnce(&mut String)) {
+        let d = &mut self.derived;
+        let bit = 1u8 << slot;
+        if (given | d.present) & bit != 0 {
             return;
         }
-        self.entries.push(ContextEntry {
-            key: key.to_ascii_lowercase(),
-            written: key.to_string(),
-            values: vec![value],
-            derived: true,
-        });
+        value(&mut d.text);
+        let Ok(end) = u32::try_from(d.text.len()) else {
+            return;
+        };
+        if let Some(o) = d.order.get_mut(usize::from(d.len)) {
+            *o = (slot as u8, end);
+            d.len += 1;
+            d.present |= bit;
+        }
+    }
+
+    fn derive_str(&mut self, given: u8, slot: usize, value: &str) {
+        self.derive(given, slot, |t| t.push_str(value));
+    }
+
+    /// The derived keys as entries.
+    fn derived_entries(&self) -> &[ContextEntry] {
+        self.derived_entries.get_or_init(|| {
+            self.derived
+                .iter()
+                .map(|(slot, v)| ContextEntry {
+                    key: DERIVED_KEYS[slot].1.to_string(),
+                    written: DERIVED_KEYS[slot].0.to_string(),
+                    values: vec![v.to_string()],
+                    derived: true,
+                })
+                .collect()
+        })
     }
 
     /// The entry for a lower-cased key.
     pub fn get_lower(&self, key_lower: &str) -> Option<&ContextEntry> {
-        self.entries.iter().find(|e| e.key == key_lower)
+        self.entries
+            .iter()
+            .find(|e| e.key == key_lower)
+            .or_else(|| {
+                derived_slot(key_lower)?;
+                self.derived_entries().iter().find(|e| e.key == key_lower)
+            })
+    }
+
+    /// The values of a lower-cased key, without building an entry for a derived key.
+    pub(crate) fn lookup_lower(&self, key_lower: &str) -> Option<Values<'_>> {
+        match self.entries.iter().find(|e| e.key == key_lower) {
+            Some(e) => Some(Values::Given(&e.values)),
+            None => {
+                let slot = derived_slot(key_lower)?;
+                self.derived.value(slot).map(Values::Derived)
+            }
+        }
     }
 
     /// The values of `key`, in any case.
     pub fn values(&self, key: &str) -> Option<&[String]> {
-        self.entries
+        match self
+            .entries
             .iter()
             .find(|e| e.key.eq_ignore_ascii_case(key))
-            .map(|e| e.values.as_slice())
+        {
+            Some(e) => Some(&e.values),
+            None => {
+                derived_slot(key)?;
+                self.derived_entries()
+                    .iter()
+                    .find(|e| e.key.eq_ignore_ascii_case(key))
+                    .map(|e| e.values.as_slice())
+            }
+        }
     }
 
-    pub fn entries(&self) -> &[ContextEntry] {
+    /// The entries the caller gave, without the derived keys.
+    pub(crate) fn given(&self) -> &[ContextEntry] {
         &self.entries
+    }
+
+    /// Every entry: the keys the caller gave, then the keys derived from the principal.
+    pub fn entries(&self) -> &[ContextEntry] {
+        if self.derived.len == 0 {
+            return &self.entries;
+        }
+        self.all.get_or_init(|| {
+            let derived = self
+                .derived_entries()
+                .iter()
+                .filter(|d| !self.entries.iter().any(|e| e.key == d.key));
+            self.entries.iter().chain(derived).cloned().collect()
+        })
     }
 
     /// Whether a lower-cased key is missing from the request and not known to be absent.
@@ -280,8 +464,8 @@ impl Context {
         };
         unknown
             && self
-                .get_lower(key_lower)
-                .is_none_or(|e| e.values.iter().all(String::is_empty))
+                .lookup_lower(key_lower)
+                .is_none_or(|v| v.iter().all(str::is_empty))
     }
 }
 
@@ -330,43 +514,68 @@ impl Request {
     }
 }
 
+/// Slots of [`DERIVED_KEYS`].
+const ARN: usize = 0;
+const ACCOUNT: usize = 1;
+const USERID: usize = 2;
+const USERNAME: usize = 3;
+const TYPE: usize = 4;
+const IS_SERVICE: usize = 5;
+const SERVICE_NAME: usize = 6;
+
 fn derive_principal_keys(principal: &PrincipalId, context: &mut Context) {
-    // At most five keys are derived.
-    context.entries.reserve(5);
+    let given = context.start_deriving();
+    // One allocation for every value.
+    context.derived.text.reserve(2 * principal.arn().len() + 40);
     match principal {
         PrincipalId::Anonymous => {
-            context.derive("aws:PrincipalAccount", "anonymous".into());
-            context.derive("aws:userid", "anonymous".into());
-            context.derive("aws:PrincipalType", "Anonymous".into());
-            context.derive("aws:PrincipalIsAWSService", "false".into());
+            context.derive_str(given, ACCOUNT, "anonymous");
+            context.derive_str(given, USERID, "anonymous");
+            context.derive_str(given, TYPE, "Anonymous");
+            context.derive_str(given, IS_SERVICE, "false");
         }
         PrincipalId::Service(name) => {
-            context.derive("aws:PrincipalServiceName", name.clone());
-            context.derive("aws:PrincipalIsAWSService", "true".into());
+            context.derive_str(given, SERVICE_NAME, name);
+            context.derive_str(given, IS_SERVICE, "true");
         }
         other => {
-            if let Some(arn) = other.principal_arn() {
-                context.derive("aws:PrincipalArn", arn);
+            match other {
+                PrincipalId::AssumedRole {
+                    partition,
+                    account,
+                    role,
+                    ..
+                } => context.derive(given, ARN, |t| {
+                    // `principal_arn`, without a `format!`.
+                    for s in ["arn:", partition, ":iam::", account, ":role/", role] {
+                        t.push_str(s);
+                    }
+                }),
+                other => context.derive_str(given, ARN, other.arn()),
             }
             if let Some(account) = other.account() {
-                context.derive("aws:PrincipalAccount", account.to_string());
+                context.derive_str(given, ACCOUNT, account);
             }
-            context.derive("aws:PrincipalIsAWSService", "false".into());
+            context.derive_str(given, IS_SERVICE, "false");
             match other {
                 PrincipalId::User { name, .. } => {
-                    context.derive("aws:username", name.clone());
-                    context.derive("aws:PrincipalType", "User".into());
+                    context.derive_str(given, USERNAME, name);
+                    context.derive_str(given, TYPE, "User");
                 }
                 PrincipalId::Root { account, .. } => {
-                    context.derive("aws:userid", account.clone());
-                    context.derive("aws:PrincipalType", "Account".into());
+                    context.derive_str(given, USERID, account);
+                    context.derive_str(given, TYPE, "Account");
                 }
                 PrincipalId::AssumedRole { .. } | PrincipalId::Role { .. } => {
-                    context.derive("aws:PrincipalType", "AssumedRole".into());
+                    context.derive_str(given, TYPE, "AssumedRole");
                 }
                 PrincipalId::FederatedUser { account, name, .. } => {
-                    context.derive("aws:userid", format!("{account}:{name}"));
-                    context.derive("aws:PrincipalType", "FederatedUser".into());
+                    context.derive(given, USERID, |t| {
+                        t.push_str(account);
+                        t.push(':');
+                        t.push_str(name);
+                    });
+                    context.derive_str(given, TYPE, "FederatedUser");
                 }
                 _ => {}
             }
@@ -428,6 +637,98 @@ mod tests {
         );
         assert_eq!(r.service(), "s3");
         assert_eq!(r.operation(), "getobject");
+    }
+
+    /// Derived keys are kept in one buffer until asked for: every way of reading them
+    /// gives what entries built up front gave.
+    #[test]
+    fn derived_keys_read_as_entries() {
+        let mut c = Context::new();
+        c.insert("aws:PrincipalType", vec!["given".into()]);
+        c.insert("s3:prefix", vec!["a".into(), "b".into()]);
+        let mut r = Request::new(
+            PrincipalId::parse("arn:aws:sts::111122223333:assumed-role/app/s1"),
+            "s3:ListBucket",
+            "arn:aws:s3:::b",
+            c,
+        );
+        let keys: Vec<(&str, &str, bool)> = r
+            .context
+            .entries()
+            .iter()
+            .map(|e| (e.key.as_str(), e.written.as_str(), e.derived))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("aws:principaltype", "aws:PrincipalType", false),
+                ("s3:prefix", "s3:prefix", false),
+                ("aws:principalarn", "aws:PrincipalArn", true),
+                ("aws:principalaccount", "aws:PrincipalAccount", true),
+                (
+                    "aws:principalisawsservice",
+                    "aws:PrincipalIsAWSService",
+                    true
+                ),
+            ]
+        );
+        assert_eq!(
+            r.context.values("AWS:PRINCIPALARN").unwrap(),
+            ["arn:aws:iam::111122223333:role/app"]
+        );
+        assert_eq!(r.context.values("aws:principaltype").unwrap(), ["given"]);
+        let e = r.context.get_lower("aws:principalaccount").unwrap();
+        assert_eq!(
+            (e.values.as_slice(), e.derived),
+            (&["111122223333".to_string()][..], true)
+        );
+        assert!(r.context.get_lower("aws:username").is_none());
+        let v: Vec<&str> = r
+            .context
+            .lookup_lower("aws:principalarn")
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(v, ["arn:aws:iam::111122223333:role/app"]);
+        let v: Vec<&str> = r
+            .context
+            .lookup_lower("s3:prefix")
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(v, ["a", "b"]);
+
+        // A key given after the request was built wins over the derived one.
+        let same = r.clone();
+        assert_eq!(same, r);
+        r.context
+            .insert("aws:PrincipalAccount", vec!["999999999999".into()]);
+        assert_ne!(same, r);
+        assert_eq!(
+            r.context.values("aws:PrincipalAccount").unwrap(),
+            ["999999999999"]
+        );
+        assert_eq!(
+            r.context
+                .entries()
+                .iter()
+                .filter(|e| e.key == "aws:principalaccount")
+                .count(),
+            1
+        );
+
+        // Deriving again keeps what was derived first, as before.
+        let again = Request::new(
+            PrincipalId::parse("arn:aws:iam::222233334444:user/u"),
+            "s3:ListBucket",
+            "arn:aws:s3:::b",
+            same.context.clone(),
+        );
+        assert_eq!(
+            again.context.values("aws:PrincipalArn").unwrap(),
+            ["arn:aws:iam::111122223333:role/app"]
+        );
+        assert_eq!(again.context.values("aws:username").unwrap(), ["u"]);
     }
 
     #[test]

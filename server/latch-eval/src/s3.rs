@@ -174,7 +174,7 @@ const FIXING_KEYS: &[&str] = &[
 ];
 
 fn fixed(value: &str) -> bool {
-    !value.contains(['*', '?']) && !value.contains("${")
+    !value.contains(['*', '?']) && !crate::text::has_variable(value)
 }
 
 /// Whether a clause restricts the statement to fixed values of a key that counts.

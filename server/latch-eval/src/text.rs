@@ -81,6 +81,15 @@ fn variable(inner: &str) -> Part {
     }
 }
 
+/// Whether `text` contains `${`, the start of a variable or escape (a byte search; the
+/// substring searcher costs more than the short strings of a policy).
+pub fn has_variable(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'$' && b.get(i + 1) == Some(&b'{'))
+}
+
 /// Whether the parts contain a variable (and so must be resolved per request).
 pub fn is_dynamic(parts: &[Part]) -> bool {
     parts
@@ -107,9 +116,12 @@ pub fn variable_value<'a>(
     key: &str,
     default: Option<&'a str>,
 ) -> Option<&'a str> {
-    let single = ctx.get_lower(key).and_then(|e| match e.values.as_slice() {
-        [v] if !v.is_empty() => Some(v.as_str()),
-        _ => None,
+    let single = ctx.lookup_lower(key).and_then(|vals| {
+        let mut it = vals.iter();
+        match (it.next(), it.next()) {
+            (Some(v), None) if !v.is_empty() => Some(v),
+            _ => None,
+        }
     });
     single.or(default)
 }
@@ -159,6 +171,16 @@ mod tests {
             c.insert(k, vec![v.to_string()]);
         }
         c
+    }
+
+    #[test]
+    fn a_variable_starts_with_dollar_brace() {
+        assert!(has_variable("a${b}"));
+        assert!(has_variable("$${"));
+        assert!(has_variable("é${"));
+        assert!(!has_variable("a$"));
+        assert!(!has_variable("a{$b"));
+        assert!(!has_variable(""));
     }
 
     #[test]
