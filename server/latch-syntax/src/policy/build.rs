@@ -90,6 +90,7 @@ pub fn policy_from_value(tree: &Value) -> (Policy, Vec<Finding>) {
                         policy.statements.push(statement(&m.value, &mut findings))
                     }
                     ValueKind::Array(items) => {
+                        policy.statements.reserve_exact(items.len());
                         for item in items {
                             if matches!(item.kind, ValueKind::Object(_)) {
                                 policy.statements.push(statement(item, &mut findings));
@@ -145,7 +146,11 @@ fn string_list(
         }
     };
     match &v.kind {
-        ValueKind::Array(items) => items.iter().filter_map(|i| one(i, findings)).collect(),
+        ValueKind::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            out.extend(items.iter().filter_map(|i| one(i, findings)));
+            out
+        }
         _ => one(v, findings).into_iter().collect(),
     }
 }
@@ -221,7 +226,7 @@ fn principal_value(v: &Value, what: &str, findings: &mut Vec<Finding>) -> Princi
             PrincipalValue::Map(Vec::new())
         }
         ValueKind::Object(members) => {
-            let mut entries = Vec::new();
+            let mut entries = Vec::with_capacity(members.len());
             for m in members {
                 match PrincipalType::parse(&m.key) {
                     Some(kind) => entries.push(PrincipalEntry {
@@ -260,6 +265,13 @@ fn condition(v: &Value, key_span: Span, findings: &mut Vec<Finding>) -> Conditio
         }
         return block;
     };
+    block.clauses.reserve_exact(
+        operators
+            .iter()
+            .filter_map(|op| op.value.as_object())
+            .map(<[_]>::len)
+            .sum(),
+    );
     for op in operators {
         let Some(keys) = op.value.as_object() else {
             if op.value.kind != ValueKind::Missing {
