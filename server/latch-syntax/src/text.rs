@@ -29,17 +29,20 @@ enum Repr {
 
 impl Str {
     /// The empty string, without an allocation.
+    #[inline]
     pub const fn new() -> Str {
         Str(Repr::Static(""))
     }
 
     /// A string that needs no allocation.
+    #[inline]
     pub const fn from_static(s: &'static str) -> Str {
         Str(Repr::Static(s))
     }
 
     /// `src[range]`, sharing `src`. Falls back to a copy of the empty string when the
     /// range is not a valid slice (never for ranges the lexer produces).
+    #[inline]
     pub fn slice(src: &Arc<str>, range: std::ops::Range<usize>) -> Str {
         if src.get(range.clone()).is_none() {
             return Str::new();
@@ -51,6 +54,19 @@ impl Str {
         })
     }
 
+    /// Like [`Str::slice`], but the words nearly every policy repeats (its keys, `Allow`,
+    /// `Deny`, `*`, the version) are static strings instead: no reference to count when
+    /// they are made, cloned or dropped.
+    #[inline]
+    pub(crate) fn slice_or_word(src: &Arc<str>, range: std::ops::Range<usize>) -> Str {
+        match src.get(range.clone()).and_then(policy_word) {
+            Some(word) => Str(Repr::Static(word)),
+            None => Str::slice(src, range),
+        }
+    }
+
+    #[inline]
+
     pub fn as_str(&self) -> &str {
         match &self.0 {
             Repr::Shared { src, start, end } => src.get(*start..*end).unwrap_or(""),
@@ -59,7 +75,36 @@ impl Str {
     }
 }
 
+/// `s` as a static string when it is one of the words policies repeat.
+#[inline]
+fn policy_word(s: &str) -> Option<&'static str> {
+    let word = match (s.len(), s.as_bytes().first()?) {
+        (1, b'*') => "*",
+        (3, b'A') => "AWS",
+        (3, b'S') => "Sid",
+        (4, b'B') => "Bool",
+        (4, b'D') => "Deny",
+        (5, b'A') => "Allow",
+        (6, b'A') => "Action",
+        (6, b'E') => "Effect",
+        (7, b'S') => "Service",
+        (7, b'V') => "Version",
+        (8, b'R') => "Resource",
+        (9, b'C') => "Condition",
+        (9, b'N') => "NotAction",
+        (9, b'P') => "Principal",
+        (9, b'S') => "Statement",
+        (10, b'2') => "2012-10-17",
+        (10, b'S') => "StringLike",
+        (11, b'N') => "NotResource",
+        (12, b'S') => "StringEquals",
+        _ => return None,
+    };
+    (word == s).then_some(word)
+}
+
 impl Default for Str {
+    #[inline]
     fn default() -> Str {
         Str::new()
     }
@@ -67,24 +112,28 @@ impl Default for Str {
 
 impl Deref for Str {
     type Target = str;
+    #[inline]
     fn deref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl AsRef<str> for Str {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl Borrow<str> for Str {
+    #[inline]
     fn borrow(&self) -> &str {
         self.as_str()
     }
 }
 
 impl From<String> for Str {
+    #[inline]
     fn from(s: String) -> Str {
         if s.is_empty() {
             return Str::new();
@@ -99,24 +148,28 @@ impl From<String> for Str {
 }
 
 impl From<&str> for Str {
+    #[inline]
     fn from(s: &str) -> Str {
         Str::from(s.to_string())
     }
 }
 
 impl From<&String> for Str {
+    #[inline]
     fn from(s: &String) -> Str {
         Str::from(s.as_str())
     }
 }
 
 impl From<Str> for String {
+    #[inline]
     fn from(s: Str) -> String {
         s.as_str().to_string()
     }
 }
 
 impl PartialEq for Str {
+    #[inline]
     fn eq(&self, other: &Str) -> bool {
         self.as_str() == other.as_str()
     }
@@ -125,66 +178,77 @@ impl PartialEq for Str {
 impl Eq for Str {}
 
 impl PartialEq<str> for Str {
+    #[inline]
     fn eq(&self, other: &str) -> bool {
         self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Str {
+    #[inline]
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Str {
+    #[inline]
     fn eq(&self, other: &String) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
 impl PartialEq<Str> for str {
+    #[inline]
     fn eq(&self, other: &Str) -> bool {
         self == other.as_str()
     }
 }
 
 impl PartialEq<Str> for &str {
+    #[inline]
     fn eq(&self, other: &Str) -> bool {
         *self == other.as_str()
     }
 }
 
 impl PartialEq<Str> for String {
+    #[inline]
     fn eq(&self, other: &Str) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
 impl PartialOrd for Str {
+    #[inline]
     fn partial_cmp(&self, other: &Str) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for Str {
+    #[inline]
     fn cmp(&self, other: &Str) -> std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
 
 impl Hash for Str {
+    #[inline]
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.as_str().hash(state)
     }
 }
 
 impl fmt::Debug for Str {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl fmt::Display for Str {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self.as_str(), f)
     }

@@ -8,31 +8,49 @@
 //! document from the start. Where it succeeds, its tree is exactly the recovering
 //! parser's, ranges included (`json::tests` compares the two on mutated documents).
 
+use std::cell::Cell;
 use std::sync::Arc;
 
 use crate::json::lexer::{is_typographic_quote, plain_run, skip_blanks, valid_json_number};
-use crate::json::parser::{MAX_DEPTH, keep_stacks, take_stacks};
+use crate::json::parser::MAX_DEPTH;
 use crate::json::tree::{Member, Value, ValueKind};
 use crate::span::Span;
 use crate::text::Str;
 
+/// The keys of the objects being read and the values read, innermost last.
+type Stacks = (Vec<(Str, Span)>, Vec<Value>);
+
+thread_local! {
+    /// The stacks, kept between parses on the same thread so that parsing many small
+    /// documents does not allocate them again each time.
+    static STACKS: Cell<Stacks> = const { Cell::new((Vec::new(), Vec::new())) };
+}
+
+/// Stacks that grew past this many entries (a huge document) are not kept.
+const KEEP_STACK: usize = 1024;
+
 /// The tree of `text` when it is plain, valid JSON; `None` otherwise. `src` holds the
 /// same text.
 pub(crate) fn parse_plain(text: &str, src: &Arc<str>) -> Option<Value> {
-    let (members, items) = take_stacks();
+    let (keys, values) = STACKS.with(Cell::take);
     let mut p = Plain {
         text,
         bytes: text.as_bytes(),
         src,
         pos: 0,
-        members,
-        items,
+        keys,
+        values,
     };
-    let value = p.value(0).filter(|_| {
-        p.pos = skip_blanks(p.bytes, p.pos);
-        p.pos == p.bytes.len()
-    });
-    keep_stacks(p.members, p.items);
+    let value = p
+        .value(0)
+        .filter(|_| skip_blanks(p.bytes, p.pos) == p.bytes.len())
+        .and_then(|_| p.values.pop());
+    let (mut keys, mut values) = (p.keys, p.values);
+    if keys.capacity() <= KEEP_STACK && values.capacity() <= KEEP_STACK {
+        keys.clear();
+        values.clear();
+        STACKS.with(|s| s.set((keys, values)));
+    }
     value
 }
 
@@ -41,9 +59,11 @@ struct Plain<'a> {
     bytes: &'a [u8],
     src: &'a Arc<str>,
     pos: usize,
-    /// Members and items of the objects and arrays being read, innermost last.
-    members: Vec<Member>,
-    items: Vec<Value>,
+    /// The keys of the objects being read, innermost last.
+    keys: Vec<(Str, Span)>,
+    /// The values read and not yet taken into their object or array, innermost last.
+    /// Each value is made in place here (returning values is slower).
+    values: Vec<Value>,
 }
 
 impl Plain<'_> {
@@ -55,12 +75,19 @@ impl Plain<'_> {
         self.bytes.get(self.pos).copied()
     }
 
-    fn value(&mut self, depth: usize) -> Option<Value> {
+    /// Reads a value onto the stack of values.
+    fn value(&mut self, depth: usize) -> Option<()> {
         self.blanks();
+        let start = self.pos;
         match self.byte()? {
             b'"' => {
-                let (span, s) = self.string()?;
-                Some(Value::new(ValueKind::String(s), span))
+                let close = self.string()?;
+                let s = Str::slice_or_word(self.src, start + 1..close);
+                self.values.push(Value::new(
+                    ValueKind::String(s),
+                    Span::new(start, close + 1),
+                ));
+                Some(())
             }
             b'{' if depth < MAX_DEPTH => self.object(depth),
             b'[' if depth < MAX_DEPTH => self.array(depth),
@@ -70,10 +97,10 @@ impl Plain<'_> {
         }
     }
 
-    /// A string at the current position (its opening quote) whose value is its text.
-    fn string(&mut self) -> Option<(Span, Str)> {
-        let start = self.pos;
-        let mut at = start + 1;
+    /// Reads a string at the current position (its opening quote) whose value is its
+    /// text; returns the offset of its closing quote.
+    fn string(&mut self) -> Option<usize> {
+        let mut at = self.pos + 1;
         loop {
             at += plain_run(self.bytes, at);
             match self.bytes.get(at)? {
@@ -94,10 +121,10 @@ impl Plain<'_> {
             }
         }
         self.pos = at + 1;
-        Some((Span::new(start, self.pos), Str::slice(self.src, start + 1..at)))
+        Some(at)
     }
 
-    fn number(&mut self) -> Option<Value> {
+    fn number(&mut self) -> Option<()> {
         let start = self.pos;
         let rest = self.bytes.get(start..)?;
         let len = rest
@@ -109,14 +136,15 @@ impl Plain<'_> {
         }
         self.pos = start + len;
         let span = Span::new(start, self.pos);
-        Some(Value::new(
+        self.values.push(Value::new(
             ValueKind::Number(Str::slice(self.src, span.range())),
             span,
-        ))
+        ));
+        Some(())
     }
 
     /// `true`, `false` or `null`, read as the lexer reads a word.
-    fn literal(&mut self) -> Option<Value> {
+    fn literal(&mut self) -> Option<()> {
         let start = self.pos;
         let rest = self.bytes.get(start..)?;
         let len = rest
@@ -134,94 +162,98 @@ impl Plain<'_> {
             return None;
         }
         self.pos = start + len;
-        Some(Value::new(kind, Span::new(start, self.pos)))
+        self.values.push(Value::new(kind, Span::new(start, self.pos)));
+        Some(())
     }
 
-    fn object(&mut self, depth: usize) -> Option<Value> {
+    fn object(&mut self, depth: usize) -> Option<()> {
         let open = self.pos;
         self.pos += 1;
-        let base = self.members.len();
+        let keys = self.keys.len();
+        let values = self.values.len();
         self.blanks();
         if self.byte() == Some(b'}') {
             self.pos += 1;
-            return Some(Value::new(
-                ValueKind::Object(Vec::new()),
-                Span::new(open, self.pos),
-            ));
+        } else {
+            loop {
+                if self.byte() != Some(b'"') {
+                    return None;
+                }
+                let start = self.pos;
+                let close = self.string()?;
+                let key = Str::slice_or_word(self.src, start + 1..close);
+                self.keys.push((key, Span::new(start, close + 1)));
+                self.blanks();
+                if self.byte() != Some(b':') {
+                    return None;
+                }
+                self.pos += 1;
+                self.value(depth + 1)?;
+                self.blanks();
+                match self.byte()? {
+                    b',' => {
+                        self.pos += 1;
+                        self.blanks();
+                    }
+                    b'}' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
         }
-        loop {
-            if self.byte() != Some(b'"') {
+        // Duplicate keys are reported by the recovering parser.
+        let read = self.keys.get(keys..)?;
+        for (i, (key, _)) in read.iter().enumerate() {
+            let key = key.as_str();
+            if read.get(..i)?.iter().any(|(k, _)| k.as_str() == key) {
                 return None;
             }
-            let (key_span, key) = self.string()?;
-            self.blanks();
-            if self.byte() != Some(b':') {
-                return None;
-            }
-            self.pos += 1;
-            let value = self.value(depth + 1)?;
-            self.members.push(Member {
+        }
+        let members: Vec<Member> = self
+            .keys
+            .drain(keys..)
+            .zip(self.values.drain(values..))
+            .map(|((key, key_span), value)| Member {
                 key,
                 key_span,
                 value,
-            });
-            self.blanks();
-            match self.byte()? {
-                b',' => {
-                    self.pos += 1;
-                    self.blanks();
-                }
-                b'}' => {
-                    self.pos += 1;
-                    break;
-                }
-                _ => return None,
-            }
-        }
-        let members = self.members.get(base..)?;
-        // Duplicate keys are reported by the recovering parser.
-        for (i, m) in members.iter().enumerate() {
-            let key = m.key.as_str();
-            if members.get(..i)?.iter().any(|p| p.key.as_str() == key) {
-                return None;
-            }
-        }
-        let members: Vec<Member> = self.members.drain(base..).collect();
-        Some(Value::new(
+            })
+            .collect();
+        self.values.push(Value::new(
             ValueKind::Object(members),
             Span::new(open, self.pos),
-        ))
+        ));
+        Some(())
     }
 
-    fn array(&mut self, depth: usize) -> Option<Value> {
+    fn array(&mut self, depth: usize) -> Option<()> {
         let open = self.pos;
         self.pos += 1;
-        let base = self.items.len();
+        let values = self.values.len();
         self.blanks();
         if self.byte() == Some(b']') {
             self.pos += 1;
-            return Some(Value::new(
-                ValueKind::Array(Vec::new()),
-                Span::new(open, self.pos),
-            ));
-        }
-        loop {
-            let value = self.value(depth + 1)?;
-            self.items.push(value);
-            self.blanks();
-            match self.byte()? {
-                b',' => self.pos += 1,
-                b']' => {
-                    self.pos += 1;
-                    break;
+        } else {
+            loop {
+                self.value(depth + 1)?;
+                self.blanks();
+                match self.byte()? {
+                    b',' => self.pos += 1,
+                    b']' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
                 }
-                _ => return None,
             }
         }
-        let items: Vec<Value> = self.items.drain(base..).collect();
-        Some(Value::new(
+        let items: Vec<Value> = self.values.drain(values..).collect();
+        self.values.push(Value::new(
             ValueKind::Array(items),
             Span::new(open, self.pos),
-        ))
+        ));
+        Some(())
     }
 }

@@ -27,12 +27,12 @@ thread_local! {
 const KEEP_STACK: usize = 1024;
 
 /// Empty stacks for members and items: the ones the last parse on this thread left.
-pub(crate) fn take_stacks() -> (Vec<Member>, Vec<Value>) {
+fn take_stacks() -> (Vec<Member>, Vec<Value>) {
     STACKS.with(Cell::take)
 }
 
 /// Keeps the stacks for the next parse on this thread.
-pub(crate) fn keep_stacks(mut members: Vec<Member>, mut items: Vec<Value>) {
+fn keep_stacks(mut members: Vec<Member>, mut items: Vec<Value>) {
     if members.capacity() <= KEEP_STACK && items.capacity() <= KEEP_STACK {
         members.clear();
         items.clear();
