@@ -42,7 +42,7 @@ impl Str {
 
     /// `src[range]`, sharing `src`. Falls back to a copy of the empty string when the
     /// range is not a valid slice (never for ranges the lexer produces).
-    #[inline]
+    #[inline(always)]
     pub fn slice(src: &Arc<str>, range: std::ops::Range<usize>) -> Str {
         if src.get(range.clone()).is_none() {
             return Str::new();
@@ -57,7 +57,7 @@ impl Str {
     /// Like [`Str::slice`], but the words nearly every policy repeats (its keys, `Allow`,
     /// `Deny`, `*`, the version) are static strings instead: no reference to count when
     /// they are made, cloned or dropped.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn slice_or_word(src: &Arc<str>, range: std::ops::Range<usize>) -> Str {
         match src.get(range.clone()).and_then(policy_word) {
             Some(word) => Str(Repr::Static(word)),
@@ -76,7 +76,7 @@ impl Str {
 }
 
 /// `s` as a static string when it is one of the words policies repeat.
-#[inline]
+#[inline(always)]
 fn policy_word(s: &str) -> Option<&'static str> {
     let word = match (s.len(), s.as_bytes().first()?) {
         (1, b'*') => "*",
