@@ -78,29 +78,30 @@ impl Str {
 /// `s` as a static string when it is one of the words policies repeat.
 #[inline(always)]
 fn policy_word(s: &str) -> Option<&'static str> {
-    let word = match (s.len(), s.as_bytes().first()?) {
-        (1, b'*') => "*",
-        (3, b'A') => "AWS",
-        (3, b'S') => "Sid",
-        (4, b'B') => "Bool",
-        (4, b'D') => "Deny",
-        (5, b'A') => "Allow",
-        (6, b'A') => "Action",
-        (6, b'E') => "Effect",
-        (7, b'S') => "Service",
-        (7, b'V') => "Version",
-        (8, b'R') => "Resource",
-        (9, b'C') => "Condition",
-        (9, b'N') => "NotAction",
-        (9, b'P') => "Principal",
-        (9, b'S') => "Statement",
-        (10, b'2') => "2012-10-17",
-        (10, b'S') => "StringLike",
-        (11, b'N') => "NotResource",
-        (12, b'S') => "StringEquals",
-        _ => return None,
-    };
-    (word == s).then_some(word)
+    // A jump on length and first byte, then one comparison of known length.
+    let word = |w: &'static str| (s == w).then_some(w);
+    match (s.len(), *s.as_bytes().first()?) {
+        (1, b'*') => Some("*"),
+        (3, b'A') => word("AWS"),
+        (3, b'S') => word("Sid"),
+        (4, b'B') => word("Bool"),
+        (4, b'D') => word("Deny"),
+        (5, b'A') => word("Allow"),
+        (6, b'A') => word("Action"),
+        (6, b'E') => word("Effect"),
+        (7, b'S') => word("Service"),
+        (7, b'V') => word("Version"),
+        (8, b'R') => word("Resource"),
+        (9, b'C') => word("Condition"),
+        (9, b'N') => word("NotAction"),
+        (9, b'P') => word("Principal"),
+        (9, b'S') => word("Statement"),
+        (10, b'2') => word("2012-10-17"),
+        (10, b'S') => word("StringLike"),
+        (11, b'N') => word("NotResource"),
+        (12, b'S') => word("StringEquals"),
+        _ => None,
+    }
 }
 
 impl Default for Str {

@@ -205,9 +205,13 @@ impl Plain<'_> {
         }
         // Duplicate keys are reported by the recovering parser.
         let read = self.keys.get(keys..)?;
-        for (i, (key, _)) in read.iter().enumerate() {
-            let key = key.as_str();
-            if read.get(..i)?.iter().any(|(k, _)| k.as_str() == key) {
+        for (i, (_, span)) in read.iter().enumerate() {
+            // Keys are ranges of the text: compare lengths, then the text.
+            let key = self.text.get(span.start + 1..span.end - 1)?;
+            let same = |(_, s): &(Str, Span)| {
+                s.len() == span.len() && self.text.get(s.start + 1..s.end - 1) == Some(key)
+            };
+            if read.get(..i)?.iter().any(same) {
                 return None;
             }
         }
