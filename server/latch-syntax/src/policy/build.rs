@@ -87,13 +87,13 @@ pub fn policy_from_value(tree: &Value) -> (Policy, Vec<Finding>) {
                 policy.statement_span = Some(m.value.span);
                 match &m.value.kind {
                     ValueKind::Object(_) => {
-                        policy.statements.push(statement(&m.value, &mut findings))
+                        statement(&m.value, &mut findings, &mut policy.statements)
                     }
                     ValueKind::Array(items) => {
                         policy.statements.reserve_exact(items.len());
                         for item in items {
                             if matches!(item.kind, ValueKind::Object(_)) {
-                                policy.statements.push(statement(item, &mut findings));
+                                statement(item, &mut findings, &mut policy.statements);
                             } else if item.kind != ValueKind::Missing {
                                 findings.push(type_error(item, "Statement", "an object"));
                             }
@@ -155,13 +155,15 @@ fn string_list(
     }
 }
 
-fn statement(obj: &Value, findings: &mut Vec<Finding>) -> Statement {
-    let mut st = Statement {
+/// Reads the statement `obj` onto the end of `statements` (built in place: a statement is
+/// large to move).
+fn statement(obj: &Value, findings: &mut Vec<Finding>, statements: &mut Vec<Statement>) {
+    statements.push(Statement {
         span: obj.span,
         ..Statement::default()
-    };
-    let Some(members) = obj.as_object() else {
-        return st;
+    });
+    let (Some(members), Some(st)) = (obj.as_object(), statements.last_mut()) else {
+        return;
     };
     for m in members {
         let v = &m.value;
@@ -209,7 +211,6 @@ fn statement(obj: &Value, findings: &mut Vec<Finding>) -> Statement {
             _ => {}
         }
     }
-    st
 }
 
 fn principal_value(v: &Value, what: &str, findings: &mut Vec<Finding>) -> PrincipalValue {
