@@ -49,7 +49,10 @@ fn texts() -> Vec<String> {
         .unwrap_or_default();
     files.sort();
     let mut out = Vec::new();
-    for f in files.iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
+    for f in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+    {
         let text = std::fs::read_to_string(f).unwrap_or_default();
         if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
             collect(&v, &mut out);

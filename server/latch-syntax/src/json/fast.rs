@@ -162,7 +162,8 @@ impl Plain<'_> {
             return None;
         }
         self.pos = start + len;
-        self.values.push(Value::new(kind, Span::new(start, self.pos)));
+        self.values
+            .push(Value::new(kind, Span::new(start, self.pos)));
         Some(())
     }
 

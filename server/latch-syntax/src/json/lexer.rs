@@ -761,7 +761,10 @@ mod tests {
     #[test]
     fn typographic_quotes_delimit_strings_but_apostrophes_do_not() {
         let k = kinds("“Effect”: “it’s”");
-        assert_eq!(k, vec![s("Effect"), (Class::Colon, String::new()), s("it’s")]);
+        assert_eq!(
+            k,
+            vec![s("Effect"), (Class::Colon, String::new()), s("it’s")]
+        );
     }
 
     #[test]

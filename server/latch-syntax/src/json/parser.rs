@@ -129,11 +129,7 @@ impl<'a> Parser<'a> {
                 Class::Eof => break,
                 Class::RBrace | Class::RBracket => {
                     let tok = self.bump();
-                    let text = if tok.class == Class::RBrace {
-                        "}"
-                    } else {
-                        "]"
-                    };
+                    let text = if tok.class == Class::RBrace { "}" } else { "]" };
                     self.error(
                         "syntax/unexpected-token",
                         tok.span,

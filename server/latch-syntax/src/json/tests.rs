@@ -260,7 +260,6 @@ mod props {
     }
 }
 
-
 /// Documents the fast path reads: plain JSON as policies are written, ranges beyond ASCII
 /// (CJK, emoji, `–`, apostrophes), every kind of value, empty containers.
 const PLAIN: &[&str] = &[
@@ -275,9 +274,9 @@ const PLAIN: &[&str] = &[
 /// Every text a few random edits away from `seeds` (deterministic), the seeds included.
 fn mutations(seeds: &[String], per_seed: usize) -> Vec<String> {
     let inserts = [
-        "\"", "'", "\\", "\\n", "\\u00e9", "“", "”", "’", ",", ":", "{", "}", "[", "]", "\n",
-        "#", "//", "/*", "\u{a0}", "，", "：", "é", "漢", "😀", "\t", "\u{1}", "tRue", " ",
-        "x", "-", "1e", "01", "\u{feff}", "null", "\u{2}", "$", "–",
+        "\"", "'", "\\", "\\n", "\\u00e9", "“", "”", "’", ",", ":", "{", "}", "[", "]", "\n", "#",
+        "//", "/*", "\u{a0}", "，", "：", "é", "漢", "😀", "\t", "\u{1}", "tRue", " ", "x", "-",
+        "1e", "01", "\u{feff}", "null", "\u{2}", "$", "–",
     ];
     let mut state: u64 = 0x2545_F491_4F6C_DD1D;
     let mut next = move || {
@@ -325,7 +324,8 @@ fn both(text: &str) -> (Option<Value>, (Option<Value>, Vec<crate::Finding>)) {
 fn the_fast_path_reads_plain_documents_exactly_as_the_recovering_parser() {
     let mut seeds: Vec<String> = PLAIN.iter().map(|s| s.to_string()).collect();
     // The conformance cases: whole files, valid JSON of every shape policies take.
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance/cases");
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance/cases");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
@@ -334,7 +334,10 @@ fn the_fast_path_reads_plain_documents_exactly_as_the_recovering_parser() {
     assert!(seeds.len() > PLAIN.len(), "no conformance cases in {dir:?}");
     // Escapes (a few case files have them in their notes) are the recovering parser's.
     for seed in seeds.iter().filter(|s| !s.contains('\\')) {
-        assert!(both(seed).0.is_some(), "the fast path gave up on {seed:.80}");
+        assert!(
+            both(seed).0.is_some(),
+            "the fast path gave up on {seed:.80}"
+        );
     }
     let (mut fast, mut slow) = (0, 0);
     let mut texts = mutations(&seeds[..PLAIN.len()], 400);
