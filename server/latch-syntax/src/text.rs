@@ -66,7 +66,6 @@ impl Str {
     }
 
     #[inline]
-
     pub fn as_str(&self) -> &str {
         match &self.0 {
             Repr::Shared { src, start, end } => src.get(*start..*end).unwrap_or(""),
