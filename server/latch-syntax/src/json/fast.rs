@@ -11,7 +11,7 @@
 use std::cell::Cell;
 use std::sync::Arc;
 
-use crate::json::lexer::{is_typographic_quote, plain_run, skip_blanks, valid_json_number};
+use crate::json::lexer::{ascii_run, is_typographic_quote, skip_blanks, valid_json_number};
 use crate::json::parser::MAX_DEPTH;
 use crate::json::tree::{Member, Value, ValueKind};
 use crate::span::Span;
@@ -102,14 +102,12 @@ impl Plain<'_> {
     fn string(&mut self) -> Option<usize> {
         let mut at = self.pos + 1;
         loop {
-            at += plain_run(self.bytes, at);
+            at += ascii_run(self.bytes, at);
             match self.bytes.get(at)? {
                 b'"' => break,
-                // An apostrophe inside a straight-quoted string is text.
-                b'\'' => at += 1,
-                0xE2 => {
-                    // A character such as `–`, or a typographic quote: those the
-                    // recovering parser decides about.
+                0x80.. => {
+                    // A character beyond ASCII is text, but for a typographic quote:
+                    // that the recovering parser decides about.
                     let c = self.text.get(at..)?.chars().next()?;
                     if is_typographic_quote(c) {
                         return None;

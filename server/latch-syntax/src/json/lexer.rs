@@ -105,6 +105,29 @@ pub(crate) fn skip_blanks(bytes: &[u8], mut pos: usize) -> usize {
     }
 }
 
+/// The length of the run of ASCII bytes from `pos` that a straight-quoted string's
+/// contents can skip over: it ends at a `"`, a backslash, a control character or any byte
+/// beyond ASCII (the fast path looks at those one character at a time).
+pub(crate) fn ascii_run(bytes: &[u8], pos: usize) -> usize {
+    let mut at = pos;
+    while let Some(w) = word_at(bytes, at) {
+        let found = zero_bytes(w ^ (ONES * u64::from(b'"')))
+            | zero_bytes(w ^ (ONES * u64::from(b'\\')))
+            // Below 0x20 (those borrow when 0x20 is taken away), or from 0x80.
+            | ((w.wrapping_sub(ONES * 0x20) | w) & HIGHS);
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize - pos;
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..).unwrap_or_default();
+    at + rest
+        .iter()
+        .position(|&b| matches!(b, b'"' | b'\\') || !(0x20..0x80).contains(&b))
+        .unwrap_or(rest.len())
+        - pos
+}
+
 /// The length of the run of bytes from `pos` that a string's contents can skip over:
 /// everything but quotes, backslashes, control characters and 0xE2, the lead byte of the
 /// typographic quotes. The run ends before an ASCII byte or a lead byte, so on a
@@ -725,6 +748,15 @@ mod tests {
                             .position(|&b| stops(b))
                             .unwrap_or(bytes.len() - pos);
                         assert_eq!(plain_run(&bytes, pos), naive, "{b:#x} at {at} from {pos}");
+                        let naive_ascii = bytes[pos..]
+                            .iter()
+                            .position(|&b| matches!(b, b'"' | b'\\') || !(0x20..0x80).contains(&b))
+                            .unwrap_or(bytes.len() - pos);
+                        assert_eq!(
+                            ascii_run(&bytes, pos),
+                            naive_ascii,
+                            "{b:#x} at {at} from {pos}"
+                        );
                         let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
                         let naive = bytes[pos..]
                             .iter()
