@@ -184,7 +184,7 @@ impl<'a> Lexer<'a> {
         if tok.decoded {
             std::mem::take(&mut self.decoded)
         } else {
-            Str::slice(&self.src, tok.inner.range())
+            Str::slice_or_word(&self.src, tok.inner.range())
         }
     }
 
