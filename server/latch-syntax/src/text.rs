@@ -272,4 +272,25 @@ mod tests {
         assert_eq!(Str::slice(&src, 3..8), "");
         assert_eq!(Str::from_static("Allow").len(), 5);
     }
+
+    #[test]
+    fn policy_words_are_static_and_other_strings_shared() {
+        let text = "Effect Allow 2012-10-17 * Effecr StringLikes 公開 Deny";
+        let src: Arc<str> = Arc::from(text);
+        let mut kept = Vec::new();
+        let mut offset = 0;
+        for word in text.split(' ') {
+            let s = Str::slice_or_word(&src, offset..offset + word.len());
+            assert_eq!(s, word);
+            kept.push(s);
+            offset += word.len() + 1;
+        }
+        // `Effecr`, `StringLikes` and `公開` share the text; the policy words do not.
+        let shared = kept.iter().filter(|s| matches!(s.0, Repr::Shared { .. }));
+        assert_eq!(shared.count(), 3);
+        assert_eq!(Arc::strong_count(&src), 4);
+        // A range off a character boundary never panics.
+        let cjk = text.find('公').unwrap_or_default();
+        assert_eq!(Str::slice_or_word(&src, cjk + 1..cjk + 3), "");
+    }
 }
