@@ -29,17 +29,20 @@ enum Repr {
 
 impl Str {
     /// The empty string, without an allocation.
+    #[inline]
     pub const fn new() -> Str {
         Str(Repr::Static(""))
     }
 
     /// A string that needs no allocation.
+    #[inline]
     pub const fn from_static(s: &'static str) -> Str {
         Str(Repr::Static(s))
     }
 
     /// `src[range]`, sharing `src`. Falls back to a copy of the empty string when the
     /// range is not a valid slice (never for ranges the lexer produces).
+    #[inline(always)]
     pub fn slice(src: &Arc<str>, range: std::ops::Range<usize>) -> Str {
         if src.get(range.clone()).is_none() {
             return Str::new();
@@ -51,6 +54,18 @@ impl Str {
         })
     }
 
+    /// Like [`Str::slice`], but the words nearly every policy repeats (its keys, `Allow`,
+    /// `Deny`, `*`, the version) are static strings instead: no reference to count when
+    /// they are made, cloned or dropped.
+    #[inline(always)]
+    pub(crate) fn slice_or_word(src: &Arc<str>, range: std::ops::Range<usize>) -> Str {
+        match src.get(range.clone()).and_then(policy_word) {
+            Some(word) => Str(Repr::Static(word)),
+            None => Str::slice(src, range),
+        }
+    }
+
+    #[inline]
     pub fn as_str(&self) -> &str {
         match &self.0 {
             Repr::Shared { src, start, end } => src.get(*start..*end).unwrap_or(""),
@@ -59,7 +74,37 @@ impl Str {
     }
 }
 
+/// `s` as a static string when it is one of the words policies repeat.
+#[inline(always)]
+fn policy_word(s: &str) -> Option<&'static str> {
+    // A jump on length and first byte, then one comparison of known length.
+    let word = |w: &'static str| (s == w).then_some(w);
+    match (s.len(), *s.as_bytes().first()?) {
+        (1, b'*') => Some("*"),
+        (3, b'A') => word("AWS"),
+        (3, b'S') => word("Sid"),
+        (4, b'B') => word("Bool"),
+        (4, b'D') => word("Deny"),
+        (5, b'A') => word("Allow"),
+        (6, b'A') => word("Action"),
+        (6, b'E') => word("Effect"),
+        (7, b'S') => word("Service"),
+        (7, b'V') => word("Version"),
+        (8, b'R') => word("Resource"),
+        (9, b'C') => word("Condition"),
+        (9, b'N') => word("NotAction"),
+        (9, b'P') => word("Principal"),
+        (9, b'S') => word("Statement"),
+        (10, b'2') => word("2012-10-17"),
+        (10, b'S') => word("StringLike"),
+        (11, b'N') => word("NotResource"),
+        (12, b'S') => word("StringEquals"),
+        _ => None,
+    }
+}
+
 impl Default for Str {
+    #[inline]
     fn default() -> Str {
         Str::new()
     }
@@ -67,24 +112,28 @@ impl Default for Str {
 
 impl Deref for Str {
     type Target = str;
+    #[inline]
     fn deref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl AsRef<str> for Str {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl Borrow<str> for Str {
+    #[inline]
     fn borrow(&self) -> &str {
         self.as_str()
     }
 }
 
 impl From<String> for Str {
+    #[inline]
     fn from(s: String) -> Str {
         if s.is_empty() {
             return Str::new();
@@ -99,24 +148,28 @@ impl From<String> for Str {
 }
 
 impl From<&str> for Str {
+    #[inline]
     fn from(s: &str) -> Str {
         Str::from(s.to_string())
     }
 }
 
 impl From<&String> for Str {
+    #[inline]
     fn from(s: &String) -> Str {
         Str::from(s.as_str())
     }
 }
 
 impl From<Str> for String {
+    #[inline]
     fn from(s: Str) -> String {
         s.as_str().to_string()
     }
 }
 
 impl PartialEq for Str {
+    #[inline]
     fn eq(&self, other: &Str) -> bool {
         self.as_str() == other.as_str()
     }
@@ -125,66 +178,77 @@ impl PartialEq for Str {
 impl Eq for Str {}
 
 impl PartialEq<str> for Str {
+    #[inline]
     fn eq(&self, other: &str) -> bool {
         self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Str {
+    #[inline]
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Str {
+    #[inline]
     fn eq(&self, other: &String) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
 impl PartialEq<Str> for str {
+    #[inline]
     fn eq(&self, other: &Str) -> bool {
         self == other.as_str()
     }
 }
 
 impl PartialEq<Str> for &str {
+    #[inline]
     fn eq(&self, other: &Str) -> bool {
         *self == other.as_str()
     }
 }
 
 impl PartialEq<Str> for String {
+    #[inline]
     fn eq(&self, other: &Str) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
 impl PartialOrd for Str {
+    #[inline]
     fn partial_cmp(&self, other: &Str) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for Str {
+    #[inline]
     fn cmp(&self, other: &Str) -> std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
 
 impl Hash for Str {
+    #[inline]
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.as_str().hash(state)
     }
 }
 
 impl fmt::Debug for Str {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl fmt::Display for Str {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self.as_str(), f)
     }
@@ -207,5 +271,26 @@ mod tests {
         // A range off a character boundary never panics.
         assert_eq!(Str::slice(&src, 3..8), "");
         assert_eq!(Str::from_static("Allow").len(), 5);
+    }
+
+    #[test]
+    fn policy_words_are_static_and_other_strings_shared() {
+        let text = "Effect Allow 2012-10-17 * Effecr StringLikes 公開 Deny";
+        let src: Arc<str> = Arc::from(text);
+        let mut kept = Vec::new();
+        let mut offset = 0;
+        for word in text.split(' ') {
+            let s = Str::slice_or_word(&src, offset..offset + word.len());
+            assert_eq!(s, word);
+            kept.push(s);
+            offset += word.len() + 1;
+        }
+        // `Effecr`, `StringLikes` and `公開` share the text; the policy words do not.
+        let shared = kept.iter().filter(|s| matches!(s.0, Repr::Shared { .. }));
+        assert_eq!(shared.count(), 3);
+        assert_eq!(Arc::strong_count(&src), 4);
+        // A range off a character boundary never panics.
+        let cjk = text.find('公').unwrap_or_default();
+        assert_eq!(Str::slice_or_word(&src, cjk + 1..cjk + 3), "");
     }
 }

@@ -12,40 +12,143 @@ use crate::finding::{Edit, Finding, Fix};
 use crate::span::Span;
 use crate::text::Str;
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum TokenKind {
+/// What a token is, without its text: cheap to copy while looking ahead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
     LBrace,
     RBrace,
     LBracket,
     RBracket,
     Colon,
     Comma,
-    /// A string literal (decoded; a range of the text when nothing needed decoding).
-    /// `terminated` is false when it ran into a line end or the end of the text.
-    Str {
-        value: Str,
-        terminated: bool,
-    },
-    Number(Str),
+    /// A string literal; its value is [`Token::inner`] or, when `decoded`, the string the
+    /// lexer decoded ([`Lexer::text_of`]). An unterminated string (one that ran into a line
+    /// end or the end of the text) is reported by the lexer and still a string.
+    Str,
+    Number,
     /// A bare word: `true`, `false`, `null`, or something that should have been quoted.
-    Word(Str),
+    Word,
     /// A character that cannot start any token.
     Unknown(char),
     Eof,
 }
 
-#[derive(Clone, Debug)]
+/// A token: its class and where it is. No text is copied or shared until the parser asks
+/// for a token's value ([`Lexer::text_of`]).
+#[derive(Clone, Copy, Debug)]
 pub struct Token {
-    pub kind: TokenKind,
+    pub class: Class,
     pub span: Span,
+    /// The range of the value in the text: a string's contents between its quotes, a
+    /// number or word whole. Unused when `decoded`.
+    pub inner: Span,
+    /// The string's value differs from its text (escapes resolved, or trimmed at the line
+    /// end); the lexer holds it until the next token.
+    pub decoded: bool,
+}
+
+impl Token {
+    fn new(class: Class, span: Span) -> Token {
+        Token {
+            class,
+            span,
+            inner: span,
+            decoded: false,
+        }
+    }
 }
 
 pub struct Lexer<'a> {
     text: &'a str,
-    /// The same text, shared by every string token that needs no decoding.
+    /// The same text, shared by every value that needs no decoding.
     src: Arc<str>,
     pos: usize,
+    /// The value of the last string token when it is `decoded`.
+    decoded: Str,
     pub findings: Vec<Finding>,
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The eight bytes at `pos`, the first in the lowest byte.
+fn word_at(bytes: &[u8], pos: usize) -> Option<u64> {
+    let chunk: [u8; 8] = bytes.get(pos..pos + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(chunk))
+}
+
+/// The high bit of each byte of `w` that is zero. Above the lowest such byte the marks
+/// may be wrong (a borrow runs on), so only the lowest mark counts.
+fn zero_bytes(w: u64) -> u64 {
+    w.wrapping_sub(ONES) & !w & HIGHS
+}
+
+/// The offset of the first byte at or after `pos` that is not a space, tab or line end.
+pub(crate) fn skip_blanks(bytes: &[u8], mut pos: usize) -> usize {
+    loop {
+        match bytes.get(pos) {
+            Some(b'\n' | b'\r' | b'\t') => pos += 1,
+            Some(b' ') => {
+                // Indentation: eight spaces at a time.
+                pos += 1;
+                while let Some(w) = word_at(bytes, pos) {
+                    let other = w ^ (ONES * u64::from(b' '));
+                    if other != 0 {
+                        pos += (other.trailing_zeros() / 8) as usize;
+                        break;
+                    }
+                    pos += 8;
+                }
+            }
+            _ => return pos,
+        }
+    }
+}
+
+/// The length of the run of ASCII bytes from `pos` that a straight-quoted string's
+/// contents can skip over: it ends at a `"`, a backslash, a control character or any byte
+/// beyond ASCII (the fast path looks at those one character at a time).
+pub(crate) fn ascii_run(bytes: &[u8], pos: usize) -> usize {
+    let mut at = pos;
+    while let Some(w) = word_at(bytes, at) {
+        let found = zero_bytes(w ^ (ONES * u64::from(b'"')))
+            | zero_bytes(w ^ (ONES * u64::from(b'\\')))
+            // Below 0x20 (those borrow when 0x20 is taken away), or from 0x80.
+            | ((w.wrapping_sub(ONES * 0x20) | w) & HIGHS);
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize - pos;
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..).unwrap_or_default();
+    at + rest
+        .iter()
+        .position(|&b| matches!(b, b'"' | b'\\') || !(0x20..0x80).contains(&b))
+        .unwrap_or(rest.len())
+        - pos
+}
+
+/// The length of the run of bytes from `pos` that a string's contents can skip over:
+/// everything but quotes, backslashes, control characters and 0xE2, the lead byte of the
+/// typographic quotes. The run ends before an ASCII byte or a lead byte, so on a
+/// character boundary.
+pub(crate) fn plain_run(bytes: &[u8], pos: usize) -> usize {
+    let stops = |b: u8| matches!(b, b'"' | b'\\' | b'\'' | 0xE2) || b < 0x20;
+    let mut at = pos;
+    while let Some(w) = word_at(bytes, at) {
+        let found = zero_bytes(w ^ (ONES * u64::from(b'"')))
+            | zero_bytes(w ^ (ONES * u64::from(b'\\')))
+            | zero_bytes(w ^ (ONES * u64::from(b'\'')))
+            | zero_bytes(w ^ (ONES * 0xE2))
+            // Bytes below 0x20: those that borrow when 0x20 is taken away.
+            | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS);
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize - pos;
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..).unwrap_or_default();
+    at + rest.iter().position(|&b| stops(b)).unwrap_or(rest.len()) - pos
 }
 
 const LEFT_DOUBLE: char = '\u{201C}';
@@ -53,7 +156,7 @@ const RIGHT_DOUBLE: char = '\u{201D}';
 const LEFT_SINGLE: char = '\u{2018}';
 const RIGHT_SINGLE: char = '\u{2019}';
 
-fn is_typographic_quote(c: char) -> bool {
+pub(crate) fn is_typographic_quote(c: char) -> bool {
     matches!(c, LEFT_DOUBLE | RIGHT_DOUBLE | LEFT_SINGLE | RIGHT_SINGLE)
 }
 
@@ -70,7 +173,18 @@ impl<'a> Lexer<'a> {
             text,
             src,
             pos,
+            decoded: Str::new(),
             findings: Vec::new(),
+        }
+    }
+
+    /// The value of a string, number or word token: a range of the shared text, or the
+    /// decoded string. Call it at most once per token, before the next token is read.
+    pub fn text_of(&mut self, tok: &Token) -> Str {
+        if tok.decoded {
+            std::mem::take(&mut self.decoded)
+        } else {
+            Str::slice_or_word(&self.src, tok.inner.range())
         }
     }
 
@@ -179,34 +293,58 @@ impl<'a> Lexer<'a> {
     }
 
     pub fn next_token(&mut self) -> Token {
-        self.skip_trivia();
+        // The common case, plain JSON: ASCII whitespace, then an ASCII byte that starts a
+        // token. Comments and anything outside ASCII take the general path.
+        let bytes = self.text.as_bytes();
+        let pos = skip_blanks(bytes, self.pos);
+        self.pos = pos;
+        let single = |class: Class, lexer: &mut Lexer<'_>| {
+            lexer.pos = pos + 1;
+            Token::new(class, Span::new(pos, pos + 1))
+        };
+        match bytes.get(pos) {
+            None => Token::new(Class::Eof, Span::empty(self.text.len())),
+            Some(b'"') => self.string('"'),
+            Some(b'{') => single(Class::LBrace, self),
+            Some(b'}') => single(Class::RBrace, self),
+            Some(b'[') => single(Class::LBracket, self),
+            Some(b']') => single(Class::RBracket, self),
+            Some(b':') => single(Class::Colon, self),
+            Some(b',') => single(Class::Comma, self),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'/' | b'#' | 0x80..) => {
+                self.skip_trivia();
+                self.general_token()
+            }
+            Some(b'\'') => self.string('\''),
+            Some(&b) if b.is_ascii_alphabetic() || b == b'_' || b == b'$' => self.word(),
+            Some(&b) => single(Class::Unknown(char::from(b)), self),
+        }
+    }
+
+    /// The token at the current position, whatever its first character.
+    fn general_token(&mut self) -> Token {
         let start = self.pos;
         let Some(c) = self.peek_char() else {
-            return Token {
-                kind: TokenKind::Eof,
-                span: Span::empty(self.text.len()),
-            };
+            return Token::new(Class::Eof, Span::empty(self.text.len()));
         };
-        let single = |kind: TokenKind, lexer: &mut Lexer<'_>| {
+        let single = |class: Class, lexer: &mut Lexer<'_>| {
             lexer.pos += 1;
-            Token {
-                kind,
-                span: Span::new(start, start + 1),
-            }
+            Token::new(class, Span::new(start, start + 1))
         };
         match c {
-            '{' => single(TokenKind::LBrace, self),
-            '}' => single(TokenKind::RBrace, self),
-            '[' => single(TokenKind::LBracket, self),
-            ']' => single(TokenKind::RBracket, self),
-            ':' => single(TokenKind::Colon, self),
-            ',' => single(TokenKind::Comma, self),
+            '{' => single(Class::LBrace, self),
+            '}' => single(Class::RBrace, self),
+            '[' => single(Class::LBracket, self),
+            ']' => single(Class::RBracket, self),
+            ':' => single(Class::Colon, self),
+            ',' => single(Class::Comma, self),
             '\u{FF1A}' | '\u{FF0C}' => {
                 // Full-width colon and comma from Japanese input methods.
-                let (kind, plain) = if c == '\u{FF1A}' {
-                    (TokenKind::Colon, ":")
+                let (class, plain) = if c == '\u{FF1A}' {
+                    (Class::Colon, ":")
                 } else {
-                    (TokenKind::Comma, ",")
+                    (Class::Comma, ",")
                 };
                 let span = Span::new(start, start + c.len_utf8());
                 self.findings.push(
@@ -221,7 +359,7 @@ impl<'a> Lexer<'a> {
                     )),
                 );
                 self.pos = span.end;
-                Token { kind, span }
+                Token::new(class, span)
             }
             '"' | '\'' => self.string(c),
             c if is_typographic_quote(c) => self.string(c),
@@ -229,38 +367,40 @@ impl<'a> Lexer<'a> {
             c if c.is_alphabetic() || c == '_' || c == '$' => self.word(),
             c => {
                 self.pos += c.len_utf8();
-                Token {
-                    kind: TokenKind::Unknown(c),
-                    span: Span::new(start, self.pos),
-                }
+                Token::new(Class::Unknown(c), Span::new(start, self.pos))
             }
         }
     }
 
     fn word(&mut self) -> Token {
         let start = self.pos;
-        let rest = &self.text[start..];
-        let len = rest
-            .char_indices()
-            .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '$' | '-' | '.')))
-            .map_or(rest.len(), |(i, _)| i);
-        self.pos = start + len;
-        Token {
-            kind: TokenKind::Word(Str::slice(&self.src, start..start + len)),
-            span: Span::new(start, self.pos),
+        let rest = self.text.as_bytes().get(start..).unwrap_or_default();
+        let mut len = rest
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'-' | b'.')))
+            .unwrap_or(rest.len());
+        if rest.get(len).is_some_and(|b| !b.is_ascii()) {
+            // Letters beyond ASCII: the rest a character at a time.
+            let tail = self.text.get(start + len..).unwrap_or("");
+            len += tail
+                .char_indices()
+                .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '$' | '-' | '.')))
+                .map_or(tail.len(), |(i, _)| i);
         }
+        self.pos = start + len;
+        Token::new(Class::Word, Span::new(start, self.pos))
     }
 
     fn number(&mut self) -> Token {
         let start = self.pos;
-        let rest = &self.text[start..];
+        let rest = self.text.as_bytes().get(start..).unwrap_or_default();
         let len = rest
-            .char_indices()
-            .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')))
-            .map_or(rest.len(), |(i, _)| i);
-        let raw = &rest[..len];
+            .iter()
+            .position(|&b| !(b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')))
+            .unwrap_or(rest.len());
         self.pos = start + len;
         let span = Span::new(start, self.pos);
+        let raw = self.text.get(span.range()).unwrap_or("");
         if !valid_json_number(raw) {
             self.findings.push(Finding::error(
                 "syntax/invalid-number",
@@ -268,10 +408,7 @@ impl<'a> Lexer<'a> {
                 format!("`{raw}` is not a valid JSON number"),
             ));
         }
-        Token {
-            kind: TokenKind::Number(Str::slice(&self.src, start..start + len)),
-            span,
-        }
+        Token::new(Class::Number, span)
     }
 
     /// Whether a typographic quote at `offset` ends the string: what follows it (after
@@ -288,88 +425,54 @@ impl<'a> Lexer<'a> {
         true
     }
 
+    /// A string opened by `open` at the current position. Its value stays a range of the
+    /// text until something in it needs decoding (an escape); only then is it copied.
     fn string(&mut self, open: char) -> Token {
+        let text = self.text;
         let start = self.pos;
         let open_span = Span::new(start, start + open.len_utf8());
         if open != '"' {
             self.bad_quote(open, open_span);
         }
         self.pos = open_span.end;
-        // The common case: a straight-quoted string with nothing to decode is a range of
-        // the text.
-        if open == '"' {
-            let rest = &self.text.as_bytes()[self.pos..];
-            if let Some(run) = rest
-                .iter()
-                .position(|&b| matches!(b, b'"' | b'\\' | b'\'' | 0xE2) || b < 0x20)
-            {
-                if rest[run] == b'"' {
-                    let value = Str::slice(&self.src, self.pos..self.pos + run);
-                    self.pos += run + 1;
-                    return Token {
-                        kind: TokenKind::Str {
-                            value,
-                            terminated: true,
-                        },
-                        span: Span::new(start, self.pos),
-                    };
-                }
-            }
-        }
-        let mut value = String::new();
+        let contents = self.pos;
+        // The decoded value, once it differs from the text.
+        let mut owned: Option<String> = None;
         loop {
-            // Fast path: copy the run of bytes that need no attention (everything but
-            // quotes, backslashes, control characters and the lead byte 0xE2 of the
-            // typographic quotes) in one go.
-            let rest = &self.text.as_bytes()[self.pos..];
-            let run = rest
-                .iter()
-                .position(|&b| matches!(b, b'"' | b'\\' | b'\'' | 0xE2) || b < 0x20)
-                .unwrap_or(rest.len());
+            // Skip (or copy) the run of bytes that need no attention in one go. The run
+            // ends before an ASCII byte or a lead byte, so on a character boundary.
+            let run = plain_run(text.as_bytes(), self.pos);
             if run > 0 {
-                // The run ends before an ASCII byte or a lead byte, so on a boundary.
-                value.push_str(self.text.get(self.pos..self.pos + run).unwrap_or(""));
+                if let Some(v) = owned.as_mut() {
+                    v.push_str(text.get(self.pos..self.pos + run).unwrap_or(""));
+                }
                 self.pos += run;
             }
             let Some(c) = self.peek_char() else {
-                return self.unterminated(start, value);
+                return self.unterminated(start, contents, owned);
             };
             let here = self.pos;
             match c {
                 '"' if open == '"' || is_typographic_quote(open) => {
                     self.pos += 1;
-                    return Token {
-                        kind: TokenKind::Str {
-                            value: value.into(),
-                            terminated: true,
-                        },
-                        span: Span::new(start, self.pos),
-                    };
+                    return self.string_token(start, contents, here, owned);
                 }
                 '\'' if open == '\'' => {
                     self.pos += 1;
-                    return Token {
-                        kind: TokenKind::Str {
-                            value: value.into(),
-                            terminated: true,
-                        },
-                        span: Span::new(start, self.pos),
-                    };
+                    return self.string_token(start, contents, here, owned);
                 }
                 c if is_typographic_quote(c) && self.closes_here(here + c.len_utf8()) => {
                     let span = Span::new(here, here + c.len_utf8());
                     self.bad_quote(c, span);
                     self.pos = span.end;
-                    return Token {
-                        kind: TokenKind::Str {
-                            value: value.into(),
-                            terminated: true,
-                        },
-                        span: Span::new(start, self.pos),
-                    };
+                    return self.string_token(start, contents, here, owned);
                 }
-                '\n' | '\r' => return self.unterminated(start, value),
-                '\\' => self.escape(&mut value),
+                '\n' | '\r' => return self.unterminated(start, contents, owned),
+                '\\' => {
+                    let v = owned
+                        .get_or_insert_with(|| text.get(contents..here).unwrap_or("").to_string());
+                    self.escape(v);
+                }
                 c if (c as u32) < 0x20 => {
                     let span = Span::new(here, here + 1);
                     let escaped = match c {
@@ -387,12 +490,46 @@ impl<'a> Lexer<'a> {
                             vec![Edit::replace(span, escaped)],
                         )),
                     );
-                    value.push(c);
+                    // The character itself is the value, as written.
+                    if let Some(v) = owned.as_mut() {
+                        v.push(c);
+                    }
                     self.pos += 1;
                 }
                 c => {
-                    value.push(c);
+                    if let Some(v) = owned.as_mut() {
+                        v.push(c);
+                    }
                     self.pos += c.len_utf8();
+                }
+            }
+        }
+    }
+
+    /// The token of a string from `start` to the current position whose value is
+    /// `text[contents..value_end]`, or `owned` when it had to be decoded.
+    fn string_token(
+        &mut self,
+        start: usize,
+        contents: usize,
+        value_end: usize,
+        owned: Option<String>,
+    ) -> Token {
+        let span = Span::new(start, self.pos);
+        match owned {
+            None => Token {
+                class: Class::Str,
+                span,
+                inner: Span::new(contents, value_end),
+                decoded: false,
+            },
+            Some(v) => {
+                self.decoded = Str::from(v);
+                Token {
+                    class: Class::Str,
+                    span,
+                    inner: Span::new(contents, value_end),
+                    decoded: true,
                 }
             }
         }
@@ -418,7 +555,7 @@ impl<'a> Lexer<'a> {
         );
     }
 
-    fn unterminated(&mut self, start: usize, value: String) -> Token {
+    fn unterminated(&mut self, start: usize, contents: usize, owned: Option<String>) -> Token {
         // The string ends where the line ends; the closing quote goes after the last
         // non-blank character of the line.
         let line_end = self.pos;
@@ -441,13 +578,24 @@ impl<'a> Lexer<'a> {
                 vec![Edit::insert(trimmed, "\"")],
             )),
         );
-        let value = value.trim_end().to_string();
+        // The value, without the blanks before the line end.
+        let owned = owned.map(|v| v.trim_end().to_string());
+        let value_end = match &owned {
+            Some(_) => line_end,
+            None => {
+                contents
+                    + self
+                        .text
+                        .get(contents..line_end)
+                        .unwrap_or("")
+                        .trim_end()
+                        .len()
+            }
+        };
+        let tok = self.string_token(start, contents, value_end, owned);
         Token {
-            kind: TokenKind::Str {
-                value: value.into(),
-                terminated: false,
-            },
             span: Span::new(start, line_end),
+            ..tok
         }
     }
 
@@ -516,7 +664,7 @@ impl<'a> Lexer<'a> {
     }
 }
 
-fn valid_json_number(raw: &str) -> bool {
+pub(crate) fn valid_json_number(raw: &str) -> bool {
     let b = raw.as_bytes();
     let mut i = 0;
     if b.get(i) == Some(&b'-') {
@@ -559,15 +707,65 @@ fn valid_json_number(raw: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn kinds(text: &str) -> Vec<TokenKind> {
+    /// Each token's class and value (empty for punctuation), and the lexer's findings.
+    fn lex(text: &str) -> (Vec<(Class, String)>, Vec<&'static str>) {
         let mut lx = Lexer::new(text, Arc::from(text));
         let mut out = Vec::new();
         loop {
             let t = lx.next_token();
-            if t.kind == TokenKind::Eof {
-                return out;
+            match t.class {
+                Class::Eof => {
+                    assert_eq!(t.span, Span::empty(text.len()));
+                    return (out, lx.findings.iter().map(|f| f.code).collect());
+                }
+                Class::Str | Class::Number | Class::Word => {
+                    out.push((t.class, lx.text_of(&t).to_string()))
+                }
+                c => out.push((c, String::new())),
             }
-            out.push(t.kind);
+        }
+    }
+
+    fn kinds(text: &str) -> Vec<(Class, String)> {
+        lex(text).0
+    }
+
+    fn s(v: &str) -> (Class, String) {
+        (Class::Str, v.to_string())
+    }
+
+    #[test]
+    fn word_at_a_time_scans_stop_where_a_byte_at_a_time_scan_does() {
+        let stops = |b: u8| matches!(b, b'"' | b'\\' | b'\'' | 0xE2) || b < 0x20;
+        for b in 0..=255u8 {
+            for at in 0..20 {
+                for filler in [b'a', b' ', 0x80, 0xFF, 0x21, 0xE3] {
+                    let mut bytes = vec![filler; 24];
+                    bytes[at] = b;
+                    for pos in [0, 1, 7, 9] {
+                        let naive = bytes[pos..]
+                            .iter()
+                            .position(|&b| stops(b))
+                            .unwrap_or(bytes.len() - pos);
+                        assert_eq!(plain_run(&bytes, pos), naive, "{b:#x} at {at} from {pos}");
+                        let naive_ascii = bytes[pos..]
+                            .iter()
+                            .position(|&b| matches!(b, b'"' | b'\\') || !(0x20..0x80).contains(&b))
+                            .unwrap_or(bytes.len() - pos);
+                        assert_eq!(
+                            ascii_run(&bytes, pos),
+                            naive_ascii,
+                            "{b:#x} at {at} from {pos}"
+                        );
+                        let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+                        let naive = bytes[pos..]
+                            .iter()
+                            .position(|b| !blank(b))
+                            .map_or(bytes.len(), |i| pos + i);
+                        assert_eq!(skip_blanks(&bytes, pos), naive, "{b:#x} at {at} from {pos}");
+                    }
+                }
+            }
         }
     }
 
@@ -579,6 +777,17 @@ mod tests {
         for bad in ["01", "-", "1.", "1e", "--1", "1.2.3"] {
             assert!(!valid_json_number(bad), "{bad}");
         }
+        assert_eq!(
+            lex("-1.5e+3,01"),
+            (
+                vec![
+                    (Class::Number, "-1.5e+3".to_string()),
+                    (Class::Comma, String::new()),
+                    (Class::Number, "01".to_string())
+                ],
+                vec!["syntax/invalid-number"]
+            )
+        );
     }
 
     #[test]
@@ -586,29 +795,90 @@ mod tests {
         let k = kinds("“Effect”: “it’s”");
         assert_eq!(
             k,
-            vec![
-                TokenKind::Str {
-                    value: "Effect".into(),
-                    terminated: true
-                },
-                TokenKind::Colon,
-                TokenKind::Str {
-                    value: "it’s".into(),
-                    terminated: true
-                },
-            ]
+            vec![s("Effect"), (Class::Colon, String::new()), s("it’s")]
         );
     }
 
     #[test]
     fn escapes_and_surrogates() {
         let k = kinds(r#""a\"b\u00e9\ud83d\ude00\n""#);
+        assert_eq!(k, vec![s("a\"bé😀\n")]);
+    }
+
+    #[test]
+    fn plain_strings_are_ranges_of_the_text_and_decoded_ones_are_not() {
+        let text = "[\"公開😀 it's – ok\", \"a\\tb\", 'x\"y', \"\u{1}\"]";
+        let mut lx = Lexer::new(text, Arc::from(text));
+        let mut strings = Vec::new();
+        loop {
+            let t = lx.next_token();
+            match t.class {
+                Class::Eof => break,
+                Class::Str => strings.push((t.decoded, &text[t.span.range()], lx.text_of(&t))),
+                _ => {}
+            }
+        }
         assert_eq!(
-            k,
-            vec![TokenKind::Str {
-                value: "a\"bé😀\n".into(),
-                terminated: true
-            }]
+            strings,
+            vec![
+                (false, "\"公開😀 it's – ok\"", Str::from("公開😀 it's – ok")),
+                (true, "\"a\\tb\"", Str::from("a\tb")),
+                (false, "'x\"y'", Str::from("x\"y")),
+                (false, "\"\u{1}\"", Str::from("\u{1}")),
+            ]
+        );
+        assert_eq!(
+            lx.findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+            vec!["syntax/typographic-quote", "syntax/invalid-string"]
+        );
+    }
+
+    #[test]
+    fn unterminated_strings_end_at_the_line_end_without_trailing_blanks() {
+        assert_eq!(
+            lex("\"abc  \n\"d\\tx  \r\n\"é"),
+            (
+                vec![s("abc"), s("d\tx"), s("é")],
+                vec![
+                    "syntax/unterminated-string",
+                    "syntax/unterminated-string",
+                    "syntax/unterminated-string"
+                ]
+            )
+        );
+        let mut lx = Lexer::new("\"ab \n", Arc::from("\"ab \n"));
+        assert_eq!(lx.next_token().span, Span::new(0, 4));
+    }
+
+    #[test]
+    fn invalid_escapes_keep_the_character_and_are_reported() {
+        assert_eq!(
+            lex(r#""\q\u12" "\"#),
+            (
+                vec![s("q12"), s("")],
+                vec![
+                    "syntax/invalid-string",
+                    "syntax/invalid-string",
+                    "syntax/unterminated-string"
+                ]
+            )
+        );
+    }
+
+    #[test]
+    fn words_numbers_and_punctuation_beyond_ascii() {
+        assert_eq!(
+            kinds("\u{FEFF}{漢字_x-1.y：$z，tRue}@\u{A0}/*c*/#d\n//e\n"),
+            vec![
+                (Class::LBrace, String::new()),
+                (Class::Word, "漢字_x-1.y".to_string()),
+                (Class::Colon, String::new()),
+                (Class::Word, "$z".to_string()),
+                (Class::Comma, String::new()),
+                (Class::Word, "tRue".to_string()),
+                (Class::RBrace, String::new()),
+                (Class::Unknown('@'), String::new()),
+            ]
         );
     }
 }

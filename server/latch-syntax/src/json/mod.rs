@@ -1,6 +1,7 @@
 //! A JSON parser that never fails. See [`parse`].
 
 pub mod embedded;
+mod fast;
 mod lexer;
 mod parser;
 pub mod tree;
@@ -27,7 +28,17 @@ impl ParsedJson {
 /// Parses `text` as JSON, recovering from errors. Every key and value keeps its byte range;
 /// duplicate keys are kept (and reported).
 pub fn parse(text: &str) -> ParsedJson {
-    let (value, findings) = parser::Parser::new(text).parse_document();
+    // One copy of the text, shared by every key and value that needs no decoding.
+    let src: std::sync::Arc<str> = std::sync::Arc::from(text);
+    // Plain, valid JSON (nearly every document) takes the fast path; anything else,
+    // including anything the fast path is not sure of, the recovering parser.
+    if let Some(value) = fast::parse_plain(text, &src) {
+        return ParsedJson {
+            value: Some(value),
+            findings: Vec::new(),
+        };
+    }
+    let (value, findings) = parser::Parser::new(text, src).parse_document();
     ParsedJson { value, findings }
 }
 

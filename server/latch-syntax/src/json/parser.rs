@@ -5,8 +5,11 @@
 //! Recursion is bounded by [`MAX_DEPTH`]; deeper input is skipped without recursion, so no
 //! input can overflow the stack.
 
+use std::cell::Cell;
+use std::sync::Arc;
+
 use crate::finding::{Edit, Finding, Fix, Related};
-use crate::json::lexer::{Lexer, Token, TokenKind};
+use crate::json::lexer::{Class, Lexer, Token};
 use crate::json::tree::{Member, Value, ValueKind};
 use crate::span::Span;
 use crate::text::Str;
@@ -14,35 +17,26 @@ use crate::text::Str;
 /// Nesting deeper than this is reported and skipped. Policies nest about six levels.
 pub const MAX_DEPTH: usize = 128;
 
-/// The kind of a token without its payload: cheap to copy while looking ahead.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Class {
-    LBrace,
-    RBrace,
-    LBracket,
-    RBracket,
-    Colon,
-    Comma,
-    Str,
-    Number,
-    Word,
-    Unknown(char),
-    Eof,
+thread_local! {
+    /// The parsers' working stacks, kept between parses on the same thread so that
+    /// parsing many small documents does not allocate them again each time.
+    static STACKS: Cell<(Vec<Member>, Vec<Value>)> = const { Cell::new((Vec::new(), Vec::new())) };
 }
 
-fn class(kind: &TokenKind) -> Class {
-    match kind {
-        TokenKind::LBrace => Class::LBrace,
-        TokenKind::RBrace => Class::RBrace,
-        TokenKind::LBracket => Class::LBracket,
-        TokenKind::RBracket => Class::RBracket,
-        TokenKind::Colon => Class::Colon,
-        TokenKind::Comma => Class::Comma,
-        TokenKind::Str { .. } => Class::Str,
-        TokenKind::Number(_) => Class::Number,
-        TokenKind::Word(_) => Class::Word,
-        TokenKind::Unknown(c) => Class::Unknown(*c),
-        TokenKind::Eof => Class::Eof,
+/// Stacks that grew past this many entries (a huge document) are not kept.
+const KEEP_STACK: usize = 1024;
+
+/// Empty stacks for members and items: the ones the last parse on this thread left.
+fn take_stacks() -> (Vec<Member>, Vec<Value>) {
+    STACKS.with(Cell::take)
+}
+
+/// Keeps the stacks for the next parse on this thread.
+fn keep_stacks(mut members: Vec<Member>, mut items: Vec<Value>) {
+    if members.capacity() <= KEEP_STACK && items.capacity() <= KEEP_STACK {
+        members.clear();
+        items.clear();
+        STACKS.with(|s| s.set((members, items)));
     }
 }
 
@@ -53,34 +47,44 @@ pub struct Parser<'a> {
     /// End of the last token consumed: where a missing comma or bracket goes.
     last_end: usize,
     findings: Vec<Finding>,
+    /// The members of the objects being read, innermost last: each object takes its own
+    /// off the end when it closes, into a vector of exactly its size.
+    members: Vec<Member>,
+    /// The same for the items of arrays.
+    items: Vec<Value>,
 }
 
 impl<'a> Parser<'a> {
-    pub fn new(text: &'a str) -> Parser<'a> {
+    /// `src` holds the same text as `text`.
+    pub fn new(text: &'a str, src: Arc<str>) -> Parser<'a> {
+        let (members, items) = take_stacks();
         Parser {
             text,
-            lexer: Lexer::new(text, std::sync::Arc::from(text)),
+            lexer: Lexer::new(text, src),
             peeked: None,
             last_end: 0,
             findings: Vec::new(),
+            members,
+            items,
         }
     }
 
-    fn peek(&mut self) -> &Token {
-        if self.peeked.is_none() {
-            self.peeked = Some(self.lexer.next_token());
+    /// The next token, without consuming it.
+    fn peek(&mut self) -> Token {
+        match self.peeked {
+            Some(t) => t,
+            None => {
+                let t = self.lexer.next_token();
+                self.peeked = Some(t);
+                t
+            }
         }
-        // The branch above guarantees a token is present.
-        self.peeked.get_or_insert_with(|| Token {
-            kind: TokenKind::Eof,
-            span: Span::empty(0),
-        })
     }
 
     /// The next token's class and span, without consuming it.
     fn peek_c(&mut self) -> (Class, Span) {
         let t = self.peek();
-        (class(&t.kind), t.span)
+        (t.class, t.span)
     }
 
     fn bump(&mut self) -> Token {
@@ -88,7 +92,7 @@ impl<'a> Parser<'a> {
             Some(t) => t,
             None => self.lexer.next_token(),
         };
-        if tok.kind != TokenKind::Eof {
+        if tok.class != Class::Eof {
             self.last_end = tok.span.end;
         }
         tok
@@ -125,11 +129,7 @@ impl<'a> Parser<'a> {
                 Class::Eof => break,
                 Class::RBrace | Class::RBracket => {
                     let tok = self.bump();
-                    let text = if tok.kind == TokenKind::RBrace {
-                        "}"
-                    } else {
-                        "]"
-                    };
+                    let text = if tok.class == Class::RBrace { "}" } else { "]" };
                     self.error(
                         "syntax/unexpected-token",
                         tok.span,
@@ -161,6 +161,7 @@ impl<'a> Parser<'a> {
         let mut findings = std::mem::take(&mut self.lexer.findings);
         findings.append(&mut self.findings);
         findings.sort_by_key(|f| (f.range.start, f.range.end));
+        keep_stacks(self.members, self.items);
         (value, findings)
     }
 
@@ -172,23 +173,15 @@ impl<'a> Parser<'a> {
             Class::LBracket => self.array(depth),
             Class::Str => {
                 let tok = self.bump();
-                let TokenKind::Str { value, .. } = tok.kind else {
-                    return Value::new(ValueKind::Missing, tok.span);
-                };
-                Value::new(ValueKind::String(value), tok.span)
+                Value::new(ValueKind::String(self.lexer.text_of(&tok)), tok.span)
             }
             Class::Number => {
                 let tok = self.bump();
-                let TokenKind::Number(n) = tok.kind else {
-                    return Value::new(ValueKind::Missing, tok.span);
-                };
-                Value::new(ValueKind::Number(n), tok.span)
+                Value::new(ValueKind::Number(self.lexer.text_of(&tok)), tok.span)
             }
             Class::Word => {
                 let tok = self.bump();
-                let TokenKind::Word(w) = tok.kind else {
-                    return Value::new(ValueKind::Missing, tok.span);
-                };
+                let w = self.lexer.text_of(&tok);
                 self.word_value(w, tok.span)
             }
             Class::Unknown(c) => {
@@ -272,10 +265,10 @@ impl<'a> Parser<'a> {
         let mut end = open.span.end;
         while depth > 0 {
             let tok = self.bump();
-            match tok.kind {
-                TokenKind::LBrace | TokenKind::LBracket => depth += 1,
-                TokenKind::RBrace | TokenKind::RBracket => depth -= 1,
-                TokenKind::Eof => break,
+            match tok.class {
+                Class::LBrace | Class::LBracket => depth += 1,
+                Class::RBrace | Class::RBracket => depth -= 1,
+                Class::Eof => break,
                 _ => {}
             }
             end = tok.span.end.max(end);
@@ -347,7 +340,7 @@ impl<'a> Parser<'a> {
 
     fn object(&mut self, depth: usize) -> Value {
         let open = self.bump().span;
-        let mut members: Vec<Member> = Vec::new();
+        let base = self.members.len();
         // Whether the last thing read was a member (so a comma or a close is expected).
         let mut after_member = false;
         let mut pending_comma: Option<Span> = None;
@@ -395,9 +388,10 @@ impl<'a> Parser<'a> {
                     }
                     pending_comma = None;
                     let key_tok = self.bump();
-                    let key = match key_tok.kind {
-                        TokenKind::Str { value, .. } => value,
-                        TokenKind::Word(w) => {
+                    let key = match key_tok.class {
+                        Class::Str => self.lexer.text_of(&key_tok),
+                        _ => {
+                            let w = self.lexer.text_of(&key_tok);
                             let quoted = crate::json::tree::json_string(&w);
                             self.error(
                                 "syntax/unquoted-string",
@@ -411,7 +405,6 @@ impl<'a> Parser<'a> {
                             ));
                             w
                         }
-                        _ => Str::new(),
                     };
                     let key_span = key_tok.span;
                     // The colon.
@@ -434,7 +427,7 @@ impl<'a> Parser<'a> {
                             at,
                             format!("key `{key}` has no value"),
                         );
-                        members.push(Member {
+                        self.members.push(Member {
                             key,
                             key_span,
                             value: Value::new(ValueKind::Missing, Span::empty(key_span.end)),
@@ -443,7 +436,7 @@ impl<'a> Parser<'a> {
                         continue;
                     }
                     let value = self.value(depth + 1);
-                    members.push(Member {
+                    self.members.push(Member {
                         key,
                         key_span,
                         value,
@@ -468,27 +461,15 @@ impl<'a> Parser<'a> {
             }
         }
         let span = Span::new(open.start, end);
-        self.report_duplicates(&members);
+        let members = self.members.get(base..).unwrap_or_default();
+        report_duplicates(members, &mut self.findings);
+        let members: Vec<Member> = self.members.drain(base..).collect();
         Value::new(ValueKind::Object(members), span)
-    }
-
-    fn report_duplicates(&mut self, members: &[Member]) {
-        for (i, m) in members.iter().enumerate() {
-            if let Some(first) = members[..i].iter().find(|p| p.key == m.key) {
-                let f = Finding::error(
-                    "syntax/duplicate-key",
-                    m.key_span,
-                    format!("duplicate key `{}`: AWS keeps only one of them, and which one is not defined", m.key),
-                )
-                .with_related(Related { path: None, range: first.key_span, message: "first defined here".to_string() });
-                self.findings.push(f);
-            }
-        }
     }
 
     fn array(&mut self, depth: usize) -> Value {
         let open = self.bump().span;
-        let mut items: Vec<Value> = Vec::new();
+        let base = self.items.len();
         let mut after_item = false;
         let mut pending_comma: Option<Span> = None;
         let end;
@@ -538,11 +519,36 @@ impl<'a> Parser<'a> {
                         self.bump();
                         continue;
                     }
-                    items.push(v);
+                    self.items.push(v);
                     after_item = true;
                 }
             }
         }
+        let items: Vec<Value> = self.items.drain(base..).collect();
         Value::new(ValueKind::Array(items), Span::new(open.start, end))
+    }
+}
+
+/// Reports every key of `members` that an earlier member already has.
+fn report_duplicates(members: &[Member], findings: &mut Vec<Finding>) {
+    for (i, m) in members.iter().enumerate() {
+        let key = m.key.as_str();
+        let earlier = members.get(..i).unwrap_or_default();
+        if let Some(first) = earlier.iter().find(|p| p.key.as_str() == key) {
+            let f = Finding::error(
+                "syntax/duplicate-key",
+                m.key_span,
+                format!(
+                    "duplicate key `{}`: AWS keeps only one of them, and which one is not defined",
+                    m.key
+                ),
+            )
+            .with_related(Related {
+                path: None,
+                range: first.key_span,
+                message: "first defined here".to_string(),
+            });
+            findings.push(f);
+        }
     }
 }

@@ -259,3 +259,145 @@ mod props {
         }
     }
 }
+
+/// Documents the fast path reads: plain JSON as policies are written, ranges beyond ASCII
+/// (CJK, emoji, `–`, apostrophes), every kind of value, empty containers.
+const PLAIN: &[&str] = &[
+    "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"公開読み取り😀\",\n      \"Effect\": \"Allow\",\n      \"Principal\": {\"AWS\": [\"arn:aws:iam::111122223333:root\"]},\n      \"Action\": [\"s3:GetObject\", \"s3:ListBucket\"],\n      \"Resource\": \"arn:aws:s3:::b/*\",\n      \"Condition\": {\"NumericLessThan\": {\"s3:max-keys\": 10}, \"Bool\": {\"aws:SecureTransport\": false}}\n    }\n  ]\n}",
+    r#"{"Statement":{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Sid":"it's – ok"}}"#,
+    "[1, -2.5e+3, 0, true, false, null, [], {}, [[]], {\"a\": {}}, \"\"]",
+    "\t\r\n {\"k\" : \"v\" } \n",
+    "\"top-level string\"",
+    "-0.0",
+];
+
+/// Every text a few random edits away from `seeds` (deterministic), the seeds included.
+fn mutations(seeds: &[String], per_seed: usize) -> Vec<String> {
+    let inserts = [
+        "\"", "'", "\\", "\\n", "\\u00e9", "“", "”", "’", ",", ":", "{", "}", "[", "]", "\n", "#",
+        "//", "/*", "\u{a0}", "，", "：", "é", "漢", "😀", "\t", "\u{1}", "tRue", " ", "x", "-",
+        "1e", "01", "\u{feff}", "null", "\u{2}", "$", "–",
+    ];
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut out = seeds.to_vec();
+    for seed in seeds {
+        for _ in 0..per_seed {
+            let mut t = seed.clone();
+            for _ in 0..1 + next() % 3 {
+                let mut at = (next() as usize) % (t.len() + 1);
+                while !t.is_char_boundary(at) {
+                    at -= 1;
+                }
+                match next() % 4 {
+                    0 => {
+                        let mut end = (at + 1 + (next() % 4) as usize).min(t.len());
+                        while !t.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        t.replace_range(at..end, "");
+                    }
+                    1 => t.truncate(at),
+                    _ => t.insert_str(at, inserts[(next() as usize) % inserts.len()]),
+                }
+            }
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// The fast path and the recovering parser, separately.
+fn both(text: &str) -> (Option<Value>, (Option<Value>, Vec<crate::Finding>)) {
+    let src: std::sync::Arc<str> = std::sync::Arc::from(text);
+    let fast = super::fast::parse_plain(text, &src);
+    let full = super::parser::Parser::new(text, src).parse_document();
+    (fast, full)
+}
+
+#[test]
+fn the_fast_path_reads_plain_documents_exactly_as_the_recovering_parser() {
+    let mut seeds: Vec<String> = PLAIN.iter().map(|s| s.to_string()).collect();
+    // The conformance cases: whole files, valid JSON of every shape policies take.
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance/cases");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.sort();
+    seeds.extend(files.iter().filter_map(|f| std::fs::read_to_string(f).ok()));
+    assert!(seeds.len() > PLAIN.len(), "no conformance cases in {dir:?}");
+    // Escapes (a few case files have them in their notes) are the recovering parser's.
+    for seed in seeds.iter().filter(|s| !s.contains('\\')) {
+        assert!(
+            both(seed).0.is_some(),
+            "the fast path gave up on {seed:.80}"
+        );
+    }
+    let (mut fast, mut slow) = (0, 0);
+    let mut texts = mutations(&seeds[..PLAIN.len()], 400);
+    texts.extend(seeds.iter().skip(PLAIN.len()).cloned());
+    for text in texts {
+        let (quick, (value, findings)) = both(&text);
+        match quick {
+            Some(q) => {
+                fast += 1;
+                assert!(findings.is_empty(), "{text:?}: {findings:?}");
+                // Debug shows every range, which equality ignores.
+                assert_eq!(
+                    format!("{:?}", Some(&q)),
+                    format!("{:?}", value.as_ref()),
+                    "{text:?}"
+                );
+            }
+            None => slow += 1,
+        }
+    }
+    // Both paths are exercised.
+    assert!(fast > 100 && slow > 100, "fast {fast}, slow {slow}");
+}
+
+#[test]
+fn nesting_up_to_the_limit_is_read_and_deeper_is_skipped() {
+    let nested = |n: usize| "[".repeat(n) + "\"漢\"" + &"]".repeat(n);
+    let p = parse(&nested(MAX_DEPTH));
+    assert!(p.findings.is_empty(), "{:?}", p.findings);
+    let mut v = p.value.as_ref().unwrap();
+    let mut depth = 1;
+    while let Some([inner]) = v.as_array() {
+        v = inner;
+        depth += 1;
+    }
+    assert_eq!((depth, v.as_str()), (MAX_DEPTH + 1, Some("漢")));
+    let text = nested(MAX_DEPTH + 1);
+    let p = parse(&text);
+    assert_eq!(codes(&text), vec!["syntax/too-deep"]);
+    assert_eq!(p.findings[0].range, Span::new(MAX_DEPTH, MAX_DEPTH + 1));
+}
+
+#[test]
+fn strings_the_fast_path_leaves_are_read_with_their_exact_ranges() {
+    // Escapes, a typographic quote, a control character, an unterminated string: each
+    // is handed to the recovering parser, whose values and ranges are unchanged.
+    let text = "{\"a😀\": \"x\\\"y\\u00e9\", \"b\": \"it’s\", \"c\": \"\u{1}\", \"d\": \"漢\n}";
+    let p = parse(text);
+    let v = p.value.unwrap();
+    let m = v.as_object().unwrap();
+    assert_eq!(m[0].key, "a😀");
+    assert_eq!(&text[m[0].key_span.range()], "\"a😀\"");
+    assert_eq!(m[0].value.as_str(), Some("x\"yé"));
+    assert_eq!(&text[m[0].value.span.range()], "\"x\\\"y\\u00e9\"");
+    assert_eq!(m[1].value.as_str(), Some("it’s"));
+    assert_eq!(m[2].value.as_str(), Some("\u{1}"));
+    assert_eq!(m[3].value.as_str(), Some("漢"));
+    assert_eq!(&text[m[3].value.span.range()], "\"漢");
+    assert_eq!(
+        p.findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+        vec!["syntax/invalid-string", "syntax/unterminated-string"]
+    );
+}

@@ -4,7 +4,10 @@
 use crate::span::Span;
 use crate::text::Str;
 
+// A word-sized tag keeps every payload word-aligned, which lets values be built and moved
+// with whole-word stores (measured: faster JSON parsing).
 #[derive(Clone, Debug, PartialEq)]
+#[repr(u64)]
 pub enum ValueKind {
     Null,
     Bool(bool),

@@ -87,12 +87,13 @@ pub fn policy_from_value(tree: &Value) -> (Policy, Vec<Finding>) {
                 policy.statement_span = Some(m.value.span);
                 match &m.value.kind {
                     ValueKind::Object(_) => {
-                        policy.statements.push(statement(&m.value, &mut findings))
+                        statement(&m.value, &mut findings, &mut policy.statements)
                     }
                     ValueKind::Array(items) => {
+                        policy.statements.reserve_exact(items.len());
                         for item in items {
                             if matches!(item.kind, ValueKind::Object(_)) {
-                                policy.statements.push(statement(item, &mut findings));
+                                statement(item, &mut findings, &mut policy.statements);
                             } else if item.kind != ValueKind::Missing {
                                 findings.push(type_error(item, "Statement", "an object"));
                             }
@@ -145,18 +146,24 @@ fn string_list(
         }
     };
     match &v.kind {
-        ValueKind::Array(items) => items.iter().filter_map(|i| one(i, findings)).collect(),
+        ValueKind::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            out.extend(items.iter().filter_map(|i| one(i, findings)));
+            out
+        }
         _ => one(v, findings).into_iter().collect(),
     }
 }
 
-fn statement(obj: &Value, findings: &mut Vec<Finding>) -> Statement {
-    let mut st = Statement {
+/// Reads the statement `obj` onto the end of `statements` (built in place: a statement is
+/// large to move).
+fn statement(obj: &Value, findings: &mut Vec<Finding>, statements: &mut Vec<Statement>) {
+    statements.push(Statement {
         span: obj.span,
         ..Statement::default()
-    };
-    let Some(members) = obj.as_object() else {
-        return st;
+    });
+    let (Some(members), Some(st)) = (obj.as_object(), statements.last_mut()) else {
+        return;
     };
     for m in members {
         let v = &m.value;
@@ -204,7 +211,6 @@ fn statement(obj: &Value, findings: &mut Vec<Finding>) -> Statement {
             _ => {}
         }
     }
-    st
 }
 
 fn principal_value(v: &Value, what: &str, findings: &mut Vec<Finding>) -> PrincipalValue {
@@ -221,7 +227,7 @@ fn principal_value(v: &Value, what: &str, findings: &mut Vec<Finding>) -> Princi
             PrincipalValue::Map(Vec::new())
         }
         ValueKind::Object(members) => {
-            let mut entries = Vec::new();
+            let mut entries = Vec::with_capacity(members.len());
             for m in members {
                 match PrincipalType::parse(&m.key) {
                     Some(kind) => entries.push(PrincipalEntry {
@@ -260,6 +266,13 @@ fn condition(v: &Value, key_span: Span, findings: &mut Vec<Finding>) -> Conditio
         }
         return block;
     };
+    block.clauses.reserve_exact(
+        operators
+            .iter()
+            .filter_map(|op| op.value.as_object())
+            .map(<[_]>::len)
+            .sum(),
+    );
     for op in operators {
         let Some(keys) = op.value.as_object() else {
             if op.value.kind != ValueKind::Missing {
