@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
-use latch_syntax::policy::{PolicyKind, parse_policy};
+use latch_syntax::policy::{PolicyKind, policy_only};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -182,12 +182,12 @@ pub fn policy_text(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
-/// Parses and compiles a policy text.
+/// Parses and compiles a policy text: only the model is built (no JSON tree, no
+/// findings).
 pub fn compile_text(label: &str, kind: PolicyKind, text: &str) -> Arc<CompiledPolicy> {
-    let parsed = parse_policy(text);
     Arc::new(CompiledPolicy::from_policy(
         PolicyRef::new(shared_label(label), kind),
-        parsed.policy,
+        policy_only(text),
     ))
 }
 

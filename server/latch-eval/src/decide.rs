@@ -859,10 +859,9 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
 
 /// Convenience for tests and tools: compiles a policy text under a label and kind.
 pub fn compile_text(label: &str, kind: PolicyKind, text: &str) -> Arc<CompiledPolicy> {
-    let parsed = latch_syntax::policy::parse_policy(text);
     Arc::new(CompiledPolicy::from_policy(
         crate::compile::PolicyRef::new(label, kind),
-        parsed.policy,
+        latch_syntax::policy::policy_only(text),
     ))
 }
 

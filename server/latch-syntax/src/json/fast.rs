@@ -34,16 +34,14 @@ const KEEP_STACK: usize = 1024;
 pub(crate) fn parse_plain(text: &str, src: &Arc<str>) -> Option<Value> {
     let (keys, values) = STACKS.with(Cell::take);
     let mut p = Plain {
-        text,
-        bytes: text.as_bytes(),
+        c: Cursor::new(text),
         src,
-        pos: 0,
         keys,
         values,
     };
     let value = p
         .value(0)
-        .filter(|_| skip_blanks(p.bytes, p.pos) == p.bytes.len())
+        .filter(|_| p.c.at_end())
         .and_then(|_| p.values.pop());
     let (mut keys, mut values) = (p.keys, p.values);
     if keys.capacity() <= KEEP_STACK && values.capacity() <= KEEP_STACK {
@@ -54,52 +52,41 @@ pub(crate) fn parse_plain(text: &str, src: &Arc<str>) -> Option<Value> {
     value
 }
 
-struct Plain<'a> {
-    text: &'a str,
-    bytes: &'a [u8],
-    src: &'a Arc<str>,
-    pos: usize,
-    /// The keys of the objects being read, innermost last.
-    keys: Vec<(Str, Span)>,
-    /// The values read and not yet taken into their object or array, innermost last.
-    /// Each value is made in place here (returning values is slower).
-    values: Vec<Value>,
+/// A position in plain JSON text, with the scans the fast paths share (this one and the
+/// policy model's, [`crate::policy::build`]): each gives `None` where the recovering
+/// parser would have something to say.
+pub(crate) struct Cursor<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) bytes: &'a [u8],
+    pub(crate) pos: usize,
 }
 
-impl Plain<'_> {
-    fn blanks(&mut self) {
+impl<'a> Cursor<'a> {
+    pub(crate) fn new(text: &'a str) -> Cursor<'a> {
+        Cursor {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+        }
+    }
+
+    pub(crate) fn blanks(&mut self) {
         self.pos = skip_blanks(self.bytes, self.pos);
     }
 
-    fn byte(&self) -> Option<u8> {
+    /// The byte at the position.
+    pub(crate) fn byte(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
-    /// Reads a value onto the stack of values.
-    fn value(&mut self, depth: usize) -> Option<()> {
-        self.blanks();
-        let start = self.pos;
-        match self.byte()? {
-            b'"' => {
-                let close = self.string()?;
-                let s = Str::slice_or_word(self.src, start + 1..close);
-                self.values.push(Value::new(
-                    ValueKind::String(s),
-                    Span::new(start, close + 1),
-                ));
-                Some(())
-            }
-            b'{' if depth < MAX_DEPTH => self.object(depth),
-            b'[' if depth < MAX_DEPTH => self.array(depth),
-            b'-' | b'0'..=b'9' => self.number(),
-            b't' | b'f' | b'n' => self.literal(),
-            _ => None,
-        }
+    /// Whether only blanks are left.
+    pub(crate) fn at_end(&self) -> bool {
+        skip_blanks(self.bytes, self.pos) == self.bytes.len()
     }
 
     /// Reads a string at the current position (its opening quote) whose value is its
     /// text; returns the offset of its closing quote.
-    fn string(&mut self) -> Option<usize> {
+    pub(crate) fn string(&mut self) -> Option<usize> {
         let mut at = self.pos + 1;
         loop {
             at += ascii_run(self.bytes, at);
@@ -122,7 +109,8 @@ impl Plain<'_> {
         Some(at)
     }
 
-    fn number(&mut self) -> Option<()> {
+    /// Reads a number; its span.
+    pub(crate) fn number(&mut self) -> Option<Span> {
         let start = self.pos;
         let rest = self.bytes.get(start..)?;
         let len = rest
@@ -133,16 +121,11 @@ impl Plain<'_> {
             return None;
         }
         self.pos = start + len;
-        let span = Span::new(start, self.pos);
-        self.values.push(Value::new(
-            ValueKind::Number(Str::slice(self.src, span.range())),
-            span,
-        ));
-        Some(())
+        Some(Span::new(start, self.pos))
     }
 
     /// `true`, `false` or `null`, read as the lexer reads a word.
-    fn literal(&mut self) -> Option<()> {
+    pub(crate) fn literal(&mut self) -> Option<(ValueKind, Span)> {
         let start = self.pos;
         let rest = self.bytes.get(start..)?;
         let len = rest
@@ -160,57 +143,121 @@ impl Plain<'_> {
             return None;
         }
         self.pos = start + len;
-        self.values
-            .push(Value::new(kind, Span::new(start, self.pos)));
+        Some((kind, Span::new(start, self.pos)))
+    }
+
+    /// After a member's value: `,` (then blanks) gives `Some(false)`, the closing
+    /// `close` gives `Some(true)`.
+    pub(crate) fn next_or_close(&mut self, close: u8) -> Option<bool> {
+        self.blanks();
+        match self.byte()? {
+            b',' => {
+                self.pos += 1;
+                self.blanks();
+                Some(false)
+            }
+            b if b == close => {
+                self.pos += 1;
+                Some(true)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the key at `span` (quotes included) is written again in `earlier`: the
+    /// recovering parser reports duplicate keys.
+    pub(crate) fn repeats(&self, earlier: &[Span], span: Span) -> bool {
+        let key = self.text.get(span.start + 1..span.end.saturating_sub(1));
+        earlier
+            .iter()
+            .any(|s| s.len() == span.len() && self.text.get(s.start + 1..s.end - 1) == key)
+    }
+}
+
+struct Plain<'a> {
+    c: Cursor<'a>,
+    src: &'a Arc<str>,
+    /// The keys of the objects being read, innermost last.
+    keys: Vec<(Str, Span)>,
+    /// The values read and not yet taken into their object or array, innermost last.
+    /// Each value is made in place here (returning values is slower).
+    values: Vec<Value>,
+}
+
+impl Plain<'_> {
+    /// Reads a value onto the stack of values.
+    fn value(&mut self, depth: usize) -> Option<()> {
+        self.c.blanks();
+        let start = self.c.pos;
+        match self.c.byte()? {
+            b'"' => {
+                let close = self.c.string()?;
+                let s = Str::slice_or_word(self.src, start + 1..close);
+                self.values.push(Value::new(
+                    ValueKind::String(s),
+                    Span::new(start, close + 1),
+                ));
+                Some(())
+            }
+            b'{' if depth < MAX_DEPTH => self.object(depth),
+            b'[' if depth < MAX_DEPTH => self.array(depth),
+            b'-' | b'0'..=b'9' => self.number(),
+            b't' | b'f' | b'n' => self.literal(),
+            _ => None,
+        }
+    }
+
+    fn number(&mut self) -> Option<()> {
+        let span = self.c.number()?;
+        self.values.push(Value::new(
+            ValueKind::Number(Str::slice(self.src, span.range())),
+            span,
+        ));
+        Some(())
+    }
+
+    fn literal(&mut self) -> Option<()> {
+        let (kind, span) = self.c.literal()?;
+        self.values.push(Value::new(kind, span));
         Some(())
     }
 
     fn object(&mut self, depth: usize) -> Option<()> {
-        let open = self.pos;
-        self.pos += 1;
+        let open = self.c.pos;
+        self.c.pos += 1;
         let keys = self.keys.len();
         let values = self.values.len();
-        self.blanks();
-        if self.byte() == Some(b'}') {
-            self.pos += 1;
+        self.c.blanks();
+        if self.c.byte() == Some(b'}') {
+            self.c.pos += 1;
         } else {
             loop {
-                if self.byte() != Some(b'"') {
+                if self.c.byte() != Some(b'"') {
                     return None;
                 }
-                let start = self.pos;
-                let close = self.string()?;
+                let start = self.c.pos;
+                let close = self.c.string()?;
                 let key = Str::slice_or_word(self.src, start + 1..close);
                 self.keys.push((key, Span::new(start, close + 1)));
-                self.blanks();
-                if self.byte() != Some(b':') {
+                self.c.blanks();
+                if self.c.byte() != Some(b':') {
                     return None;
                 }
-                self.pos += 1;
+                self.c.pos += 1;
                 self.value(depth + 1)?;
-                self.blanks();
-                match self.byte()? {
-                    b',' => {
-                        self.pos += 1;
-                        self.blanks();
-                    }
-                    b'}' => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return None,
+                if self.c.next_or_close(b'}')? {
+                    break;
                 }
             }
         }
         // Duplicate keys are reported by the recovering parser.
         let read = self.keys.get(keys..)?;
         for (i, (_, span)) in read.iter().enumerate() {
-            // Keys are ranges of the text: compare lengths, then the text.
-            let key = self.text.get(span.start + 1..span.end - 1)?;
-            let same = |(_, s): &(Str, Span)| {
-                s.len() == span.len() && self.text.get(s.start + 1..s.end - 1) == Some(key)
-            };
-            if read.get(..i)?.iter().any(same) {
+            let earlier = read.get(..i)?;
+            if earlier
+                .iter()
+                .any(|(_, s)| self.c.repeats(std::slice::from_ref(s), *span))
+            {
                 return None;
             }
         }
@@ -226,36 +273,30 @@ impl Plain<'_> {
             .collect();
         self.values.push(Value::new(
             ValueKind::Object(members),
-            Span::new(open, self.pos),
+            Span::new(open, self.c.pos),
         ));
         Some(())
     }
 
     fn array(&mut self, depth: usize) -> Option<()> {
-        let open = self.pos;
-        self.pos += 1;
+        let open = self.c.pos;
+        self.c.pos += 1;
         let values = self.values.len();
-        self.blanks();
-        if self.byte() == Some(b']') {
-            self.pos += 1;
+        self.c.blanks();
+        if self.c.byte() == Some(b']') {
+            self.c.pos += 1;
         } else {
             loop {
                 self.value(depth + 1)?;
-                self.blanks();
-                match self.byte()? {
-                    b',' => self.pos += 1,
-                    b']' => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return None,
+                if self.c.next_or_close(b']')? {
+                    break;
                 }
             }
         }
         let items: Vec<Value> = self.values.drain(values..).collect();
         self.values.push(Value::new(
             ValueKind::Array(items),
-            Span::new(open, self.pos),
+            Span::new(open, self.c.pos),
         ));
         Some(())
     }

@@ -1,7 +1,7 @@
 //! A JSON parser that never fails. See [`parse`].
 
 pub mod embedded;
-mod fast;
+pub(crate) mod fast;
 mod lexer;
 mod parser;
 pub mod tree;
@@ -43,4 +43,4 @@ pub fn parse(text: &str) -> ParsedJson {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

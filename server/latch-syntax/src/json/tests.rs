@@ -272,7 +272,7 @@ const PLAIN: &[&str] = &[
 ];
 
 /// Every text a few random edits away from `seeds` (deterministic), the seeds included.
-fn mutations(seeds: &[String], per_seed: usize) -> Vec<String> {
+pub(crate) fn mutations(seeds: &[String], per_seed: usize) -> Vec<String> {
     let inserts = [
         "\"", "'", "\\", "\\n", "\\u00e9", "“", "”", "’", ",", ":", "{", "}", "[", "]", "\n", "#",
         "//", "/*", "\u{a0}", "，", "：", "é", "漢", "😀", "\t", "\u{1}", "tRue", " ", "x", "-",
