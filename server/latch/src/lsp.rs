@@ -209,29 +209,31 @@ fn diagnostic(state: &State, f: &Finding) -> Diagnostic {
 }
 
 impl Backend {
-    /// The whole analysis of the current state: the cached one when current, else computed
-    /// on a blocking thread from a snapshot, outside the state lock, so that edits go on
-    /// meanwhile. `None` when an edit came in while it ran: it describes text the client
-    /// no longer has.
-    async fn fresh_analysis(&self) -> Option<(u64, Arc<Analysis>)> {
+    /// The state, locked, with the whole analysis of its current text: the cached one when
+    /// current, else computed on a blocking thread from a snapshot, outside the lock, so
+    /// that edits go on meanwhile. When an edit came in while it ran, it is computed again
+    /// under the lock (as rare as an edit during the request).
+    async fn fresh_analysis(&self) -> (MutexGuard<'_, State>, Arc<Analysis>) {
         let (generation, snapshot) = {
             let st = lock(&self.state);
             if let Some((g, a)) = &st.analysis {
                 if *g == st.generation {
-                    return Some((*g, a.clone()));
+                    let a = a.clone();
+                    return (st, a);
                 }
             }
             (st.generation, st.workspace.clone())
         };
         let analysis = tokio::task::spawn_blocking(move || Arc::new(snapshot.analyze()))
             .await
-            .ok()?;
+            .ok();
         let mut st = lock(&self.state);
-        if st.generation != generation {
-            return None;
-        }
-        st.analysis = Some((generation, analysis.clone()));
-        Some((generation, analysis))
+        let analysis = match analysis {
+            Some(a) if st.generation == generation => a,
+            _ => Arc::new(st.workspace.analyze()),
+        };
+        st.analysis = Some((st.generation, analysis.clone()));
+        (st, analysis)
     }
 
     fn new(client: Client) -> Backend {
@@ -623,6 +625,8 @@ fn load_files(state: &Mutex<State>, root: &Path, files: &[PathBuf]) -> usize {
         // Analysis may have been turned off while indexing ran.
         if st.settings.workspace_analysis && !st.open.contains_key(&key) {
             st.set_text(&key, &bytes, true);
+            // A new state: an analysis made before this file is not current.
+            st.generation += 1;
             n += 1;
         }
     }
@@ -918,8 +922,7 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let fresh = self.fresh_analysis().await;
-        let st = lock(&self.state);
+        let (st, analysis) = self.fresh_analysis().await;
         let pos = params.text_document_position_params;
         let key = st.key(&pos.text_document.uri);
         let Some(text) = st.workspace.text(&key).map(str::to_string) else {
@@ -930,11 +933,11 @@ impl LanguageServer for Backend {
         let offset = index.offset(&text, pos.position.line, pos.position.character, enc);
         let h = latch_ide::ide::hover(&st.workspace, &key, offset);
         // The trace of each finding under the cursor: the diagnostic carries only its
-        // headline and reason. None while an edit came in after the analysis.
-        let analysis = fresh.filter(|(g, _)| *g == st.generation).map(|(_, a)| a);
+        // headline and reason.
         let traces: Vec<(&Finding, &str)> = analysis
-            .iter()
-            .flat_map(|a| a.findings.get(key.as_str()))
+            .findings
+            .get(key.as_str())
+            .into_iter()
             .flatten()
             .filter(|f| f.range.start <= offset && offset <= f.range.end)
             .filter_map(|f| Some((f, f.detail()?)))
@@ -1114,13 +1117,7 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let Some((generation, analysis)) = self.fresh_analysis().await else {
-            return Ok(None);
-        };
-        let st = lock(&self.state);
-        if st.generation != generation {
-            return Ok(None);
-        }
+        let (st, analysis) = self.fresh_analysis().await;
         let key = st.key(&params.text_document.uri);
         let Some(text) = st.workspace.text(&key) else {
             return Ok(None);

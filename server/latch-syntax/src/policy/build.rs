@@ -126,12 +126,7 @@ fn string_value(v: &Value, what: &str, findings: &mut Vec<Finding>) -> Option<Sp
 
 /// A string or an array of strings. Numbers and booleans are accepted as their text when
 /// `lenient` (condition values); otherwise they are reported.
-fn string_list(
-    v: &Value,
-    what: &str,
-    lenient: bool,
-    findings: &mut Vec<Finding>,
-) -> Vec<Spanned<Str>> {
+fn string_list(v: &Value, what: &str, lenient: bool, findings: &mut Vec<Finding>) -> Values {
     let one = |item: &Value, findings: &mut Vec<Finding>| -> Option<Spanned<Str>> {
         match &item.kind {
             ValueKind::String(s) => Some(Spanned::new(s.clone(), item.span)),
@@ -147,7 +142,7 @@ fn string_list(
     };
     match &v.kind {
         ValueKind::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
+            let mut out = Values::with_capacity(items.len());
             out.extend(items.iter().filter_map(|i| one(i, findings)));
             out
         }

@@ -62,8 +62,15 @@ type Text = (Str, Span);
 impl Reader<'_> {
     /// Reads the members of the object at the position, calling `member` with each key
     /// (its text and span) at its value; `member` reads the value. Duplicate keys give up.
-    fn object(
+    fn object(&mut self, member: impl FnMut(&mut Self, &str, Span) -> Option<()>) -> Option<Span> {
+        self.object_of(|_| None, member)
+    }
+
+    /// [`Reader::object`] for an object whose `known` keys (each given a bit) are told
+    /// apart by a mask instead of comparing texts; the other keys are compared.
+    fn object_of(
         &mut self,
+        known: impl Fn(&str) -> Option<u16>,
         mut member: impl FnMut(&mut Self, &str, Span) -> Option<()>,
     ) -> Option<Span> {
         let open = self.c.pos;
@@ -72,6 +79,7 @@ impl Reader<'_> {
         }
         self.c.pos += 1;
         let first = self.keys.len();
+        let mut seen: u16 = 0;
         self.c.blanks();
         if self.c.byte() == Some(b'}') {
             self.c.pos += 1;
@@ -83,17 +91,23 @@ impl Reader<'_> {
                 let start = self.c.pos;
                 let close = self.c.string()?;
                 let span = Span::new(start, close + 1);
-                if self.c.repeats(self.keys.get(first..)?, span) {
-                    return None;
+                let key = self.c.text.get(start + 1..close)?;
+                match known(key) {
+                    Some(bit) if seen & bit != 0 => return None,
+                    Some(bit) => seen |= bit,
+                    None => {
+                        if self.c.repeats(self.keys.get(first..)?, span) {
+                            return None;
+                        }
+                        self.keys.push(span);
+                    }
                 }
-                self.keys.push(span);
                 self.c.blanks();
                 if self.c.byte() != Some(b':') {
                     return None;
                 }
                 self.c.pos += 1;
                 self.c.blanks();
-                let key = self.c.text.get(start + 1..close)?;
                 member(self, key, span)?;
                 if self.c.next_or_close(b'}')? {
                     break;
@@ -151,8 +165,8 @@ impl Reader<'_> {
 
     /// A string, or an array of strings (numbers and booleans as their text when
     /// `lenient`); the values and the whole value's span.
-    fn strings(&mut self, lenient: bool) -> Option<(Vec<Spanned<Str>>, Span)> {
-        let mut out = Vec::new();
+    fn strings(&mut self, lenient: bool) -> Option<(Values, Span)> {
+        let mut out = Values::new();
         let span = if self.c.byte() == Some(b'[') {
             self.list(|r| {
                 let one = r.scalar(lenient)?;
@@ -191,7 +205,13 @@ impl Reader<'_> {
     fn policy(&mut self) -> Option<Policy> {
         self.c.blanks();
         let mut policy = Policy::default();
-        let span = self.object(|r, key, _| {
+        let known = |key: &str| match key {
+            "Version" => Some(1),
+            "Id" => Some(2),
+            "Statement" => Some(4),
+            _ => None,
+        };
+        let span = self.object_of(known, |r, key, _| {
             match key {
                 "Version" => policy.version = Some(r.spanned_string()?),
                 "Id" => policy.id = Some(r.spanned_string()?),
@@ -225,7 +245,19 @@ impl Reader<'_> {
             return None;
         }
         let mut st = Statement::default();
-        let span = self.object(|r, key, key_span| {
+        let known = |key: &str| match key {
+            "Sid" => Some(1),
+            "Effect" => Some(2),
+            "Action" => Some(4),
+            "NotAction" => Some(8),
+            "Resource" => Some(16),
+            "NotResource" => Some(32),
+            "Principal" => Some(64),
+            "NotPrincipal" => Some(128),
+            "Condition" => Some(256),
+            _ => None,
+        };
+        let span = self.object_of(known, |r, key, key_span| {
             match key {
                 "Sid" => st.sid = Some(r.spanned_string()?),
                 "Effect" => {

@@ -126,12 +126,16 @@ impl Statement {
     }
 }
 
+/// The values of a list element (`Action`, `Resource`, a principal type, a condition
+/// key): a string or an array of strings. One value, the common case, is kept inline.
+pub type Values = smallvec::SmallVec<[Spanned<Str>; 1]>;
+
 /// `Action` or `NotAction`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActionList {
     pub negated: bool,
     /// `"*"` or `service:Name` patterns as written.
-    pub values: Vec<Spanned<Str>>,
+    pub values: Values,
     /// The element's key.
     pub key_span: Span,
     /// The element's value (string or array).
@@ -143,7 +147,7 @@ pub struct ActionList {
 pub struct ResourceList {
     pub negated: bool,
     /// ARN patterns or `"*"` as written.
-    pub values: Vec<Spanned<Str>>,
+    pub values: Values,
     pub key_span: Span,
     pub span: Span,
 }
@@ -197,7 +201,7 @@ impl PrincipalType {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PrincipalEntry {
     pub kind: Spanned<PrincipalType>,
-    pub values: Vec<Spanned<Str>>,
+    pub values: Values,
 }
 
 /// The `Condition` element: operators, each with keys, each with values. Kept in source
@@ -218,7 +222,7 @@ pub struct ConditionClause {
     /// The condition key as written (case is kept; matching is case-insensitive).
     pub key: Spanned<Str>,
     /// Values as strings (JSON numbers and booleans are stringified).
-    pub values: Vec<Spanned<Str>>,
+    pub values: Values,
     /// The span of the values (string or array).
     pub values_span: Span,
 }
