@@ -633,11 +633,14 @@ mod tests {
             return PEntry::Star;
         }
         match PrincipalId::parse(value) {
-            PrincipalId::Root { account, .. } => PEntry::Account(account),
-            PrincipalId::User { arn, .. } => PEntry::User(arn),
-            PrincipalId::Role { account, name, .. } => PEntry::Role { account, name },
-            PrincipalId::AssumedRole { arn, .. } => PEntry::Session(arn),
-            PrincipalId::FederatedUser { arn, .. } => PEntry::FederatedUser(arn),
+            PrincipalId::Root { account, .. } => PEntry::Account(account.into()),
+            PrincipalId::User { arn, .. } => PEntry::User(arn.into()),
+            PrincipalId::Role { account, name, .. } => PEntry::Role {
+                account: account.into(),
+                name: name.into(),
+            },
+            PrincipalId::AssumedRole { arn, .. } => PEntry::Session(arn.into()),
+            PrincipalId::FederatedUser { arn, .. } => PEntry::FederatedUser(arn.into()),
             _ => PEntry::Opaque,
         }
     }

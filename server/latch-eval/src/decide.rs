@@ -12,6 +12,7 @@
 use std::sync::Arc;
 
 use latch_syntax::policy::{Effect, PolicyKind};
+use latch_syntax::text::Str;
 
 use crate::compile::{CompiledPolicy, Env};
 use crate::request::{PrincipalId, Request};
@@ -220,8 +221,8 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Decision {
         );
         let t = decide(set, &sub);
         dependent.push(DependentDecision {
-            action: sub.action.clone(),
-            resource: sub.resource.clone(),
+            action: sub.action.to_string(),
+            resource: sub.resource.to_string(),
             outcome: t.outcome,
             trace: t,
             request: sub,
@@ -295,9 +296,9 @@ fn http_answer(set: &PolicySet, req: &Request, trace: &Trace, outcome: Outcome) 
     if missing && reads {
         let bucket = bucket_arn(&req.resource);
         let list = Request {
-            action: "s3:ListBucket".into(),
-            action_lower: "s3:listbucket".into(),
-            resource: bucket,
+            action: Str::from_static("s3:ListBucket"),
+            action_lower: Str::from_static("s3:listbucket"),
+            resource: bucket.into(),
             ..req.clone()
         };
         let listed = decide(set, &list).outcome;

@@ -6,48 +6,38 @@
 //! `aws:PrincipalType`, `aws:PrincipalIsAWSService`) are added when the caller did not
 //! give them, and marked as derived so the trace can say so.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+
+use latch_syntax::text::Str;
 
 use crate::arn::{is_account_id, split_arn};
 
-/// Who makes the request.
+/// Who makes the request. The fields share one copy of the principal's text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PrincipalId {
     /// An unsigned request.
     Anonymous,
     /// An AWS service principal such as `cloudtrail.amazonaws.com`.
-    Service(String),
+    Service(Str),
     /// The account root user.
-    Root { arn: String, account: String },
+    Root { arn: Str, account: Str },
     /// An IAM user; `name` is the last path element.
-    User {
-        arn: String,
-        account: String,
-        name: String,
-    },
+    User { arn: Str, account: Str, name: Str },
     /// An IAM role used directly as the caller (for example in a simulation); treated
     /// like a session of that role.
-    Role {
-        arn: String,
-        account: String,
-        name: String,
-    },
+    Role { arn: Str, account: Str, name: Str },
     /// `arn:aws:sts::ACCT:assumed-role/ROLE/SESSION`.
     AssumedRole {
-        arn: String,
-        account: String,
-        role: String,
-        session: String,
-        partition: String,
+        arn: Str,
+        account: Str,
+        role: Str,
+        session: Str,
+        partition: Str,
     },
     /// `arn:aws:sts::ACCT:federated-user/NAME`.
-    FederatedUser {
-        arn: String,
-        account: String,
-        name: String,
-    },
+    FederatedUser { arn: Str, account: Str, name: Str },
     /// Any other ARN (a group, an unknown type); it can only match `*` or its account.
-    Other { arn: String, account: String },
+    Other { arn: Str, account: Str },
 }
 
 impl PrincipalId {
@@ -58,41 +48,53 @@ impl PrincipalId {
             return PrincipalId::Anonymous;
         }
         if is_account_id(text) {
+            let arn = format!("arn:aws:iam::{text}:root");
+            let src: Arc<str> = Arc::from(arn);
+            let start = "arn:aws:iam::".len();
             return PrincipalId::Root {
-                arn: format!("arn:aws:iam::{text}:root"),
-                account: text.to_string(),
+                account: Str::slice(&src, start..start + text.len()),
+                arn: Str::slice(&src, 0..src.len()),
             };
         }
         let Some(parts) = split_arn(text) else {
             if text.contains('.') && !text.contains(':') {
-                return PrincipalId::Service(text.to_string());
+                return PrincipalId::Service(Str::from(text));
             }
             return PrincipalId::Other {
-                arn: text.to_string(),
-                account: String::new(),
+                arn: Str::from(text),
+                account: Str::new(),
             };
         };
-        let arn = text.to_string();
-        let account = parts.account.to_string();
+        // One copy of the text; every field is a range of it.
+        let src: Arc<str> = Arc::from(text);
+        let base = text.as_ptr() as usize;
+        let sub = |s: &str| match (s.as_ptr() as usize).checked_sub(base) {
+            Some(start) if start + s.len() <= src.len() => Str::slice(&src, start..start + s.len()),
+            _ => Str::from(s),
+        };
+        let arn = Str::slice(&src, 0..src.len());
+        let account = sub(parts.account);
         let res = parts.resource;
         match parts.service {
             "iam" if res == "root" => PrincipalId::Root { arn, account },
             "iam" if res.starts_with("user/") => PrincipalId::User {
-                name: last_segment(res).to_string(),
+                name: sub(last_segment(res)),
                 arn,
                 account,
             },
             "iam" if res.starts_with("role/") => PrincipalId::Role {
-                name: last_segment(res).to_string(),
+                name: sub(last_segment(res)),
                 arn,
                 account,
             },
             "sts" if res.starts_with("assumed-role/") => {
-                let mut it = res["assumed-role/".len()..].splitn(2, '/');
-                let role = it.next().unwrap_or_default().to_string();
-                let session = it.next().unwrap_or_default().to_string();
+                let rest = res.get("assumed-role/".len()..).unwrap_or_default();
+                let (role, session) = match rest.split_once('/') {
+                    Some((role, session)) => (sub(role), sub(session)),
+                    None => (sub(rest), Str::new()),
+                };
                 PrincipalId::AssumedRole {
-                    partition: parts.partition.to_string(),
+                    partition: sub(parts.partition),
                     arn,
                     account,
                     role,
@@ -100,7 +102,7 @@ impl PrincipalId {
                 }
             }
             "sts" if res.starts_with("federated-user/") => PrincipalId::FederatedUser {
-                name: res["federated-user/".len()..].to_string(),
+                name: sub(res.get("federated-user/".len()..).unwrap_or_default()),
                 arn,
                 account,
             },
@@ -279,7 +281,8 @@ struct Derived {
     len: u8,
     /// The slots in `order`, one bit each.
     present: u8,
-    text: String,
+    /// The values, one after the other; shares the request's one buffer.
+    text: Str,
 }
 
 impl Derived {
@@ -355,15 +358,15 @@ impl Context {
     }
 
     /// Adds a derived key unless its bit is in `given` or it is already derived; `value`
-    /// writes the value at the end of the buffer.
-    fn derive(&mut self, given: u8, slot: usize, value: impl FnOnce(&mut String)) {
+    /// writes the value at the end of `buf`, which holds the derived values so far.
+    fn derive(&mut self, buf: &mut Buf, given: u8, slot: usize, value: impl FnOnce(&mut Buf)) {
         let d = &mut self.derived;
         let bit = 1u8 << slot;
         if (given | d.present) & bit != 0 {
             return;
         }
-        value(&mut d.text);
-        let Ok(end) = u32::try_from(d.text.len()) else {
+        value(buf);
+        let Ok(end) = u32::try_from(buf.len()) else {
             return;
         };
         if let Some(o) = d.order.get_mut(usize::from(d.len)) {
@@ -373,8 +376,8 @@ impl Context {
         }
     }
 
-    fn derive_str(&mut self, given: u8, slot: usize, value: &str) {
-        self.derive(given, slot, |t| t.push_str(value));
+    fn derive_str(&mut self, buf: &mut Buf, given: u8, slot: usize, value: &str) {
+        self.derive(buf, given, slot, |t| t.push_str(value));
     }
 
     /// The derived keys as entries.
@@ -469,41 +472,128 @@ impl Context {
     }
 }
 
-/// One request to decide.
+/// One request to decide. The action, its lower-cased form, the resource and the values
+/// derived from the principal share one buffer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     pub principal: PrincipalId,
     /// The action as written, e.g. `s3:GetObject`.
-    pub action: String,
+    pub action: Str,
     /// The action lower-cased, for matching.
-    pub action_lower: String,
+    pub action_lower: Str,
     /// The resource ARN, or `*`.
-    pub resource: String,
+    pub resource: Str,
     pub context: Context,
+}
+
+/// A string built on the stack while it is short, then copied once into shared text.
+struct Buf {
+    stack: [u8; 512],
+    len: usize,
+    heap: Option<String>,
+}
+
+impl Buf {
+    fn new() -> Buf {
+        Buf {
+            stack: [0; 512],
+            len: 0,
+            heap: None,
+        }
+    }
+
+    fn len(&self) -> usize {
+        match &self.heap {
+            Some(h) => h.len(),
+            None => self.len,
+        }
+    }
+
+    fn spill(&mut self) -> &mut String {
+        let stack = &self.stack[..self.len];
+        self.heap.get_or_insert_with(|| {
+            let mut h = String::with_capacity(2 * stack.len() + 64);
+            h.push_str(std::str::from_utf8(stack).unwrap_or_default());
+            h
+        })
+    }
+
+    fn push_str(&mut self, s: &str) {
+        if self.heap.is_none() {
+            if let Some(dst) = self.stack.get_mut(self.len..self.len + s.len()) {
+                dst.copy_from_slice(s.as_bytes());
+                self.len += s.len();
+                return;
+            }
+        }
+        self.spill().push_str(s);
+    }
+
+    /// Pushes `s` lower-cased (ASCII only, as AWS compares actions).
+    fn push_lower(&mut self, s: &str) {
+        let start = self.len;
+        self.push_str(s);
+        match &mut self.heap {
+            // ASCII lower-casing keeps the text valid UTF-8.
+            None => self.stack[start..self.len].make_ascii_lowercase(),
+            Some(h) => {
+                let from = h.len() - s.len();
+                if let Some(tail) = h.get_mut(from..) {
+                    tail.make_ascii_lowercase();
+                }
+            }
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match &self.heap {
+            Some(h) => h,
+            None => std::str::from_utf8(&self.stack[..self.len]).unwrap_or_default(),
+        }
+    }
 }
 
 impl Request {
     /// Builds a request and adds the keys AWS derives from the principal.
     pub fn new(principal: PrincipalId, action: &str, resource: &str, context: Context) -> Request {
         let mut context = context;
-        derive_principal_keys(&principal, &mut context);
+        let mut buf = Buf::new();
+        // The values derived before (a context used for an earlier request) come first.
+        buf.push_str(&context.derived.text);
+        derive_principal_keys(&principal, &mut context, &mut buf);
+        let derived = buf.len();
+        buf.push_str(action);
+        let action_end = buf.len();
+        buf.push_lower(action);
+        let lower_end = buf.len();
+        buf.push_str(resource);
+        let src: Arc<str> = Arc::from(buf.as_str());
+        context.derived.text = Str::slice(&src, 0..derived);
         Request {
             principal,
-            action: action.to_string(),
-            action_lower: action.to_ascii_lowercase(),
-            resource: resource.to_string(),
+            action: Str::slice(&src, derived..action_end),
+            action_lower: Str::slice(&src, action_end..lower_end),
+            resource: Str::slice(&src, lower_end..src.len()),
             context,
         }
     }
 
     /// The service prefix of the action, lower-cased (`s3`, `kms`).
     pub fn service(&self) -> &str {
-        self.action_lower.split(':').next().unwrap_or_default()
+        let a: &str = &self.action_lower;
+        match a.as_bytes().iter().position(|&b| b == b':') {
+            Some(i) => a.get(..i).unwrap_or_default(),
+            None => a,
+        }
     }
 
     /// The operation name of the action, lower-cased (`getobject`).
     pub fn operation(&self) -> &str {
-        self.action_lower.split_once(':').map_or("", |(_, op)| op)
+        let a: &str = &self.action_lower;
+        match a.as_bytes().iter().position(|&b| b == b':') {
+            Some(i) => a.get(i + 1..).unwrap_or_default(),
+            None => "",
+        }
     }
 
     /// The account in the resource ARN, if it has one.
@@ -523,20 +613,18 @@ const TYPE: usize = 4;
 const IS_SERVICE: usize = 5;
 const SERVICE_NAME: usize = 6;
 
-fn derive_principal_keys(principal: &PrincipalId, context: &mut Context) {
+fn derive_principal_keys(principal: &PrincipalId, context: &mut Context, buf: &mut Buf) {
     let given = context.start_deriving();
-    // One allocation for every value.
-    context.derived.text.reserve(2 * principal.arn().len() + 40);
     match principal {
         PrincipalId::Anonymous => {
-            context.derive_str(given, ACCOUNT, "anonymous");
-            context.derive_str(given, USERID, "anonymous");
-            context.derive_str(given, TYPE, "Anonymous");
-            context.derive_str(given, IS_SERVICE, "false");
+            context.derive_str(buf, given, ACCOUNT, "anonymous");
+            context.derive_str(buf, given, USERID, "anonymous");
+            context.derive_str(buf, given, TYPE, "Anonymous");
+            context.derive_str(buf, given, IS_SERVICE, "false");
         }
         PrincipalId::Service(name) => {
-            context.derive_str(given, SERVICE_NAME, name);
-            context.derive_str(given, IS_SERVICE, "true");
+            context.derive_str(buf, given, SERVICE_NAME, name);
+            context.derive_str(buf, given, IS_SERVICE, "true");
         }
         other => {
             match other {
@@ -545,37 +633,44 @@ fn derive_principal_keys(principal: &PrincipalId, context: &mut Context) {
                     account,
                     role,
                     ..
-                } => context.derive(given, ARN, |t| {
+                } => context.derive(buf, given, ARN, |t| {
                     // `principal_arn`, without a `format!`.
-                    for s in ["arn:", partition, ":iam::", account, ":role/", role] {
+                    for s in [
+                        "arn:",
+                        partition,
+                        ":iam::",
+                        account,
+                        ":role/",
+                        role.as_str(),
+                    ] {
                         t.push_str(s);
                     }
                 }),
-                other => context.derive_str(given, ARN, other.arn()),
+                other => context.derive_str(buf, given, ARN, other.arn()),
             }
             if let Some(account) = other.account() {
-                context.derive_str(given, ACCOUNT, account);
+                context.derive_str(buf, given, ACCOUNT, account);
             }
-            context.derive_str(given, IS_SERVICE, "false");
+            context.derive_str(buf, given, IS_SERVICE, "false");
             match other {
                 PrincipalId::User { name, .. } => {
-                    context.derive_str(given, USERNAME, name);
-                    context.derive_str(given, TYPE, "User");
+                    context.derive_str(buf, given, USERNAME, name);
+                    context.derive_str(buf, given, TYPE, "User");
                 }
                 PrincipalId::Root { account, .. } => {
-                    context.derive_str(given, USERID, account);
-                    context.derive_str(given, TYPE, "Account");
+                    context.derive_str(buf, given, USERID, account);
+                    context.derive_str(buf, given, TYPE, "Account");
                 }
                 PrincipalId::AssumedRole { .. } | PrincipalId::Role { .. } => {
-                    context.derive_str(given, TYPE, "AssumedRole");
+                    context.derive_str(buf, given, TYPE, "AssumedRole");
                 }
                 PrincipalId::FederatedUser { account, name, .. } => {
-                    context.derive(given, USERID, |t| {
+                    context.derive(buf, given, USERID, |t| {
                         t.push_str(account);
-                        t.push(':');
+                        t.push_str(":");
                         t.push_str(name);
                     });
-                    context.derive_str(given, TYPE, "FederatedUser");
+                    context.derive_str(buf, given, TYPE, "FederatedUser");
                 }
                 _ => {}
             }
@@ -729,6 +824,71 @@ mod tests {
             ["arn:aws:iam::111122223333:role/app"]
         );
         assert_eq!(again.context.values("aws:username").unwrap(), ["u"]);
+    }
+
+    /// The request's one buffer: short texts on the stack, long ones on the heap, the
+    /// derived values of an earlier request kept; every field reads as it was given.
+    #[test]
+    fn request_fields_share_one_buffer_whatever_their_length() {
+        for n in [0, 10, 200, 600] {
+            let long = "é日".repeat(n);
+            let resource = format!("arn:aws:s3:::b/{long}");
+            let action = format!("S3:GetObjÉct{long}");
+            let principal = format!("arn:aws:sts::111122223333:assumed-role/r{long}/s");
+            let r = Request::new(
+                PrincipalId::parse(&principal),
+                &action,
+                &resource,
+                Context::new(),
+            );
+            assert_eq!(r.action, action);
+            assert_eq!(r.action_lower, action.to_ascii_lowercase());
+            assert_eq!(r.resource, resource);
+            assert_eq!(r.service(), "s3");
+            assert_eq!(
+                r.operation(),
+                format!("getobjÉct{long}").to_ascii_lowercase()
+            );
+            let role = format!("arn:aws:iam::111122223333:role/r{long}");
+            assert_eq!(
+                r.context.values("aws:PrincipalArn").unwrap(),
+                [role.clone()]
+            );
+            let again = Request::new(
+                PrincipalId::parse("arn:aws:iam::222233334444:user/u"),
+                "kms:Decrypt",
+                "*",
+                r.context.clone(),
+            );
+            assert_eq!(again.context.values("aws:PrincipalArn").unwrap(), [role]);
+            assert_eq!(again.context.values("aws:username").unwrap(), ["u"]);
+            assert_eq!(
+                again.context.values("aws:principaltype").unwrap(),
+                ["AssumedRole"]
+            );
+            let PrincipalId::AssumedRole {
+                role,
+                session,
+                partition,
+                account,
+                ..
+            } = &r.principal
+            else {
+                panic!("{principal} is a role session");
+            };
+            assert_eq!(
+                (
+                    role.as_str(),
+                    session.as_str(),
+                    partition.as_str(),
+                    account.as_str()
+                ),
+                (format!("r{long}").as_str(), "s", "aws", "111122223333")
+            );
+        }
+        let root = PrincipalId::parse(" 111122223333 ");
+        assert_eq!(root.arn(), "arn:aws:iam::111122223333:root");
+        assert_eq!(root.account(), Some("111122223333"));
     }
 
     #[test]

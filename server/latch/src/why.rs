@@ -202,8 +202,8 @@ fn comparison_json(d: &denied::Denial, e: &denied::Explanation) -> Vec<(&'static
             json!({
                 "principal": r.principal.arn(),
                 "principal_in_workspace": e.mapped_to,
-                "action": r.action,
-                "resource": r.resource,
+                "action": r.action.as_str(),
+                "resource": r.resource.as_str(),
                 "context": context,
             }),
         ),
