@@ -6,6 +6,7 @@
 //! `aws:PrincipalType`, `aws:PrincipalIsAWSService`) are added when the caller did not
 //! give them, and marked as derived so the trace can say so.
 
+use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 use latch_syntax::text::Str;
@@ -359,7 +360,13 @@ impl Context {
 
     /// Adds a derived key unless its bit is in `given` or it is already derived; `value`
     /// writes the value at the end of `buf`, which holds the derived values so far.
-    fn derive(&mut self, buf: &mut Buf, given: u8, slot: usize, value: impl FnOnce(&mut Buf)) {
+    fn derive(
+        &mut self,
+        buf: &mut String,
+        given: u8,
+        slot: usize,
+        value: impl FnOnce(&mut String),
+    ) {
         let d = &mut self.derived;
         let bit = 1u8 << slot;
         if (given | d.present) & bit != 0 {
@@ -376,7 +383,7 @@ impl Context {
         }
     }
 
-    fn derive_str(&mut self, buf: &mut Buf, given: u8, slot: usize, value: &str) {
+    fn derive_str(&mut self, buf: &mut String, given: u8, slot: usize, value: &str) {
         self.derive(buf, given, slot, |t| t.push_str(value));
     }
 
@@ -486,88 +493,45 @@ pub struct Request {
     pub context: Context,
 }
 
-/// A string built on the stack while it is short, then copied once into shared text.
-struct Buf {
-    stack: [u8; 512],
-    len: usize,
-    heap: Option<String>,
-}
-
-impl Buf {
-    fn new() -> Buf {
-        Buf {
-            stack: [0; 512],
-            len: 0,
-            heap: None,
-        }
-    }
-
-    fn len(&self) -> usize {
-        match &self.heap {
-            Some(h) => h.len(),
-            None => self.len,
-        }
-    }
-
-    fn spill(&mut self) -> &mut String {
-        let stack = &self.stack[..self.len];
-        self.heap.get_or_insert_with(|| {
-            let mut h = String::with_capacity(2 * stack.len() + 64);
-            h.push_str(std::str::from_utf8(stack).unwrap_or_default());
-            h
-        })
-    }
-
-    fn push_str(&mut self, s: &str) {
-        if self.heap.is_none() {
-            if let Some(dst) = self.stack.get_mut(self.len..self.len + s.len()) {
-                dst.copy_from_slice(s.as_bytes());
-                self.len += s.len();
-                return;
-            }
-        }
-        self.spill().push_str(s);
-    }
-
-    /// Pushes `s` lower-cased (ASCII only, as AWS compares actions).
-    fn push_lower(&mut self, s: &str) {
-        let start = self.len;
-        self.push_str(s);
-        match &mut self.heap {
-            // ASCII lower-casing keeps the text valid UTF-8.
-            None => self.stack[start..self.len].make_ascii_lowercase(),
-            Some(h) => {
-                let from = h.len() - s.len();
-                if let Some(tail) = h.get_mut(from..) {
-                    tail.make_ascii_lowercase();
-                }
-            }
-        }
-    }
-
-    fn as_str(&self) -> &str {
-        match &self.heap {
-            Some(h) => h,
-            None => std::str::from_utf8(&self.stack[..self.len]).unwrap_or_default(),
-        }
-    }
-}
-
 impl Request {
     /// Builds a request and adds the keys AWS derives from the principal.
     pub fn new(principal: PrincipalId, action: &str, resource: &str, context: Context) -> Request {
+        thread_local! {
+            /// Where the text is written before its one copy into shared text.
+            static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
+        }
         let mut context = context;
-        let mut buf = Buf::new();
-        // The values derived before (a context used for an earlier request) come first.
-        buf.push_str(&context.derived.text);
-        derive_principal_keys(&principal, &mut context, &mut buf);
-        let derived = buf.len();
-        buf.push_str(action);
-        let action_end = buf.len();
-        buf.push_lower(action);
-        let lower_end = buf.len();
-        buf.push_str(resource);
-        let src: Arc<str> = Arc::from(buf.as_str());
+        // Only references enter the closure: the request is built once, after it.
+        let mut text = |buf: &mut String| {
+            // The values derived before (a context used for an earlier request) first.
+            buf.push_str(&context.derived.text);
+            derive_principal_keys(&principal, &mut context, buf);
+            let derived = buf.len();
+            buf.push_str(action);
+            let action_end = buf.len();
+            buf.push_str(action);
+            let lower_end = buf.len();
+            if let Some(lower) = buf.get_mut(action_end..lower_end) {
+                lower.make_ascii_lowercase();
+            }
+            buf.push_str(resource);
+            (
+                Arc::<str>::from(buf.as_str()),
+                [derived, action_end, lower_end],
+            )
+        };
+        let (src, [derived, action_end, lower_end]) =
+            SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+                Ok(mut buf) => {
+                    buf.clear();
+                    let out = text(&mut buf);
+                    if buf.capacity() > 1 << 16 {
+                        *buf = String::new();
+                    }
+                    out
+                }
+                Err(_) => text(&mut String::new()),
+            });
         context.derived.text = Str::slice(&src, 0..derived);
         Request {
             principal,
@@ -613,7 +577,7 @@ const TYPE: usize = 4;
 const IS_SERVICE: usize = 5;
 const SERVICE_NAME: usize = 6;
 
-fn derive_principal_keys(principal: &PrincipalId, context: &mut Context, buf: &mut Buf) {
+fn derive_principal_keys(principal: &PrincipalId, context: &mut Context, buf: &mut String) {
     let given = context.start_deriving();
     match principal {
         PrincipalId::Anonymous => {
@@ -667,7 +631,7 @@ fn derive_principal_keys(principal: &PrincipalId, context: &mut Context, buf: &m
                 PrincipalId::FederatedUser { account, name, .. } => {
                     context.derive(buf, given, USERID, |t| {
                         t.push_str(account);
-                        t.push_str(":");
+                        t.push(':');
                         t.push_str(name);
                     });
                     context.derive_str(buf, given, TYPE, "FederatedUser");
