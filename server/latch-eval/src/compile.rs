@@ -107,7 +107,7 @@ impl ActionPattern {
 pub(crate) enum ResourcePattern {
     Any,
     /// Fields of an ARN pattern; each static or with variables.
-    Arn(Box<ArnPattern>),
+    Arn(ArnPattern),
     /// Not an ARN: matched as a whole string.
     Whole(Glob),
 }
@@ -373,11 +373,11 @@ fn resource_pattern(text: &Str, vars: bool) -> ResourcePattern {
         others.push((i, other));
         OTHER
     });
-    ResourcePattern::Arn(Box::new(ArnPattern {
+    ResourcePattern::Arn(ArnPattern {
         text: text.clone(),
         spans,
         others,
-    }))
+    })
 }
 
 /// What the evaluation of statements needs besides the request.

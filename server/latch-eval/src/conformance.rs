@@ -163,7 +163,6 @@ pub fn load_cases(text: &str) -> Result<Vec<Case>, String> {
 /// A case ready to evaluate: compiled policies and the request.
 #[derive(Clone, Debug)]
 pub struct Prepared {
-    pub name: String,
     pub set: PolicySet,
     pub request: Request,
     pub expect: Outcome,
@@ -446,7 +445,6 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
         });
     }
     Ok(Prepared {
-        name: case.name.clone(),
         set,
         request,
         expect,

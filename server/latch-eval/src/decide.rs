@@ -113,9 +113,12 @@ impl Run<'_> {
             index,
             ..Summary::default()
         };
-        let mut statements = Vec::new();
+        let mut statements = Statements::with_capacity(if not_applicable.is_none() {
+            policy.statements.len()
+        } else {
+            0
+        });
         if not_applicable.is_none() {
-            statements.reserve_exact(policy.statements.len());
             for (i, st) in policy.statements.iter().enumerate() {
                 let outcome = st.eval(policy.kind(), &self.env);
                 if outcome.is_match() {

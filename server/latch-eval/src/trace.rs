@@ -4,6 +4,7 @@
 //! A trace holds the compiled policies it evaluated (shared, not copied), so statement
 //! Sids, spans and condition clauses are reachable from a statement's index.
 
+use std::fmt;
 use std::sync::Arc;
 
 use latch_syntax::policy::Statement;
@@ -205,7 +206,129 @@ pub struct PolicyTrace {
     /// The SCP or RCP level's name as the workspace states it (`root`, `ou-prod`).
     pub level_name: Option<Arc<str>>,
     pub not_applicable: Option<NotApplicable>,
-    pub statements: Vec<StatementTrace>,
+    pub statements: Statements,
+}
+
+/// The statements of one policy in the trace, read as a slice. Most policies have one
+/// or two statements: those are kept inline, without an allocation of their own.
+#[derive(Clone)]
+pub struct Statements(Few);
+
+#[derive(Clone)]
+enum Few {
+    Inline {
+        len: u8,
+        items: [StatementTrace; INLINE],
+    },
+    Heap(Vec<StatementTrace>),
+}
+
+const INLINE: usize = 2;
+
+impl Statements {
+    pub fn new() -> Statements {
+        Statements::with_capacity(0)
+    }
+
+    /// An empty list with room for `n` statements.
+    pub fn with_capacity(n: usize) -> Statements {
+        if n <= INLINE {
+            const EMPTY: StatementTrace = StatementTrace {
+                index: 0,
+                outcome: StatementOutcome::NoEffect,
+            };
+            Statements(Few::Inline {
+                len: 0,
+                items: [EMPTY; INLINE],
+            })
+        } else {
+            Statements(Few::Heap(Vec::with_capacity(n)))
+        }
+    }
+
+    pub fn push(&mut self, st: StatementTrace) {
+        match &mut self.0 {
+            Few::Inline { len, items } => match items.get_mut(usize::from(*len)) {
+                Some(slot) => {
+                    *slot = st;
+                    *len += 1;
+                }
+                None => {
+                    let mut v = Vec::with_capacity(2 * INLINE);
+                    v.extend(items.iter_mut().map(|s| {
+                        std::mem::replace(
+                            s,
+                            StatementTrace {
+                                index: 0,
+                                outcome: StatementOutcome::NoEffect,
+                            },
+                        )
+                    }));
+                    v.push(st);
+                    self.0 = Few::Heap(v);
+                }
+            },
+            Few::Heap(v) => v.push(st),
+        }
+    }
+}
+
+impl Default for Statements {
+    fn default() -> Statements {
+        Statements::new()
+    }
+}
+
+impl std::ops::Deref for Statements {
+    type Target = [StatementTrace];
+    fn deref(&self) -> &[StatementTrace] {
+        match &self.0 {
+            Few::Inline { len, items } => items.get(..usize::from(*len)).unwrap_or_default(),
+            Few::Heap(v) => v,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Statements {
+    fn deref_mut(&mut self) -> &mut [StatementTrace] {
+        match &mut self.0 {
+            Few::Inline { len, items } => items.get_mut(..usize::from(*len)).unwrap_or_default(),
+            Few::Heap(v) => v,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Statements {
+    type Item = &'a StatementTrace;
+    type IntoIter = std::slice::Iter<'a, StatementTrace>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl From<Vec<StatementTrace>> for Statements {
+    fn from(v: Vec<StatementTrace>) -> Statements {
+        let mut s = Statements::with_capacity(v.len());
+        for st in v {
+            s.push(st);
+        }
+        s
+    }
+}
+
+impl PartialEq for Statements {
+    fn eq(&self, other: &Statements) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Statements {}
+
+/// Prints as the list it holds, like a `Vec`.
+impl fmt::Debug for Statements {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 impl PolicyTrace {
@@ -380,5 +503,50 @@ impl Decision {
         locate: crate::render::Locate<'_>,
     ) -> String {
         crate::render::one_line(self, req, locate)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Inline or spilled, the list reads, prints and changes like the `Vec` it replaces.
+    #[test]
+    fn statements_read_like_a_vec_whatever_their_number() {
+        for n in 0..6 {
+            let v: Vec<StatementTrace> = (0..n)
+                .map(|i| StatementTrace {
+                    index: i,
+                    outcome: if i % 2 == 0 {
+                        StatementOutcome::Failed(Failure::Action)
+                    } else {
+                        StatementOutcome::Matched {
+                            grant: None,
+                            absent_keys: i as u64,
+                            assumed_keys: 0,
+                        }
+                    },
+                })
+                .collect();
+            for cap in [0, n] {
+                let mut s = Statements::with_capacity(cap);
+                for st in v.clone() {
+                    s.push(st);
+                }
+                assert_eq!(&*s, v.as_slice());
+                assert_eq!(format!("{s:?}"), format!("{v:?}"));
+                assert_eq!(s, Statements::from(v.clone()));
+                assert_eq!((&s).into_iter().count(), n);
+                if let Some(last) = s.last_mut() {
+                    last.outcome = StatementOutcome::NoEffect;
+                }
+                assert_eq!(
+                    s.iter()
+                        .filter(|t| t.outcome == StatementOutcome::NoEffect)
+                        .count(),
+                    usize::from(n > 0)
+                );
+            }
+        }
     }
 }
