@@ -38,7 +38,7 @@ pub struct CompiledPolicy {
     pub source: Policy,
     /// Whether the policy is "public" in the S3 Block Public Access sense (§8.3).
     pub public: bool,
-    pub(crate) statements: Vec<CStatement>,
+    pub(crate) statements: Few<CStatement>,
 }
 
 #[derive(Clone, Debug)]
@@ -47,7 +47,7 @@ pub(crate) struct CStatement {
     pub action: Option<(bool, Few<ActionPattern>)>,
     pub resource: Option<(bool, Few<ResourcePattern>)>,
     pub principal: Option<CPrincipal>,
-    pub clauses: Vec<CompiledClause>,
+    pub clauses: Few<CompiledClause>,
 }
 
 /// A list that most often holds one item, which is then kept inline: most statements
@@ -68,11 +68,34 @@ impl<T> Few<T> {
         Few::Many(items.collect())
     }
 
+    /// [`Few::collect`] of an iterator that yields `n` items.
+    fn collect_n(mut items: impl Iterator<Item = T>, n: usize) -> Few<T> {
+        if n == 1 {
+            if let Some(one) = items.next() {
+                return Few::One(one);
+            }
+        }
+        Few::Many(items.collect())
+    }
+
     pub fn as_slice(&self) -> &[T] {
         match self {
             Few::One(one) => std::slice::from_ref(one),
             Few::Many(many) => many,
         }
+    }
+}
+
+impl<T> Default for Few<T> {
+    fn default() -> Few<T> {
+        Few::Many(Vec::new())
+    }
+}
+
+impl<T> std::ops::Deref for Few<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        self.as_slice()
     }
 }
 
@@ -188,7 +211,7 @@ impl Field {
 #[derive(Clone, Debug)]
 pub(crate) struct CPrincipal {
     pub negated: bool,
-    pub entries: Vec<PEntry>,
+    pub entries: Few<PEntry>,
 }
 
 /// One principal named by a policy.
@@ -247,69 +270,62 @@ impl CompiledPolicy {
     /// Compiles `policy`, keeping it as the source without a copy.
     pub fn from_policy(reference: PolicyRef, policy: Policy) -> CompiledPolicy {
         let vars = policy.variables_enabled();
-        let statements = policy
-            .statements
-            .iter()
-            .map(|st| {
-                let action = st.action.as_ref().map(|a| {
-                    (
-                        a.negated,
-                        Few::collect(a.values.iter().map(|v| ActionPattern::new(&v.value))),
-                    )
-                });
-                let resource = st.resource.as_ref().map(|r| {
-                    (
-                        r.negated,
-                        Few::collect(r.values.iter().map(|v| resource_pattern(&v.value, vars))),
-                    )
-                });
-                let principal = st.principal.as_ref().map(|p| CPrincipal {
-                    negated: p.negated,
-                    entries: match &p.value {
-                        PrincipalValue::Star => vec![PEntry::Star],
-                        PrincipalValue::Map(entries) => entries
-                            .iter()
-                            .flat_map(|e| {
-                                e.values.iter().map(move |v| match e.kind.value {
-                                    PrincipalType::Aws => classify_aws(v.value.trim()),
-                                    PrincipalType::Service if v.value == "*" => PEntry::Star,
-                                    PrincipalType::Service => {
-                                        PEntry::Service(v.value.trim().to_ascii_lowercase())
-                                    }
-                                    PrincipalType::Federated | PrincipalType::CanonicalUser => {
-                                        PEntry::Opaque
-                                    }
-                                })
+        let statements = Few::collect(policy.statements.iter().map(|st| {
+            let action = st.action.as_ref().map(|a| {
+                (
+                    a.negated,
+                    Few::collect(a.values.iter().map(|v| ActionPattern::new(&v.value))),
+                )
+            });
+            let resource = st.resource.as_ref().map(|r| {
+                (
+                    r.negated,
+                    Few::collect(r.values.iter().map(|v| resource_pattern(&v.value, vars))),
+                )
+            });
+            let principal = st.principal.as_ref().map(|p| CPrincipal {
+                negated: p.negated,
+                entries: match &p.value {
+                    PrincipalValue::Star => Few::One(PEntry::Star),
+                    PrincipalValue::Map(entries) => Few::collect_n(
+                        entries.iter().flat_map(|e| {
+                            e.values.iter().map(move |v| match e.kind.value {
+                                PrincipalType::Aws => classify_aws(v.value.trim()),
+                                PrincipalType::Service if v.value == "*" => PEntry::Star,
+                                PrincipalType::Service => {
+                                    PEntry::Service(v.value.trim().to_ascii_lowercase())
+                                }
+                                PrincipalType::Federated | PrincipalType::CanonicalUser => {
+                                    PEntry::Opaque
+                                }
                             })
-                            .collect(),
-                    },
-                });
-                let clauses = st
-                    .condition
-                    .as_ref()
-                    .map(|c| {
-                        c.clauses
-                            .iter()
-                            .map(|cl| {
-                                CompiledClause::from_values(
-                                    &cl.operator.value,
-                                    &cl.key.value,
-                                    cl.values.iter().map(|v| v.value.as_str()),
-                                    vars,
-                                )
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                CStatement {
-                    effect: st.effect(),
-                    action,
-                    resource,
-                    principal,
-                    clauses,
-                }
-            })
-            .collect();
+                        }),
+                        entries.iter().map(|e| e.values.len()).sum(),
+                    ),
+                },
+            });
+            let clauses = st
+                .condition
+                .as_ref()
+                .map(|c| {
+                    Few::collect(c.clauses.iter().map(|cl| {
+                        CompiledClause::from_values(
+                            &cl.operator.value,
+                            &cl.key.value,
+                            cl.values.iter().map(|v| v.value.as_str()),
+                            vars,
+                        )
+                    }))
+                })
+                .unwrap_or_default();
+            CStatement {
+                effect: st.effect(),
+                action,
+                resource,
+                principal,
+                clauses,
+            }
+        }));
         CompiledPolicy {
             reference,
             public: crate::s3::is_public_policy(&policy),

@@ -153,8 +153,8 @@ impl Run<'_> {
     }
 
     /// Every applicable Deny statement, in trace order.
-    fn denies(&self) -> Vec<StmtRef> {
-        let mut out = Vec::new();
+    fn denies(&self) -> Refs {
+        let mut out = Refs::new();
         for (pi, p) in self.trace.iter().enumerate() {
             for s in &p.statements {
                 let deny = p
@@ -173,29 +173,26 @@ impl Run<'_> {
         out
     }
 
-    /// The matched Allow statements of a policy, with their grants.
-    fn allows_of(&self, index: usize) -> Vec<(StmtRef, Option<GrantKind>)> {
-        let Some(p) = self.trace.get(index) else {
-            return Vec::new();
-        };
-        p.statements
-            .iter()
-            .filter_map(|s| match s.outcome {
-                StatementOutcome::Matched { grant, .. }
-                    if p.policy.statements.get(s.index).and_then(|st| st.effect)
-                        == Some(Effect::Allow) =>
-                {
-                    Some((
-                        StmtRef {
-                            policy: index,
-                            statement: s.index,
-                        },
-                        grant,
-                    ))
-                }
-                _ => None,
-            })
-            .collect()
+    /// The `k`-th statement of the policy at `index` in the trace, with its grant, if it
+    /// is a matched Allow statement.
+    fn allow_at(&self, index: usize, k: usize) -> Option<(StmtRef, Option<GrantKind>)> {
+        let p = self.trace.get(index)?;
+        let s = p.statements.get(k)?;
+        match s.outcome {
+            StatementOutcome::Matched { grant, .. }
+                if p.policy.statements.get(s.index).and_then(|st| st.effect)
+                    == Some(Effect::Allow) =>
+            {
+                Some((
+                    StmtRef {
+                        policy: index,
+                        statement: s.index,
+                    },
+                    grant,
+                ))
+            }
+            _ => None,
+        }
     }
 
     fn ignore(&mut self, r: StmtRef, reason: IgnoreReason) {
@@ -609,7 +606,8 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
     let same_account = caller.account().is_some() && caller.account() == effective_owner;
 
     // Resource-side grants, after the S3 rules that set some of them aside.
-    let mut grants: Vec<(StmtRef, GrantKind)> = Vec::new();
+    // The strongest grant; the last of equally strong ones.
+    let mut best_policy_grant: Option<(StmtRef, GrantKind)> = None;
     if let Some(r) = &resource {
         let restrict = set
             .s3
@@ -620,13 +618,19 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
             notes.push(Note::PublicBucketPolicy);
         }
         let insider = service || (caller.account().is_some() && caller.account() == owner);
-        for (sref, grant) in run.allows_of(r.index) {
+        let n = run.trace.get(r.index).map_or(0, |p| p.statements.len());
+        for k in 0..n {
+            let Some((sref, grant)) = run.allow_at(r.index, k) else {
+                continue;
+            };
             if object_owner.is_some() {
                 run.ignore(sref, IgnoreReason::ObjectOwnedByOtherAccount);
             } else if restrict && !insider {
                 run.ignore(sref, IgnoreReason::RestrictPublicBuckets);
             } else if let Some(g) = grant {
-                grants.push((sref, g));
+                if best_policy_grant.is_none_or(|(_, best)| g >= best) {
+                    best_policy_grant = Some((sref, g));
+                }
             }
         }
     }
@@ -663,16 +667,16 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
             }
         }
     }
-    let best_policy_grant = grants.iter().max_by_key(|(_, g)| *g).copied();
     let best_grant = match (best_policy_grant.map(|(_, g)| g), acl_grant) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     };
-    let grant_refs = |min: GrantKind| -> Vec<StmtRef> {
+    let grant_refs = |min: GrantKind| -> Refs {
         best_policy_grant
             .filter(|(_, g)| *g >= min)
-            .map(|(r, _)| vec![r])
-            .unwrap_or_default()
+            .map(|(r, _)| r)
+            .into_iter()
+            .collect()
     };
     let acl_used = acl_grant.is_some() && best_policy_grant.map(|(_, g)| g) < acl_grant;
 
@@ -721,7 +725,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         notes.push(Note::RootUser);
     }
     // Built only by the branches that allow on the identity side.
-    let identity_refs = || -> Vec<StmtRef> {
+    let identity_refs = || -> Refs {
         identity_allow
             .into_iter()
             .chain(
@@ -767,7 +771,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         }
         if identity_side {
             let mut by = grant_refs(GrantKind::Account);
-            by.extend(identity_refs());
+            by.extend(identity_refs().iter().copied());
             return finish(
                 run,
                 Outcome::Allow,
@@ -824,7 +828,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
     match (identity_side, best_grant) {
         (true, Some(_)) => {
             let mut by = grant_refs(GrantKind::Account);
-            by.extend(identity_refs());
+            by.extend(identity_refs().iter().copied());
             finish(
                 run,
                 Outcome::Allow,

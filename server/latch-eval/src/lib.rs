@@ -41,5 +41,5 @@ pub use request::{Context, Lean, PrincipalId, Request, Unknowns};
 pub use s3::{AclGrant, AclPermission, BlockPublicAccess, Grantee, ObjectOwnership, S3Facts};
 pub use trace::{
     Basis, Blocker, Decision, DependentDecision, GrantKind, HttpAnswer, Layer, Outcome,
-    PolicyTrace, StatementOutcome, Statements, StmtRef, Trace,
+    PolicyTrace, Refs, StatementOutcome, Statements, StmtRef, Trace,
 };

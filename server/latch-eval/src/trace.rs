@@ -355,6 +355,114 @@ pub struct StmtRef {
     pub statement: usize,
 }
 
+/// Statements of the trace, read as a slice; up to three are kept inline, without an
+/// allocation (a decision rests on one or two statements most often).
+#[derive(Clone)]
+pub struct Refs(RefsRepr);
+
+#[derive(Clone)]
+enum RefsRepr {
+    Inline {
+        len: u8,
+        items: [StmtRef; REFS_INLINE],
+    },
+    Heap(Vec<StmtRef>),
+}
+
+const REFS_INLINE: usize = 3;
+
+impl Refs {
+    pub fn new() -> Refs {
+        const NONE: StmtRef = StmtRef {
+            policy: 0,
+            statement: 0,
+        };
+        Refs(RefsRepr::Inline {
+            len: 0,
+            items: [NONE; REFS_INLINE],
+        })
+    }
+
+    pub fn push(&mut self, r: StmtRef) {
+        match &mut self.0 {
+            RefsRepr::Inline { len, items } => match items.get_mut(usize::from(*len)) {
+                Some(slot) => {
+                    *slot = r;
+                    *len += 1;
+                }
+                None => {
+                    let mut v = Vec::with_capacity(2 * REFS_INLINE);
+                    v.extend_from_slice(items);
+                    v.push(r);
+                    self.0 = RefsRepr::Heap(v);
+                }
+            },
+            RefsRepr::Heap(v) => v.push(r),
+        }
+    }
+}
+
+impl Default for Refs {
+    fn default() -> Refs {
+        Refs::new()
+    }
+}
+
+impl std::ops::Deref for Refs {
+    type Target = [StmtRef];
+    fn deref(&self) -> &[StmtRef] {
+        match &self.0 {
+            RefsRepr::Inline { len, items } => items.get(..usize::from(*len)).unwrap_or_default(),
+            RefsRepr::Heap(v) => v,
+        }
+    }
+}
+
+impl Extend<StmtRef> for Refs {
+    fn extend<I: IntoIterator<Item = StmtRef>>(&mut self, iter: I) {
+        for r in iter {
+            self.push(r);
+        }
+    }
+}
+
+impl FromIterator<StmtRef> for Refs {
+    fn from_iter<I: IntoIterator<Item = StmtRef>>(iter: I) -> Refs {
+        let mut refs = Refs::new();
+        refs.extend(iter);
+        refs
+    }
+}
+
+impl From<Vec<StmtRef>> for Refs {
+    fn from(v: Vec<StmtRef>) -> Refs {
+        v.into_iter().collect()
+    }
+}
+
+impl<'a> IntoIterator for &'a Refs {
+    type Item = &'a StmtRef;
+    type IntoIter = std::slice::Iter<'a, StmtRef>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl PartialEq for Refs {
+    fn eq(&self, other: &Refs) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Refs {}
+
+/// Prints as the list it holds, like a `Vec`.
+impl fmt::Debug for Refs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 /// What stopped an allow that no explicit deny stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Blocker {
@@ -404,10 +512,10 @@ pub enum Basis {
     /// `sts:GetCallerIdentity` needs no permission.
     AlwaysAllowed,
     /// Every applicable Deny statement.
-    Denied(Vec<StmtRef>),
+    Denied(Refs),
     /// The statements whose Allow made the decision, plus an ACL grant if one did.
     Allowed {
-        by: Vec<StmtRef>,
+        by: Refs,
         acl: bool,
     },
     Blocked(Blocker),
