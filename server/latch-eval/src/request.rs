@@ -180,9 +180,9 @@ pub(crate) fn last_segment(res: &str) -> &str {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContextEntry {
     /// The key lower-cased, for lookups.
-    pub key: String,
-    /// The key as the caller wrote it.
-    pub written: String,
+    pub key: Str,
+    /// The key as the caller wrote it (shares its text with `key`).
+    pub written: Str,
     pub values: Vec<String>,
     /// Added by the engine from the principal, not given by the caller.
     pub derived: bool,
@@ -333,10 +333,27 @@ impl Context {
 
     /// Sets `key` to `values`, replacing an earlier value of the same key.
     pub fn insert(&mut self, key: &str, values: Vec<String>) {
-        let lower = key.to_ascii_lowercase();
+        let (key, written) = if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            // Both spellings in one text.
+            let src = with_scratch(|t| {
+                t.push_str(key);
+                t.push_str(key);
+                if let Some(lower) = t.get_mut(key.len()..) {
+                    lower.make_ascii_lowercase();
+                }
+                Arc::<str>::from(t.as_str())
+            });
+            (
+                Str::slice(&src, key.len()..src.len()),
+                Str::slice(&src, 0..key.len()),
+            )
+        } else {
+            let s = Str::from(key);
+            (s.clone(), s)
+        };
         let entry = ContextEntry {
-            key: lower,
-            written: key.to_string(),
+            key,
+            written,
             values,
             derived: false,
         };
@@ -393,8 +410,8 @@ impl Context {
             self.derived
                 .iter()
                 .map(|(slot, v)| ContextEntry {
-                    key: DERIVED_KEYS[slot].1.to_string(),
-                    written: DERIVED_KEYS[slot].0.to_string(),
+                    key: Str::from_static(DERIVED_KEYS[slot].1),
+                    written: Str::from_static(DERIVED_KEYS[slot].0),
                     values: vec![v.to_string()],
                     derived: true,
                 })
@@ -413,12 +430,13 @@ impl Context {
             })
     }
 
-    /// The values of a lower-cased key, without building an entry for a derived key.
-    pub(crate) fn lookup_lower(&self, key_lower: &str) -> Option<Values<'_>> {
-        match self.entries.iter().find(|e| e.key == key_lower) {
+    /// The values of a key in any case, without building an entry for a derived key.
+    pub(crate) fn lookup_lower(&self, key: &str) -> Option<Values<'_>> {
+        // The entries' keys are lower-cased: ASCII case is all there is to ignore.
+        match self.entries.iter().find(|e| e.key.eq_ignore_ascii_case(key)) {
             Some(e) => Some(Values::Given(&e.values)),
             None => {
-                let slot = derived_slot(key_lower)?;
+                let slot = derived_slot(key)?;
                 self.derived.value(slot).map(Values::Derived)
             }
         }
@@ -461,11 +479,18 @@ impl Context {
         })
     }
 
-    /// Whether a lower-cased key is missing from the request and not known to be absent.
+    /// Whether a key (in any case) is missing from the request and not known to be absent.
     pub fn is_unknown(&self, key_lower: &str) -> bool {
+        // The lists are lower-cased.
         let listed = |list: &[&str]| {
-            list.iter()
-                .any(|k| *k == key_lower || (k.ends_with('/') && key_lower.starts_with(*k)))
+            list.iter().any(|k| {
+                k.eq_ignore_ascii_case(key_lower)
+                    || (k.ends_with('/')
+                        && key_lower
+                            .as_bytes()
+                            .get(..k.len())
+                            .is_some_and(|p| p.eq_ignore_ascii_case(k.as_bytes())))
+            })
         };
         let unknown = match &self.unknown {
             Unknowns::None => return false,
@@ -496,13 +521,9 @@ pub struct Request {
 impl Request {
     /// Builds a request and adds the keys AWS derives from the principal.
     pub fn new(principal: PrincipalId, action: &str, resource: &str, context: Context) -> Request {
-        thread_local! {
-            /// Where the text is written before its one copy into shared text.
-            static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
-        }
         let mut context = context;
         // Only references enter the closure: the request is built once, after it.
-        let mut text = |buf: &mut String| {
+        let text = |buf: &mut String| {
             // The values derived before (a context used for an earlier request) first.
             buf.push_str(&context.derived.text);
             derive_principal_keys(&principal, &mut context, buf);
@@ -520,18 +541,7 @@ impl Request {
                 [derived, action_end, lower_end],
             )
         };
-        let (src, [derived, action_end, lower_end]) =
-            SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-                Ok(mut buf) => {
-                    buf.clear();
-                    let out = text(&mut buf);
-                    if buf.capacity() > 1 << 16 {
-                        *buf = String::new();
-                    }
-                    out
-                }
-                Err(_) => text(&mut String::new()),
-            });
+        let (src, [derived, action_end, lower_end]) = with_scratch(text);
         context.derived.text = Str::slice(&src, 0..derived);
         Request {
             principal,
@@ -566,6 +576,26 @@ impl Request {
             .map(|p| p.account)
             .filter(|a| !a.is_empty())
     }
+}
+
+/// Runs `f` with an empty string to write in, reused from call to call on a thread: text
+/// built there and then copied once into shared text costs one allocation.
+fn with_scratch<T>(f: impl FnOnce(&mut String) -> T) -> T {
+    thread_local! {
+        static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            let out = f(&mut buf);
+            if buf.capacity() > 1 << 16 {
+                *buf = String::new();
+            }
+            out
+        }
+        // Only if `f` itself wrote text this way.
+        Err(_) => f(&mut String::new()),
+    })
 }
 
 /// Slots of [`DERIVED_KEYS`].

@@ -194,7 +194,7 @@ fn comparison_json(d: &denied::Denial, e: &denied::Explanation) -> Vec<(&'static
         .entries()
         .iter()
         .filter(|c| !c.derived)
-        .map(|c| (c.written.clone(), json!(c.values)))
+        .map(|c| (c.written.to_string(), json!(c.values)))
         .collect();
     vec![
         (
