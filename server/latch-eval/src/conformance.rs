@@ -319,8 +319,17 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
         context,
     );
     let mut label = Label::default();
-    let none = CasePolicies::default();
-    let p = case.policies.as_ref().unwrap_or(&none);
+    const NONE: &CasePolicies = &CasePolicies {
+        identity: None,
+        resource: None,
+        resource_account: None,
+        scp: None,
+        rcp: None,
+        boundary: None,
+        session: None,
+        vpce: None,
+    };
+    let p = case.policies.as_ref().unwrap_or(NONE);
     let mut set = PolicySet {
         scp_names: Vec::new(),
         rcp_names: Vec::new(),

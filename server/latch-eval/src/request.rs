@@ -433,7 +433,11 @@ impl Context {
     /// The values of a key in any case, without building an entry for a derived key.
     pub(crate) fn lookup_lower(&self, key: &str) -> Option<Values<'_>> {
         // The entries' keys are lower-cased: ASCII case is all there is to ignore.
-        match self.entries.iter().find(|e| e.key.eq_ignore_ascii_case(key)) {
+        match self
+            .entries
+            .iter()
+            .find(|e| e.key.eq_ignore_ascii_case(key))
+        {
             Some(e) => Some(Values::Given(&e.values)),
             None => {
                 let slot = derived_slot(key)?;
