@@ -532,20 +532,21 @@ fn chain(p: &PrincipalId) -> Vec<ChainLink<'_>> {
     match p {
         PrincipalId::Anonymous => vec![ChainLink::Anonymous],
         PrincipalId::Service(s) => vec![ChainLink::Service(s)],
-        PrincipalId::Root { account, .. } => vec![ChainLink::Account(account)],
+        PrincipalId::Root { arn, account } => vec![ChainLink::Account(account.of(arn))],
         PrincipalId::User { arn, account, .. }
         | PrincipalId::FederatedUser { arn, account, .. }
         | PrincipalId::Other { arn, account } => {
-            vec![ChainLink::Account(account), ChainLink::Arn(arn)]
+            vec![ChainLink::Account(account.of(arn)), ChainLink::Arn(arn)]
         }
-        PrincipalId::Role { account, name, .. } => {
-            vec![ChainLink::Account(account), ChainLink::Role(account, name)]
-        }
+        PrincipalId::Role { arn, account, name } => vec![
+            ChainLink::Account(account.of(arn)),
+            ChainLink::Role(account.of(arn), name.of(arn)),
+        ],
         PrincipalId::AssumedRole {
             account, role, arn, ..
         } => vec![
-            ChainLink::Account(account),
-            ChainLink::Role(account, role),
+            ChainLink::Account(account.of(arn)),
+            ChainLink::Role(account.of(arn), role.of(arn)),
             ChainLink::Arn(arn),
         ],
     }
@@ -568,7 +569,7 @@ fn entry_names(e: &PEntry, link: &ChainLink<'_>) -> bool {
 fn entry_grant(e: &PEntry, caller: &PrincipalId, kind: PolicyKind) -> Option<GrantKind> {
     match (e, caller) {
         (PEntry::Star, _) => Some(GrantKind::Everyone),
-        (PEntry::Account(a), PrincipalId::Root { account, .. }) if a == account => {
+        (PEntry::Account(a), PrincipalId::Root { arn, account }) if a == account.of(arn) => {
             Some(GrantKind::Account)
         }
         // In an endpoint policy the account form names only the root user (§9).
@@ -578,19 +579,20 @@ fn entry_grant(e: &PEntry, caller: &PrincipalId, kind: PolicyKind) -> Option<Gra
         (
             PEntry::Role { account, name },
             PrincipalId::Role {
+                arn,
                 account: a,
                 name: n,
-                ..
             },
         )
         | (
             PEntry::Role { account, name },
             PrincipalId::AssumedRole {
+                arn,
                 account: a,
                 role: n,
                 ..
             },
-        ) if account == a && name == n => Some(GrantKind::Role),
+        ) if account == a.of(arn) && name == n.of(arn) => Some(GrantKind::Role),
         (PEntry::Session(arn), PrincipalId::AssumedRole { arn: c, .. }) if arn == c => {
             Some(GrantKind::Session)
         }
@@ -649,11 +651,11 @@ mod tests {
             return PEntry::Star;
         }
         match PrincipalId::parse(value) {
-            PrincipalId::Root { account, .. } => PEntry::Account(account.into()),
+            PrincipalId::Root { arn, account } => PEntry::Account(account.of(&arn).into()),
             PrincipalId::User { arn, .. } => PEntry::User(arn.into()),
-            PrincipalId::Role { account, name, .. } => PEntry::Role {
-                account: account.into(),
-                name: name.into(),
+            PrincipalId::Role { arn, account, name } => PEntry::Role {
+                account: account.of(&arn).into(),
+                name: name.of(&arn).into(),
             },
             PrincipalId::AssumedRole { arn, .. } => PEntry::Session(arn.into()),
             PrincipalId::FederatedUser { arn, .. } => PEntry::FederatedUser(arn.into()),

@@ -13,7 +13,8 @@ use latch_syntax::text::Str;
 
 use crate::arn::{is_account_id, split_arn};
 
-/// Who makes the request. The fields share one copy of the principal's text.
+/// Who makes the request. Every part of an ARN principal is a range of its one ARN: no
+/// copy, no count to keep.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PrincipalId {
     /// An unsigned request.
@@ -21,24 +22,48 @@ pub enum PrincipalId {
     /// An AWS service principal such as `cloudtrail.amazonaws.com`.
     Service(Str),
     /// The account root user.
-    Root { arn: Str, account: Str },
+    Root { arn: Str, account: Part },
     /// An IAM user; `name` is the last path element.
-    User { arn: Str, account: Str, name: Str },
+    User { arn: Str, account: Part, name: Part },
     /// An IAM role used directly as the caller (for example in a simulation); treated
     /// like a session of that role.
-    Role { arn: Str, account: Str, name: Str },
+    Role { arn: Str, account: Part, name: Part },
     /// `arn:aws:sts::ACCT:assumed-role/ROLE/SESSION`.
     AssumedRole {
         arn: Str,
-        account: Str,
-        role: Str,
-        session: Str,
-        partition: Str,
+        account: Part,
+        role: Part,
+        session: Part,
+        partition: Part,
     },
     /// `arn:aws:sts::ACCT:federated-user/NAME`.
-    FederatedUser { arn: Str, account: Str, name: Str },
+    FederatedUser { arn: Str, account: Part, name: Part },
     /// Any other ARN (a group, an unknown type); it can only match `*` or its account.
-    Other { arn: Str, account: Str },
+    Other { arn: Str, account: Part },
+}
+
+/// A range of a principal's ARN: [`Part::of`] the ARN reads it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Part {
+    start: u32,
+    end: u32,
+}
+
+impl Part {
+    /// `s` as a range of `text`, which holds it; empty if it does not.
+    fn within(text: &str, s: &str) -> Part {
+        let start = (s.as_ptr() as usize).checked_sub(text.as_ptr() as usize);
+        match start.map(|st| (u32::try_from(st), u32::try_from(st + s.len()))) {
+            Some((Ok(start), Ok(end))) if end as usize <= text.len() => Part { start, end },
+            _ => Part::default(),
+        }
+    }
+
+    /// The part of `arn` (the ARN of the principal it was made with).
+    pub fn of(self, arn: &str) -> &str {
+        arn.get(self.start as usize..self.end as usize)
+            .unwrap_or_default()
+    }
 }
 
 impl PrincipalId {
@@ -49,12 +74,13 @@ impl PrincipalId {
             return PrincipalId::Anonymous;
         }
         if is_account_id(text) {
-            let arn = format!("arn:aws:iam::{text}:root");
-            let src: Arc<str> = Arc::from(arn);
-            let start = "arn:aws:iam::".len();
+            let start = "arn:aws:iam::".len() as u32;
             return PrincipalId::Root {
-                account: Str::slice(&src, start..start + text.len()),
-                arn: Str::slice(&src, 0..src.len()),
+                arn: Str::from(format!("arn:aws:iam::{text}:root")),
+                account: Part {
+                    start,
+                    end: start + text.len() as u32,
+                },
             };
         }
         let Some(parts) = split_arn(text) else {
@@ -63,19 +89,13 @@ impl PrincipalId {
             }
             return PrincipalId::Other {
                 arn: Str::from(text),
-                account: Str::new(),
+                account: Part::default(),
             };
         };
-        // One copy of the text; every field is a range of it.
-        let src: Arc<str> = Arc::from(text);
-        let base = text.as_ptr() as usize;
-        let sub = |s: &str| match (s.as_ptr() as usize).checked_sub(base) {
-            Some(start) if start + s.len() <= src.len() => Str::slice(&src, start..start + s.len()),
-            _ => Str::from(s),
-        };
-        let arn = Str::slice(&src, 0..src.len());
+        let sub = |s: &str| Part::within(text, s);
         let account = sub(parts.account);
         let res = parts.resource;
+        let arn = Str::from(text);
         match parts.service {
             "iam" if res == "root" => PrincipalId::Root { arn, account },
             "iam" if res.starts_with("user/") => PrincipalId::User {
@@ -92,7 +112,7 @@ impl PrincipalId {
                 let rest = res.get("assumed-role/".len()..).unwrap_or_default();
                 let (role, session) = match rest.split_once('/') {
                     Some((role, session)) => (sub(role), sub(session)),
-                    None => (sub(rest), Str::new()),
+                    None => (sub(rest), Part::default()),
                 };
                 PrincipalId::AssumedRole {
                     partition: sub(parts.partition),
@@ -115,17 +135,13 @@ impl PrincipalId {
     pub fn account(&self) -> Option<&str> {
         match self {
             PrincipalId::Anonymous | PrincipalId::Service(_) => None,
-            PrincipalId::Root { account, .. }
-            | PrincipalId::User { account, .. }
-            | PrincipalId::Role { account, .. }
-            | PrincipalId::AssumedRole { account, .. }
-            | PrincipalId::FederatedUser { account, .. }
-            | PrincipalId::Other { account, .. } => {
-                if account.is_empty() {
-                    None
-                } else {
-                    Some(account)
-                }
+            PrincipalId::Root { arn, account, .. }
+            | PrincipalId::User { arn, account, .. }
+            | PrincipalId::Role { arn, account, .. }
+            | PrincipalId::AssumedRole { arn, account, .. }
+            | PrincipalId::FederatedUser { arn, account, .. }
+            | PrincipalId::Other { arn, account, .. } => {
+                Some(account.of(arn)).filter(|a| !a.is_empty())
             }
         }
     }
@@ -159,11 +175,17 @@ impl PrincipalId {
         match self {
             PrincipalId::Anonymous | PrincipalId::Service(_) => None,
             PrincipalId::AssumedRole {
+                arn,
                 partition,
                 account,
                 role,
                 ..
-            } => Some(format!("arn:{partition}:iam::{account}:role/{role}")),
+            } => Some(format!(
+                "arn:{}:iam::{}:role/{}",
+                partition.of(arn),
+                account.of(arn),
+                role.of(arn)
+            )),
             other => Some(other.arn().to_string()),
         }
     }
@@ -627,6 +649,7 @@ fn derive_principal_keys(principal: &PrincipalId, context: &mut Context, buf: &m
         other => {
             match other {
                 PrincipalId::AssumedRole {
+                    arn,
                     partition,
                     account,
                     role,
@@ -635,11 +658,11 @@ fn derive_principal_keys(principal: &PrincipalId, context: &mut Context, buf: &m
                     // `principal_arn`, without a `format!`.
                     for s in [
                         "arn:",
-                        partition,
+                        partition.of(arn),
                         ":iam::",
-                        account,
+                        account.of(arn),
                         ":role/",
-                        role.as_str(),
+                        role.of(arn),
                     ] {
                         t.push_str(s);
                     }
@@ -651,22 +674,22 @@ fn derive_principal_keys(principal: &PrincipalId, context: &mut Context, buf: &m
             }
             context.derive_str(buf, given, IS_SERVICE, "false");
             match other {
-                PrincipalId::User { name, .. } => {
-                    context.derive_str(buf, given, USERNAME, name);
+                PrincipalId::User { arn, name, .. } => {
+                    context.derive_str(buf, given, USERNAME, name.of(arn));
                     context.derive_str(buf, given, TYPE, "User");
                 }
-                PrincipalId::Root { account, .. } => {
-                    context.derive_str(buf, given, USERID, account);
+                PrincipalId::Root { arn, account } => {
+                    context.derive_str(buf, given, USERID, account.of(arn));
                     context.derive_str(buf, given, TYPE, "Account");
                 }
                 PrincipalId::AssumedRole { .. } | PrincipalId::Role { .. } => {
                     context.derive_str(buf, given, TYPE, "AssumedRole");
                 }
-                PrincipalId::FederatedUser { account, name, .. } => {
+                PrincipalId::FederatedUser { arn, account, name } => {
                     context.derive(buf, given, USERID, |t| {
-                        t.push_str(account);
+                        t.push_str(account.of(arn));
                         t.push(':');
-                        t.push_str(name);
+                        t.push_str(name.of(arn));
                     });
                     context.derive_str(buf, given, TYPE, "FederatedUser");
                 }
@@ -695,12 +718,12 @@ mod tests {
             PrincipalId::parse("111122223333"),
             PrincipalId::Root { .. }
         ));
-        let PrincipalId::User { name, account, .. } =
+        let PrincipalId::User { arn, name, account } =
             PrincipalId::parse("arn:aws:iam::111122223333:user/dev/Jane")
         else {
             panic!()
         };
-        assert_eq!((name.as_str(), account.as_str()), ("Jane", "111122223333"));
+        assert_eq!((name.of(&arn), account.of(&arn)), ("Jane", "111122223333"));
         let p = PrincipalId::parse("arn:aws:sts::111122223333:assumed-role/app/s1");
         assert_eq!(
             p.principal_arn().as_deref(),
@@ -865,21 +888,21 @@ mod tests {
                 ["AssumedRole"]
             );
             let PrincipalId::AssumedRole {
+                arn,
                 role,
                 session,
                 partition,
                 account,
-                ..
             } = &r.principal
             else {
                 panic!("{principal} is a role session");
             };
             assert_eq!(
                 (
-                    role.as_str(),
-                    session.as_str(),
-                    partition.as_str(),
-                    account.as_str()
+                    role.of(arn),
+                    session.of(arn),
+                    partition.of(arn),
+                    account.of(arn)
                 ),
                 (format!("r{long}").as_str(), "s", "aws", "111122223333")
             );
