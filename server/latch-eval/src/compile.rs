@@ -99,13 +99,28 @@ impl<T> std::ops::Deref for Few<T> {
     }
 }
 
-/// One `Action` pattern, matched without regard to ASCII case. It shares the policy's
-/// text rather than copying it lower-cased.
+/// One `Action` pattern, matched without regard to ASCII case. A short literal or prefix
+/// is kept lower-cased in place; a longer one shares the policy's text.
 #[derive(Clone, Debug)]
 pub(crate) struct ActionPattern {
-    text: Str,
+    text: ActionText,
     shape: Shape,
 }
+
+/// The text an [`ActionPattern`] compares.
+#[derive(Clone, Debug)]
+enum ActionText {
+    /// The pattern's first `len` bytes, lower-cased (all a `Prefix` or `Exact` shape
+    /// reads).
+    Lower { len: u8, bytes: [u8; ACTION_INLINE] },
+    /// The pattern as written.
+    Shared(Str),
+    /// Nothing to compare: `Any`, or `Pieces` made of the lower-cased text.
+    None,
+}
+
+/// Longer than every action name AWS has but a few.
+const ACTION_INLINE: usize = 46;
 
 impl ActionPattern {
     fn new(text: &Str) -> ActionPattern {
@@ -114,14 +129,43 @@ impl ActionPattern {
             Shape::Pieces(_) => Shape::of(&text.to_ascii_lowercase()),
             shape => shape,
         };
-        ActionPattern {
-            text: text.clone(),
-            shape,
-        }
+        let read = match shape {
+            Shape::Exact => text.len(),
+            Shape::Prefix(n) => n,
+            Shape::Any | Shape::Pieces(_) => {
+                return ActionPattern {
+                    text: ActionText::None,
+                    shape,
+                };
+            }
+        };
+        let mut bytes = [0u8; ACTION_INLINE];
+        let text = match (bytes.get_mut(..read), text.as_bytes().get(..read)) {
+            (Some(dst), Some(src)) => {
+                dst.copy_from_slice(src);
+                dst.make_ascii_lowercase();
+                ActionText::Lower {
+                    len: read as u8,
+                    bytes,
+                }
+            }
+            _ => ActionText::Shared(text.clone()),
+        };
+        ActionPattern { text, shape }
     }
 
     fn is_match(&self, action_lower: &str) -> bool {
-        self.shape.is_match_lower(&self.text, action_lower)
+        match (&self.text, &self.shape) {
+            (ActionText::Lower { len, bytes }, shape) => {
+                let lower = bytes.get(..usize::from(*len)).unwrap_or_default();
+                match shape {
+                    Shape::Exact => action_lower.as_bytes() == lower,
+                    _ => action_lower.as_bytes().starts_with(lower),
+                }
+            }
+            (ActionText::Shared(text), shape) => shape.is_match_lower(text, action_lower),
+            (ActionText::None, shape) => shape.is_match_lower("", action_lower),
+        }
     }
 }
 
@@ -660,6 +704,24 @@ mod tests {
             PrincipalId::AssumedRole { arn, .. } => PEntry::Session(arn.into()),
             PrincipalId::FederatedUser { arn, .. } => PEntry::FederatedUser(arn.into()),
             _ => PEntry::Opaque,
+        }
+    }
+
+    proptest::proptest! {
+        /// An action pattern, inline or shared, matches as a glob of the lower-cased text.
+        #[test]
+        fn action_patterns_match_as_lower_cased_globs(
+            p in "[sS3:gGeEtT*?é]{0,6}|[a-zA-Z:*]{40,60}",
+            a in "[sS3:gGeEtTé]{0,6}|[a-zA-Z:]{40,60}",
+        ) {
+            let lower = a.to_ascii_lowercase();
+            let want = Glob::new(&p.to_ascii_lowercase()).is_match(&lower);
+            proptest::prop_assert_eq!(ActionPattern::new(&Str::from(p.clone())).is_match(&lower), want);
+            let same = ActionPattern::new(&Str::from(p.clone()));
+            let p_lower = p.to_ascii_lowercase().replace(['*', '?'], "");
+            if !p.contains(['*', '?']) {
+                proptest::prop_assert!(same.is_match(&p_lower));
+            }
         }
     }
 
