@@ -52,10 +52,16 @@ pub fn split_arn(text: &str) -> Option<ArnParts<'_>> {
     })
 }
 
-/// The index of the first `:` or `$` in `bytes` at or after `from`, eight bytes at a
-/// time (an ARN's first fields are short, but a dozen bytes each way adds up).
+/// The index of the first `:` or `$` in `bytes` at or after `from`.
 #[inline]
 fn colon_or_dollar(bytes: &[u8], from: usize) -> Option<usize> {
+    find_either(bytes, from, b':', b'$')
+}
+
+/// The index of the first `x` or `y` in `bytes` at or after `from`, eight bytes at a time
+/// (ARN fields and patterns are short, but a dozen bytes each way adds up).
+#[inline]
+pub(crate) fn find_either(bytes: &[u8], from: usize, x: u8, y: u8) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let mut i = from;
@@ -63,20 +69,18 @@ fn colon_or_dollar(bytes: &[u8], from: usize) -> Option<usize> {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let w = u64::from_le_bytes(word);
-        let x = w ^ (LO * u64::from(b':'));
-        let y = w ^ (LO * u64::from(b'$'));
-        // A byte of `x` or `y` is zero where `w` has `:` or `$`; the lowest flagged
+        let wx = w ^ (LO * u64::from(x));
+        let wy = w ^ (LO * u64::from(y));
+        // A byte of `wx` or `wy` is zero where `w` has `x` or `y`; the lowest flagged
         // byte is always a true one (borrows only flag bytes above it).
-        let m = (x.wrapping_sub(LO) & !x & HI) | (y.wrapping_sub(LO) & !y & HI);
+        let m = (wx.wrapping_sub(LO) & !wx & HI) | (wy.wrapping_sub(LO) & !wy & HI);
         if m != 0 {
             return Some(i + (m.trailing_zeros() / 8) as usize);
         }
         i += 8;
     }
     let tail = bytes.get(i..)?;
-    tail.iter()
-        .position(|&b| b == b':' || b == b'$')
-        .map(|p| i + p)
+    tail.iter().position(|&b| b == x || b == y).map(|p| i + p)
 }
 
 /// [`split_arn`] of a text (after `arn:`) that may hold `${...}` before its resource.

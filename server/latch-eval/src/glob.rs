@@ -81,7 +81,7 @@ impl Shape {
     /// The shape of `pattern`; matches what [`Glob::new`] would.
     pub fn of(pattern: &str) -> Shape {
         let bytes = pattern.as_bytes();
-        match bytes.iter().position(|&b| b == b'*' || b == b'?') {
+        match crate::arn::find_either(bytes, 0, b'*', b'?') {
             None => Shape::Exact,
             Some(i) if bytes[i..].iter().all(|&b| b == b'*') => {
                 if i == 0 {
