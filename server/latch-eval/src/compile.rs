@@ -179,47 +179,14 @@ pub(crate) enum ResourcePattern {
     Whole(Glob),
 }
 
-/// The fields of an ARN pattern, over its text. Most fields are a literal, a prefix or
-/// `*`: a span of the text, nothing to build or free.
+/// The fields of an ARN pattern, over the policy's shared text. Most fields are a
+/// literal, a prefix or `*`: a span of the text, nothing to build or free.
 #[derive(Clone, Debug)]
 pub(crate) struct ArnPattern {
-    text: ArnText,
+    text: Str,
     spans: [Span; 5],
     /// The fields whose span is [`Simple::Other`], by index.
     others: Vec<(usize, Field)>,
-}
-
-/// The text of an [`ArnPattern`]: a short one copied in place (no shared text to count
-/// when the pattern is made and dropped), a longer one shared with the policy.
-#[derive(Clone, Debug)]
-enum ArnText {
-    Inline { len: u8, bytes: [u8; ARN_INLINE] },
-    Shared(Str),
-}
-
-const ARN_INLINE: usize = 62;
-
-impl ArnText {
-    fn new(text: &Str) -> ArnText {
-        let mut bytes = [0u8; ARN_INLINE];
-        match bytes.get_mut(..text.len()) {
-            Some(dst) => {
-                dst.copy_from_slice(text.as_bytes());
-                ArnText::Inline {
-                    len: text.len() as u8,
-                    bytes,
-                }
-            }
-            None => ArnText::Shared(text.clone()),
-        }
-    }
-
-    fn as_bytes(&self) -> &[u8] {
-        match self {
-            ArnText::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
-            ArnText::Shared(s) => s.as_bytes(),
-        }
-    }
 }
 
 /// The shape of a field that needs no pieces.
@@ -467,7 +434,7 @@ fn resource_pattern(text: &Str, vars: bool) -> ResourcePattern {
         OTHER
     });
     ResourcePattern::Arn(ArnPattern {
-        text: ArnText::new(text),
+        text: text.clone(),
         spans,
         others,
     })
