@@ -873,7 +873,7 @@ mod tests {
             let role = format!("arn:aws:iam::111122223333:role/r{long}");
             assert_eq!(
                 r.context.values("aws:PrincipalArn").unwrap(),
-                [role.clone()]
+                std::slice::from_ref(&role)
             );
             let again = Request::new(
                 PrincipalId::parse("arn:aws:iam::222233334444:user/u"),
