@@ -33,8 +33,8 @@ pub fn split_arn(text: &str) -> Option<ArnParts<'_>> {
     let mut start = 0usize;
     for field in &mut fields {
         // The next `:` or `$`; a `$` may open a variable, whose colons do not count.
-        let at = bytes[start..].iter().position(|&b| b == b':' || b == b'$');
-        match at.map(|i| (start + i, bytes[start + i])) {
+        let at = colon_or_dollar(bytes, start);
+        match at.and_then(|i| Some((i, *bytes.get(i)?))) {
             Some((i, b':')) => {
                 *field = rest.get(start..i)?;
                 start = i + 1;
@@ -50,6 +50,37 @@ pub fn split_arn(text: &str) -> Option<ArnParts<'_>> {
         account: fields[3],
         resource: rest.get(start..)?,
     })
+}
+
+/// The index of the first `:` or `$` in `bytes` at or after `from`.
+#[inline]
+fn colon_or_dollar(bytes: &[u8], from: usize) -> Option<usize> {
+    find_either(bytes, from, b':', b'$')
+}
+
+/// The index of the first `x` or `y` in `bytes` at or after `from`, eight bytes at a time
+/// (ARN fields and patterns are short, but a dozen bytes each way adds up).
+#[inline]
+pub(crate) fn find_either(bytes: &[u8], from: usize, x: u8, y: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let wx = w ^ (LO * u64::from(x));
+        let wy = w ^ (LO * u64::from(y));
+        // A byte of `wx` or `wy` is zero where `w` has `x` or `y`; the lowest flagged
+        // byte is always a true one (borrows only flag bytes above it).
+        let m = (wx.wrapping_sub(LO) & !wx & HI) | (wy.wrapping_sub(LO) & !wy & HI);
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    let tail = bytes.get(i..)?;
+    tail.iter().position(|&b| b == x || b == y).map(|p| i + p)
 }
 
 /// [`split_arn`] of a text (after `arn:`) that may hold `${...}` before its resource.
@@ -136,6 +167,22 @@ mod tests {
         #[test]
         fn the_fast_path_splits_as_the_careful_one(t in "arn:[a:${}é/]{0,16}") {
             proptest::prop_assert_eq!(split_arn(&t), split_arn_with_variables(&t[4..]));
+        }
+
+        #[test]
+        fn long_fields_split_as_the_careful_one(t in "arn:[a-z0-9é日:$/{}-]{0,60}") {
+            proptest::prop_assert_eq!(split_arn(&t), split_arn_with_variables(&t[4..]));
+        }
+
+        /// Eight bytes at a time finds what a byte at a time finds.
+        #[test]
+        fn colon_or_dollar_finds_the_first(t in "[a:$é\\x80-\\xff]{0,40}", from in 0usize..40) {
+            let want = t
+                .as_bytes()
+                .get(from..)
+                .and_then(|b| b.iter().position(|&c| c == b':' || c == b'$'))
+                .map(|p| from + p);
+            proptest::prop_assert_eq!(colon_or_dollar(t.as_bytes(), from), want);
         }
     }
 

@@ -38,7 +38,7 @@ pub struct CompiledPolicy {
     pub source: Policy,
     /// Whether the policy is "public" in the S3 Block Public Access sense (§8.3).
     pub public: bool,
-    pub(crate) statements: Vec<CStatement>,
+    pub(crate) statements: Few<CStatement>,
 }
 
 #[derive(Clone, Debug)]
@@ -47,7 +47,7 @@ pub(crate) struct CStatement {
     pub action: Option<(bool, Few<ActionPattern>)>,
     pub resource: Option<(bool, Few<ResourcePattern>)>,
     pub principal: Option<CPrincipal>,
-    pub clauses: Vec<CompiledClause>,
+    pub clauses: Few<CompiledClause>,
 }
 
 /// A list that most often holds one item, which is then kept inline: most statements
@@ -68,6 +68,16 @@ impl<T> Few<T> {
         Few::Many(items.collect())
     }
 
+    /// [`Few::collect`] of an iterator that yields `n` items.
+    fn collect_n(mut items: impl Iterator<Item = T>, n: usize) -> Few<T> {
+        if n == 1 {
+            if let Some(one) = items.next() {
+                return Few::One(one);
+            }
+        }
+        Few::Many(items.collect())
+    }
+
     pub fn as_slice(&self) -> &[T] {
         match self {
             Few::One(one) => std::slice::from_ref(one),
@@ -76,13 +86,41 @@ impl<T> Few<T> {
     }
 }
 
-/// One `Action` pattern, matched without regard to ASCII case. It shares the policy's
-/// text rather than copying it lower-cased.
+impl<T> Default for Few<T> {
+    fn default() -> Few<T> {
+        Few::Many(Vec::new())
+    }
+}
+
+impl<T> std::ops::Deref for Few<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        self.as_slice()
+    }
+}
+
+/// One `Action` pattern, matched without regard to ASCII case. A short literal or prefix
+/// is kept lower-cased in place; a longer one shares the policy's text.
 #[derive(Clone, Debug)]
 pub(crate) struct ActionPattern {
-    text: Str,
+    text: ActionText,
     shape: Shape,
 }
+
+/// The text an [`ActionPattern`] compares.
+#[derive(Clone, Debug)]
+enum ActionText {
+    /// The pattern's first `len` bytes, lower-cased (all a `Prefix` or `Exact` shape
+    /// reads).
+    Lower { len: u8, bytes: [u8; ACTION_INLINE] },
+    /// The pattern as written.
+    Shared(Str),
+    /// Nothing to compare: `Any`, or `Pieces` made of the lower-cased text.
+    None,
+}
+
+/// Longer than every action name AWS has but a few.
+const ACTION_INLINE: usize = 46;
 
 impl ActionPattern {
     fn new(text: &Str) -> ActionPattern {
@@ -91,14 +129,43 @@ impl ActionPattern {
             Shape::Pieces(_) => Shape::of(&text.to_ascii_lowercase()),
             shape => shape,
         };
-        ActionPattern {
-            text: text.clone(),
-            shape,
-        }
+        let read = match shape {
+            Shape::Exact => text.len(),
+            Shape::Prefix(n) => n,
+            Shape::Any | Shape::Pieces(_) => {
+                return ActionPattern {
+                    text: ActionText::None,
+                    shape,
+                };
+            }
+        };
+        let mut bytes = [0u8; ACTION_INLINE];
+        let text = match (bytes.get_mut(..read), text.as_bytes().get(..read)) {
+            (Some(dst), Some(src)) => {
+                dst.copy_from_slice(src);
+                dst.make_ascii_lowercase();
+                ActionText::Lower {
+                    len: read as u8,
+                    bytes,
+                }
+            }
+            _ => ActionText::Shared(text.clone()),
+        };
+        ActionPattern { text, shape }
     }
 
     fn is_match(&self, action_lower: &str) -> bool {
-        self.shape.is_match_lower(&self.text, action_lower)
+        match (&self.text, &self.shape) {
+            (ActionText::Lower { len, bytes }, shape) => {
+                let lower = bytes.get(..usize::from(*len)).unwrap_or_default();
+                match shape {
+                    Shape::Exact => action_lower.as_bytes() == lower,
+                    _ => action_lower.as_bytes().starts_with(lower),
+                }
+            }
+            (ActionText::Shared(text), shape) => shape.is_match_lower(text, action_lower),
+            (ActionText::None, shape) => shape.is_match_lower("", action_lower),
+        }
     }
 }
 
@@ -107,7 +174,7 @@ impl ActionPattern {
 pub(crate) enum ResourcePattern {
     Any,
     /// Fields of an ARN pattern; each static or with variables.
-    Arn(Box<ArnPattern>),
+    Arn(ArnPattern),
     /// Not an ARN: matched as a whole string.
     Whole(Glob),
 }
@@ -143,7 +210,7 @@ pub(crate) struct Span {
 
 impl ArnPattern {
     fn is_match(&self, values: &[&str; 5], ctx: &Context) -> bool {
-        let text: &str = &self.text;
+        let text: &[u8] = self.text.as_bytes();
         self.spans
             .iter()
             .zip(values)
@@ -152,8 +219,8 @@ impl ArnPattern {
                 let lit = || text.get(span.start as usize..span.end as usize);
                 match span.simple {
                     Simple::Any => true,
-                    Simple::Exact => lit() == Some(value),
-                    Simple::Prefix => lit().is_some_and(|p| value.starts_with(p)),
+                    Simple::Exact => lit() == Some(value.as_bytes()),
+                    Simple::Prefix => lit().is_some_and(|p| value.as_bytes().starts_with(p)),
                     Simple::Other => self
                         .others
                         .iter()
@@ -188,7 +255,7 @@ impl Field {
 #[derive(Clone, Debug)]
 pub(crate) struct CPrincipal {
     pub negated: bool,
-    pub entries: Vec<PEntry>,
+    pub entries: Few<PEntry>,
 }
 
 /// One principal named by a policy.
@@ -247,69 +314,62 @@ impl CompiledPolicy {
     /// Compiles `policy`, keeping it as the source without a copy.
     pub fn from_policy(reference: PolicyRef, policy: Policy) -> CompiledPolicy {
         let vars = policy.variables_enabled();
-        let statements = policy
-            .statements
-            .iter()
-            .map(|st| {
-                let action = st.action.as_ref().map(|a| {
-                    (
-                        a.negated,
-                        Few::collect(a.values.iter().map(|v| ActionPattern::new(&v.value))),
-                    )
-                });
-                let resource = st.resource.as_ref().map(|r| {
-                    (
-                        r.negated,
-                        Few::collect(r.values.iter().map(|v| resource_pattern(&v.value, vars))),
-                    )
-                });
-                let principal = st.principal.as_ref().map(|p| CPrincipal {
-                    negated: p.negated,
-                    entries: match &p.value {
-                        PrincipalValue::Star => vec![PEntry::Star],
-                        PrincipalValue::Map(entries) => entries
-                            .iter()
-                            .flat_map(|e| {
-                                e.values.iter().map(move |v| match e.kind.value {
-                                    PrincipalType::Aws => classify_aws(v.value.trim()),
-                                    PrincipalType::Service if v.value == "*" => PEntry::Star,
-                                    PrincipalType::Service => {
-                                        PEntry::Service(v.value.trim().to_ascii_lowercase())
-                                    }
-                                    PrincipalType::Federated | PrincipalType::CanonicalUser => {
-                                        PEntry::Opaque
-                                    }
-                                })
+        let statements = Few::collect(policy.statements.iter().map(|st| {
+            let action = st.action.as_ref().map(|a| {
+                (
+                    a.negated,
+                    Few::collect(a.values.iter().map(|v| ActionPattern::new(&v.value))),
+                )
+            });
+            let resource = st.resource.as_ref().map(|r| {
+                (
+                    r.negated,
+                    Few::collect(r.values.iter().map(|v| resource_pattern(&v.value, vars))),
+                )
+            });
+            let principal = st.principal.as_ref().map(|p| CPrincipal {
+                negated: p.negated,
+                entries: match &p.value {
+                    PrincipalValue::Star => Few::One(PEntry::Star),
+                    PrincipalValue::Map(entries) => Few::collect_n(
+                        entries.iter().flat_map(|e| {
+                            e.values.iter().map(move |v| match e.kind.value {
+                                PrincipalType::Aws => classify_aws(v.value.trim()),
+                                PrincipalType::Service if v.value == "*" => PEntry::Star,
+                                PrincipalType::Service => {
+                                    PEntry::Service(v.value.trim().to_ascii_lowercase())
+                                }
+                                PrincipalType::Federated | PrincipalType::CanonicalUser => {
+                                    PEntry::Opaque
+                                }
                             })
-                            .collect(),
-                    },
-                });
-                let clauses = st
-                    .condition
-                    .as_ref()
-                    .map(|c| {
-                        c.clauses
-                            .iter()
-                            .map(|cl| {
-                                CompiledClause::from_values(
-                                    &cl.operator.value,
-                                    &cl.key.value,
-                                    cl.values.iter().map(|v| v.value.as_str()),
-                                    vars,
-                                )
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                CStatement {
-                    effect: st.effect(),
-                    action,
-                    resource,
-                    principal,
-                    clauses,
-                }
-            })
-            .collect();
+                        }),
+                        entries.iter().map(|e| e.values.len()).sum(),
+                    ),
+                },
+            });
+            let clauses = st
+                .condition
+                .as_ref()
+                .map(|c| {
+                    Few::collect(c.clauses.iter().map(|cl| {
+                        CompiledClause::from_values(
+                            &cl.operator.value,
+                            &cl.key.value,
+                            cl.values.iter().map(|v| v.value.as_str()),
+                            vars,
+                        )
+                    }))
+                })
+                .unwrap_or_default();
+            CStatement {
+                effect: st.effect(),
+                action,
+                resource,
+                principal,
+                clauses,
+            }
+        }));
         CompiledPolicy {
             reference,
             public: crate::s3::is_public_policy(&policy),
@@ -373,11 +433,11 @@ fn resource_pattern(text: &Str, vars: bool) -> ResourcePattern {
         others.push((i, other));
         OTHER
     });
-    ResourcePattern::Arn(Box::new(ArnPattern {
+    ResourcePattern::Arn(ArnPattern {
         text: text.clone(),
         spans,
         others,
-    }))
+    })
 }
 
 /// What the evaluation of statements needs besides the request.
@@ -516,20 +576,21 @@ fn chain(p: &PrincipalId) -> Vec<ChainLink<'_>> {
     match p {
         PrincipalId::Anonymous => vec![ChainLink::Anonymous],
         PrincipalId::Service(s) => vec![ChainLink::Service(s)],
-        PrincipalId::Root { account, .. } => vec![ChainLink::Account(account)],
+        PrincipalId::Root { arn, account } => vec![ChainLink::Account(account.of(arn))],
         PrincipalId::User { arn, account, .. }
         | PrincipalId::FederatedUser { arn, account, .. }
         | PrincipalId::Other { arn, account } => {
-            vec![ChainLink::Account(account), ChainLink::Arn(arn)]
+            vec![ChainLink::Account(account.of(arn)), ChainLink::Arn(arn)]
         }
-        PrincipalId::Role { account, name, .. } => {
-            vec![ChainLink::Account(account), ChainLink::Role(account, name)]
-        }
+        PrincipalId::Role { arn, account, name } => vec![
+            ChainLink::Account(account.of(arn)),
+            ChainLink::Role(account.of(arn), name.of(arn)),
+        ],
         PrincipalId::AssumedRole {
             account, role, arn, ..
         } => vec![
-            ChainLink::Account(account),
-            ChainLink::Role(account, role),
+            ChainLink::Account(account.of(arn)),
+            ChainLink::Role(account.of(arn), role.of(arn)),
             ChainLink::Arn(arn),
         ],
     }
@@ -552,7 +613,7 @@ fn entry_names(e: &PEntry, link: &ChainLink<'_>) -> bool {
 fn entry_grant(e: &PEntry, caller: &PrincipalId, kind: PolicyKind) -> Option<GrantKind> {
     match (e, caller) {
         (PEntry::Star, _) => Some(GrantKind::Everyone),
-        (PEntry::Account(a), PrincipalId::Root { account, .. }) if a == account => {
+        (PEntry::Account(a), PrincipalId::Root { arn, account }) if a == account.of(arn) => {
             Some(GrantKind::Account)
         }
         // In an endpoint policy the account form names only the root user (§9).
@@ -562,19 +623,20 @@ fn entry_grant(e: &PEntry, caller: &PrincipalId, kind: PolicyKind) -> Option<Gra
         (
             PEntry::Role { account, name },
             PrincipalId::Role {
+                arn,
                 account: a,
                 name: n,
-                ..
             },
         )
         | (
             PEntry::Role { account, name },
             PrincipalId::AssumedRole {
+                arn,
                 account: a,
                 role: n,
                 ..
             },
-        ) if account == a && name == n => Some(GrantKind::Role),
+        ) if account == a.of(arn) && name == n.of(arn) => Some(GrantKind::Role),
         (PEntry::Session(arn), PrincipalId::AssumedRole { arn: c, .. }) if arn == c => {
             Some(GrantKind::Session)
         }
@@ -633,12 +695,33 @@ mod tests {
             return PEntry::Star;
         }
         match PrincipalId::parse(value) {
-            PrincipalId::Root { account, .. } => PEntry::Account(account),
-            PrincipalId::User { arn, .. } => PEntry::User(arn),
-            PrincipalId::Role { account, name, .. } => PEntry::Role { account, name },
-            PrincipalId::AssumedRole { arn, .. } => PEntry::Session(arn),
-            PrincipalId::FederatedUser { arn, .. } => PEntry::FederatedUser(arn),
+            PrincipalId::Root { arn, account } => PEntry::Account(account.of(&arn).into()),
+            PrincipalId::User { arn, .. } => PEntry::User(arn.into()),
+            PrincipalId::Role { arn, account, name } => PEntry::Role {
+                account: account.of(&arn).into(),
+                name: name.of(&arn).into(),
+            },
+            PrincipalId::AssumedRole { arn, .. } => PEntry::Session(arn.into()),
+            PrincipalId::FederatedUser { arn, .. } => PEntry::FederatedUser(arn.into()),
             _ => PEntry::Opaque,
+        }
+    }
+
+    proptest::proptest! {
+        /// An action pattern, inline or shared, matches as a glob of the lower-cased text.
+        #[test]
+        fn action_patterns_match_as_lower_cased_globs(
+            p in "[sS3:gGeEtT*?é]{0,6}|[a-zA-Z:*]{40,60}",
+            a in "[sS3:gGeEtTé]{0,6}|[a-zA-Z:]{40,60}",
+        ) {
+            let lower = a.to_ascii_lowercase();
+            let want = Glob::new(&p.to_ascii_lowercase()).is_match(&lower);
+            proptest::prop_assert_eq!(ActionPattern::new(&Str::from(p.clone())).is_match(&lower), want);
+            let same = ActionPattern::new(&Str::from(p.clone()));
+            let p_lower = p.to_ascii_lowercase().replace(['*', '?'], "");
+            if !p.contains(['*', '?']) {
+                proptest::prop_assert!(same.is_match(&p_lower));
+            }
         }
     }
 
@@ -646,8 +729,8 @@ mod tests {
         /// An ARN pattern kept as spans of its text matches as a glob per field would.
         #[test]
         fn arn_patterns_match_field_by_field(
-            p in "arn:[a*]{0,2}:[s3*?]{0,3}:[é*]{0,1}:[0-9*]{0,2}:[ab/*?:]{0,6}",
-            v in "arn:[a]{0,2}:[s3]{0,2}:[é]{0,1}:[0-9]{0,2}:[ab/:]{0,6}",
+            p in "arn:[a*]{0,2}:[s3*?]{0,3}:[é*]{0,1}:[0-9*]{0,2}:[ab/*?:]{0,6}(b{50,60})?",
+            v in "arn:[a]{0,2}:[s3]{0,2}:[é]{0,1}:[0-9]{0,2}:[ab/:]{0,6}(b{50,60})?",
         ) {
             let ResourcePattern::Arn(arn) = resource_pattern(&Str::from(p.clone()), true) else {
                 panic!("{p} is an ARN pattern");

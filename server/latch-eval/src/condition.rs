@@ -17,6 +17,8 @@ use ipnet::IpNet;
 use time::OffsetDateTime;
 use time::format_description::well_known::{Iso8601, Rfc3339};
 
+use latch_syntax::text::Str;
+
 use crate::arn::split_arn;
 use crate::glob::Glob;
 use crate::request::{Context, Values};
@@ -346,20 +348,21 @@ pub struct ClauseResult {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CompiledClause {
     pub op: Option<Operator>,
-    /// The condition key, lower-cased.
-    pub key: String,
+    /// The condition key as the policy writes it (keys are matched without regard to
+    /// ASCII case); shares the policy's text.
+    pub key: Str,
     pub values: Vec<PolicyValue>,
 }
 
 impl CompiledClause {
     pub fn new(operator: &str, key: &str, values: &[&str], vars: bool) -> CompiledClause {
-        CompiledClause::from_values(operator, key, values.iter().copied(), vars)
+        CompiledClause::from_values(operator, &Str::from(key), values.iter().copied(), vars)
     }
 
     /// [`CompiledClause::new`] over any list of values.
     pub(crate) fn from_values<'a>(
         operator: &str,
-        key: &str,
+        key: &Str,
         values: impl Iterator<Item = &'a str>,
         vars: bool,
     ) -> CompiledClause {
@@ -397,7 +400,7 @@ impl CompiledClause {
         };
         CompiledClause {
             op,
-            key: key.to_ascii_lowercase(),
+            key: key.clone(),
             values,
         }
     }

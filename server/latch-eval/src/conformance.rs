@@ -163,7 +163,6 @@ pub fn load_cases(text: &str) -> Result<Vec<Case>, String> {
 /// A case ready to evaluate: compiled policies and the request.
 #[derive(Clone, Debug)]
 pub struct Prepared {
-    pub name: String,
     pub set: PolicySet,
     pub request: Request,
     pub expect: Outcome,
@@ -320,8 +319,17 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
         context,
     );
     let mut label = Label::default();
-    let none = CasePolicies::default();
-    let p = case.policies.as_ref().unwrap_or(&none);
+    const NONE: &CasePolicies = &CasePolicies {
+        identity: None,
+        resource: None,
+        resource_account: None,
+        scp: None,
+        rcp: None,
+        boundary: None,
+        session: None,
+        vpce: None,
+    };
+    let p = case.policies.as_ref().unwrap_or(NONE);
     let mut set = PolicySet {
         scp_names: Vec::new(),
         rcp_names: Vec::new(),
@@ -446,7 +454,6 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
         });
     }
     Ok(Prepared {
-        name: case.name.clone(),
         set,
         request,
         expect,

@@ -12,6 +12,7 @@
 use std::sync::Arc;
 
 use latch_syntax::policy::{Effect, PolicyKind};
+use latch_syntax::text::Str;
 
 use crate::compile::{CompiledPolicy, Env};
 use crate::request::{PrincipalId, Request};
@@ -112,9 +113,12 @@ impl Run<'_> {
             index,
             ..Summary::default()
         };
-        let mut statements = Vec::new();
+        let mut statements = Statements::with_capacity(if not_applicable.is_none() {
+            policy.statements.len()
+        } else {
+            0
+        });
         if not_applicable.is_none() {
-            statements.reserve_exact(policy.statements.len());
             for (i, st) in policy.statements.iter().enumerate() {
                 let outcome = st.eval(policy.kind(), &self.env);
                 if outcome.is_match() {
@@ -149,8 +153,8 @@ impl Run<'_> {
     }
 
     /// Every applicable Deny statement, in trace order.
-    fn denies(&self) -> Vec<StmtRef> {
-        let mut out = Vec::new();
+    fn denies(&self) -> Refs {
+        let mut out = Refs::new();
         for (pi, p) in self.trace.iter().enumerate() {
             for s in &p.statements {
                 let deny = p
@@ -169,29 +173,26 @@ impl Run<'_> {
         out
     }
 
-    /// The matched Allow statements of a policy, with their grants.
-    fn allows_of(&self, index: usize) -> Vec<(StmtRef, Option<GrantKind>)> {
-        let Some(p) = self.trace.get(index) else {
-            return Vec::new();
-        };
-        p.statements
-            .iter()
-            .filter_map(|s| match s.outcome {
-                StatementOutcome::Matched { grant, .. }
-                    if p.policy.statements.get(s.index).and_then(|st| st.effect)
-                        == Some(Effect::Allow) =>
-                {
-                    Some((
-                        StmtRef {
-                            policy: index,
-                            statement: s.index,
-                        },
-                        grant,
-                    ))
-                }
-                _ => None,
-            })
-            .collect()
+    /// The `k`-th statement of the policy at `index` in the trace, with its grant, if it
+    /// is a matched Allow statement.
+    fn allow_at(&self, index: usize, k: usize) -> Option<(StmtRef, Option<GrantKind>)> {
+        let p = self.trace.get(index)?;
+        let s = p.statements.get(k)?;
+        match s.outcome {
+            StatementOutcome::Matched { grant, .. }
+                if p.policy.statements.get(s.index).and_then(|st| st.effect)
+                    == Some(Effect::Allow) =>
+            {
+                Some((
+                    StmtRef {
+                        policy: index,
+                        statement: s.index,
+                    },
+                    grant,
+                ))
+            }
+            _ => None,
+        }
     }
 
     fn ignore(&mut self, r: StmtRef, reason: IgnoreReason) {
@@ -220,8 +221,8 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Decision {
         );
         let t = decide(set, &sub);
         dependent.push(DependentDecision {
-            action: sub.action.clone(),
-            resource: sub.resource.clone(),
+            action: sub.action.to_string(),
+            resource: sub.resource.to_string(),
             outcome: t.outcome,
             trace: t,
             request: sub,
@@ -295,9 +296,9 @@ fn http_answer(set: &PolicySet, req: &Request, trace: &Trace, outcome: Outcome) 
     if missing && reads {
         let bucket = bucket_arn(&req.resource);
         let list = Request {
-            action: "s3:ListBucket".into(),
-            action_lower: "s3:listbucket".into(),
-            resource: bucket,
+            action: Str::from_static("s3:ListBucket"),
+            action_lower: Str::from_static("s3:listbucket"),
+            resource: bucket.into(),
             ..req.clone()
         };
         let listed = decide(set, &list).outcome;
@@ -605,7 +606,8 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
     let same_account = caller.account().is_some() && caller.account() == effective_owner;
 
     // Resource-side grants, after the S3 rules that set some of them aside.
-    let mut grants: Vec<(StmtRef, GrantKind)> = Vec::new();
+    // The strongest grant; the last of equally strong ones.
+    let mut best_policy_grant: Option<(StmtRef, GrantKind)> = None;
     if let Some(r) = &resource {
         let restrict = set
             .s3
@@ -616,13 +618,19 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
             notes.push(Note::PublicBucketPolicy);
         }
         let insider = service || (caller.account().is_some() && caller.account() == owner);
-        for (sref, grant) in run.allows_of(r.index) {
+        let n = run.trace.get(r.index).map_or(0, |p| p.statements.len());
+        for k in 0..n {
+            let Some((sref, grant)) = run.allow_at(r.index, k) else {
+                continue;
+            };
             if object_owner.is_some() {
                 run.ignore(sref, IgnoreReason::ObjectOwnedByOtherAccount);
             } else if restrict && !insider {
                 run.ignore(sref, IgnoreReason::RestrictPublicBuckets);
             } else if let Some(g) = grant {
-                grants.push((sref, g));
+                if best_policy_grant.is_none_or(|(_, best)| g >= best) {
+                    best_policy_grant = Some((sref, g));
+                }
             }
         }
     }
@@ -659,16 +667,16 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
             }
         }
     }
-    let best_policy_grant = grants.iter().max_by_key(|(_, g)| *g).copied();
     let best_grant = match (best_policy_grant.map(|(_, g)| g), acl_grant) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     };
-    let grant_refs = |min: GrantKind| -> Vec<StmtRef> {
+    let grant_refs = |min: GrantKind| -> Refs {
         best_policy_grant
             .filter(|(_, g)| *g >= min)
-            .map(|(r, _)| vec![r])
-            .unwrap_or_default()
+            .map(|(r, _)| r)
+            .into_iter()
+            .collect()
     };
     let acl_used = acl_grant.is_some() && best_policy_grant.map(|(_, g)| g) < acl_grant;
 
@@ -717,7 +725,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         notes.push(Note::RootUser);
     }
     // Built only by the branches that allow on the identity side.
-    let identity_refs = || -> Vec<StmtRef> {
+    let identity_refs = || -> Refs {
         identity_allow
             .into_iter()
             .chain(
@@ -763,7 +771,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         }
         if identity_side {
             let mut by = grant_refs(GrantKind::Account);
-            by.extend(identity_refs());
+            by.extend(identity_refs().iter().copied());
             return finish(
                 run,
                 Outcome::Allow,
@@ -820,7 +828,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
     match (identity_side, best_grant) {
         (true, Some(_)) => {
             let mut by = grant_refs(GrantKind::Account);
-            by.extend(identity_refs());
+            by.extend(identity_refs().iter().copied());
             finish(
                 run,
                 Outcome::Allow,

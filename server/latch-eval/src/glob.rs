@@ -81,7 +81,7 @@ impl Shape {
     /// The shape of `pattern`; matches what [`Glob::new`] would.
     pub fn of(pattern: &str) -> Shape {
         let bytes = pattern.as_bytes();
-        match bytes.iter().position(|&b| b == b'*' || b == b'?') {
+        match crate::arn::find_either(bytes, 0, b'*', b'?') {
             None => Shape::Exact,
             Some(i) if bytes[i..].iter().all(|&b| b == b'*') => {
                 if i == 0 {
@@ -114,15 +114,48 @@ impl Shape {
     pub fn is_match_lower(&self, text: &str, value_lower: &str) -> bool {
         match self {
             Shape::Any => true,
-            Shape::Exact => text.eq_ignore_ascii_case(value_lower),
+            Shape::Exact => eq_lower(text.as_bytes(), value_lower.as_bytes()),
             Shape::Prefix(n) => match (text.as_bytes().get(..*n), value_lower.as_bytes().get(..*n))
             {
-                (Some(p), Some(v)) => v.eq_ignore_ascii_case(p),
+                (Some(p), Some(v)) => eq_lower(p, v),
                 _ => false,
             },
             Shape::Pieces(pieces) => match_pieces(pieces, value_lower),
         }
     }
+}
+
+/// Whether `text` ASCII-lower-cased is `lower`: for a `lower` without ASCII capitals, what
+/// `text.eq_ignore_ascii_case(lower)` says, eight bytes at a time.
+pub(crate) fn eq_lower(text: &[u8], lower: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    /// The eight bytes of `w` with ASCII capitals lower-cased.
+    fn lower8(w: u64) -> u64 {
+        let b = w & !HI;
+        // Per byte, no carry out: `b` is below 0x80.
+        let ge_a = b + LO * u64::from(0x80 - b'A');
+        let gt_z = b + LO * u64::from(0x80 - b'Z' - 1);
+        let upper = ge_a & !gt_z & !w & HI;
+        w | (upper >> 2)
+    }
+    if text.len() != lower.len() {
+        return false;
+    }
+    let mut t = text.chunks_exact(8);
+    let mut l = lower.chunks_exact(8);
+    for (a, b) in t.by_ref().zip(l.by_ref()) {
+        let (mut wa, mut wb) = ([0u8; 8], [0u8; 8]);
+        wa.copy_from_slice(a);
+        wb.copy_from_slice(b);
+        if lower8(u64::from_le_bytes(wa)) != u64::from_le_bytes(wb) {
+            return false;
+        }
+    }
+    t.remainder()
+        .iter()
+        .zip(l.remainder())
+        .all(|(a, b)| a.to_ascii_lowercase() == *b)
 }
 
 /// Splits a pattern into literal runs and wildcards.
@@ -208,6 +241,23 @@ pub fn match_pieces(pieces: &[Piece], text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Eight bytes at a time, as `eq_ignore_ascii_case` against lower-cased text.
+        #[test]
+        fn eq_lower_is_eq_ignore_ascii_case(
+            a in "[a-zA-Z@\\[`{:/*é日\\x7f-\\xff]{0,30}",
+            b in "[a-zA-Z@\\[`{:/*é日\\x7f-\\xff]{0,30}",
+        ) {
+            let lower = b.to_ascii_lowercase();
+            proptest::prop_assert_eq!(
+                eq_lower(a.as_bytes(), lower.as_bytes()),
+                a.eq_ignore_ascii_case(&lower)
+            );
+            let same = a.to_ascii_lowercase();
+            proptest::prop_assert!(eq_lower(a.as_bytes(), same.as_bytes()));
+        }
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -37,9 +37,9 @@ pub mod trace;
 pub use compile::{CompiledPolicy, PolicyRef};
 pub use decide::{PolicySet, VpcEndpoint, compile_text, decide, evaluate};
 pub use open::{Certainty, OpenDecision, Unknown, evaluate_open};
-pub use request::{Context, Lean, PrincipalId, Request, Unknowns};
+pub use request::{Context, Lean, Part, PrincipalId, Request, Unknowns};
 pub use s3::{AclGrant, AclPermission, BlockPublicAccess, Grantee, ObjectOwnership, S3Facts};
 pub use trace::{
     Basis, Blocker, Decision, DependentDecision, GrantKind, HttpAnswer, Layer, Outcome,
-    PolicyTrace, StatementOutcome, StmtRef, Trace,
+    PolicyTrace, Refs, StatementOutcome, Statements, StmtRef, Trace,
 };

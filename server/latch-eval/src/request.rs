@@ -6,48 +6,64 @@
 //! `aws:PrincipalType`, `aws:PrincipalIsAWSService`) are added when the caller did not
 //! give them, and marked as derived so the trace can say so.
 
-use std::sync::OnceLock;
+use std::cell::RefCell;
+use std::sync::{Arc, OnceLock};
+
+use latch_syntax::text::Str;
 
 use crate::arn::{is_account_id, split_arn};
 
-/// Who makes the request.
+/// Who makes the request. Every part of an ARN principal is a range of its one ARN: no
+/// copy, no count to keep.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PrincipalId {
     /// An unsigned request.
     Anonymous,
     /// An AWS service principal such as `cloudtrail.amazonaws.com`.
-    Service(String),
+    Service(Str),
     /// The account root user.
-    Root { arn: String, account: String },
+    Root { arn: Str, account: Part },
     /// An IAM user; `name` is the last path element.
-    User {
-        arn: String,
-        account: String,
-        name: String,
-    },
+    User { arn: Str, account: Part, name: Part },
     /// An IAM role used directly as the caller (for example in a simulation); treated
     /// like a session of that role.
-    Role {
-        arn: String,
-        account: String,
-        name: String,
-    },
+    Role { arn: Str, account: Part, name: Part },
     /// `arn:aws:sts::ACCT:assumed-role/ROLE/SESSION`.
     AssumedRole {
-        arn: String,
-        account: String,
-        role: String,
-        session: String,
-        partition: String,
+        arn: Str,
+        account: Part,
+        role: Part,
+        session: Part,
+        partition: Part,
     },
     /// `arn:aws:sts::ACCT:federated-user/NAME`.
-    FederatedUser {
-        arn: String,
-        account: String,
-        name: String,
-    },
+    FederatedUser { arn: Str, account: Part, name: Part },
     /// Any other ARN (a group, an unknown type); it can only match `*` or its account.
-    Other { arn: String, account: String },
+    Other { arn: Str, account: Part },
+}
+
+/// A range of a principal's ARN: [`Part::of`] the ARN reads it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Part {
+    start: u32,
+    end: u32,
+}
+
+impl Part {
+    /// `s` as a range of `text`, which holds it; empty if it does not.
+    fn within(text: &str, s: &str) -> Part {
+        let start = (s.as_ptr() as usize).checked_sub(text.as_ptr() as usize);
+        match start.map(|st| (u32::try_from(st), u32::try_from(st + s.len()))) {
+            Some((Ok(start), Ok(end))) if end as usize <= text.len() => Part { start, end },
+            _ => Part::default(),
+        }
+    }
+
+    /// The part of `arn` (the ARN of the principal it was made with).
+    pub fn of(self, arn: &str) -> &str {
+        arn.get(self.start as usize..self.end as usize)
+            .unwrap_or_default()
+    }
 }
 
 impl PrincipalId {
@@ -58,41 +74,48 @@ impl PrincipalId {
             return PrincipalId::Anonymous;
         }
         if is_account_id(text) {
+            let start = "arn:aws:iam::".len() as u32;
             return PrincipalId::Root {
-                arn: format!("arn:aws:iam::{text}:root"),
-                account: text.to_string(),
+                arn: Str::from(format!("arn:aws:iam::{text}:root")),
+                account: Part {
+                    start,
+                    end: start + text.len() as u32,
+                },
             };
         }
         let Some(parts) = split_arn(text) else {
             if text.contains('.') && !text.contains(':') {
-                return PrincipalId::Service(text.to_string());
+                return PrincipalId::Service(Str::from(text));
             }
             return PrincipalId::Other {
-                arn: text.to_string(),
-                account: String::new(),
+                arn: Str::from(text),
+                account: Part::default(),
             };
         };
-        let arn = text.to_string();
-        let account = parts.account.to_string();
+        let sub = |s: &str| Part::within(text, s);
+        let account = sub(parts.account);
         let res = parts.resource;
+        let arn = Str::from(text);
         match parts.service {
             "iam" if res == "root" => PrincipalId::Root { arn, account },
             "iam" if res.starts_with("user/") => PrincipalId::User {
-                name: last_segment(res).to_string(),
+                name: sub(last_segment(res)),
                 arn,
                 account,
             },
             "iam" if res.starts_with("role/") => PrincipalId::Role {
-                name: last_segment(res).to_string(),
+                name: sub(last_segment(res)),
                 arn,
                 account,
             },
             "sts" if res.starts_with("assumed-role/") => {
-                let mut it = res["assumed-role/".len()..].splitn(2, '/');
-                let role = it.next().unwrap_or_default().to_string();
-                let session = it.next().unwrap_or_default().to_string();
+                let rest = res.get("assumed-role/".len()..).unwrap_or_default();
+                let (role, session) = match rest.split_once('/') {
+                    Some((role, session)) => (sub(role), sub(session)),
+                    None => (sub(rest), Part::default()),
+                };
                 PrincipalId::AssumedRole {
-                    partition: parts.partition.to_string(),
+                    partition: sub(parts.partition),
                     arn,
                     account,
                     role,
@@ -100,7 +123,7 @@ impl PrincipalId {
                 }
             }
             "sts" if res.starts_with("federated-user/") => PrincipalId::FederatedUser {
-                name: res["federated-user/".len()..].to_string(),
+                name: sub(res.get("federated-user/".len()..).unwrap_or_default()),
                 arn,
                 account,
             },
@@ -112,17 +135,13 @@ impl PrincipalId {
     pub fn account(&self) -> Option<&str> {
         match self {
             PrincipalId::Anonymous | PrincipalId::Service(_) => None,
-            PrincipalId::Root { account, .. }
-            | PrincipalId::User { account, .. }
-            | PrincipalId::Role { account, .. }
-            | PrincipalId::AssumedRole { account, .. }
-            | PrincipalId::FederatedUser { account, .. }
-            | PrincipalId::Other { account, .. } => {
-                if account.is_empty() {
-                    None
-                } else {
-                    Some(account)
-                }
+            PrincipalId::Root { arn, account, .. }
+            | PrincipalId::User { arn, account, .. }
+            | PrincipalId::Role { arn, account, .. }
+            | PrincipalId::AssumedRole { arn, account, .. }
+            | PrincipalId::FederatedUser { arn, account, .. }
+            | PrincipalId::Other { arn, account, .. } => {
+                Some(account.of(arn)).filter(|a| !a.is_empty())
             }
         }
     }
@@ -156,11 +175,17 @@ impl PrincipalId {
         match self {
             PrincipalId::Anonymous | PrincipalId::Service(_) => None,
             PrincipalId::AssumedRole {
+                arn,
                 partition,
                 account,
                 role,
                 ..
-            } => Some(format!("arn:{partition}:iam::{account}:role/{role}")),
+            } => Some(format!(
+                "arn:{}:iam::{}:role/{}",
+                partition.of(arn),
+                account.of(arn),
+                role.of(arn)
+            )),
             other => Some(other.arn().to_string()),
         }
     }
@@ -177,9 +202,9 @@ pub(crate) fn last_segment(res: &str) -> &str {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContextEntry {
     /// The key lower-cased, for lookups.
-    pub key: String,
-    /// The key as the caller wrote it.
-    pub written: String,
+    pub key: Str,
+    /// The key as the caller wrote it (shares its text with `key`).
+    pub written: Str,
     pub values: Vec<String>,
     /// Added by the engine from the principal, not given by the caller.
     pub derived: bool,
@@ -279,7 +304,8 @@ struct Derived {
     len: u8,
     /// The slots in `order`, one bit each.
     present: u8,
-    text: String,
+    /// The values, one after the other; shares the request's one buffer.
+    text: Str,
 }
 
 impl Derived {
@@ -329,10 +355,27 @@ impl Context {
 
     /// Sets `key` to `values`, replacing an earlier value of the same key.
     pub fn insert(&mut self, key: &str, values: Vec<String>) {
-        let lower = key.to_ascii_lowercase();
+        let (key, written) = if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            // Both spellings in one text.
+            let src = with_scratch(|t| {
+                t.push_str(key);
+                t.push_str(key);
+                if let Some(lower) = t.get_mut(key.len()..) {
+                    lower.make_ascii_lowercase();
+                }
+                Arc::<str>::from(t.as_str())
+            });
+            (
+                Str::slice(&src, key.len()..src.len()),
+                Str::slice(&src, 0..key.len()),
+            )
+        } else {
+            let s = Str::from(key);
+            (s.clone(), s)
+        };
         let entry = ContextEntry {
-            key: lower,
-            written: key.to_string(),
+            key,
+            written,
             values,
             derived: false,
         };
@@ -355,15 +398,21 @@ impl Context {
     }
 
     /// Adds a derived key unless its bit is in `given` or it is already derived; `value`
-    /// writes the value at the end of the buffer.
-    fn derive(&mut self, given: u8, slot: usize, value: impl FnOnce(&mut String)) {
+    /// writes the value at the end of `buf`, which holds the derived values so far.
+    fn derive(
+        &mut self,
+        buf: &mut String,
+        given: u8,
+        slot: usize,
+        value: impl FnOnce(&mut String),
+    ) {
         let d = &mut self.derived;
         let bit = 1u8 << slot;
         if (given | d.present) & bit != 0 {
             return;
         }
-        value(&mut d.text);
-        let Ok(end) = u32::try_from(d.text.len()) else {
+        value(buf);
+        let Ok(end) = u32::try_from(buf.len()) else {
             return;
         };
         if let Some(o) = d.order.get_mut(usize::from(d.len)) {
@@ -373,8 +422,8 @@ impl Context {
         }
     }
 
-    fn derive_str(&mut self, given: u8, slot: usize, value: &str) {
-        self.derive(given, slot, |t| t.push_str(value));
+    fn derive_str(&mut self, buf: &mut String, given: u8, slot: usize, value: &str) {
+        self.derive(buf, given, slot, |t| t.push_str(value));
     }
 
     /// The derived keys as entries.
@@ -383,8 +432,8 @@ impl Context {
             self.derived
                 .iter()
                 .map(|(slot, v)| ContextEntry {
-                    key: DERIVED_KEYS[slot].1.to_string(),
-                    written: DERIVED_KEYS[slot].0.to_string(),
+                    key: Str::from_static(DERIVED_KEYS[slot].1),
+                    written: Str::from_static(DERIVED_KEYS[slot].0),
                     values: vec![v.to_string()],
                     derived: true,
                 })
@@ -403,12 +452,17 @@ impl Context {
             })
     }
 
-    /// The values of a lower-cased key, without building an entry for a derived key.
-    pub(crate) fn lookup_lower(&self, key_lower: &str) -> Option<Values<'_>> {
-        match self.entries.iter().find(|e| e.key == key_lower) {
+    /// The values of a key in any case, without building an entry for a derived key.
+    pub(crate) fn lookup_lower(&self, key: &str) -> Option<Values<'_>> {
+        // The entries' keys are lower-cased: ASCII case is all there is to ignore.
+        match self
+            .entries
+            .iter()
+            .find(|e| e.key.eq_ignore_ascii_case(key))
+        {
             Some(e) => Some(Values::Given(&e.values)),
             None => {
-                let slot = derived_slot(key_lower)?;
+                let slot = derived_slot(key)?;
                 self.derived.value(slot).map(Values::Derived)
             }
         }
@@ -451,11 +505,18 @@ impl Context {
         })
     }
 
-    /// Whether a lower-cased key is missing from the request and not known to be absent.
+    /// Whether a key (in any case) is missing from the request and not known to be absent.
     pub fn is_unknown(&self, key_lower: &str) -> bool {
+        // The lists are lower-cased.
         let listed = |list: &[&str]| {
-            list.iter()
-                .any(|k| *k == key_lower || (k.ends_with('/') && key_lower.starts_with(*k)))
+            list.iter().any(|k| {
+                k.eq_ignore_ascii_case(key_lower)
+                    || (k.ends_with('/')
+                        && key_lower
+                            .as_bytes()
+                            .get(..k.len())
+                            .is_some_and(|p| p.eq_ignore_ascii_case(k.as_bytes())))
+            })
         };
         let unknown = match &self.unknown {
             Unknowns::None => return false,
@@ -469,16 +530,17 @@ impl Context {
     }
 }
 
-/// One request to decide.
+/// One request to decide. The action, its lower-cased form, the resource and the values
+/// derived from the principal share one buffer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     pub principal: PrincipalId,
     /// The action as written, e.g. `s3:GetObject`.
-    pub action: String,
+    pub action: Str,
     /// The action lower-cased, for matching.
-    pub action_lower: String,
+    pub action_lower: Str,
     /// The resource ARN, or `*`.
-    pub resource: String,
+    pub resource: Str,
     pub context: Context,
 }
 
@@ -486,24 +548,52 @@ impl Request {
     /// Builds a request and adds the keys AWS derives from the principal.
     pub fn new(principal: PrincipalId, action: &str, resource: &str, context: Context) -> Request {
         let mut context = context;
-        derive_principal_keys(&principal, &mut context);
+        // Only references enter the closure: the request is built once, after it.
+        let text = |buf: &mut String| {
+            // The values derived before (a context used for an earlier request) first.
+            buf.push_str(&context.derived.text);
+            derive_principal_keys(&principal, &mut context, buf);
+            let derived = buf.len();
+            buf.push_str(action);
+            let action_end = buf.len();
+            buf.push_str(action);
+            let lower_end = buf.len();
+            if let Some(lower) = buf.get_mut(action_end..lower_end) {
+                lower.make_ascii_lowercase();
+            }
+            buf.push_str(resource);
+            (
+                Arc::<str>::from(buf.as_str()),
+                [derived, action_end, lower_end],
+            )
+        };
+        let (src, [derived, action_end, lower_end]) = with_scratch(text);
+        context.derived.text = Str::slice(&src, 0..derived);
         Request {
             principal,
-            action: action.to_string(),
-            action_lower: action.to_ascii_lowercase(),
-            resource: resource.to_string(),
+            action: Str::slice(&src, derived..action_end),
+            action_lower: Str::slice(&src, action_end..lower_end),
+            resource: Str::slice(&src, lower_end..src.len()),
             context,
         }
     }
 
     /// The service prefix of the action, lower-cased (`s3`, `kms`).
     pub fn service(&self) -> &str {
-        self.action_lower.split(':').next().unwrap_or_default()
+        let a: &str = &self.action_lower;
+        match a.as_bytes().iter().position(|&b| b == b':') {
+            Some(i) => a.get(..i).unwrap_or_default(),
+            None => a,
+        }
     }
 
     /// The operation name of the action, lower-cased (`getobject`).
     pub fn operation(&self) -> &str {
-        self.action_lower.split_once(':').map_or("", |(_, op)| op)
+        let a: &str = &self.action_lower;
+        match a.as_bytes().iter().position(|&b| b == b':') {
+            Some(i) => a.get(i + 1..).unwrap_or_default(),
+            None => "",
+        }
     }
 
     /// The account in the resource ARN, if it has one.
@@ -512,6 +602,26 @@ impl Request {
             .map(|p| p.account)
             .filter(|a| !a.is_empty())
     }
+}
+
+/// Runs `f` with an empty string to write in, reused from call to call on a thread: text
+/// built there and then copied once into shared text costs one allocation.
+fn with_scratch<T>(f: impl FnOnce(&mut String) -> T) -> T {
+    thread_local! {
+        static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            let out = f(&mut buf);
+            if buf.capacity() > 1 << 16 {
+                *buf = String::new();
+            }
+            out
+        }
+        // Only if `f` itself wrote text this way.
+        Err(_) => f(&mut String::new()),
+    })
 }
 
 /// Slots of [`DERIVED_KEYS`].
@@ -523,59 +633,65 @@ const TYPE: usize = 4;
 const IS_SERVICE: usize = 5;
 const SERVICE_NAME: usize = 6;
 
-fn derive_principal_keys(principal: &PrincipalId, context: &mut Context) {
+fn derive_principal_keys(principal: &PrincipalId, context: &mut Context, buf: &mut String) {
     let given = context.start_deriving();
-    // One allocation for every value.
-    context.derived.text.reserve(2 * principal.arn().len() + 40);
     match principal {
         PrincipalId::Anonymous => {
-            context.derive_str(given, ACCOUNT, "anonymous");
-            context.derive_str(given, USERID, "anonymous");
-            context.derive_str(given, TYPE, "Anonymous");
-            context.derive_str(given, IS_SERVICE, "false");
+            context.derive_str(buf, given, ACCOUNT, "anonymous");
+            context.derive_str(buf, given, USERID, "anonymous");
+            context.derive_str(buf, given, TYPE, "Anonymous");
+            context.derive_str(buf, given, IS_SERVICE, "false");
         }
         PrincipalId::Service(name) => {
-            context.derive_str(given, SERVICE_NAME, name);
-            context.derive_str(given, IS_SERVICE, "true");
+            context.derive_str(buf, given, SERVICE_NAME, name);
+            context.derive_str(buf, given, IS_SERVICE, "true");
         }
         other => {
             match other {
                 PrincipalId::AssumedRole {
+                    arn,
                     partition,
                     account,
                     role,
                     ..
-                } => context.derive(given, ARN, |t| {
+                } => context.derive(buf, given, ARN, |t| {
                     // `principal_arn`, without a `format!`.
-                    for s in ["arn:", partition, ":iam::", account, ":role/", role] {
+                    for s in [
+                        "arn:",
+                        partition.of(arn),
+                        ":iam::",
+                        account.of(arn),
+                        ":role/",
+                        role.of(arn),
+                    ] {
                         t.push_str(s);
                     }
                 }),
-                other => context.derive_str(given, ARN, other.arn()),
+                other => context.derive_str(buf, given, ARN, other.arn()),
             }
             if let Some(account) = other.account() {
-                context.derive_str(given, ACCOUNT, account);
+                context.derive_str(buf, given, ACCOUNT, account);
             }
-            context.derive_str(given, IS_SERVICE, "false");
+            context.derive_str(buf, given, IS_SERVICE, "false");
             match other {
-                PrincipalId::User { name, .. } => {
-                    context.derive_str(given, USERNAME, name);
-                    context.derive_str(given, TYPE, "User");
+                PrincipalId::User { arn, name, .. } => {
+                    context.derive_str(buf, given, USERNAME, name.of(arn));
+                    context.derive_str(buf, given, TYPE, "User");
                 }
-                PrincipalId::Root { account, .. } => {
-                    context.derive_str(given, USERID, account);
-                    context.derive_str(given, TYPE, "Account");
+                PrincipalId::Root { arn, account } => {
+                    context.derive_str(buf, given, USERID, account.of(arn));
+                    context.derive_str(buf, given, TYPE, "Account");
                 }
                 PrincipalId::AssumedRole { .. } | PrincipalId::Role { .. } => {
-                    context.derive_str(given, TYPE, "AssumedRole");
+                    context.derive_str(buf, given, TYPE, "AssumedRole");
                 }
-                PrincipalId::FederatedUser { account, name, .. } => {
-                    context.derive(given, USERID, |t| {
-                        t.push_str(account);
+                PrincipalId::FederatedUser { arn, account, name } => {
+                    context.derive(buf, given, USERID, |t| {
+                        t.push_str(account.of(arn));
                         t.push(':');
-                        t.push_str(name);
+                        t.push_str(name.of(arn));
                     });
-                    context.derive_str(given, TYPE, "FederatedUser");
+                    context.derive_str(buf, given, TYPE, "FederatedUser");
                 }
                 _ => {}
             }
@@ -602,12 +718,12 @@ mod tests {
             PrincipalId::parse("111122223333"),
             PrincipalId::Root { .. }
         ));
-        let PrincipalId::User { name, account, .. } =
+        let PrincipalId::User { arn, name, account } =
             PrincipalId::parse("arn:aws:iam::111122223333:user/dev/Jane")
         else {
             panic!()
         };
-        assert_eq!((name.as_str(), account.as_str()), ("Jane", "111122223333"));
+        assert_eq!((name.of(&arn), account.of(&arn)), ("Jane", "111122223333"));
         let p = PrincipalId::parse("arn:aws:sts::111122223333:assumed-role/app/s1");
         assert_eq!(
             p.principal_arn().as_deref(),
@@ -729,6 +845,71 @@ mod tests {
             ["arn:aws:iam::111122223333:role/app"]
         );
         assert_eq!(again.context.values("aws:username").unwrap(), ["u"]);
+    }
+
+    /// The request's one buffer: short texts on the stack, long ones on the heap, the
+    /// derived values of an earlier request kept; every field reads as it was given.
+    #[test]
+    fn request_fields_share_one_buffer_whatever_their_length() {
+        for n in [0, 10, 200, 600] {
+            let long = "é日".repeat(n);
+            let resource = format!("arn:aws:s3:::b/{long}");
+            let action = format!("S3:GetObjÉct{long}");
+            let principal = format!("arn:aws:sts::111122223333:assumed-role/r{long}/s");
+            let r = Request::new(
+                PrincipalId::parse(&principal),
+                &action,
+                &resource,
+                Context::new(),
+            );
+            assert_eq!(r.action, action);
+            assert_eq!(r.action_lower, action.to_ascii_lowercase());
+            assert_eq!(r.resource, resource);
+            assert_eq!(r.service(), "s3");
+            assert_eq!(
+                r.operation(),
+                format!("getobjÉct{long}").to_ascii_lowercase()
+            );
+            let role = format!("arn:aws:iam::111122223333:role/r{long}");
+            assert_eq!(
+                r.context.values("aws:PrincipalArn").unwrap(),
+                std::slice::from_ref(&role)
+            );
+            let again = Request::new(
+                PrincipalId::parse("arn:aws:iam::222233334444:user/u"),
+                "kms:Decrypt",
+                "*",
+                r.context.clone(),
+            );
+            assert_eq!(again.context.values("aws:PrincipalArn").unwrap(), [role]);
+            assert_eq!(again.context.values("aws:username").unwrap(), ["u"]);
+            assert_eq!(
+                again.context.values("aws:principaltype").unwrap(),
+                ["AssumedRole"]
+            );
+            let PrincipalId::AssumedRole {
+                arn,
+                role,
+                session,
+                partition,
+                account,
+            } = &r.principal
+            else {
+                panic!("{principal} is a role session");
+            };
+            assert_eq!(
+                (
+                    role.of(arn),
+                    session.of(arn),
+                    partition.of(arn),
+                    account.of(arn)
+                ),
+                (format!("r{long}").as_str(), "s", "aws", "111122223333")
+            );
+        }
+        let root = PrincipalId::parse(" 111122223333 ");
+        assert_eq!(root.arn(), "arn:aws:iam::111122223333:root");
+        assert_eq!(root.account(), Some("111122223333"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! A trace holds the compiled policies it evaluated (shared, not copied), so statement
 //! Sids, spans and condition clauses are reachable from a statement's index.
 
+use std::fmt;
 use std::sync::Arc;
 
 use latch_syntax::policy::Statement;
@@ -32,6 +33,13 @@ impl Outcome {
     /// Reads `allow`, `explicit_deny`, `implicit_deny`, and the `Allow`/`ExplicitDeny`/
     /// `ImplicitDeny` spelling some suites use.
     pub fn parse(s: &str) -> Option<Outcome> {
+        // The spellings of the conformance cases, at once.
+        match s {
+            "allow" => return Some(Outcome::Allow),
+            "explicit_deny" => return Some(Outcome::ExplicitDeny),
+            "implicit_deny" => return Some(Outcome::ImplicitDeny),
+            _ => {}
+        }
         // Lower-cased without `_`, on the stack: the longest name has 16 letters.
         let mut buf = [0u8; 16];
         let mut n = 0;
@@ -205,7 +213,129 @@ pub struct PolicyTrace {
     /// The SCP or RCP level's name as the workspace states it (`root`, `ou-prod`).
     pub level_name: Option<Arc<str>>,
     pub not_applicable: Option<NotApplicable>,
-    pub statements: Vec<StatementTrace>,
+    pub statements: Statements,
+}
+
+/// The statements of one policy in the trace, read as a slice. Most policies have one
+/// or two statements: those are kept inline, without an allocation of their own.
+#[derive(Clone)]
+pub struct Statements(Few);
+
+#[derive(Clone)]
+enum Few {
+    Inline {
+        len: u8,
+        items: [StatementTrace; INLINE],
+    },
+    Heap(Vec<StatementTrace>),
+}
+
+const INLINE: usize = 2;
+
+impl Statements {
+    pub fn new() -> Statements {
+        Statements::with_capacity(0)
+    }
+
+    /// An empty list with room for `n` statements.
+    pub fn with_capacity(n: usize) -> Statements {
+        if n <= INLINE {
+            const EMPTY: StatementTrace = StatementTrace {
+                index: 0,
+                outcome: StatementOutcome::NoEffect,
+            };
+            Statements(Few::Inline {
+                len: 0,
+                items: [EMPTY; INLINE],
+            })
+        } else {
+            Statements(Few::Heap(Vec::with_capacity(n)))
+        }
+    }
+
+    pub fn push(&mut self, st: StatementTrace) {
+        match &mut self.0 {
+            Few::Inline { len, items } => match items.get_mut(usize::from(*len)) {
+                Some(slot) => {
+                    *slot = st;
+                    *len += 1;
+                }
+                None => {
+                    let mut v = Vec::with_capacity(2 * INLINE);
+                    v.extend(items.iter_mut().map(|s| {
+                        std::mem::replace(
+                            s,
+                            StatementTrace {
+                                index: 0,
+                                outcome: StatementOutcome::NoEffect,
+                            },
+                        )
+                    }));
+                    v.push(st);
+                    self.0 = Few::Heap(v);
+                }
+            },
+            Few::Heap(v) => v.push(st),
+        }
+    }
+}
+
+impl Default for Statements {
+    fn default() -> Statements {
+        Statements::new()
+    }
+}
+
+impl std::ops::Deref for Statements {
+    type Target = [StatementTrace];
+    fn deref(&self) -> &[StatementTrace] {
+        match &self.0 {
+            Few::Inline { len, items } => items.get(..usize::from(*len)).unwrap_or_default(),
+            Few::Heap(v) => v,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Statements {
+    fn deref_mut(&mut self) -> &mut [StatementTrace] {
+        match &mut self.0 {
+            Few::Inline { len, items } => items.get_mut(..usize::from(*len)).unwrap_or_default(),
+            Few::Heap(v) => v,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Statements {
+    type Item = &'a StatementTrace;
+    type IntoIter = std::slice::Iter<'a, StatementTrace>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl From<Vec<StatementTrace>> for Statements {
+    fn from(v: Vec<StatementTrace>) -> Statements {
+        let mut s = Statements::with_capacity(v.len());
+        for st in v {
+            s.push(st);
+        }
+        s
+    }
+}
+
+impl PartialEq for Statements {
+    fn eq(&self, other: &Statements) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Statements {}
+
+/// Prints as the list it holds, like a `Vec`.
+impl fmt::Debug for Statements {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 impl PolicyTrace {
@@ -230,6 +360,114 @@ impl PolicyTrace {
 pub struct StmtRef {
     pub policy: usize,
     pub statement: usize,
+}
+
+/// Statements of the trace, read as a slice; up to three are kept inline, without an
+/// allocation (a decision rests on one or two statements most often).
+#[derive(Clone)]
+pub struct Refs(RefsRepr);
+
+#[derive(Clone)]
+enum RefsRepr {
+    Inline {
+        len: u8,
+        items: [StmtRef; REFS_INLINE],
+    },
+    Heap(Vec<StmtRef>),
+}
+
+const REFS_INLINE: usize = 3;
+
+impl Refs {
+    pub fn new() -> Refs {
+        const NONE: StmtRef = StmtRef {
+            policy: 0,
+            statement: 0,
+        };
+        Refs(RefsRepr::Inline {
+            len: 0,
+            items: [NONE; REFS_INLINE],
+        })
+    }
+
+    pub fn push(&mut self, r: StmtRef) {
+        match &mut self.0 {
+            RefsRepr::Inline { len, items } => match items.get_mut(usize::from(*len)) {
+                Some(slot) => {
+                    *slot = r;
+                    *len += 1;
+                }
+                None => {
+                    let mut v = Vec::with_capacity(2 * REFS_INLINE);
+                    v.extend_from_slice(items);
+                    v.push(r);
+                    self.0 = RefsRepr::Heap(v);
+                }
+            },
+            RefsRepr::Heap(v) => v.push(r),
+        }
+    }
+}
+
+impl Default for Refs {
+    fn default() -> Refs {
+        Refs::new()
+    }
+}
+
+impl std::ops::Deref for Refs {
+    type Target = [StmtRef];
+    fn deref(&self) -> &[StmtRef] {
+        match &self.0 {
+            RefsRepr::Inline { len, items } => items.get(..usize::from(*len)).unwrap_or_default(),
+            RefsRepr::Heap(v) => v,
+        }
+    }
+}
+
+impl Extend<StmtRef> for Refs {
+    fn extend<I: IntoIterator<Item = StmtRef>>(&mut self, iter: I) {
+        for r in iter {
+            self.push(r);
+        }
+    }
+}
+
+impl FromIterator<StmtRef> for Refs {
+    fn from_iter<I: IntoIterator<Item = StmtRef>>(iter: I) -> Refs {
+        let mut refs = Refs::new();
+        refs.extend(iter);
+        refs
+    }
+}
+
+impl From<Vec<StmtRef>> for Refs {
+    fn from(v: Vec<StmtRef>) -> Refs {
+        v.into_iter().collect()
+    }
+}
+
+impl<'a> IntoIterator for &'a Refs {
+    type Item = &'a StmtRef;
+    type IntoIter = std::slice::Iter<'a, StmtRef>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl PartialEq for Refs {
+    fn eq(&self, other: &Refs) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Refs {}
+
+/// Prints as the list it holds, like a `Vec`.
+impl fmt::Debug for Refs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// What stopped an allow that no explicit deny stopped.
@@ -281,10 +519,10 @@ pub enum Basis {
     /// `sts:GetCallerIdentity` needs no permission.
     AlwaysAllowed,
     /// Every applicable Deny statement.
-    Denied(Vec<StmtRef>),
+    Denied(Refs),
     /// The statements whose Allow made the decision, plus an ACL grant if one did.
     Allowed {
-        by: Vec<StmtRef>,
+        by: Refs,
         acl: bool,
     },
     Blocked(Blocker),
@@ -380,5 +618,50 @@ impl Decision {
         locate: crate::render::Locate<'_>,
     ) -> String {
         crate::render::one_line(self, req, locate)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Inline or spilled, the list reads, prints and changes like the `Vec` it replaces.
+    #[test]
+    fn statements_read_like_a_vec_whatever_their_number() {
+        for n in 0..6 {
+            let v: Vec<StatementTrace> = (0..n)
+                .map(|i| StatementTrace {
+                    index: i,
+                    outcome: if i % 2 == 0 {
+                        StatementOutcome::Failed(Failure::Action)
+                    } else {
+                        StatementOutcome::Matched {
+                            grant: None,
+                            absent_keys: i as u64,
+                            assumed_keys: 0,
+                        }
+                    },
+                })
+                .collect();
+            for cap in [0, n] {
+                let mut s = Statements::with_capacity(cap);
+                for st in v.clone() {
+                    s.push(st);
+                }
+                assert_eq!(&*s, v.as_slice());
+                assert_eq!(format!("{s:?}"), format!("{v:?}"));
+                assert_eq!(s, Statements::from(v.clone()));
+                assert_eq!((&s).into_iter().count(), n);
+                if let Some(last) = s.last_mut() {
+                    last.outcome = StatementOutcome::NoEffect;
+                }
+                assert_eq!(
+                    s.iter()
+                        .filter(|t| t.outcome == StatementOutcome::NoEffect)
+                        .count(),
+                    usize::from(n > 0)
+                );
+            }
+        }
     }
 }

@@ -1047,7 +1047,7 @@ pub fn explain(
             if let [arn] = found.as_slice() {
                 if *arn != req.resource {
                     reasons.push(format!("the key ID `{id}` is the workspace's key `{arn}`"));
-                    req.resource = (*arn).to_string();
+                    req.resource = (*arn).into();
                 }
             }
         }

@@ -913,8 +913,8 @@ impl LanguageServer for Backend {
             "request": {
                 "principal": r.principal.arn(),
                 "principal_in_workspace": e.mapped_to,
-                "action": r.action,
-                "resource": r.resource,
+                "action": r.action.as_str(),
+                "resource": r.resource.as_str(),
             },
             "deciding": deciding,
             "notes": e.reasons,

@@ -194,7 +194,7 @@ fn comparison_json(d: &denied::Denial, e: &denied::Explanation) -> Vec<(&'static
         .entries()
         .iter()
         .filter(|c| !c.derived)
-        .map(|c| (c.written.clone(), json!(c.values)))
+        .map(|c| (c.written.to_string(), json!(c.values)))
         .collect();
     vec![
         (
@@ -202,8 +202,8 @@ fn comparison_json(d: &denied::Denial, e: &denied::Explanation) -> Vec<(&'static
             json!({
                 "principal": r.principal.arn(),
                 "principal_in_workspace": e.mapped_to,
-                "action": r.action,
-                "resource": r.resource,
+                "action": r.action.as_str(),
+                "resource": r.resource.as_str(),
                 "context": context,
             }),
         ),
