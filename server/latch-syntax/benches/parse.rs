@@ -1,5 +1,6 @@
 //! Policy text to policy model (`parse_policy`: the tolerant JSON parser and the model
-//! builder) over the policies of the conformance cases, each serialized the way the
+//! builder; `json_only`: the parser alone; `model_only`: the engine's model read straight
+//! from the text) over the policies of the conformance cases, each serialized the way the
 //! engine benchmark feeds them (`serde_json::to_string_pretty`).
 //!
 //! Run with `cargo bench -p latch-syntax --bench parse`. `LATCH_BENCH_ROUNDS=N` parses
@@ -61,8 +62,8 @@ fn texts() -> Vec<String> {
     out
 }
 
-#[divan::bench]
-fn policies(bencher: Bencher) {
+/// Times `read` over every policy text, counting policies and bytes.
+fn each_text<T>(bencher: Bencher, read: impl Fn(&str) -> T + Sync) {
     let ts = texts();
     let bytes: usize = ts.iter().map(String::len).sum();
     bencher
@@ -70,21 +71,23 @@ fn policies(bencher: Bencher) {
         .counter(BytesCount::new(bytes))
         .bench(|| {
             for t in &ts {
-                black_box(parse_policy(black_box(t)));
+                black_box(read(black_box(t)));
             }
         });
 }
 
 #[divan::bench]
+fn policies(bencher: Bencher) {
+    each_text(bencher, parse_policy);
+}
+
+#[divan::bench]
 fn json_only(bencher: Bencher) {
-    let ts = texts();
-    let bytes: usize = ts.iter().map(String::len).sum();
-    bencher
-        .counter(ItemsCount::new(ts.len()))
-        .counter(BytesCount::new(bytes))
-        .bench(|| {
-            for t in &ts {
-                black_box(json::parse(black_box(t)));
-            }
-        });
+    each_text(bencher, json::parse);
+}
+
+/// The engine's way: the model straight from the text.
+#[divan::bench]
+fn model_only(bencher: Bencher) {
+    each_text(bencher, latch_syntax::policy::policy_only);
 }

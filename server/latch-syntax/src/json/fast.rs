@@ -146,6 +146,33 @@ impl<'a> Cursor<'a> {
         Some((kind, Span::new(start, self.pos)))
     }
 
+    /// After an opening bracket: skips blanks, and consumes `close` if it comes next (an
+    /// empty object or array).
+    pub(crate) fn empty(&mut self, close: u8) -> bool {
+        self.blanks();
+        let empty = self.byte() == Some(close);
+        if empty {
+            self.pos += 1;
+        }
+        empty
+    }
+
+    /// Reads a member's key (at the position) and its colon; the key's span, quotes
+    /// included.
+    pub(crate) fn key(&mut self) -> Option<Span> {
+        if self.byte() != Some(b'"') {
+            return None;
+        }
+        let start = self.pos;
+        let close = self.string()?;
+        self.blanks();
+        if self.byte() != Some(b':') {
+            return None;
+        }
+        self.pos += 1;
+        Some(Span::new(start, close + 1))
+    }
+
     /// After a member's value: `,` (then blanks) gives `Some(false)`, the closing
     /// `close` gives `Some(true)`.
     pub(crate) fn next_or_close(&mut self, close: u8) -> Option<bool> {
@@ -227,23 +254,11 @@ impl Plain<'_> {
         self.c.pos += 1;
         let keys = self.keys.len();
         let values = self.values.len();
-        self.c.blanks();
-        if self.c.byte() == Some(b'}') {
-            self.c.pos += 1;
-        } else {
+        if !self.c.empty(b'}') {
             loop {
-                if self.c.byte() != Some(b'"') {
-                    return None;
-                }
-                let start = self.c.pos;
-                let close = self.c.string()?;
-                let key = Str::slice_or_word(self.src, start + 1..close);
-                self.keys.push((key, Span::new(start, close + 1)));
-                self.c.blanks();
-                if self.c.byte() != Some(b':') {
-                    return None;
-                }
-                self.c.pos += 1;
+                let span = self.c.key()?;
+                let key = Str::slice_or_word(self.src, span.start + 1..span.end - 1);
+                self.keys.push((key, span));
                 self.value(depth + 1)?;
                 if self.c.next_or_close(b'}')? {
                     break;
@@ -282,10 +297,7 @@ impl Plain<'_> {
         let open = self.c.pos;
         self.c.pos += 1;
         let values = self.values.len();
-        self.c.blanks();
-        if self.c.byte() == Some(b']') {
-            self.c.pos += 1;
-        } else {
+        if !self.c.empty(b']') {
             loop {
                 self.value(depth + 1)?;
                 if self.c.next_or_close(b']')? {

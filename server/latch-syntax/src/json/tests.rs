@@ -312,6 +312,20 @@ pub(crate) fn mutations(seeds: &[String], per_seed: usize) -> Vec<String> {
     out
 }
 
+/// The texts of the conformance case files (`tests/conformance/cases`), in name order.
+pub(crate) fn case_files() -> Vec<String> {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance/cases");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .collect()
+}
+
 /// The fast path and the recovering parser, separately.
 fn both(text: &str) -> (Option<Value>, (Option<Value>, Vec<crate::Finding>)) {
     let src: std::sync::Arc<str> = std::sync::Arc::from(text);
@@ -324,14 +338,8 @@ fn both(text: &str) -> (Option<Value>, (Option<Value>, Vec<crate::Finding>)) {
 fn the_fast_path_reads_plain_documents_exactly_as_the_recovering_parser() {
     let mut seeds: Vec<String> = PLAIN.iter().map(|s| s.to_string()).collect();
     // The conformance cases: whole files, valid JSON of every shape policies take.
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance/cases");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.sort();
-    seeds.extend(files.iter().filter_map(|f| std::fs::read_to_string(f).ok()));
-    assert!(seeds.len() > PLAIN.len(), "no conformance cases in {dir:?}");
+    seeds.extend(case_files());
+    assert!(seeds.len() > PLAIN.len(), "no conformance cases");
     // Escapes (a few case files have them in their notes) are the recovering parser's.
     for seed in seeds.iter().filter(|s| !s.contains('\\')) {
         assert!(
