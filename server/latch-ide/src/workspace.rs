@@ -603,17 +603,10 @@ struct RootResult {
     findings: BTreeMap<Arc<str>, Vec<Finding>>,
 }
 
-/// The deepest root that holds `path` (like `access::index::root_of`, without allocating).
+/// The position of the deepest root that holds `path` (the workspace root, first, holds
+/// every path).
 fn root_index(roots: &[String], path: &str) -> usize {
-    let mut best: Option<(usize, usize)> = None;
-    for (i, r) in roots.iter().enumerate() {
-        let inside = r.is_empty()
-            || (path.starts_with(r.as_str()) && path.as_bytes().get(r.len()) == Some(&b'/'));
-        if inside && best.is_none_or(|(_, len)| r.len() > len) {
-            best = Some((i, r.len()));
-        }
-    }
-    best.map_or(0, |(i, _)| i)
+    crate::access::index::root_index(roots, path).unwrap_or(0)
 }
 
 /// What the Terraform code says of other files: the kind a `file()` owner gives a JSON
@@ -660,9 +653,7 @@ pub fn is_cross_document(code: &str) -> bool {
 
 /// The root a module analysis belongs to (as `access::index::build` assigns them).
 fn module_root(roots: &[String], m: &ModuleAnalysis) -> usize {
-    let key = m.key.strip_prefix("plan:").unwrap_or(&m.key);
-    let key = key.split('#').next().unwrap_or(key);
-    root_index(roots, &format!("{key}/x"))
+    crate::access::index::module_root_index(roots, m).unwrap_or(0)
 }
 
 type RevalidationCache = HashMap<Arc<str>, (u64, PolicyKind, Vec<Finding>)>;
@@ -822,11 +813,7 @@ impl Workspace {
 
     /// [`Workspace::declared_kinds`], computed once per manifests' content.
     fn declared(&self) -> Arc<HashMap<String, PolicyKind>> {
-        let revs: Vec<u64> = self
-            .manifest_paths
-            .iter()
-            .filter_map(|p| self.revision(p))
-            .collect();
+        let revs = self.manifest_revisions();
         let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((r, d)) = &memo.declared {
             if *r == revs {
@@ -836,6 +823,14 @@ impl Workspace {
         let d = Arc::new(self.compute_declared_kinds());
         memo.declared = Some((revs, d.clone()));
         d
+    }
+
+    /// The revision of every `latch.toml`, in path order.
+    fn manifest_revisions(&self) -> Vec<u64> {
+        self.manifest_paths
+            .iter()
+            .filter_map(|p| self.revision(p))
+            .collect()
     }
 
     fn compute_declared_kinds(&self) -> HashMap<String, PolicyKind> {
@@ -1204,11 +1199,7 @@ impl Workspace {
             .flat_map(|m| m.stale.iter().cloned())
             .collect();
         let stand_ins = crate::access::facts::stand_ins(&modules);
-        let manifests: Vec<u64> = self
-            .manifest_paths
-            .iter()
-            .filter_map(|p| self.revision(p))
-            .collect();
+        let manifests = self.manifest_revisions();
         let mut files_of: Vec<Vec<(&Arc<str>, &SourceFile)>> = vec![Vec::new(); roots.len()];
         for (p, f) in &self.files {
             files_of[root_index(&roots, p)].push((p, f));
@@ -1279,30 +1270,24 @@ impl Workspace {
             // The simulation reads the index, which for a file with a broken block is built
             // from that file's last good text: its findings, related locations and edits in
             // such a file would point at stale positions, so they wait until it parses.
-            if stale.is_empty() {
-                if !crate::access::run_root(
-                    self, root, &roots, &modules, &stand_ins, &mut found, cancelled,
-                ) {
-                    return None;
+            let mut simulated: BTreeMap<Arc<str>, Vec<Finding>> = BTreeMap::new();
+            if !crate::access::run_root(
+                self,
+                root,
+                &roots,
+                &modules,
+                &stand_ins,
+                &mut simulated,
+                cancelled,
+            ) {
+                return None;
+            }
+            for (path, mut findings) in simulated {
+                if stale.contains(&path) {
+                    continue;
                 }
-            } else {
-                let mut simulated: BTreeMap<Arc<str>, Vec<Finding>> = BTreeMap::new();
-                if !crate::access::run_root(
-                    self,
-                    root,
-                    &roots,
-                    &modules,
-                    &stand_ins,
-                    &mut simulated,
-                    cancelled,
-                ) {
-                    return None;
-                }
-                for (path, findings) in simulated {
-                    if stale.contains(&path) {
-                        continue;
-                    }
-                    for mut f in findings {
+                if !stale.is_empty() {
+                    for f in &mut findings {
                         f.related
                             .retain(|r| r.path.as_ref().is_none_or(|p| !stale.contains(p)));
                         f.fixes.retain(|x| {
@@ -1310,9 +1295,9 @@ impl Workspace {
                                 .iter()
                                 .all(|e| e.path.as_ref().is_none_or(|p| !stale.contains(p)))
                         });
-                        found.entry(path.clone()).or_default().push(f);
                     }
                 }
+                found.entry(path).or_default().extend(findings);
             }
             found.retain(|_, fs| !fs.is_empty());
             for (p, fs) in &found {

@@ -324,11 +324,37 @@ pub fn roots(ws: &Workspace) -> Vec<String> {
 
 /// The deepest root that holds `path`.
 pub fn root_of<'a>(roots: &'a [String], path: &str) -> &'a str {
-    roots
-        .iter()
-        .filter(|r| r.is_empty() || path.starts_with(&format!("{r}/")))
-        .max_by_key(|r| r.len())
+    root_index(roots, path)
+        .and_then(|i| roots.get(i))
         .map_or("", String::as_str)
+}
+
+/// The position in `roots` of the deepest root that holds the file `path`.
+pub(crate) fn root_index(roots: &[String], path: &str) -> Option<usize> {
+    deepest(roots, |r| {
+        path.starts_with(r) && path.as_bytes().get(r.len()) == Some(&b'/')
+    })
+}
+
+/// The position in `roots` of the root a module analysis belongs to: the deepest that
+/// holds its folder or is its folder (a plan: the plan file).
+pub(crate) fn module_root_index(roots: &[String], m: &ModuleAnalysis) -> Option<usize> {
+    let key = m.key.strip_prefix("plan:").unwrap_or(&m.key);
+    let dir = key.split('#').next().unwrap_or(key);
+    deepest(roots, |r| {
+        dir.starts_with(r) && matches!(dir.as_bytes().get(r.len()), None | Some(&b'/'))
+    })
+}
+
+/// The longest root for which `inside` holds (the empty root holds everything).
+fn deepest(roots: &[String], inside: impl Fn(&str) -> bool) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for (i, r) in roots.iter().enumerate() {
+        if (r.is_empty() || inside(r)) && best.is_none_or(|(_, len)| r.len() > len) {
+            best = Some((i, r.len()));
+        }
+    }
+    best.map(|(i, _)| i)
 }
 
 fn join(root: &str, rel: &str) -> String {
@@ -1097,10 +1123,10 @@ pub fn build(
         .iter()
         .filter(|m| m.call.is_some() || !called.contains(m.key.as_str()))
         .filter(|m| {
-            let key = m.key.strip_prefix("plan:").unwrap_or(&m.key);
-            let key = key.split('#').next().unwrap_or(key);
-            let probe = format!("{key}/x");
-            root_of(all_roots, &probe) == root
+            module_root_index(all_roots, m)
+                .and_then(|i| all_roots.get(i))
+                .map_or("", String::as_str)
+                == root
         })
         .cloned()
         .collect();
