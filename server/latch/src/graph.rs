@@ -25,12 +25,9 @@ pub struct GraphArgs {
 }
 
 pub fn run(args: GraphArgs) -> ExitCode {
-    let ws = match crate::who::load(args.path.as_deref()) {
+    let ws = match crate::why::load(args.path.as_deref()) {
         Ok(ws) => ws,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return crate::why::usage(e),
     };
     let g = graph::access_graph(&ws);
     let text = match args.format {
@@ -46,9 +43,6 @@ pub fn run(args: GraphArgs) -> ExitCode {
             graph::html(&g, &format!("Access graph of {name}"))
         }
     };
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+    crate::why::out(&text);
     ExitCode::SUCCESS
 }

@@ -139,7 +139,12 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn to_range(text: &str, index: &LineIndex, span: latch_syntax::Span, enc: Encoding) -> Range {
+pub(crate) fn to_range(
+    text: &str,
+    index: &LineIndex,
+    span: latch_syntax::Span,
+    enc: Encoding,
+) -> Range {
     let (sl, sc) = index.position(text, span.start, enc);
     let (el, ec) = index.position(text, span.end, enc);
     Range {

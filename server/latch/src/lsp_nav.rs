@@ -37,18 +37,7 @@ impl<'w> Ranges<'w> {
             .lines
             .entry(path.to_string())
             .or_insert_with(|| LineIndex::new(text));
-        let (sl, sc) = index.position(text, span.start, self.enc);
-        let (el, ec) = index.position(text, span.end, self.enc);
-        Range {
-            start: Position {
-                line: sl,
-                character: sc,
-            },
-            end: Position {
-                line: el,
-                character: ec,
-            },
-        }
+        crate::lsp::to_range(text, index, span, self.enc)
     }
 
     /// The byte offset of an LSP position in `path`.

@@ -17,7 +17,7 @@
 //! Exit 0 on an answer (whatever it is), 2 on bad input (a malformed principal, resource
 //! or action, an action pattern that matches nothing, a path that is not a folder).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use latch_ide::access::{
@@ -77,36 +77,7 @@ pub struct CanWhatArgs {
     pub path: Option<PathBuf>,
 }
 
-fn usage(msg: String) -> ExitCode {
-    eprintln!("error: {msg}");
-    ExitCode::from(2)
-}
-
-fn out(text: &str) {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
-}
-
-/// The workspace at `path` (a folder, or its `latch.toml`).
-pub(crate) fn load(path: Option<&Path>) -> Result<latch_ide::workspace::Workspace, String> {
-    let path = path.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let root = if path.is_dir() {
-        path.clone()
-    } else if path.file_name().is_some_and(|n| n == "latch.toml") {
-        path.parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-    } else {
-        return Err(format!(
-            "`{}` is not a folder or a `latch.toml`",
-            path.display()
-        ));
-    };
-    let loaded =
-        crate::loader::load(&root).map_err(|e| format!("cannot read `{}`: {e}", root.display()))?;
-    Ok(loaded.workspace)
-}
+use crate::why::{load, out, usage};
 
 pub(crate) fn location_json(ws: &Workspace, l: &Location) -> Value {
     let (line, column) = l.line_column(ws);

@@ -291,16 +291,35 @@ fn comparison_human(d: &denied::Denial, e: &denied::Explanation) -> String {
 }
 
 /// Writes the answer to standard output; a closed pipe (`| head`) is not an error.
-fn out(text: &str) {
+pub(crate) fn out(text: &str) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
 }
 
-fn usage(msg: String) -> ExitCode {
+pub(crate) fn usage(msg: String) -> ExitCode {
     eprintln!("error: {msg}");
     ExitCode::from(2)
+}
+
+/// The workspace at `path` (a folder, or its `latch.toml`).
+pub(crate) fn load(path: Option<&Path>) -> Result<latch_ide::workspace::Workspace, String> {
+    let path = path.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let root = if path.is_dir() {
+        path.clone()
+    } else if path.file_name().is_some_and(|n| n == "latch.toml") {
+        path.parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    } else {
+        return Err(format!(
+            "`{}` is not a folder or a `latch.toml`",
+            path.display()
+        ));
+    };
+    let loaded =
+        crate::loader::load(&root).map_err(|e| format!("cannot read `{}`: {e}", root.display()))?;
+    Ok(loaded.workspace)
 }
 
 /// The exit status of a decision: 0 allowed, 1 denied.
@@ -447,32 +466,20 @@ fn note_unknown_principal(ws: &latch_ide::workspace::Workspace, principal: &Prin
 }
 
 pub fn run(args: WhyArgs) -> ExitCode {
-    let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     // Any folder: `latch.toml` adds what the files cannot say (accounts, principals'
-    // policies, intents), but JSON and Terraform are read without it.
-    let root = if path.is_dir() {
-        path.clone()
-    } else if path.file_name().is_some_and(|n| n == "latch.toml") {
-        path.parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-    } else {
-        return usage(format!(
-            "`{}` is not a folder or a `latch.toml`",
-            path.display()
-        ));
-    };
-    // The whole folder, JSON and Terraform alike, through the same workspace index as
-    // `latch check` and the editor; the manifest is read and parsed there, once.
-    let loaded = match crate::loader::load(&root) {
-        Ok(l) => l,
-        Err(e) => return usage(format!("cannot read `{}`: {e}", root.display())),
+    // policies, intents), but JSON and Terraform are read without it. The whole folder,
+    // JSON and Terraform alike, through the same workspace index as `latch check` and the
+    // editor; the manifest is read and parsed there, once.
+    let workspace = match load(args.path.as_deref()) {
+        Ok(ws) => ws,
+        Err(e) => return usage(e),
     };
     let files = Files {
-        workspace: &loaded.workspace,
+        workspace: &workspace,
     };
     if let (Some(summary), Some(text)) = (
-        loaded.workspace.summary("latch.toml"),
-        loaded.workspace.text("latch.toml"),
+        workspace.summary("latch.toml"),
+        workspace.text("latch.toml"),
     ) {
         for f in &summary.findings {
             eprintln!(
@@ -512,7 +519,7 @@ pub fn run(args: WhyArgs) -> ExitCode {
             resource: args.resource.clone(),
             context: pairs,
         };
-        let e = match denied::explain(&loaded.workspace, "", &denial, &overrides) {
+        let e = match denied::explain(&workspace, "", &denial, &overrides) {
             Ok(e) => e,
             Err(msg) => return usage(msg),
         };
@@ -582,8 +589,8 @@ pub fn run(args: WhyArgs) -> ExitCode {
     }
     let request = Request::new(PrincipalId::parse(principal), action, resource, context);
 
-    note_unknown_principal(&loaded.workspace, &request.principal);
-    let (request, open) = latch_ide::lenses::decide_open(&loaded.workspace, "", &request);
+    note_unknown_principal(&workspace, &request.principal);
+    let (request, open) = latch_ide::lenses::decide_open(&workspace, "", &request);
     let decision = &open.decision;
     // What a "depends" decision turns on, in words.
     let conditions = match open.certainty {

@@ -3,6 +3,8 @@
 
 #![expect(clippy::unwrap_used, reason = "helpers of a test file")]
 
+mod common;
+
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -309,25 +311,7 @@ async fn completion_offers_actions_and_hover_explains_them() {
 
 /// Copies a fixture folder of the repository into a fresh temporary workspace.
 fn workspace_copy(fixture: &str, name: &str) -> std::path::PathBuf {
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(fixture);
-    let dir = std::env::temp_dir().join(format!("latch-lsp-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    fn copy(from: &std::path::Path, to: &std::path::Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &to.join(entry.file_name()));
-            } else {
-                std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-            }
-        }
-    }
-    copy(&src, &dir);
-    dir
+    common::fixture_copy(fixture, &format!("lsp-{name}"))
 }
 
 /// Applies LSP text edits (UTF-16 positions) to a text.

@@ -5,7 +5,9 @@
 
 #![expect(clippy::unwrap_used, reason = "helpers of a test file")]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 use futures::StreamExt;
 use serde_json::{Value, json};
@@ -21,22 +23,7 @@ struct Client {
 
 /// Copies `tests/fixtures/nav` into a fresh folder.
 fn workspace(name: &str) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/nav");
-    let dir = std::env::temp_dir().join(format!("latch-nav-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &to.join(entry.file_name()));
-            } else {
-                std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-            }
-        }
-    }
-    copy(&src, &dir);
-    dir
+    common::fixture_copy("tests/fixtures/nav", &format!("nav-{name}"))
 }
 
 const FILES: [&str; 4] = ["latch.toml", "iam/reader.json", "kms/key.json", "main.tf"];
