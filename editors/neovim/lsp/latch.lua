@@ -19,14 +19,7 @@ end
 -- provider). Looked at only where no `latch.toml` marks the workspace, so that an
 -- unrelated JSON file (package.json, tsconfig.json) of a repository starts nothing.
 local function looks_like_aws(bufnr)
-  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, 5000, false)
-  for _, line in ipairs(lines) do
-    if line:find('Statement', 1, true) or line:find('statement', 1, true) or line:find('aws_', 1, true)
-      or line:find('provider "aws"', 1, true) then
-      return true
-    end
-  end
-  return false
+  return require('latch').looks_like_aws(vim.api.nvim_buf_get_lines(bufnr, 0, 5000, false))
 end
 
 ---@type vim.lsp.Config

@@ -76,6 +76,15 @@ end
 --- The last answer of `latch.whoCan` (a lens's command), for scripts and tests.
 M.last_who_can = nil
 
+--- Sends `workspace/executeCommand` (the method-call form on 0.11, the field form before).
+local function execute_command(client, params, handler)
+  if vim.fn.has('nvim-0.11') == 1 then
+    client:request('workspace/executeCommand', params, handler, 0)
+  else
+    client.request('workspace/executeCommand', params, handler, 0)
+  end
+end
+
 --- Runs `latch.whoCan` for a bucket, key or role ARN and shows its table in a floating
 --- window. `client` is the client to ask (default: the current buffer's `latch` client).
 ---@param subject string
@@ -97,11 +106,7 @@ function M.who_can(subject, client)
     local lines = vim.split(result.markdown or '', '\n', { plain = true })
     vim.lsp.util.open_floating_preview(lines, 'markdown', { border = 'rounded', focus_id = 'latch-who-can' })
   end
-  if vim.fn.has('nvim-0.11') == 1 then
-    client:request('workspace/executeCommand', params, handler, 0)
-  else
-    client.request('workspace/executeCommand', params, handler, 0)
-  end
+  execute_command(client, params, handler)
 end
 
 --- Client-side commands: the who-can lenses (`vim.lsp.codelens.run()`) show their table
@@ -231,11 +236,7 @@ function M.explain(text, opts)
     end
     show(result)
   end
-  if vim.fn.has('nvim-0.11') == 1 then
-    client:request('workspace/executeCommand', params, handler, 0)
-  else
-    client.request('workspace/executeCommand', params, handler, 0)
-  end
+  execute_command(client, params, handler)
 end
 
 --- `:[range]LatchExplain [register]`: explains the error in the range's lines, else in the
