@@ -753,21 +753,10 @@ fn entities_named(value: &str, slot: Slot, decls: &[Decl]) -> Vec<Entity> {
             out.push(d.entity.clone());
         }
     }
-    if out.is_empty() && slot == Slot::Principal && is_principal_arn(value) {
+    if out.is_empty() && slot == Slot::Principal && crate::access::is_principal_arn(value) {
         out.push(Entity::Principal(value.to_string()));
     }
     out
-}
-
-/// A concrete IAM role or user ARN.
-fn is_principal_arn(value: &str) -> bool {
-    let f: Vec<&str> = value.splitn(6, ':').collect();
-    f.len() == 6
-        && f[0] == "arn"
-        && f[2] == "iam"
-        && latch_eval::arn::is_account_id(f[4])
-        && (f[5].starts_with("role/") || f[5].starts_with("user/"))
-        && !value.contains(['*', '?'])
 }
 
 /// The bucket part of an S3 ARN or pattern (`b` in `arn:aws:s3:::b/*`).

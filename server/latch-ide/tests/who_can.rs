@@ -162,11 +162,9 @@ fn can_what_names_each_resource_and_its_allowed_actions() {
     assert_eq!(got[0].actions[0].decision, WhoDecision::Denied);
 }
 
-#[test]
-fn deciding_columns_count_characters_not_bytes() {
-    // Two statements on one line, the first with a CJK and emoji Sid: the second's column
-    // counts Unicode scalar values.
-    let ws = workspace_from_fixture(
+/// The bucket `example-shared` of account 444455556666 with the bucket policy `policy`.
+fn bucket_with_policy(policy: &str) -> latch_ide::workspace::Workspace {
+    workspace_from_fixture(&format!(
         r#"//- latch.toml
 [accounts]
 storage = "444455556666"
@@ -176,7 +174,16 @@ name = "example-shared"
 account = "storage"
 policy = "s3/policy.json"
 //- s3/policy.json
-{"Version": "2012-10-17", "Statement": [{"Sid": "読み取り🙂", "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "*"}, {"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:role/Partner"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::example-shared/*"}]}
+{policy}"#
+    ))
+}
+
+#[test]
+fn deciding_columns_count_characters_not_bytes() {
+    // Two statements on one line, the first with a CJK and emoji Sid: the second's column
+    // counts Unicode scalar values.
+    let ws = bucket_with_policy(
+        r#"{"Version": "2012-10-17", "Statement": [{"Sid": "読み取り🙂", "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "*"}, {"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:role/Partner"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::example-shared/*"}]}
 "#,
     );
     let all = who_can(
@@ -197,17 +204,8 @@ policy = "s3/policy.json"
 
 #[test]
 fn another_account_named_whole_depends_on_its_own_policies() {
-    let ws = workspace_from_fixture(
-        r#"//- latch.toml
-[accounts]
-storage = "444455556666"
-
-[[bucket]]
-name = "example-shared"
-account = "storage"
-policy = "s3/policy.json"
-//- s3/policy.json
-{"Version": "2012-10-17", "Statement": [
+    let ws = bucket_with_policy(
+        r#"{"Version": "2012-10-17", "Statement": [
   {"Sid": "Owner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::example-shared/*"},
   {"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "999988887777"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::example-shared/*"}
 ]}

@@ -100,12 +100,11 @@ pub(crate) fn add_member_fix(
         return Vec::new();
     };
     let edit = match &p.origin {
-        // The Terraform editor finds the statement by identity in its own tree.
-        PolicyOrigin::Terraform { .. } => p.terraform().and_then(|tp| {
-            let inline = tp.inline()?;
-            let st = statements_of(&inline.tree)?.get(i).copied()?;
-            tf_edit::insert_member(text, tp, st, key, &value)
-        }),
+        // The Terraform editor finds the statement by identity in its own tree, which
+        // is the one `tree` borrows.
+        PolicyOrigin::Terraform { .. } => p
+            .terraform()
+            .and_then(|tp| tf_edit::insert_member(text, tp, st_value, key, &value)),
         PolicyOrigin::File => match st_value.as_object().and_then(|m| m.last()) {
             Some(last) => {
                 let indent = line_indent(text, last.key_span.start);

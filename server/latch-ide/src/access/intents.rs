@@ -187,7 +187,9 @@ pub fn intents(ix: &Index) -> Vec<Intent> {
                         for v in &e.values {
                             if v.value == "*" {
                                 who.push("anonymous".into());
-                            } else if ix.principal(&v.value).is_some() || is_partner(&v.value) {
+                            } else if ix.principal(&v.value).is_some()
+                                || super::is_principal_arn(&v.value)
+                            {
                                 who.push(v.value.to_string());
                             }
                         }
@@ -223,29 +225,6 @@ pub fn intents(ix: &Index) -> Vec<Intent> {
         }
     }
     out
-}
-
-/// A role or user of an account, named by a literal ARN: a caller the workspace may not
-/// describe (a partner), whose requests are simulated with its identity side unknown.
-fn is_partner(value: &str) -> bool {
-    if value.contains("${") {
-        return false;
-    }
-    let mut parts = value.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(rest)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return false;
-    };
-    account.len() == 12
-        && account.bytes().all(|b| b.is_ascii_digit())
-        && (rest.starts_with("role/") || rest.starts_with("user/"))
-        && !rest.contains('*')
 }
 
 fn push_all(

@@ -210,24 +210,28 @@ impl ShortRequest {
 /// session, `account 123456789012` for an account's root; service principals and `anonymous` as
 /// they are.
 pub(crate) fn short_principal(arn: &str) -> String {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some(service), Some(_), Some(account), Some(rest)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return arn.to_string();
-    };
-    if !matches!(service, "iam" | "sts") {
-        return arn.to_string();
+    match latch_eval::arn::split_arn(arn) {
+        Some(a) if matches!(a.service, "iam" | "sts") && a.resource == "root" => {
+            format!("account {}", a.account)
+        }
+        Some(a) if matches!(a.service, "iam" | "sts") => a.resource.to_string(),
+        _ => arn.to_string(),
     }
-    if rest == "root" {
-        return format!("account {account}");
+}
+
+/// A concrete IAM role or user ARN (`arn:aws:iam::123456789012:role/Partner`): no
+/// wildcard, no Terraform interpolation. A caller the workspace may not describe (a
+/// partner), whose requests are simulated with its identity side unknown.
+pub(crate) fn is_principal_arn(value: &str) -> bool {
+    if value.contains("${") || value.contains(['*', '?']) {
+        return false;
     }
-    rest.to_string()
+    latch_eval::arn::split_arn(value).is_some_and(|a| {
+        a.service == "iam"
+            && a.region.is_empty()
+            && latch_eval::arn::is_account_id(a.account)
+            && (a.resource.starts_with("role/") || a.resource.starts_with("user/"))
+    })
 }
 
 /// The most characters a headline takes before its request list is cut.
@@ -631,6 +635,28 @@ decision = "allow"
             "{:?}",
             after.all().map(|f| &f.message).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn a_principal_arn_is_a_concrete_role_or_user() {
+        use super::is_principal_arn;
+        assert!(is_principal_arn("arn:aws:iam::999988887777:role/Partner"));
+        assert!(is_principal_arn(
+            "arn:aws-cn:iam::999988887777:user/path/jane"
+        ));
+        for not in [
+            "arn:aws:iam::999988887777:root",
+            "arn:aws:iam::999988887777:role/*",
+            "arn:aws:iam::999988887777:role/Partner?",
+            "arn:aws:iam::${var.account}:role/Partner",
+            "arn:aws:iam::999988887777:role/${var.name}",
+            "arn:aws:iam:us-east-1:999988887777:role/Partner",
+            "arn:aws:sts::999988887777:assumed-role/R/s",
+            "arn:aws:iam::9999:role/Partner",
+            "999988887777",
+        ] {
+            assert!(!is_principal_arn(not), "{not}");
+        }
     }
 
     #[test]

@@ -270,7 +270,7 @@ pub(crate) fn arn_account(arn: &str) -> Option<&str> {
 
 /// The account of a principal as who-can names it (`*` and services have none).
 pub fn principal_account(principal: &str) -> Option<&str> {
-    if principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit()) {
+    if latch_eval::arn::is_account_id(principal) {
         return Some(principal);
     }
     if !principal.starts_with("arn:") {
@@ -391,9 +391,7 @@ fn named_by_resource_policy(ix: &Index, resource: &str) -> Vec<(String, String)>
                                 add("*".into(), "anonymous".into());
                             }
                             PrincipalType::Aws if v.contains('*') => {}
-                            PrincipalType::Aws
-                                if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) =>
-                            {
+                            PrincipalType::Aws if latch_eval::arn::is_account_id(v) => {
                                 let root = format!("arn:aws:iam::{v}:root");
                                 add(root.clone(), root);
                             }

@@ -26,6 +26,7 @@
 //! Information by default (sharing is often intended); `[check.severity]` in `latch.toml`
 //! raises it.
 
+use latch_eval::arn::is_account_id;
 use latch_syntax::Severity;
 use latch_syntax::policy::{ConditionClause, PrincipalType};
 
@@ -126,7 +127,7 @@ fn account_of_value(limit: Limit, v: &str) -> Option<String> {
         Limit::Arn => {
             // `arn:aws:s3:::bucket` names no account: nothing is known.
             let acct = v.split(':').nth(4)?;
-            (acct.len() == 12 && acct.bytes().all(|b| b.is_ascii_digit())).then(|| acct.to_string())
+            is_account_id(acct).then(|| acct.to_string())
         }
         _ => None,
     }
@@ -216,10 +217,6 @@ fn limits(ix: &Index, zone: &Zone, st: &Statement) -> Option<Option<Vec<String>>
         return Some(None);
     }
     Some(Some(words))
-}
-
-fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The principals of a statement outside the zone, in words.
