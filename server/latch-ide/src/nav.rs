@@ -774,6 +774,13 @@ fn all_policies(ws: &Workspace) -> Vec<(Arc<str>, Policy)> {
     let mut out: Vec<(Arc<str>, Policy)> = Vec::new();
     let paths: Vec<Arc<str>> = ws.paths().cloned().collect();
     for path in &paths {
+        // Files without a policy are not read again.
+        if ws
+            .stored_summary(path)
+            .is_none_or(|s| s.policies.is_empty())
+        {
+            continue;
+        }
         let Some(summary) = ws.summary(path) else {
             continue;
         };

@@ -231,10 +231,8 @@ pub fn lens_places(ws: &Workspace, path: &str) -> Vec<AccessLens> {
             subjects.push((Span::new(start, end), subject));
         }
     } else if path.ends_with(".json") {
-        let Some(summary) = ws.summary(path) else {
-            return Vec::new();
-        };
-        let Some(doc) = summary.policies.first() else {
+        // Only the document's span: kept in a lean summary too.
+        let Some(doc) = ws.stored_summary(path).and_then(|s| s.policies.first()) else {
             return Vec::new();
         };
         let top = Span::new(doc.tree.span.start, doc.tree.span.start + 1);
