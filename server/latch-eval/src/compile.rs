@@ -334,7 +334,7 @@ impl CompiledPolicy {
                     PrincipalValue::Map(entries) => Few::collect_n(
                         entries.iter().flat_map(|e| {
                             e.values.iter().map(move |v| match e.kind.value {
-                                PrincipalType::Aws => classify_aws(v.value.trim()),
+                                PrincipalType::Aws => classify_aws(&v.value),
                                 PrincipalType::Service if v.value == "*" => PEntry::Star,
                                 PrincipalType::Service => {
                                     PEntry::Service(v.value.trim().to_ascii_lowercase())

@@ -28,13 +28,11 @@ impl Glob {
     /// Compiles `pattern`, treating `*` and `?` as wildcards.
     pub fn new(pattern: &str) -> Glob {
         // The common shapes without building pieces: no wildcard, `*`, `prefix*`.
-        match pattern.find(['*', '?']) {
-            None => Glob::Exact(pattern.to_string()),
-            Some(0) if pattern == "*" => Glob::Any,
-            Some(i) if i + 1 == pattern.len() && pattern.ends_with('*') => {
-                Glob::Prefix(pattern[..i].to_string())
-            }
-            Some(_) => Glob::from_pieces(split_wildcards(pattern)),
+        match Shape::of(pattern) {
+            Shape::Any => Glob::Any,
+            Shape::Exact => Glob::Exact(pattern.to_string()),
+            Shape::Prefix(n) => Glob::Prefix(pattern.get(..n).unwrap_or_default().to_string()),
+            Shape::Pieces(pieces) => Glob::Pieces(pieces),
         }
     }
 

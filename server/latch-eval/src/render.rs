@@ -161,35 +161,31 @@ pub fn failure_text(st: &Statement, f: &Failure, req: Option<&Request>) -> Strin
         || "the resource".to_string(),
         |r| format!("`{}`", r.resource),
     );
+    let action_values = || {
+        st.action
+            .as_ref()
+            .map(|a| values_of(&a.values))
+            .unwrap_or_default()
+    };
+    let resource_values = || {
+        st.resource
+            .as_ref()
+            .map(|a| values_of(&a.values))
+            .unwrap_or_default()
+    };
     match f {
-        Failure::Action if negated_action => format!(
-            "{action} is excluded by `NotAction` {}",
-            st.action
-                .as_ref()
-                .map(|a| values_of(&a.values))
-                .unwrap_or_default()
-        ),
-        Failure::Action => format!(
-            "{action} is not matched by `Action` {}",
-            st.action
-                .as_ref()
-                .map(|a| values_of(&a.values))
-                .unwrap_or_default()
-        ),
+        Failure::Action if negated_action => {
+            format!("{action} is excluded by `NotAction` {}", action_values())
+        }
+        Failure::Action => format!("{action} is not matched by `Action` {}", action_values()),
         Failure::MissingAction => "the statement has no `Action`".into(),
         Failure::Resource if negated_resource => format!(
             "{resource} is excluded by `NotResource` {}",
-            st.resource
-                .as_ref()
-                .map(|a| values_of(&a.values))
-                .unwrap_or_default()
+            resource_values()
         ),
         Failure::Resource => format!(
             "{resource} is not matched by `Resource` {}",
-            st.resource
-                .as_ref()
-                .map(|a| values_of(&a.values))
-                .unwrap_or_default()
+            resource_values()
         ),
         Failure::MissingResource => "the statement has no `Resource`".into(),
         Failure::Principal if negated_principal => format!(

@@ -8,6 +8,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use latch_syntax::policy::Statement;
+use latch_syntax::smallvec::SmallVec;
 
 use crate::compile::CompiledPolicy;
 use crate::condition::ClauseWhy;
@@ -218,90 +219,34 @@ pub struct PolicyTrace {
 
 /// The statements of one policy in the trace, read as a slice. Most policies have one
 /// or two statements: those are kept inline, without an allocation of their own.
-#[derive(Clone)]
-pub struct Statements(Few);
-
-#[derive(Clone)]
-enum Few {
-    Inline {
-        len: u8,
-        items: [StatementTrace; INLINE],
-    },
-    Heap(Vec<StatementTrace>),
-}
-
-const INLINE: usize = 2;
+#[derive(Clone, Default)]
+pub struct Statements(SmallVec<[StatementTrace; 2]>);
 
 impl Statements {
     pub fn new() -> Statements {
-        Statements::with_capacity(0)
+        Statements(SmallVec::new())
     }
 
     /// An empty list with room for `n` statements.
     pub fn with_capacity(n: usize) -> Statements {
-        if n <= INLINE {
-            const EMPTY: StatementTrace = StatementTrace {
-                index: 0,
-                outcome: StatementOutcome::NoEffect,
-            };
-            Statements(Few::Inline {
-                len: 0,
-                items: [EMPTY; INLINE],
-            })
-        } else {
-            Statements(Few::Heap(Vec::with_capacity(n)))
-        }
+        Statements(SmallVec::with_capacity(n))
     }
 
     pub fn push(&mut self, st: StatementTrace) {
-        match &mut self.0 {
-            Few::Inline { len, items } => match items.get_mut(usize::from(*len)) {
-                Some(slot) => {
-                    *slot = st;
-                    *len += 1;
-                }
-                None => {
-                    let mut v = Vec::with_capacity(2 * INLINE);
-                    v.extend(items.iter_mut().map(|s| {
-                        std::mem::replace(
-                            s,
-                            StatementTrace {
-                                index: 0,
-                                outcome: StatementOutcome::NoEffect,
-                            },
-                        )
-                    }));
-                    v.push(st);
-                    self.0 = Few::Heap(v);
-                }
-            },
-            Few::Heap(v) => v.push(st),
-        }
-    }
-}
-
-impl Default for Statements {
-    fn default() -> Statements {
-        Statements::new()
+        self.0.push(st);
     }
 }
 
 impl std::ops::Deref for Statements {
     type Target = [StatementTrace];
     fn deref(&self) -> &[StatementTrace] {
-        match &self.0 {
-            Few::Inline { len, items } => items.get(..usize::from(*len)).unwrap_or_default(),
-            Few::Heap(v) => v,
-        }
+        &self.0
     }
 }
 
 impl std::ops::DerefMut for Statements {
     fn deref_mut(&mut self) -> &mut [StatementTrace] {
-        match &mut self.0 {
-            Few::Inline { len, items } => items.get_mut(..usize::from(*len)).unwrap_or_default(),
-            Few::Heap(v) => v,
-        }
+        &mut self.0
     }
 }
 
@@ -315,11 +260,7 @@ impl<'a> IntoIterator for &'a Statements {
 
 impl From<Vec<StatementTrace>> for Statements {
     fn from(v: Vec<StatementTrace>) -> Statements {
-        let mut s = Statements::with_capacity(v.len());
-        for st in v {
-            s.push(st);
-        }
-        s
+        Statements(SmallVec::from_vec(v))
     }
 }
 
@@ -364,64 +305,23 @@ pub struct StmtRef {
 
 /// Statements of the trace, read as a slice; up to three are kept inline, without an
 /// allocation (a decision rests on one or two statements most often).
-#[derive(Clone)]
-pub struct Refs(RefsRepr);
-
-#[derive(Clone)]
-enum RefsRepr {
-    Inline {
-        len: u8,
-        items: [StmtRef; REFS_INLINE],
-    },
-    Heap(Vec<StmtRef>),
-}
-
-const REFS_INLINE: usize = 3;
+#[derive(Clone, Default)]
+pub struct Refs(SmallVec<[StmtRef; 3]>);
 
 impl Refs {
     pub fn new() -> Refs {
-        const NONE: StmtRef = StmtRef {
-            policy: 0,
-            statement: 0,
-        };
-        Refs(RefsRepr::Inline {
-            len: 0,
-            items: [NONE; REFS_INLINE],
-        })
+        Refs(SmallVec::new())
     }
 
     pub fn push(&mut self, r: StmtRef) {
-        match &mut self.0 {
-            RefsRepr::Inline { len, items } => match items.get_mut(usize::from(*len)) {
-                Some(slot) => {
-                    *slot = r;
-                    *len += 1;
-                }
-                None => {
-                    let mut v = Vec::with_capacity(2 * REFS_INLINE);
-                    v.extend_from_slice(items);
-                    v.push(r);
-                    self.0 = RefsRepr::Heap(v);
-                }
-            },
-            RefsRepr::Heap(v) => v.push(r),
-        }
-    }
-}
-
-impl Default for Refs {
-    fn default() -> Refs {
-        Refs::new()
+        self.0.push(r);
     }
 }
 
 impl std::ops::Deref for Refs {
     type Target = [StmtRef];
     fn deref(&self) -> &[StmtRef] {
-        match &self.0 {
-            RefsRepr::Inline { len, items } => items.get(..usize::from(*len)).unwrap_or_default(),
-            RefsRepr::Heap(v) => v,
-        }
+        &self.0
     }
 }
 

@@ -171,20 +171,6 @@ impl Finding {
             .filter(|d| !d.is_empty())
     }
 
-    /// The trace cut to `max_lines`, with a pointer to the full text when cut.
-    pub fn detail_lines(&self, max_lines: usize) -> Vec<&str> {
-        let Some(d) = self.detail() else {
-            return Vec::new();
-        };
-        let lines: Vec<&str> = d.lines().collect();
-        if lines.len() <= max_lines {
-            return lines;
-        }
-        let mut cut = lines[..max_lines].to_vec();
-        cut.push("… (`latch why`, `latch check -v` or `--format json` gives the whole trace)");
-        cut
-    }
-
     /// The headline and the reason, as an editor shows a diagnostic.
     pub fn headline_and_why(&self) -> String {
         match &self.why {

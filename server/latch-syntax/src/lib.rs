@@ -23,5 +23,8 @@ pub mod terraform;
 pub mod text;
 
 pub use finding::{Edit, Finding, Fix, Related, Severity};
+/// The small vector of [`policy::Values`], for the crates above that keep short lists inline
+/// the same way.
+pub use smallvec;
 pub use span::{Span, Spanned};
 pub use text::Str;

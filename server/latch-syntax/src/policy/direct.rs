@@ -118,6 +118,11 @@ impl Reader<'_> {
         ))
     }
 
+    /// The text of the key at `span` (quotes excluded).
+    fn key_text(&self, span: Span) -> Str {
+        Str::slice_or_word(self.src, span.start + 1..span.end - 1)
+    }
+
     /// Skips any plain JSON value (an element the model does not read).
     fn skip(&mut self, depth: usize) -> Option<()> {
         self.c.blanks();
@@ -168,19 +173,19 @@ impl Reader<'_> {
 
     fn scalar(&mut self, lenient: bool) -> Option<Spanned<Str>> {
         match self.c.byte()? {
-            b'"' => self.string().map(|(s, span)| Spanned::new(s, span)),
+            b'"' => self.spanned_string(),
             b'-' | b'0'..=b'9' if lenient => {
                 let span = self.c.number()?;
                 Some(Spanned::new(Str::slice(self.src, span.range()), span))
             }
             b't' | b'f' if lenient => {
-                let (kind, span) = self.c.literal()?;
-                let text = match kind {
-                    crate::json::ValueKind::Bool(true) => "true",
-                    crate::json::ValueKind::Bool(false) => "false",
-                    _ => return None,
+                let (crate::json::ValueKind::Bool(b), span) = self.c.literal()? else {
+                    return None;
                 };
-                Some(Spanned::new(Str::from_static(text), span))
+                Some(Spanned::new(
+                    Str::from_static(if b { "true" } else { "false" }),
+                    span,
+                ))
             }
             _ => None,
         }
@@ -311,10 +316,10 @@ impl Reader<'_> {
     fn condition(&mut self, key_span: Span) -> Option<ConditionBlock> {
         let mut clauses = Vec::new();
         let span = self.object(|r, op, op_span| {
-            let operator = Str::slice_or_word(r.src, op_span.start + 1..op_span.end - 1);
+            let operator = r.key_text(op_span);
             debug_assert_eq!(operator.as_str(), op);
             r.object(|r, _, k_span| {
-                let key = Str::slice_or_word(r.src, k_span.start + 1..k_span.end - 1);
+                let key = r.key_text(k_span);
                 let (values, values_span) = r.strings(true)?;
                 clauses.push(ConditionClause {
                     operator: Spanned::new(operator.clone(), op_span),
