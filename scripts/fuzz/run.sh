@@ -3,6 +3,14 @@
 # and prints the executions of each and whether it crashed:
 #
 #   scripts/fuzz/run.sh [SECONDS] [TARGET...]      e.g. scripts/fuzz/run.sh 3600 workspace
+#   scripts/fuzz/run.sh smoke [TARGET...]
+#
+# `smoke` (what .ci/run does) runs a fixed number of inputs per target (about 10 s each on
+# two cores) from libFuzzer seed 1, starting from the committed seeds only and keeping
+# nothing: nearly the same inputs on every machine (hash-map order, random per process,
+# can still steer coverage a little), so a smoke run does not depend on the machine's
+# speed. Timed runs explore further and keep what they find. When a target crashes, the input is printed in base64 (CI logs are often all there
+# is to reproduce from): `echo ... | base64 -d > crash` and replay it as below.
 #
 # Targets: json (latch_syntax::json::parse and the policy model), terraform
 # (latch_syntax::terraform::analyze_module on one file), manifest
@@ -26,10 +34,24 @@ targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
   targets=(json terraform manifest workspace engine)
 fi
-if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [[ "$seconds" -lt 1 ]]; then
-  echo "usage: scripts/fuzz/run.sh [SECONDS] [TARGET...]" >&2
+smoke=0
+if [[ "$seconds" == smoke ]]; then
+  smoke=1
+elif ! [[ "$seconds" =~ ^[0-9]+$ ]] || [[ "$seconds" -lt 1 ]]; then
+  echo "usage: scripts/fuzz/run.sh [SECONDS|smoke] [TARGET...]" >&2
   exit 2
 fi
+# Inputs per target in a smoke run: about 10 s each at the speeds of a 2-core CI machine.
+smoke_runs() {
+  case "$1" in
+    json) echo 80000 ;;
+    terraform) echo 30000 ;;
+    manifest) echo 300000 ;;
+    workspace) echo 5000 ;;
+    engine) echo 25000 ;;
+    *) echo 10000 ;;
+  esac
+}
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
   echo "fuzz: no nightly toolchain (cargo fuzz needs one)" >&2
   exit 2
@@ -53,11 +75,20 @@ for t in "${targets[@]}"; do
   corpus="$repo/build/fuzz/corpus/$t"
   artifacts="$repo/build/fuzz/artifacts/$t"
   log="$repo/build/fuzz/$t.log"
+  if [[ $smoke -eq 1 ]]; then
+    # A fresh, throwaway corpus: only the committed seeds, the same run everywhere.
+    corpus="$repo/build/fuzz/smoke/$t"
+    rm -rf "$corpus"
+    budget=(-runs="$(smoke_runs "$t")" -seed=1)
+    echo "fuzz: $t, ${budget[0]#-runs=} inputs"
+  else
+    budget=(-max_total_time="$seconds")
+    echo "fuzz: $t for ${seconds}s"
+  fi
   mkdir -p "$corpus" "$artifacts"
-  echo "fuzz: $t for ${seconds}s"
   rc=0
   cargo +nightly fuzz run "${flags[@]}" "$t" "$corpus" "$repo/fuzz/corpus/$t" -- \
-    -max_total_time="$seconds" -timeout=20 -artifact_prefix="$artifacts/" \
+    "${budget[@]}" -timeout=20 -artifact_prefix="$artifacts/" \
     -print_final_stats=1 >"$log" 2>&1 || rc=$?
   execs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)"
   speed="$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)"
@@ -68,9 +99,17 @@ for t in "${targets[@]}"; do
     crash="$(grep -o "Test unit written to [^ ]*" "$log" | tail -1 | sed 's/Test unit written to //')"
     result="CRASH (exit $rc) ${crash:-see $log}"
     grep -m1 -A3 -E "panicked at|ERROR: libFuzzer" "$log" | sed 's/^/    /' || true
+    if [[ -n "$crash" && -f "$crash" ]]; then
+      echo "    the input, in base64:"
+      base64 "$crash" | sed 's/^/      /'
+    fi
   fi
   summary+=("$(printf '%-10s %12s execs %8s/s  %s' "$t" "${execs:-?}" "${speed:-?}" "$result")")
 done
-echo "fuzz: ${seconds}s per target"
+if [[ $smoke -eq 1 ]]; then
+  echo "fuzz: smoke run (fixed inputs from seed 1)"
+else
+  echo "fuzz: ${seconds}s per target"
+fi
 printf '  %s\n' "${summary[@]}"
 exit $status

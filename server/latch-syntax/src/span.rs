@@ -62,6 +62,21 @@ impl Span {
     pub fn range(self) -> std::ops::Range<usize> {
         self.start..self.end
     }
+
+    /// The span clamped to `text` and widened to whole characters: its start moves back
+    /// and its end forward to the nearest character boundary. For spans mapped back
+    /// through decoded text, where a byte can stand for part of a longer character.
+    pub fn on_chars(self, text: &str) -> Span {
+        let mut start = self.start.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = self.end.clamp(start, text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        Span { start, end }
+    }
 }
 
 impl fmt::Debug for Span {

@@ -65,13 +65,13 @@ pub fn parse_embedded(
     }
     let parsed = json::parse(&decoded);
     let tree = parsed.value.map(|mut t| {
-        remap_value(&mut t, &map);
+        remap_value(&mut t, &map, text);
         t
     });
     let findings = parsed
         .findings
         .into_iter()
-        .map(|f| remap_finding(f, &map, inner, encoding))
+        .map(|f| remap_finding(f, &map, text, inner, encoding))
         .collect();
     Ok(Embedded { tree, findings })
 }
@@ -118,11 +118,17 @@ pub fn escape_for(encoding: Encoding, new_text: &str) -> Option<String> {
 
 /// Moves a finding of the decoded text into the host text; fixes whose edits cannot be
 /// written inside the string are dropped.
-fn remap_finding(mut f: Finding, map: &[usize], inner: Span, encoding: Encoding) -> Finding {
-    f.range = remap(f.range, map);
+fn remap_finding(
+    mut f: Finding,
+    map: &[usize],
+    text: &str,
+    inner: Span,
+    encoding: Encoding,
+) -> Finding {
+    f.range = remap(f.range, map, text);
     for r in &mut f.related {
         if r.path.is_none() {
-            r.range = remap(r.range, map);
+            r.range = remap(r.range, map, text);
         }
     }
     f.fixes.retain_mut(|fix| {
@@ -130,7 +136,7 @@ fn remap_finding(mut f: Finding, map: &[usize], inner: Span, encoding: Encoding)
             if e.path.is_some() {
                 return true;
             }
-            e.range = remap(e.range, map);
+            e.range = remap(e.range, map, text);
             match escape_for(encoding, &e.new_text) {
                 Some(t) if inner.start <= e.range.start && e.range.end <= inner.end => {
                     e.new_text = t;

@@ -453,13 +453,13 @@ pub fn template_json(
     let mut symbols = Vec::new();
     let tree = parsed.value.map(|mut t| {
         fill_holes(&mut t, &holes, path, &mut symbols);
-        remap_value(&mut t, &map);
+        remap_value(&mut t, &map, text);
         t
     });
     let findings = parsed
         .findings
         .into_iter()
-        .map(|f| remap_finding(f, &map, escapes))
+        .map(|f| remap_finding(f, &map, text, escapes))
         .collect();
     TemplateJson {
         tree,
@@ -643,7 +643,9 @@ fn fill(
     out
 }
 
-pub(crate) fn remap(span: Span, map: &[usize]) -> Span {
+/// Maps a span of the decoded text back into the file `text`, on whole characters (a
+/// decoded byte can map into an interpolation, a directive or a multi-byte character).
+pub(crate) fn remap(span: Span, map: &[usize], text: &str) -> Span {
     let at = |i: usize| map.get(i).or(map.last()).copied().unwrap_or(0);
     let start = at(span.start);
     // The end maps through the last byte of the range, so a range that ends at a
@@ -654,17 +656,17 @@ pub(crate) fn remap(span: Span, map: &[usize]) -> Span {
     } else {
         start
     };
-    Span::new(start, end.max(start))
+    Span::new(start, end.max(start)).on_chars(text)
 }
 
-pub(crate) fn remap_value(v: &mut Value, map: &[usize]) {
-    v.span = remap(v.span, map);
+pub(crate) fn remap_value(v: &mut Value, map: &[usize], text: &str) {
+    v.span = remap(v.span, map, text);
     match &mut v.kind {
-        ValueKind::Array(items) => items.iter_mut().for_each(|i| remap_value(i, map)),
+        ValueKind::Array(items) => items.iter_mut().for_each(|i| remap_value(i, map, text)),
         ValueKind::Object(members) => {
             for m in members {
-                m.key_span = remap(m.key_span, map);
-                remap_value(&mut m.value, map);
+                m.key_span = remap(m.key_span, map, text);
+                remap_value(&mut m.value, map, text);
             }
         }
         _ => {}
@@ -673,17 +675,17 @@ pub(crate) fn remap_value(v: &mut Value, map: &[usize]) {
 
 /// Moves a JSON finding into the file. Fix text for a quoted string is escaped the way
 /// the string needs it.
-fn remap_finding(mut f: Finding, map: &[usize], escapes: Escapes) -> Finding {
-    f.range = remap(f.range, map);
+fn remap_finding(mut f: Finding, map: &[usize], text: &str, escapes: Escapes) -> Finding {
+    f.range = remap(f.range, map, text);
     for r in &mut f.related {
         if r.path.is_none() {
-            r.range = remap(r.range, map);
+            r.range = remap(r.range, map, text);
         }
     }
     for fix in &mut f.fixes {
         for e in &mut fix.edits {
             if e.path.is_none() {
-                e.range = remap(e.range, map);
+                e.range = remap(e.range, map, text);
                 if escapes != Escapes::Heredoc {
                     e.new_text = e.new_text.replace('\\', "\\\\").replace('"', "\\\"");
                 }

@@ -836,3 +836,28 @@ fn an_unterminated_policy_string_in_tf_json_keeps_ranges_on_characters() {
         );
     }
 }
+
+/// Found by the `terraform` fuzz target: a `.tf.json` cut off in a policy string whose
+/// JSON has an interpolation in a string and ends on a two-byte character. The JSON
+/// finding at the end mapped back onto the first byte of that character; every range now
+/// widens to whole characters of the file, wherever the decoded bytes came from.
+#[test]
+fn template_findings_stay_on_characters_whatever_the_decoded_bytes_map_to() {
+    let texts = [
+        "{\"resource\": {\"aws_iam_policy\": {\"p\": {\"policy\": \"{\\\"A\\\": \\\"${x}/\u{3e3}\u{742}",
+        "{\"resource\": {\"aws_iam_policy\": {\"p\": {\"policy\": \"{\\\"A\\\": \\\"${x}/日",
+        "{\"resource\": {\"aws_iam_policy\": {\"p\": {\"policy\": \"{\\\"A\\\": \\\"${x}/😀",
+    ];
+    for text in texts {
+        let m = analyze_module(&[("main.tf.json", text)], &ProviderAccounts::default());
+        assert!(!m.findings.is_empty(), "{text}");
+        for f in &m.findings {
+            assert!(
+                f.range.end <= text.len()
+                    && text.is_char_boundary(f.range.start)
+                    && text.is_char_boundary(f.range.end),
+                "{text}\n{f:?}"
+            );
+        }
+    }
+}
