@@ -381,10 +381,6 @@ impl CompiledPolicy {
     pub fn kind(&self) -> PolicyKind {
         self.reference.kind
     }
-
-    pub fn statement_count(&self) -> usize {
-        self.statements.len()
-    }
 }
 
 fn resource_pattern(text: &Str, vars: bool) -> ResourcePattern {

@@ -540,13 +540,6 @@ impl Catalog {
             .sum()
     }
 
-    /// The services whose prefix `pattern` (with wildcards) matches.
-    pub fn matching_services<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a Service> {
-        self.services
-            .iter()
-            .filter(move |s| pattern::wildcard_match_ignore_case(pattern, s.prefix))
-    }
-
     /// Did-you-mean for an unknown service prefix: the closest prefixes, best first.
     /// When `action` is given, services that have an action of that name come first.
     pub fn suggest_services(&self, prefix: &str, action: Option<&str>) -> Vec<&Service> {

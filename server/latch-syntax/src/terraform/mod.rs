@@ -122,15 +122,6 @@ impl Module {
     pub fn resource(&self, address: &str) -> Option<&TfResource> {
         self.resources.iter().find(|r| r.address == address)
     }
-
-    /// The policies owned by `address` (`aws_iam_role.r` has its trust policy and its
-    /// inline policies).
-    pub fn policies_of<'a>(
-        &'a self,
-        address: &'a str,
-    ) -> impl Iterator<Item = &'a ExtractedPolicy> + 'a {
-        self.policies.iter().filter(move |p| p.owner == address)
-    }
 }
 
 /// Analyzes the `.tf` and `.tf.json` files of one module folder. Paths are
