@@ -173,4 +173,15 @@ mod tests {
         assert!(!a.contains(5));
         assert_eq!(a.shift(10), Span::new(13, 15));
     }
+
+    #[test]
+    fn on_chars_widens_to_whole_characters_and_clamps_to_the_text() {
+        // `日` is bytes 1..4, `😀` bytes 4..8.
+        let text = "a日😀";
+        assert_eq!(Span::new(2, 3).on_chars(text), Span::new(1, 4));
+        assert_eq!(Span::new(1, 5).on_chars(text), Span::new(1, 8));
+        assert_eq!(Span::new(6, 20).on_chars(text), Span::new(4, 8));
+        assert_eq!(Span::new(30, 40).on_chars(text), Span::new(8, 8));
+        assert_eq!(Span::new(0, 1).on_chars(text), Span::new(0, 1));
+    }
 }

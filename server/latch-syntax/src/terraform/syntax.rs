@@ -124,10 +124,9 @@ pub fn parse_tf(text: &str) -> (Vec<Block>, Vec<Finding>) {
 /// construct that failed rather than the exact token; an error at the end of a line (a
 /// missing value) covers that line's text instead.
 fn syntax_finding(text: &str, chunk: Span, e: &hcl_edit::parser::Error) -> Finding {
-    let mut start = (chunk.start + e.location().offset()).min(text.len());
-    while start > 0 && !text.is_char_boundary(start) {
-        start -= 1;
-    }
+    let mut start = Span::empty(chunk.start + e.location().offset())
+        .on_chars(text)
+        .start;
     let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |p| start + p);
     if text[start..line_end].trim().is_empty() {
@@ -142,11 +141,7 @@ fn syntax_finding(text: &str, chunk: Span, e: &hcl_edit::parser::Error) -> Findi
     } else {
         (start + 1).min(text.len())
     };
-    let end = end.min(text.len()).max(start);
-    let mut end = end;
-    while end < text.len() && !text.is_char_boundary(end) {
-        end += 1;
-    }
+    let Span { start, end } = Span::new(start, end).on_chars(text);
     let header = text
         .get(chunk.range())
         .and_then(|c| c.lines().next())
