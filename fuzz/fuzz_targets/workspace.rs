@@ -5,7 +5,7 @@
 //! range, related locations and fixes' edits stay inside their files' texts.
 #![no_main]
 
-use latch_fuzz::assert_inside;
+use latch_fuzz::{assert_inside, places};
 use latch_ide::workspace::{Analysis, Workspace, parse_fixture};
 use libfuzzer_sys::fuzz_target;
 
@@ -16,14 +16,9 @@ fn check(ws: &Workspace, analysis: &Analysis) {
         };
         for f in findings {
             assert_eq!(&f.path, path, "a finding filed under another path");
-            assert_inside(text, [f.range], f.code);
-            for r in &f.related {
-                let p = r.path.as_deref().unwrap_or(path);
-                assert_inside(ws.text(p).unwrap_or(""), [r.range], "related location");
-            }
-            for e in f.fixes.iter().flat_map(|x| &x.edits) {
-                let p = e.path.as_deref().unwrap_or(path);
-                assert_inside(ws.text(p).unwrap_or(""), [e.range], "fix edit");
+            for (p, range) in places(f) {
+                let in_text = p.map_or(text, |p| ws.text(p).unwrap_or(""));
+                assert_inside(in_text, [range], f.code);
             }
         }
     }

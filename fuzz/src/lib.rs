@@ -18,25 +18,26 @@ pub fn assert_inside(text: &str, ranges: impl IntoIterator<Item = Span>, what: &
     }
 }
 
-/// Every place in its own file that a finding points at or edits: its range, its related
-/// locations and its fixes' edits (those without a path of their own).
-pub fn own_ranges<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<Span> {
-    let mut out = Vec::new();
-    for f in findings {
-        out.push(f.range);
-        out.extend(
-            f.related
-                .iter()
-                .filter(|r| r.path.is_none())
-                .map(|r| r.range),
-        );
-        out.extend(
+/// Every place a finding points at or edits, with the file it lies in (`None`: the
+/// finding's own file): its range, its related locations and its fixes' edits.
+pub fn places(f: &Finding) -> impl Iterator<Item = (Option<&str>, Span)> {
+    std::iter::once((None, f.range))
+        .chain(f.related.iter().map(|r| (r.path.as_deref(), r.range)))
+        .chain(
             f.fixes
                 .iter()
                 .flat_map(|x| &x.edits)
-                .filter(|e| e.path.is_none())
-                .map(|e| e.range),
-        );
-    }
-    out
+                .map(|e| (e.path.as_deref(), e.range)),
+        )
+}
+
+/// Every place in its own file that a finding points at or edits: its range, its related
+/// locations and its fixes' edits (those without a path of their own).
+pub fn own_ranges<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<Span> {
+    findings
+        .into_iter()
+        .flat_map(places)
+        .filter(|(path, _)| path.is_none())
+        .map(|(_, range)| range)
+        .collect()
 }

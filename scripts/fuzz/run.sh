@@ -9,8 +9,9 @@
 # two cores) from libFuzzer seed 1, starting from the committed seeds only and keeping
 # nothing: nearly the same inputs on every machine (hash-map order, random per process,
 # can still steer coverage a little), so a smoke run does not depend on the machine's
-# speed. Timed runs explore further and keep what they find. When a target crashes, the input is printed in base64 (CI logs are often all there
-# is to reproduce from): `echo ... | base64 -d > crash` and replay it as below.
+# speed. Timed runs explore further and keep what they find. When a target crashes, the
+# input is printed in base64 (CI logs are often all there is to reproduce from):
+# `echo ... | base64 -d > crash` and replay it as below.
 #
 # Targets: json (latch_syntax::json::parse and the policy model), terraform
 # (latch_syntax::terraform::analyze_module on one file), manifest

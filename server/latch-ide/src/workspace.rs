@@ -1142,8 +1142,6 @@ impl Workspace {
         self.files.get(path).map(|f| &*f.text)
     }
 
-    /// What `path` says on its own, trees included (read again from the text for a file
-    /// added with [`Workspace::set_file_lean`]).
     /// The summary as kept, without reading anything again: a lean file's documents have
     /// their spans, kinds and validation, not their trees and models
     /// ([`Workspace::summary`] reads those again).
@@ -1151,6 +1149,8 @@ impl Workspace {
         self.files.get(path).map(|f| &f.summary)
     }
 
+    /// What `path` says on its own, trees included (read again from the text for a file
+    /// added with [`Workspace::set_file_lean`]).
     pub fn summary(&self, path: &str) -> Option<Arc<FileSummary>> {
         let f = self.files.get(path)?;
         if f.summary.is_lean() {

@@ -277,7 +277,8 @@ impl Backend {
             })
             .await;
             tracing::info!(files = n, root = %root.display(), "workspace loaded");
-            lock(&state).generation += 1;
+            // Each file loaded made a new generation (`load_files`): the worker need only
+            // be woken.
             dirty.notify_one();
             client
                 .log_message(
