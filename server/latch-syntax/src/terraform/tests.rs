@@ -842,7 +842,11 @@ fn assert_ranges_on_characters(text: &str, findings: &[crate::finding::Finding])
     for f in findings {
         assert!(on_chars(f.range), "{text}\n{f:?}");
         let related = f.related.iter().filter(|r| r.path.is_none());
-        let edits = f.fixes.iter().flat_map(|x| &x.edits).filter(|e| e.path.is_none());
+        let edits = f
+            .fixes
+            .iter()
+            .flat_map(|x| &x.edits)
+            .filter(|e| e.path.is_none());
         for r in related.map(|r| r.range).chain(edits.map(|e| e.range)) {
             assert!(on_chars(r), "{text}\n{r:?} of {f:?}");
         }
