@@ -261,13 +261,10 @@ impl Plain<'_> {
             }
         }
         // Duplicate keys are reported by the recovering parser.
+        // (Their texts are the keys: the fast path reads no escapes.)
         let read = self.keys.get(keys..)?;
-        for (i, (_, span)) in read.iter().enumerate() {
-            let earlier = read.get(..i)?;
-            if earlier
-                .iter()
-                .any(|(_, s)| self.c.repeats(std::slice::from_ref(s), *span))
-            {
+        for (i, (key, _)) in read.iter().enumerate() {
+            if read.get(..i)?.iter().any(|(k, _)| k == key) {
                 return None;
             }
         }
