@@ -2,6 +2,8 @@
 //! further colons. Splitting ignores colons inside `${...}` so that a pattern such as
 //! `arn:aws:s3:::${aws:username}/*` keeps its variable whole.
 
+use latch_syntax::text::words::{first_marked, splat, word_at, zero_bytes};
+
 /// The six fields of an ARN, borrowed from the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ArnParts<'a> {
@@ -62,20 +64,11 @@ fn colon_or_dollar(bytes: &[u8], from: usize) -> Option<usize> {
 /// (ARN fields and patterns are short, but a dozen bytes each way adds up).
 #[inline]
 pub(crate) fn find_either(bytes: &[u8], from: usize, x: u8, y: u8) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
     let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let wx = w ^ (LO * u64::from(x));
-        let wy = w ^ (LO * u64::from(y));
-        // A byte of `wx` or `wy` is zero where `w` has `x` or `y`; the lowest flagged
-        // byte is always a true one (borrows only flag bytes above it).
-        let m = (wx.wrapping_sub(LO) & !wx & HI) | (wy.wrapping_sub(LO) & !wy & HI);
+    while let Some(w) = word_at(bytes, i) {
+        let m = zero_bytes(w ^ splat(x)) | zero_bytes(w ^ splat(y));
         if m != 0 {
-            return Some(i + (m.trailing_zeros() / 8) as usize);
+            return Some(i + first_marked(m));
         }
         i += 8;
     }

@@ -126,15 +126,14 @@ impl Shape {
 /// Whether `text` ASCII-lower-cased is `lower`: for a `lower` without ASCII capitals, what
 /// `text.eq_ignore_ascii_case(lower)` says, eight bytes at a time.
 pub(crate) fn eq_lower(text: &[u8], lower: &[u8]) -> bool {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
+    use latch_syntax::text::words::{HIGHS, splat};
     /// The eight bytes of `w` with ASCII capitals lower-cased.
     fn lower8(w: u64) -> u64 {
-        let b = w & !HI;
+        let b = w & !HIGHS;
         // Per byte, no carry out: `b` is below 0x80.
-        let ge_a = b + LO * u64::from(0x80 - b'A');
-        let gt_z = b + LO * u64::from(0x80 - b'Z' - 1);
-        let upper = ge_a & !gt_z & !w & HI;
+        let ge_a = b + splat(0x80 - b'A');
+        let gt_z = b + splat(0x80 - b'Z' - 1);
+        let upper = ge_a & !gt_z & !w & HIGHS;
         w | (upper >> 2)
     }
     if text.len() != lower.len() {

@@ -175,13 +175,15 @@ mod tests {
     }
 
     #[test]
-    fn on_chars_widens_to_whole_characters_and_clamps_to_the_text() {
-        // `日` is bytes 1..4, `😀` bytes 4..8.
-        let text = "a日😀";
-        assert_eq!(Span::new(2, 3).on_chars(text), Span::new(1, 4));
-        assert_eq!(Span::new(1, 5).on_chars(text), Span::new(1, 8));
-        assert_eq!(Span::new(6, 20).on_chars(text), Span::new(4, 8));
-        assert_eq!(Span::new(30, 40).on_chars(text), Span::new(8, 8));
-        assert_eq!(Span::new(0, 1).on_chars(text), Span::new(0, 1));
+    fn on_chars_widens_to_whole_characters_inside_the_text() {
+        // `a` 0, `日` 1..4, `😀` 4..8, `é` 8..10.
+        let text = "a日😀é";
+        let on = |s: usize, e: usize| Span::new(s, e).on_chars(text);
+        assert_eq!(on(0, 1), Span::new(0, 1));
+        assert_eq!(on(2, 3), Span::new(1, 4));
+        assert_eq!(on(2, 5), Span::new(1, 8));
+        assert_eq!(on(9, 9), Span::new(8, 10));
+        assert_eq!(on(6, 40), Span::new(4, 10));
+        assert_eq!(on(40, 50), Span::empty(10));
     }
 }

@@ -254,6 +254,41 @@ impl fmt::Display for Str {
     }
 }
 
+/// Scanning bytes eight at a time, in a `u64` whose lowest byte is the first: the JSON
+/// lexer's string and blank scans and the engine's ARN and pattern scans.
+pub mod words {
+    /// `0x01` in each byte.
+    pub const ONES: u64 = 0x0101_0101_0101_0101;
+    /// `0x80`, the high bit, in each byte.
+    pub const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+    /// `b` in each of the eight bytes.
+    #[inline]
+    pub const fn splat(b: u8) -> u64 {
+        ONES * b as u64
+    }
+
+    /// The eight bytes at `pos`, the first in the lowest byte; `None` when fewer are left.
+    #[inline]
+    pub fn word_at(bytes: &[u8], pos: usize) -> Option<u64> {
+        let chunk: [u8; 8] = bytes.get(pos..pos + 8)?.try_into().ok()?;
+        Some(u64::from_le_bytes(chunk))
+    }
+
+    /// The high bit of each byte of `w` that is zero. Above the lowest such byte the marks
+    /// may be wrong (a borrow runs on), so only the lowest mark counts.
+    #[inline]
+    pub fn zero_bytes(w: u64) -> u64 {
+        w.wrapping_sub(ONES) & !w & HIGHS
+    }
+
+    /// The index of the lowest marked byte of `marks` (8 when none is).
+    #[inline]
+    pub fn first_marked(marks: u64) -> usize {
+        (marks.trailing_zeros() / 8) as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

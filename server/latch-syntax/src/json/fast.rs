@@ -11,7 +11,9 @@
 use std::cell::Cell;
 use std::sync::Arc;
 
-use crate::json::lexer::{ascii_run, is_typographic_quote, skip_blanks, valid_json_number};
+use crate::json::lexer::{
+    ascii_run, ascii_word_len, is_typographic_quote, number_len, skip_blanks, valid_json_number,
+};
 use crate::json::parser::MAX_DEPTH;
 use crate::json::tree::{Member, Value, ValueKind};
 use crate::span::Span;
@@ -112,11 +114,7 @@ impl<'a> Cursor<'a> {
     /// Reads a number; its span.
     pub(crate) fn number(&mut self) -> Option<Span> {
         let start = self.pos;
-        let rest = self.bytes.get(start..)?;
-        let len = rest
-            .iter()
-            .position(|&b| !(b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')))
-            .unwrap_or(rest.len());
+        let len = number_len(self.bytes, start);
         if !valid_json_number(self.text.get(start..start + len)?) {
             return None;
         }
@@ -128,10 +126,7 @@ impl<'a> Cursor<'a> {
     pub(crate) fn literal(&mut self) -> Option<(ValueKind, Span)> {
         let start = self.pos;
         let rest = self.bytes.get(start..)?;
-        let len = rest
-            .iter()
-            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'-' | b'.')))
-            .unwrap_or(rest.len());
+        let len = ascii_word_len(self.bytes, start);
         let kind = match rest.get(..len)? {
             b"true" => ValueKind::Bool(true),
             b"false" => ValueKind::Bool(false),
@@ -266,13 +261,10 @@ impl Plain<'_> {
             }
         }
         // Duplicate keys are reported by the recovering parser.
+        // (Their texts are the keys: the fast path reads no escapes.)
         let read = self.keys.get(keys..)?;
-        for (i, (_, span)) in read.iter().enumerate() {
-            let earlier = read.get(..i)?;
-            if earlier
-                .iter()
-                .any(|(_, s)| self.c.repeats(std::slice::from_ref(s), *span))
-            {
+        for (i, (key, _)) in read.iter().enumerate() {
+            if read.get(..i)?.iter().any(|(k, _)| k == key) {
                 return None;
             }
         }

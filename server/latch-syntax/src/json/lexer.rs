@@ -11,6 +11,7 @@ use std::sync::Arc;
 use crate::finding::{Edit, Finding, Fix};
 use crate::span::Span;
 use crate::text::Str;
+use crate::text::words::{HIGHS, first_marked, splat, word_at, zero_bytes};
 
 /// What a token is, without its text: cheap to copy while looking ahead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,21 +69,6 @@ pub struct Lexer<'a> {
     pub findings: Vec<Finding>,
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// The eight bytes at `pos`, the first in the lowest byte.
-fn word_at(bytes: &[u8], pos: usize) -> Option<u64> {
-    let chunk: [u8; 8] = bytes.get(pos..pos + 8)?.try_into().ok()?;
-    Some(u64::from_le_bytes(chunk))
-}
-
-/// The high bit of each byte of `w` that is zero. Above the lowest such byte the marks
-/// may be wrong (a borrow runs on), so only the lowest mark counts.
-fn zero_bytes(w: u64) -> u64 {
-    w.wrapping_sub(ONES) & !w & HIGHS
-}
-
 /// The offset of the first byte at or after `pos` that is not a space, tab or line end.
 pub(crate) fn skip_blanks(bytes: &[u8], mut pos: usize) -> usize {
     loop {
@@ -92,9 +78,9 @@ pub(crate) fn skip_blanks(bytes: &[u8], mut pos: usize) -> usize {
                 // Indentation: eight spaces at a time.
                 pos += 1;
                 while let Some(w) = word_at(bytes, pos) {
-                    let other = w ^ (ONES * u64::from(b' '));
+                    let other = w ^ splat(b' ');
                     if other != 0 {
-                        pos += (other.trailing_zeros() / 8) as usize;
+                        pos += first_marked(other);
                         break;
                     }
                     pos += 8;
@@ -111,12 +97,12 @@ pub(crate) fn skip_blanks(bytes: &[u8], mut pos: usize) -> usize {
 pub(crate) fn ascii_run(bytes: &[u8], pos: usize) -> usize {
     let mut at = pos;
     while let Some(w) = word_at(bytes, at) {
-        let found = zero_bytes(w ^ (ONES * u64::from(b'"')))
-            | zero_bytes(w ^ (ONES * u64::from(b'\\')))
+        let found = zero_bytes(w ^ splat(b'"'))
+            | zero_bytes(w ^ splat(b'\\'))
             // Below 0x20 (those borrow when 0x20 is taken away), or from 0x80.
-            | ((w.wrapping_sub(ONES * 0x20) | w) & HIGHS);
+            | ((w.wrapping_sub(splat(0x20)) | w) & HIGHS);
         if found != 0 {
-            return at + (found.trailing_zeros() / 8) as usize - pos;
+            return at + first_marked(found) - pos;
         }
         at += 8;
     }
@@ -136,19 +122,39 @@ pub(crate) fn plain_run(bytes: &[u8], pos: usize) -> usize {
     let stops = |b: u8| matches!(b, b'"' | b'\\' | b'\'' | 0xE2) || b < 0x20;
     let mut at = pos;
     while let Some(w) = word_at(bytes, at) {
-        let found = zero_bytes(w ^ (ONES * u64::from(b'"')))
-            | zero_bytes(w ^ (ONES * u64::from(b'\\')))
-            | zero_bytes(w ^ (ONES * u64::from(b'\'')))
-            | zero_bytes(w ^ (ONES * 0xE2))
+        let found = zero_bytes(w ^ splat(b'"'))
+            | zero_bytes(w ^ splat(b'\\'))
+            | zero_bytes(w ^ splat(b'\''))
+            | zero_bytes(w ^ splat(0xE2))
             // Bytes below 0x20: those that borrow when 0x20 is taken away.
-            | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS);
+            | (w.wrapping_sub(splat(0x20)) & !w & HIGHS);
         if found != 0 {
-            return at + (found.trailing_zeros() / 8) as usize - pos;
+            return at + first_marked(found) - pos;
         }
         at += 8;
     }
     let rest = bytes.get(at..).unwrap_or_default();
     at + rest.iter().position(|&b| stops(b)).unwrap_or(rest.len()) - pos
+}
+
+/// The length of the number from `pos`, as the lexer reads it: the run of digits, signs,
+/// `.`, `e` and `E` (whether it is a valid JSON number is checked afterwards).
+#[inline]
+pub(crate) fn number_len(bytes: &[u8], pos: usize) -> usize {
+    let rest = bytes.get(pos..).unwrap_or_default();
+    rest.iter()
+        .position(|&b| !(b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')))
+        .unwrap_or(rest.len())
+}
+
+/// The length of the run of ASCII bytes from `pos` that continue a bare word: letters,
+/// digits, `_`, `$`, `-` and `.` (a letter beyond ASCII also continues it).
+#[inline]
+pub(crate) fn ascii_word_len(bytes: &[u8], pos: usize) -> usize {
+    let rest = bytes.get(pos..).unwrap_or_default();
+    rest.iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'-' | b'.')))
+        .unwrap_or(rest.len())
 }
 
 const LEFT_DOUBLE: char = '\u{201C}';
@@ -374,12 +380,9 @@ impl<'a> Lexer<'a> {
 
     fn word(&mut self) -> Token {
         let start = self.pos;
-        let rest = self.text.as_bytes().get(start..).unwrap_or_default();
-        let mut len = rest
-            .iter()
-            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'-' | b'.')))
-            .unwrap_or(rest.len());
-        if rest.get(len).is_some_and(|b| !b.is_ascii()) {
+        let bytes = self.text.as_bytes();
+        let mut len = ascii_word_len(bytes, start);
+        if bytes.get(start + len).is_some_and(|b| !b.is_ascii()) {
             // Letters beyond ASCII: the rest a character at a time.
             let tail = self.text.get(start + len..).unwrap_or("");
             len += tail
@@ -393,12 +396,7 @@ impl<'a> Lexer<'a> {
 
     fn number(&mut self) -> Token {
         let start = self.pos;
-        let rest = self.text.as_bytes().get(start..).unwrap_or_default();
-        let len = rest
-            .iter()
-            .position(|&b| !(b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')))
-            .unwrap_or(rest.len());
-        self.pos = start + len;
+        self.pos = start + number_len(self.text.as_bytes(), start);
         let span = Span::new(start, self.pos);
         let raw = self.text.get(span.range()).unwrap_or("");
         if !valid_json_number(raw) {

@@ -827,13 +827,29 @@ fn an_unterminated_policy_string_in_tf_json_keeps_ranges_on_characters() {
         "{\"resource\": {\"aws_iam_policy\": {\"p\": {\"policy\": \"{\\\"Statement\\\": \u{904}";
     let m = analyze_module(&[("main.tf.json", text)], &ProviderAccounts::default());
     assert!(!m.findings.is_empty());
-    for f in &m.findings {
-        assert!(
-            f.range.end <= text.len()
-                && text.is_char_boundary(f.range.start)
-                && text.is_char_boundary(f.range.end),
-            "{f:?}"
-        );
+    assert_ranges_on_characters(text, &m.findings);
+}
+
+/// Every range of `findings` in `text` (their own, their related locations' and their
+/// fixes' edits in the same file) lies inside `text` on character boundaries.
+fn assert_ranges_on_characters(text: &str, findings: &[crate::finding::Finding]) {
+    let on_chars = |r: crate::span::Span| {
+        r.start <= r.end
+            && r.end <= text.len()
+            && text.is_char_boundary(r.start)
+            && text.is_char_boundary(r.end)
+    };
+    for f in findings {
+        assert!(on_chars(f.range), "{text}\n{f:?}");
+        let related = f.related.iter().filter(|r| r.path.is_none());
+        let edits = f
+            .fixes
+            .iter()
+            .flat_map(|x| &x.edits)
+            .filter(|e| e.path.is_none());
+        for r in related.map(|r| r.range).chain(edits.map(|e| e.range)) {
+            assert!(on_chars(r), "{text}\n{r:?} of {f:?}");
+        }
     }
 }
 
@@ -851,13 +867,6 @@ fn template_findings_stay_on_characters_whatever_the_decoded_bytes_map_to() {
     for text in texts {
         let m = analyze_module(&[("main.tf.json", text)], &ProviderAccounts::default());
         assert!(!m.findings.is_empty(), "{text}");
-        for f in &m.findings {
-            assert!(
-                f.range.end <= text.len()
-                    && text.is_char_boundary(f.range.start)
-                    && text.is_char_boundary(f.range.end),
-                "{text}\n{f:?}"
-            );
-        }
+        assert_ranges_on_characters(text, &m.findings);
     }
 }
