@@ -771,7 +771,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         }
         if identity_side {
             let mut by = grant_refs(GrantKind::Account);
-            by.extend(identity_refs().iter().copied());
+            by.extend(identity_refs());
             return finish(
                 run,
                 Outcome::Allow,
@@ -828,7 +828,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
     match (identity_side, best_grant) {
         (true, Some(_)) => {
             let mut by = grant_refs(GrantKind::Account);
-            by.extend(identity_refs().iter().copied());
+            by.extend(identity_refs());
             finish(
                 run,
                 Outcome::Allow,
