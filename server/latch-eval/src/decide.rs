@@ -1180,4 +1180,32 @@ mod tests {
             Some((404, Some("NoSuchKey")))
         );
     }
+
+    /// Of equally strong grants of a resource policy, the decision cites the last one.
+    #[test]
+    fn equal_resource_grants_cite_the_last() {
+        let bucket = policy(
+            PolicyKind::Resource,
+            r#"{"Statement":[
+                {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/a"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
+                {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/a"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}
+            ]}"#,
+        );
+        let set = PolicySet {
+            resource: Some(bucket),
+            ..PolicySet::default()
+        };
+        let r = req(
+            "arn:aws:iam::111122223333:user/a",
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+        );
+        let d = evaluate(&set, &r);
+        assert_eq!(d.outcome, Outcome::Allow);
+        let Basis::Allowed { by, acl: false } = &d.trace.basis else {
+            panic!("{:?}", d.trace.basis);
+        };
+        let statements: Vec<usize> = by.iter().map(|r| r.statement).collect();
+        assert_eq!(statements, [1]);
+    }
 }
