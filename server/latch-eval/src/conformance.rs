@@ -4,6 +4,7 @@
 //! caller reads the files.
 
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::sync::{Arc, OnceLock};
 
 use latch_syntax::policy::{PolicyKind, policy_only};
@@ -244,10 +245,13 @@ fn resource_kind(req: &Request) -> PolicyKind {
     }
 }
 
+/// The bytes of a [`Label`] written on the stack.
+const LABEL_BUF: usize = 32;
+
 /// A policy's label such as `scp[1][0]`, written on the stack.
 #[derive(Default)]
 struct Label {
-    buf: [u8; 32],
+    buf: [u8; LABEL_BUF],
     long: String,
 }
 
@@ -259,32 +263,10 @@ impl Label {
                 return l;
             }
         }
-        let mut n = 0;
-        let mut put = |buf: &mut [u8; 32], bytes: &[u8]| {
-            let fits = buf
-                .get_mut(n..n + bytes.len())
-                .map(|b| b.copy_from_slice(bytes));
-            n += bytes.len();
-            fits.is_some()
-        };
-        let mut ok = put(&mut self.buf, name.as_bytes());
-        for &i in indexes {
-            // The decimal digits of `i`, most significant first.
-            let mut digits = [0u8; 20];
-            let mut d = digits.len();
-            let mut v = i;
-            loop {
-                d -= 1;
-                digits[d] = b'0' + (v % 10) as u8;
-                v /= 10;
-                if v == 0 {
-                    break;
-                }
-            }
-            ok &= put(&mut self.buf, b"[");
-            ok &= put(&mut self.buf, &digits[d..]);
-            ok &= put(&mut self.buf, b"]");
-        }
+        let mut rest: &mut [u8] = &mut self.buf;
+        let ok =
+            write!(rest, "{name}").is_ok() && indexes.iter().all(|i| write!(rest, "[{i}]").is_ok());
+        let n = LABEL_BUF - rest.len();
         match self.buf.get(..n).map(std::str::from_utf8) {
             Some(Ok(s)) if ok => s,
             _ => {
@@ -319,17 +301,8 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
         context,
     );
     let mut label = Label::default();
-    const NONE: &CasePolicies = &CasePolicies {
-        identity: None,
-        resource: None,
-        resource_account: None,
-        scp: None,
-        rcp: None,
-        boundary: None,
-        session: None,
-        vpce: None,
-    };
-    let p = case.policies.as_ref().unwrap_or(NONE);
+    let none = CasePolicies::default();
+    let p = case.policies.as_ref().unwrap_or(&none);
     let mut set = PolicySet {
         scp_names: Vec::new(),
         rcp_names: Vec::new(),
@@ -338,13 +311,7 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
             .iter()
             .flatten()
             .enumerate()
-            .map(|(i, v)| {
-                compile_value(
-                    Label::write(&mut label, "identity", &[i]),
-                    PolicyKind::Identity,
-                    v,
-                )
-            })
+            .map(|(i, v)| compile_value(label.write("identity", &[i]), PolicyKind::Identity, v))
             .collect(),
         resource: p
             .resource
@@ -359,9 +326,7 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
             .map(|(l, ps)| {
                 ps.iter()
                     .enumerate()
-                    .map(|(i, v)| {
-                        compile_value(Label::write(&mut label, "scp", &[l, i]), PolicyKind::Scp, v)
-                    })
+                    .map(|(i, v)| compile_value(label.write("scp", &[l, i]), PolicyKind::Scp, v))
                     .collect()
             })
             .collect(),
@@ -373,9 +338,7 @@ pub fn prepare_with(case: &Case, compile_value: Compile<'_>) -> Result<Prepared,
             .map(|(l, ps)| {
                 ps.iter()
                     .enumerate()
-                    .map(|(i, v)| {
-                        compile_value(Label::write(&mut label, "rcp", &[l, i]), PolicyKind::Rcp, v)
-                    })
+                    .map(|(i, v)| compile_value(label.write("rcp", &[l, i]), PolicyKind::Rcp, v))
                     .collect()
             })
             .collect(),
@@ -556,9 +519,9 @@ mod tests {
     #[test]
     fn labels_name_the_policy_whatever_the_index() {
         let mut l = Label::default();
-        assert_eq!(Label::write(&mut l, "identity", &[0]), "identity[0]");
-        assert_eq!(Label::write(&mut l, "scp", &[12, 3]), "scp[12][3]");
-        let big = Label::write(&mut l, "rcp", &[usize::MAX, usize::MAX]).to_string();
+        assert_eq!(l.write("identity", &[0]), "identity[0]");
+        assert_eq!(l.write("scp", &[12, 3]), "scp[12][3]");
+        let big = l.write("rcp", &[usize::MAX, usize::MAX]).to_string();
         assert_eq!(big, format!("rcp[{}][{}]", usize::MAX, usize::MAX));
     }
 }

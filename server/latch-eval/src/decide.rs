@@ -771,7 +771,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
         }
         if identity_side {
             let mut by = grant_refs(GrantKind::Account);
-            by.extend(identity_refs().iter().copied());
+            by.extend(identity_refs());
             return finish(
                 run,
                 Outcome::Allow,
@@ -828,7 +828,7 @@ pub fn decide(set: &PolicySet, req: &Request) -> Trace {
     match (identity_side, best_grant) {
         (true, Some(_)) => {
             let mut by = grant_refs(GrantKind::Account);
-            by.extend(identity_refs().iter().copied());
+            by.extend(identity_refs());
             finish(
                 run,
                 Outcome::Allow,
@@ -1179,5 +1179,33 @@ mod tests {
             d.http.as_ref().map(|h| (h.status, h.code)),
             Some((404, Some("NoSuchKey")))
         );
+    }
+
+    /// Of equally strong grants of a resource policy, the decision cites the last one.
+    #[test]
+    fn equal_resource_grants_cite_the_last() {
+        let bucket = policy(
+            PolicyKind::Resource,
+            r#"{"Statement":[
+                {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/a"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
+                {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/a"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}
+            ]}"#,
+        );
+        let set = PolicySet {
+            resource: Some(bucket),
+            ..PolicySet::default()
+        };
+        let r = req(
+            "arn:aws:iam::111122223333:user/a",
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+        );
+        let d = evaluate(&set, &r);
+        assert_eq!(d.outcome, Outcome::Allow);
+        let Basis::Allowed { by, acl: false } = &d.trace.basis else {
+            panic!("{:?}", d.trace.basis);
+        };
+        let statements: Vec<usize> = by.iter().map(|r| r.statement).collect();
+        assert_eq!(statements, [1]);
     }
 }

@@ -4,7 +4,6 @@
 //! A trace holds the compiled policies it evaluated (shared, not copied), so statement
 //! Sids, spans and condition clauses are reachable from a statement's index.
 
-use std::fmt;
 use std::sync::Arc;
 
 use latch_syntax::policy::Statement;
@@ -219,65 +218,7 @@ pub struct PolicyTrace {
 
 /// The statements of one policy in the trace, read as a slice. Most policies have one
 /// or two statements: those are kept inline, without an allocation of their own.
-#[derive(Clone, Default)]
-pub struct Statements(SmallVec<[StatementTrace; 2]>);
-
-impl Statements {
-    pub fn new() -> Statements {
-        Statements(SmallVec::new())
-    }
-
-    /// An empty list with room for `n` statements.
-    pub fn with_capacity(n: usize) -> Statements {
-        Statements(SmallVec::with_capacity(n))
-    }
-
-    pub fn push(&mut self, st: StatementTrace) {
-        self.0.push(st);
-    }
-}
-
-impl std::ops::Deref for Statements {
-    type Target = [StatementTrace];
-    fn deref(&self) -> &[StatementTrace] {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for Statements {
-    fn deref_mut(&mut self) -> &mut [StatementTrace] {
-        &mut self.0
-    }
-}
-
-impl<'a> IntoIterator for &'a Statements {
-    type Item = &'a StatementTrace;
-    type IntoIter = std::slice::Iter<'a, StatementTrace>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
-
-impl From<Vec<StatementTrace>> for Statements {
-    fn from(v: Vec<StatementTrace>) -> Statements {
-        Statements(SmallVec::from_vec(v))
-    }
-}
-
-impl PartialEq for Statements {
-    fn eq(&self, other: &Statements) -> bool {
-        **self == **other
-    }
-}
-
-impl Eq for Statements {}
-
-/// Prints as the list it holds, like a `Vec`.
-impl fmt::Debug for Statements {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
+pub type Statements = SmallVec<[StatementTrace; 2]>;
 
 impl PolicyTrace {
     /// The layer in words, an SCP or RCP level by its name when the workspace gives one:
@@ -305,70 +246,7 @@ pub struct StmtRef {
 
 /// Statements of the trace, read as a slice; up to three are kept inline, without an
 /// allocation (a decision rests on one or two statements most often).
-#[derive(Clone, Default)]
-pub struct Refs(SmallVec<[StmtRef; 3]>);
-
-impl Refs {
-    pub fn new() -> Refs {
-        Refs(SmallVec::new())
-    }
-
-    pub fn push(&mut self, r: StmtRef) {
-        self.0.push(r);
-    }
-}
-
-impl std::ops::Deref for Refs {
-    type Target = [StmtRef];
-    fn deref(&self) -> &[StmtRef] {
-        &self.0
-    }
-}
-
-impl Extend<StmtRef> for Refs {
-    fn extend<I: IntoIterator<Item = StmtRef>>(&mut self, iter: I) {
-        for r in iter {
-            self.push(r);
-        }
-    }
-}
-
-impl FromIterator<StmtRef> for Refs {
-    fn from_iter<I: IntoIterator<Item = StmtRef>>(iter: I) -> Refs {
-        let mut refs = Refs::new();
-        refs.extend(iter);
-        refs
-    }
-}
-
-impl From<Vec<StmtRef>> for Refs {
-    fn from(v: Vec<StmtRef>) -> Refs {
-        v.into_iter().collect()
-    }
-}
-
-impl<'a> IntoIterator for &'a Refs {
-    type Item = &'a StmtRef;
-    type IntoIter = std::slice::Iter<'a, StmtRef>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
-
-impl PartialEq for Refs {
-    fn eq(&self, other: &Refs) -> bool {
-        **self == **other
-    }
-}
-
-impl Eq for Refs {}
-
-/// Prints as the list it holds, like a `Vec`.
-impl fmt::Debug for Refs {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
+pub type Refs = SmallVec<[StmtRef; 3]>;
 
 /// What stopped an allow that no explicit deny stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]
